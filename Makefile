@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#
+# evtrace: the one entry point.  Pattern rules in the libbpf-bootstrap
+# manner: bpf/%.bpf.c -> .output/%.bpf.o -> .output/%.skel.h -> src objects.
+#
+#   make            build ./evtrace (libbpf linked statically)
+#   make STATIC=1   fully static ./evtrace (what the test VMs run)
+#   make check      install deps, build, unit tests, VM tests, summary line
+#   make demo       the main job for real: natively if the kernel lets us
+#                   attach, else in the Debian 6.12 VM on the seed's workloads
+#   make deps       apt-get what is missing (a no-op when all is there)
+#   make vmlinux    regenerate vmlinux/x86/vmlinux_6.12.h from Debian's 6.12
+#   V=1             show full commands
+
+OUTPUT	:= .output
+CLANG	?= clang
+BPFTOOL	?= bpftool
+CC	?= gcc
+ARCH	:= $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+VMLINUX	:= vmlinux/$(ARCH)/vmlinux.h
+
+CFLAGS	?= -g -O2
+CFLAGS	+= -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE -MMD -MP \
+	   -Iinclude -Isrc -I$(OUTPUT) $(EXTRA_CFLAGS)
+LDFLAGS	+= $(EXTRA_LDFLAGS)
+
+# Debian ships libbpf.a: link it statically so the binary runs wherever a
+# different libbpf (or none) is installed.  STATIC=1 links everything.
+ifeq ($(STATIC),1)
+LIBS	:= -static -lbpf -lelf -lz -lzstd -lsodium
+else
+LIBS	:= -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lzstd -lsodium
+endif
+
+# Everything but main.c also goes into the unit tests.
+SRCS	:= $(filter-out src/main.c,$(wildcard src/*.c))
+OBJS	:= $(patsubst src/%.c,$(OUTPUT)/%.o,$(SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: all clean check unit vm-test deps demo vmlinux bench
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: evtrace
+
+$(OUTPUT) $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+# BPF objects: CO-RE against the committed vmlinux.h.
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c include/evtrace/evtrace.h $(VMLINUX) | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall \
+		-Iinclude -Ivmlinux/$(ARCH) -c $< -o $@
+	$(Q)$(BPFTOOL) gen object $@.tmp $@ && mv $@.tmp $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(OUTPUT)/%.o: src/%.c $(OUTPUT)/evtrace.skel.h | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# The mode the binary was linked in is part of the target: relink on change.
+$(OUTPUT)/link-mode: FORCE | $(OUTPUT)
+	@echo 'STATIC=$(STATIC)' | cmp -s - $@ || echo 'STATIC=$(STATIC)' > $@
+
+evtrace: $(OUTPUT)/main.o $(OBJS) $(OUTPUT)/link-mode
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OUTPUT)/main.o $(OBJS) $(LIBS) -o $@
+
+# ---- tests ----------------------------------------------------------------
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(OBJS) | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(OBJS) -lcmocka $(filter-out -static,$(LIBS)) -o $@
+
+unit: $(UNIT_BINS) evtrace
+	$(Q)tests/run-unit.sh $(UNIT_BINS)
+
+vm-test:
+	$(Q)tests/vm/run.sh
+
+# The README's test command: everything, ending in one summary line.
+check: deps
+	$(Q)tests/check.sh
+
+deps:
+	$(Q)scripts/deps.sh
+
+demo: deps
+	$(Q)scripts/demo.sh
+
+# Regenerate the committed vmlinux.h from the BTF of Debian's 6.12 cloud
+# kernel (bookworm-backports), fetched but not installed.
+vmlinux:
+	$(Q)set -e; dir=$$(tests/vm/fetch-kernels.sh | awk '$$1 == "6.12" {print $$2}'); \
+	scripts/extract-vmlinux.sh $$dir/vmlinuz $(OUTPUT)/vmlinux-6.12; \
+	$(BPFTOOL) btf dump file $(OUTPUT)/vmlinux-6.12 format c > vmlinux/$(ARCH)/vmlinux_6.12.h; \
+	ln -sf vmlinux_6.12.h vmlinux/$(ARCH)/vmlinux.h
+
+clean:
+	$(call msg,CLEAN)
+	$(Q)rm -rf $(OUTPUT) evtrace
+
+FORCE:
+
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d)

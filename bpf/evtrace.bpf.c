@@ -1,0 +1,853 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * evtrace kernel side: inode numbers, inode and dentry lifetimes, slow-path
+ * lookups and the eventfs_inode lifecycle, as fixed-size records in one
+ * ring buffer.  No policy here beyond filtering: everything else happens in
+ * userspace.
+ *
+ * Every probe exists twice: <fn>_fentry (fentry/fexit, cheap, has the
+ * arguments at exit) and <fn>_kprobe (kprobe/kretprobe, for kernels without
+ * BPF trampolines; functions whose exit needs the arguments get an entry
+ * program that stashes them).  Userspace autoloads one of each pair.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "evtrace/evtrace.h"
+
+#define MAX_FILTER	64
+#define MAX_ERRNO	4095
+#define IS_ERR_VALUE(x)	((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
+
+/* Set by userspace between open and load. */
+const volatile __u32 self_tgid = 0;
+const volatile bool filter_pid = false;
+const volatile bool filter_comm = false;
+const volatile bool filter_fs = false;
+const volatile bool filter_dev = false;
+/*
+ * eventfs_inodes carry no superblock of their own; tracefs has a single
+ * superblock (get_tree_single), whose s_dev userspace reads from mountinfo.
+ */
+const volatile __u32 tracefs_dev = 0;
+
+/* Generations handed out; objects the generation table had no room for. */
+__u64 next_seq = 0;
+__u64 seq_full = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);	/* resized by userspace (--bufsize) */
+} events SEC(".maps");
+
+/* Reserve failures, per CPU so counting costs no atomics. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* Filters: filled before attach; a set filter_* flag makes them apply. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_FILTER);
+	__type(key, __u32);
+	__type(value, __u8);
+} filter_pids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_FILTER);
+	__type(key, char[ET_COMM_LEN]);
+	__type(value, __u8);
+} filter_comms SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_FILTER);
+	__type(key, char[ET_FS_LEN]);
+	__type(value, __u8);
+} filter_fss SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_FILTER);
+	__type(key, __u32);
+	__type(value, __u8);
+} filter_devs SEC(".maps");
+
+/*
+ * Object generations: pointer -> seq, set when we see the allocation and
+ * deleted when we see the free, so a reused address gets a new id.  Kept
+ * in the kernel so a lost ring buffer record cannot skew ids.  Objects
+ * allocated before tracing started are not here and get seq 0.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1 << 18);	/* resized by userspace */
+	__type(key, __u64);
+	__type(value, __u64);
+} seqs SEC(".maps");
+
+/*
+ * get_next_ino() takes no arguments: the superblock its number is for is
+ * the one of the inode the same task allocated just before (new_inode(sb);
+ * inode->i_ino = get_next_ino(); is the pattern in every caller).
+ */
+struct last_inode {
+	__u64 inode;
+	__u64 seq;
+	__u32 dev;
+	__u32 uses;
+	char fs[ET_FS_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct last_inode);
+} last_inodes SEC(".maps");
+
+/*
+ * __dentry_kill() calls d_op->d_release() after we dropped the dentry's
+ * generation: eventfs_d_release() finds it here to name the same dentry.
+ */
+struct dying {
+	__u64 dentry;
+	__u64 seq;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct dying);
+} dying SEC(".maps");
+
+/*
+ * kprobe path only: arguments stashed at entry for the kretprobe.  Keyed
+ * by (tid, function) because __lookup_slow() calls eventfs_root_lookup().
+ */
+enum stash_fn { STASH_LOOKUP = 1, STASH_CREATE_DIR, STASH_ROOT_LOOKUP };
+
+struct stash_key {
+	__u32 tid;
+	__u32 fn;
+};
+
+struct stash {
+	__u64 a0;
+	__u64 a1;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct stash_key);
+	__type(value, struct stash);
+} stashes SEC(".maps");
+
+/* ---- filters and record setup ---------------------------------------- */
+
+struct task {
+	__u32 pid;
+	__u32 tid;
+	char comm[ET_COMM_LEN];
+};
+
+static __always_inline bool task_wanted(struct task *t)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	t->pid = id >> 32;
+	t->tid = (__u32)id;
+	if (t->pid == self_tgid)
+		return false;
+	if (filter_pid && !bpf_map_lookup_elem(&filter_pids, &t->pid))
+		return false;
+	bpf_get_current_comm(t->comm, sizeof(t->comm));
+	if (filter_comm && !bpf_map_lookup_elem(&filter_comms, t->comm))
+		return false;
+	return true;
+}
+
+struct sbinfo {
+	__u32 dev;
+	char fs[ET_FS_LEN];
+};
+
+static __always_inline void sb_read(struct super_block *sb, struct sbinfo *s)
+{
+	const char *name;
+
+	__builtin_memset(s, 0, sizeof(*s));
+	if (!sb)
+		return;
+	s->dev = BPF_CORE_READ(sb, s_dev);
+	name = BPF_CORE_READ(sb, s_type, name);
+	if (name)
+		bpf_probe_read_kernel_str(s->fs, sizeof(s->fs), name);
+}
+
+static __always_inline void sb_tracefs(struct sbinfo *s)
+{
+	__builtin_memset(s, 0, sizeof(*s));
+	s->dev = tracefs_dev;
+	__builtin_memcpy(s->fs, "tracefs", 8);
+}
+
+static __always_inline bool sb_wanted(struct sbinfo *s)
+{
+	if (filter_dev && !bpf_map_lookup_elem(&filter_devs, &s->dev))
+		return false;
+	if (filter_fs && !bpf_map_lookup_elem(&filter_fss, s->fs))
+		return false;
+	return true;
+}
+
+static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
+						    struct sbinfo *s)
+{
+	struct et_event *e;
+	__u32 zero = 0;
+	__u64 *cnt;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		cnt = bpf_map_lookup_elem(&lost, &zero);
+		if (cnt)
+			(*cnt)++;
+		return NULL;
+	}
+	/* The record is reused memory: every field must be written. */
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = t->pid;
+	e->tid = t->tid;
+	e->type = type;
+	e->cpu = bpf_get_smp_processor_id();
+	e->dev = s->dev;
+	__builtin_memcpy(e->comm, t->comm, sizeof(e->comm));
+	__builtin_memcpy(e->fs, s->fs, sizeof(e->fs));
+	return e;
+}
+
+/* Copy a kernel string into e->name, flagging truncation. */
+static __always_inline void ev_name(struct et_event *e, const void *str, __u32 len)
+{
+	if (!str)
+		return;
+	bpf_probe_read_kernel_str(e->name, sizeof(e->name), str);
+	if (len >= sizeof(e->name))
+		e->flags |= ET_F_TRUNC;
+}
+
+static __always_inline __u64 seq_new(void *obj)
+{
+	__u64 key = (__u64)obj;
+	__u64 seq = __sync_fetch_and_add(&next_seq, 1) + 1;
+
+	if (bpf_map_update_elem(&seqs, &key, &seq, BPF_ANY)) {
+		__sync_fetch_and_add(&seq_full, 1);
+		return 0;
+	}
+	return seq;
+}
+
+static __always_inline __u64 seq_get(void *obj)
+{
+	__u64 key = (__u64)obj;
+	__u64 *seq;
+
+	if (!obj)
+		return 0;
+	seq = bpf_map_lookup_elem(&seqs, &key);
+	return seq ? *seq : 0;
+}
+
+static __always_inline __u64 seq_end(void *obj)
+{
+	__u64 key = (__u64)obj;
+	__u64 seq = seq_get(obj);
+
+	bpf_map_delete_elem(&seqs, &key);
+	return seq;
+}
+
+/* ---- get_next_ino ----------------------------------------------------- */
+
+static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
+{
+	struct last_inode *li;
+	struct sbinfo s = {};
+	struct et_event *e;
+	struct task t;
+
+	if (!task_wanted(&t))
+		return 0;
+	li = bpf_map_lookup_elem(&last_inodes, &t.tid);
+	if (li) {
+		s.dev = li->dev;
+		__builtin_memcpy(s.fs, li->fs, sizeof(s.fs));
+	}
+	if (!sb_wanted(&s))
+		return 0;
+	e = ev_reserve(ET_INO_ALLOC, &t, &s);
+	if (!e)
+		return 0;
+	e->ino = ino;
+	if (li) {
+		e->obj = li->inode;
+		e->obj_seq = li->seq;
+		/* a second number for the same inode: eventfs_dir_ino() */
+		if (li->uses++)
+			e->flags |= ET_F_SB_GUESS;
+	} else {
+		e->flags |= ET_F_NO_SB;
+	}
+	/* trampoline or kretprobe frames, get_next_ino, then the caller */
+	bpf_get_stack(ctx, e->stack, sizeof(e->stack), 0);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("fexit/get_next_ino")
+int BPF_PROG(get_next_ino_fentry, unsigned int ret)
+{
+	return on_ino_alloc(ctx, ret);
+}
+
+SEC("kretprobe/get_next_ino")
+int BPF_KRETPROBE(get_next_ino_kprobe, unsigned int ret)
+{
+	return on_ino_alloc(ctx, ret);
+}
+
+/* ---- inodes ----------------------------------------------------------- */
+
+static __always_inline int on_inode_alloc(struct inode *inode)
+{
+	struct last_inode li = {};
+	struct sbinfo s;
+	struct et_event *e;
+	struct task t;
+
+	if (!inode || !task_wanted(&t))
+		return 0;
+	sb_read(BPF_CORE_READ(inode, i_sb), &s);
+	/* stash before the sb filter so get_next_ino can filter on it too */
+	li.inode = (__u64)inode;
+	li.dev = s.dev;
+	__builtin_memcpy(li.fs, s.fs, sizeof(li.fs));
+	if (!sb_wanted(&s)) {
+		bpf_map_update_elem(&last_inodes, &t.tid, &li, BPF_ANY);
+		return 0;
+	}
+	li.seq = seq_new(inode);
+	bpf_map_update_elem(&last_inodes, &t.tid, &li, BPF_ANY);
+	e = ev_reserve(ET_INODE_ALLOC, &t, &s);
+	if (!e)
+		return 0;
+	e->obj = (__u64)inode;
+	e->obj_seq = li.seq;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("fexit/alloc_inode")
+int BPF_PROG(alloc_inode_fentry, struct super_block *sb, struct inode *ret)
+{
+	return on_inode_alloc(ret);
+}
+
+SEC("kretprobe/alloc_inode")
+int BPF_KRETPROBE(alloc_inode_kprobe, struct inode *ret)
+{
+	return on_inode_alloc(ret);
+}
+
+/*
+ * Frees end the object's generation before the task filter: the allocation
+ * may have been by a traced task and the free by another one.
+ */
+static __always_inline int on_inode_evict(struct inode *inode)
+{
+	struct sbinfo s;
+	struct et_event *e;
+	struct task t;
+	__u64 seq;
+
+	sb_read(BPF_CORE_READ(inode, i_sb), &s);
+	if (!sb_wanted(&s))
+		return 0;
+	seq = seq_end(inode);
+	if (!task_wanted(&t))
+		return 0;
+	e = ev_reserve(ET_INODE_EVICT, &t, &s);
+	if (!e)
+		return 0;
+	e->obj = (__u64)inode;
+	e->obj_seq = seq;
+	e->ino = BPF_CORE_READ(inode, i_ino);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("fentry/evict")
+int BPF_PROG(evict_fentry, struct inode *inode)
+{
+	return on_inode_evict(inode);
+}
+
+SEC("kprobe/evict")
+int BPF_KPROBE(evict_kprobe, struct inode *inode)
+{
+	return on_inode_evict(inode);
+}
+
+/* ---- dentries --------------------------------------------------------- */
+
+static __always_inline void ev_dentry(struct et_event *e, struct dentry *d)
+{
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	struct inode *inode = BPF_CORE_READ(d, d_inode);
+
+	e->obj = (__u64)d;
+	/* roots and d_alloc_pseudo() dentries are their own parent */
+	if (parent && parent != d) {
+		e->aux = (__u64)parent;
+		e->aux_seq = seq_get(parent);
+	}
+	if (inode)
+		e->ino = BPF_CORE_READ(inode, i_ino);
+	ev_name(e, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len));
+}
+
+static __always_inline int on_dentry_alloc(struct dentry *d)
+{
+	struct sbinfo s;
+	struct et_event *e;
+	struct task t;
+
+	if (!d || IS_ERR_VALUE(d) || !task_wanted(&t))
+		return 0;
+	sb_read(BPF_CORE_READ(d, d_sb), &s);
+	if (!sb_wanted(&s))
+		return 0;
+	e = ev_reserve(ET_DENTRY_ALLOC, &t, &s);
+	if (!e)
+		return 0;
+	ev_dentry(e, d);
+	e->obj_seq = seq_new(d);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("fexit/d_alloc")
+int BPF_PROG(d_alloc_fentry, struct dentry *parent, const struct qstr *name,
+	     struct dentry *ret)
+{
+	return on_dentry_alloc(ret);
+}
+
+SEC("kretprobe/d_alloc")
+int BPF_KRETPROBE(d_alloc_kprobe, struct dentry *ret)
+{
+	return on_dentry_alloc(ret);
+}
+
+/* pipes, sockets and anon inodes get their dentries here, not in d_alloc */
+SEC("fexit/d_alloc_pseudo")
+int BPF_PROG(d_alloc_pseudo_fentry, struct super_block *sb,
+	     const struct qstr *name, struct dentry *ret)
+{
+	return on_dentry_alloc(ret);
+}
+
+SEC("kretprobe/d_alloc_pseudo")
+int BPF_KRETPROBE(d_alloc_pseudo_kprobe, struct dentry *ret)
+{
+	return on_dentry_alloc(ret);
+}
+
+static __always_inline int on_dentry_kill(struct dentry *d)
+{
+	struct dying dy;
+	struct sbinfo s;
+	struct et_event *e;
+	struct task t;
+
+	sb_read(BPF_CORE_READ(d, d_sb), &s);
+	if (!sb_wanted(&s))
+		return 0;
+	dy.dentry = (__u64)d;
+	dy.seq = seq_end(d);
+	if (!task_wanted(&t))
+		return 0;
+	bpf_map_update_elem(&dying, &t.tid, &dy, BPF_ANY);
+	e = ev_reserve(ET_DENTRY_KILL, &t, &s);
+	if (!e)
+		return 0;
+	ev_dentry(e, d);
+	e->obj_seq = dy.seq;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("fentry/__dentry_kill")
+int BPF_PROG(__dentry_kill_fentry, struct dentry *dentry)
+{
+	return on_dentry_kill(dentry);
+}
+
+SEC("kprobe/__dentry_kill")
+int BPF_KPROBE(__dentry_kill_kprobe, struct dentry *dentry)
+{
+	return on_dentry_kill(dentry);
+}
+
+/* The seq of a dentry, also while __dentry_kill() is tearing it down. */
+static __always_inline __u64 dentry_seq(struct task *t, struct dentry *d)
+{
+	struct dying *dy;
+	__u64 seq = seq_get(d);
+
+	if (seq)
+		return seq;
+	dy = bpf_map_lookup_elem(&dying, &t->tid);
+	return dy && dy->dentry == (__u64)d ? dy->seq : 0;
+}
+
+/* ---- slow-path lookups ------------------------------------------------ */
+
+static __always_inline int on_lookup(const struct qstr *name, struct dentry *dir,
+				     struct dentry *ret)
+{
+	struct inode *inode;
+	struct sbinfo s;
+	struct et_event *e;
+	struct task t;
+
+	if (!task_wanted(&t))
+		return 0;
+	sb_read(BPF_CORE_READ(dir, d_sb), &s);
+	if (!sb_wanted(&s))
+		return 0;
+	e = ev_reserve(ET_LOOKUP, &t, &s);
+	if (!e)
+		return 0;
+	e->obj = (__u64)dir;
+	e->obj_seq = seq_get(dir);
+	ev_name(e, BPF_CORE_READ(name, name), BPF_CORE_READ(name, len));
+	if (IS_ERR_VALUE(ret)) {
+		e->value = (long)ret;
+	} else if (ret) {
+		e->aux = (__u64)ret;
+		e->aux_seq = seq_get(ret);
+		inode = BPF_CORE_READ(ret, d_inode);
+		if (inode)
+			e->ino = BPF_CORE_READ(inode, i_ino);
+		else
+			e->flags |= ET_F_NEGATIVE;
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("fexit/__lookup_slow")
+int BPF_PROG(__lookup_slow_fentry, const struct qstr *name, struct dentry *dir,
+	     unsigned int flags, struct dentry *ret)
+{
+	return on_lookup(name, dir, ret);
+}
+
+static __always_inline void stash_put(enum stash_fn fn, __u64 a0, __u64 a1)
+{
+	struct stash_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .fn = fn };
+	struct stash v = { .a0 = a0, .a1 = a1 };
+
+	bpf_map_update_elem(&stashes, &k, &v, BPF_ANY);
+}
+
+static __always_inline bool stash_take(enum stash_fn fn, struct stash *out)
+{
+	struct stash_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .fn = fn };
+	struct stash *v = bpf_map_lookup_elem(&stashes, &k);
+
+	if (!v)
+		return false;
+	*out = *v;
+	bpf_map_delete_elem(&stashes, &k);
+	return true;
+}
+
+SEC("kprobe/__lookup_slow")
+int BPF_KPROBE(__lookup_slow_kprobe, const struct qstr *name, struct dentry *dir)
+{
+	stash_put(STASH_LOOKUP, (__u64)name, (__u64)dir);
+	return 0;
+}
+
+SEC("kretprobe/__lookup_slow")
+int BPF_KRETPROBE(__lookup_slow_kretprobe, struct dentry *ret)
+{
+	struct stash st;
+
+	if (!stash_take(STASH_LOOKUP, &st))
+		return 0;
+	return on_lookup((void *)st.a0, (void *)st.a1, ret);
+}
+
+/* ---- eventfs_inodes --------------------------------------------------- */
+
+static __always_inline void ev_ei(struct et_event *e, struct eventfs_inode *ei)
+{
+	const char *name = BPF_CORE_READ(ei, name);
+
+	e->obj = (__u64)ei;
+	e->value = BPF_CORE_READ(ei, kref.refcount.refs.counter);
+	if (bpf_core_field_exists(ei->ino))
+		e->ino = BPF_CORE_READ(ei, ino);
+	if (BPF_CORE_READ_BITFIELD_PROBED(ei, is_freed))
+		e->flags |= ET_F_FREED;
+	if (BPF_CORE_READ_BITFIELD_PROBED(ei, is_events))
+		e->flags |= ET_F_EVENTS;
+	if (name) {
+		bpf_probe_read_kernel_str(e->name, sizeof(e->name), name);
+		/* eventfs names are short; a full buffer means we cut one */
+		if (e->name[sizeof(e->name) - 2])
+			e->flags |= ET_F_TRUNC;
+	}
+}
+
+static __always_inline struct et_event *ei_reserve(__u16 type, struct task *t)
+{
+	struct sbinfo s;
+
+	if (!task_wanted(t))
+		return NULL;
+	sb_tracefs(&s);
+	if (!sb_wanted(&s))
+		return NULL;
+	return ev_reserve(type, t, &s);
+}
+
+static __always_inline int on_ei_create(struct eventfs_inode *ei,
+					struct eventfs_inode *parent)
+{
+	struct et_event *e;
+	struct task t;
+
+	if (!ei || IS_ERR_VALUE(ei))
+		return 0;
+	e = ei_reserve(ET_EI_CREATE, &t);
+	if (!e)
+		return 0;
+	ev_ei(e, ei);
+	e->obj_seq = seq_new(ei);
+	if (parent && !IS_ERR_VALUE(parent)) {
+		e->aux = (__u64)parent;
+		e->aux_seq = seq_get(parent);
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("fexit/eventfs_create_dir")
+int BPF_PROG(eventfs_create_dir_fentry, const char *name,
+	     struct eventfs_inode *parent, const struct eventfs_entry *entries,
+	     int size, void *data, struct eventfs_inode *ret)
+{
+	return on_ei_create(ret, parent);
+}
+
+SEC("kprobe/eventfs_create_dir")
+int BPF_KPROBE(eventfs_create_dir_kprobe, const char *name,
+	       struct eventfs_inode *parent)
+{
+	stash_put(STASH_CREATE_DIR, (__u64)parent, 0);
+	return 0;
+}
+
+SEC("kretprobe/eventfs_create_dir")
+int BPF_KRETPROBE(eventfs_create_dir_kretprobe, struct eventfs_inode *ret)
+{
+	struct stash st;
+
+	if (!stash_take(STASH_CREATE_DIR, &st))
+		return 0;
+	return on_ei_create(ret, (void *)st.a0);
+}
+
+/* the top "events" directory: its parent is a dentry, not an ei */
+SEC("fexit/eventfs_create_events_dir")
+int BPF_PROG(eventfs_create_events_dir_fentry, const char *name,
+	     struct dentry *parent, const struct eventfs_entry *entries,
+	     int size, void *data, struct eventfs_inode *ret)
+{
+	return on_ei_create(ret, NULL);
+}
+
+SEC("kretprobe/eventfs_create_events_dir")
+int BPF_KRETPROBE(eventfs_create_events_dir_kprobe, struct eventfs_inode *ret)
+{
+	return on_ei_create(ret, NULL);
+}
+
+/*
+ * get_ei() is inlined in 6.12, so the reference a lookup takes shows up at
+ * eventfs_root_lookup()'s exit as dentry->d_fsdata: the child's ei for a
+ * directory, the directory's own ei for a file.  A lookup that found the
+ * directory's ei already freed takes no reference: report that (NOREF),
+ * it is what the seed thread's use-after-free hunt needed to see.
+ */
+static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry)
+{
+	struct eventfs_inode *ei;
+	struct et_event *e;
+	struct task t;
+	__u32 flags = 0;
+
+	ei = BPF_CORE_READ(dentry, d_fsdata);
+	if (!ei) {
+		struct tracefs_inode *ti;
+
+		ti = (void *)dir - bpf_core_field_offset(struct tracefs_inode, vfs_inode);
+		ei = BPF_CORE_READ(ti, private);
+		if (!ei || !BPF_CORE_READ_BITFIELD_PROBED(ei, is_freed))
+			return 0;
+		flags = ET_F_NOREF;
+	}
+	e = ei_reserve(ET_EI_GET, &t);
+	if (!e)
+		return 0;
+	ev_ei(e, ei);
+	e->flags |= flags;
+	e->obj_seq = seq_get(ei);
+	e->aux = (__u64)dentry;
+	e->aux_seq = dentry_seq(&t, dentry);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("fexit/eventfs_root_lookup")
+int BPF_PROG(eventfs_root_lookup_fentry, struct inode *dir,
+	     struct dentry *dentry, unsigned int flags, struct dentry *ret)
+{
+	return on_ei_lookup(dir, dentry);
+}
+
+SEC("kprobe/eventfs_root_lookup")
+int BPF_KPROBE(eventfs_root_lookup_kprobe, struct inode *dir, struct dentry *dentry)
+{
+	stash_put(STASH_ROOT_LOOKUP, (__u64)dir, (__u64)dentry);
+	return 0;
+}
+
+SEC("kretprobe/eventfs_root_lookup")
+int BPF_KRETPROBE(eventfs_root_lookup_kretprobe)
+{
+	struct stash st;
+
+	if (!stash_take(STASH_ROOT_LOOKUP, &st))
+		return 0;
+	return on_ei_lookup((void *)st.a0, (void *)st.a1);
+}
+
+/* Read at entry: the refcount is the value before the put. */
+static __always_inline int on_ei_put(struct dentry *dentry)
+{
+	struct eventfs_inode *ei = BPF_CORE_READ(dentry, d_fsdata);
+	struct et_event *e;
+	struct task t;
+
+	if (!ei)
+		return 0;
+	e = ei_reserve(ET_EI_PUT, &t);
+	if (!e)
+		return 0;
+	ev_ei(e, ei);
+	e->obj_seq = seq_get(ei);
+	e->aux = (__u64)dentry;
+	e->aux_seq = dentry_seq(&t, dentry);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("fentry/eventfs_d_release")
+int BPF_PROG(eventfs_d_release_fentry, struct dentry *dentry)
+{
+	return on_ei_put(dentry);
+}
+
+SEC("kprobe/eventfs_d_release")
+int BPF_KPROBE(eventfs_d_release_kprobe, struct dentry *dentry)
+{
+	return on_ei_put(dentry);
+}
+
+/*
+ * eventfs_remove_dir() recurses through eventfs_remove_rec(), which is
+ * called once per ei (children first) and sets is_freed before dropping the
+ * owner's reference: hooking it sees every removed ei, not just the top.
+ */
+static __always_inline int on_ei_remove(struct eventfs_inode *ei)
+{
+	struct et_event *e;
+	struct task t;
+
+	e = ei_reserve(ET_EI_REMOVE, &t);
+	if (!e)
+		return 0;
+	ev_ei(e, ei);
+	e->obj_seq = seq_get(ei);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("fentry/eventfs_remove_rec")
+int BPF_PROG(eventfs_remove_rec_fentry, struct eventfs_inode *ei, int level)
+{
+	return on_ei_remove(ei);
+}
+
+SEC("kprobe/eventfs_remove_rec")
+int BPF_KPROBE(eventfs_remove_rec_kprobe, struct eventfs_inode *ei)
+{
+	return on_ei_remove(ei);
+}
+
+static __always_inline int on_ei_release(struct kref *ref)
+{
+	struct eventfs_inode *ei;
+	struct et_event *e;
+	struct task t;
+
+	ei = (void *)ref - bpf_core_field_offset(struct eventfs_inode, kref);
+	e = ei_reserve(ET_EI_RELEASE, &t);
+	if (!e) {
+		seq_end(ei);
+		return 0;
+	}
+	ev_ei(e, ei);
+	e->obj_seq = seq_end(ei);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("fentry/release_ei")
+int BPF_PROG(release_ei_fentry, struct kref *ref)
+{
+	return on_ei_release(ref);
+}
+
+SEC("kprobe/release_ei")
+int BPF_KPROBE(release_ei_kprobe, struct kref *ref)
+{
+	return on_ei_release(ref);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

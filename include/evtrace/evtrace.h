@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The event ABI shared by the BPF programs (bpf/) and userspace (src/).
+ *
+ * One fixed-size record per event in the BPF ring buffer.  Kernel pointers
+ * travel only from the kernel to the decoder (src/decode.c), which turns
+ * them into keyed-hash ids: no raw address ever leaves evtrace.
+ *
+ * Only linux/types.h-style types here, so both sides can include it; the
+ * BPF side gets them from vmlinux.h.
+ */
+#ifndef EVTRACE_EVTRACE_H
+#define EVTRACE_EVTRACE_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define ET_COMM_LEN	16
+#define ET_FS_LEN	16	/* struct file_system_type names fit: "anon_inodefs" */
+#define ET_NAME_LEN	64	/* dentry/ei names are cut here; ET_F_TRUNC says so */
+#define ET_STACK_DEPTH	6	/* get_next_ino caller: trampolines, callee, caller */
+
+enum et_type {
+	ET_INO_ALLOC = 1,	/* get_next_ino() returned ino */
+	ET_INODE_ALLOC,		/* alloc_inode() returned an inode */
+	ET_INODE_EVICT,		/* evict(): the inode is going away */
+	ET_DENTRY_ALLOC,	/* d_alloc() / d_alloc_pseudo() returned a dentry */
+	ET_DENTRY_KILL,		/* __dentry_kill(): the d_release moment */
+	ET_LOOKUP,		/* __lookup_slow(): a dcache miss, and its result */
+	ET_EI_CREATE,		/* eventfs_create_dir/_events_dir() returned an ei */
+	ET_EI_GET,		/* eventfs_root_lookup() gave a dentry its d_fsdata ref */
+	ET_EI_PUT,		/* eventfs_d_release() drops the dentry's ref */
+	ET_EI_REMOVE,		/* eventfs_remove_rec(): marked freed, owner ref dropped */
+	ET_EI_RELEASE,		/* release_ei(): refcount hit zero */
+	ET_LOST,		/* userspace only: ring buffer reserve failures */
+	ET_TYPE_MAX,
+};
+
+/* et_event.flags */
+#define ET_F_TRUNC	(1u << 0)	/* name was cut at ET_NAME_LEN - 1 */
+#define ET_F_FREED	(1u << 1)	/* ei->is_freed was set when read */
+#define ET_F_NOREF	(1u << 2)	/* ei_get: lookup took no reference (ei = dir's ei) */
+#define ET_F_EVENTS	(1u << 3)	/* ei->is_events: an "events" top directory */
+#define ET_F_NEGATIVE	(1u << 4)	/* lookup: result dentry has no inode */
+#define ET_F_NO_SB	(1u << 5)	/* ino_alloc: no inode allocation seen before it */
+#define ET_F_SB_GUESS	(1u << 6)	/* ino_alloc: that inode already had a number */
+
+/*
+ * What the object fields mean, per type (ptr = kernel pointer, seq = the
+ * generation the BPF side gave that object at allocation, 0 if it was
+ * allocated before tracing started):
+ *
+ *   type           obj        aux             ino           value
+ *   ino_alloc      inode      -               returned ino  -
+ *   inode_alloc    inode      -               -             -
+ *   inode_evict    inode      -               i_ino         -
+ *   dentry_alloc   dentry     parent dentry   -             -
+ *   dentry_kill    dentry     parent dentry   d_inode ino   -
+ *   lookup         dir dentry result dentry   result ino    0 or -errno
+ *   ei_create      ei         parent ei       ei->ino       refcount after
+ *   ei_get         ei         dentry          ei->ino       refcount after
+ *   ei_put         ei         dentry          ei->ino       refcount before
+ *   ei_remove      ei         -               ei->ino       refcount before
+ *   ei_release     ei         -               ei->ino       refcount (0)
+ */
+struct et_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u16 type;		/* enum et_type */
+	__u16 cpu;
+	__u32 flags;		/* ET_F_* */
+	__u32 dev;		/* super_block->s_dev, kernel encoding (20-bit minor) */
+	__u32 pad;
+	__u64 ino;
+	__s64 value;		/* refcount or lookup result, see table */
+	__u64 obj;
+	__u64 obj_seq;
+	__u64 aux;
+	__u64 aux_seq;
+	__u64 stack[ET_STACK_DEPTH];	/* ino_alloc only: for the caller */
+	char comm[ET_COMM_LEN];
+	char fs[ET_FS_LEN];
+	char name[ET_NAME_LEN];
+};
+
+_Static_assert(sizeof(struct et_event) == 224, "et_event ABI size changed");
+
+/* Kernel dev_t encoding (include/linux/kdev_t.h), not glibc's. */
+#define ET_MINORBITS	20
+#define ET_MAJOR(dev)	((unsigned int)((dev) >> ET_MINORBITS))
+#define ET_MINOR(dev)	((unsigned int)((dev) & ((1u << ET_MINORBITS) - 1)))
+#define ET_MKDEV(ma, mi) (((ma) << ET_MINORBITS) | (mi))
+
+#endif /* EVTRACE_EVTRACE_H */

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The decoded event: what every view, exporter and (later) the trace file
+ * consumes.  No kernel pointers: objects are keyed-hash ids.
+ */
+#ifndef EVTRACE_DECODE_H
+#define EVTRACE_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "evtrace/evtrace.h"
+
+#define ET_CALLER_LEN	64
+#define ET_IDKEY_LEN	16
+
+struct et_rec {
+	int type;		/* enum et_type */
+	uint64_t ts_ns;
+	uint32_t cpu, pid, tid;
+	uint32_t flags;		/* ET_F_* */
+	uint32_t dev_major, dev_minor;
+	uint64_t ino;
+	int64_t value;		/* refcount, lookup result, lost count */
+	uint64_t obj_id;	/* 0: none */
+	uint64_t aux_id;
+	char comm[ET_COMM_LEN];
+	char fs[ET_FS_LEN];
+	char name[ET_NAME_LEN];
+	char caller[ET_CALLER_LEN];	/* ino_alloc only */
+};
+
+struct ksyms;
+
+struct decoder {
+	unsigned char key[ET_IDKEY_LEN];	/* per-session: ids don't leak addresses */
+	const struct ksyms *ksyms;		/* may be NULL: caller "?" */
+};
+
+/* Random key; 0 or -errno. */
+int decoder_init(struct decoder *d, const struct ksyms *ks);
+void decode_event(const struct decoder *d, const struct et_event *e, struct et_rec *r);
+/* A userspace-made record for lost ring buffer records. */
+void decode_lost(struct et_rec *r, uint64_t ts_ns, uint64_t count);
+/* Keyed hash of (pointer, generation); 0 for a NULL pointer. */
+uint64_t object_id(const struct decoder *d, uint64_t ptr, uint64_t seq);
+/* The first stack frame that is neither BPF nor get_next_ino itself. */
+void resolve_caller(const struct ksyms *ks, const uint64_t *stack, int depth,
+		    char *buf, size_t size);
+
+const char *et_type_name(int type);
+/* -1 if unknown */
+int et_type_from_name(const char *name);
+
+#endif

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Internal declarations shared by the userspace files. */
+#ifndef EVTRACE_INTERNAL_H
+#define EVTRACE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define EVTRACE_VERSION "0.1.0"
+
+/* Exit statuses: the contract in the README. */
+#define EXIT_OK		0
+#define EXIT_RUNTIME	1
+#define EXIT_ENV	2	/* usage or environment: not root, no BTF, nothing attaches */
+
+extern int verbose;
+extern bool json_errors;
+
+/* One lowercase line on stderr ("evtrace: ..."), JSON in --json mode. */
+void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

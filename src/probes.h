@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Loading and attaching the BPF programs: fentry first, kprobe second. */
+#ifndef EVTRACE_PROBES_H
+#define EVTRACE_PROBES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "evtrace/evtrace.h"
+
+#define MAX_FILTER	64	/* matches bpf/evtrace.bpf.c */
+
+enum attach_pref { ATTACH_AUTO, ATTACH_FENTRY, ATTACH_KPROBE };
+enum probe_mode { PROBE_MISSING, PROBE_FENTRY, PROBE_KPROBE };
+
+struct filters {
+	uint32_t pids[MAX_FILTER];
+	int npids;
+	char comms[MAX_FILTER][ET_COMM_LEN];
+	int ncomms;
+	char fss[MAX_FILTER][ET_FS_LEN];
+	int nfss;
+	uint32_t devs[MAX_FILTER];	/* kernel dev_t encoding */
+	int ndevs;
+	bool include_self;
+};
+
+struct tracer_opts {
+	enum attach_pref attach;
+	struct filters filters;
+	uint32_t ringbuf_bytes;
+	uint32_t max_objects;	/* generation table entries */
+};
+
+struct probe_status {
+	const char *name;	/* also the kernel function */
+	enum probe_mode mode;
+	char reason[160];	/* why missing, or why not the preferred mode */
+};
+
+#define NR_PROBES 13
+
+struct tracer {
+	struct evtrace_bpf *skel;
+	struct probe_status probes[NR_PROBES];
+	struct bpf_link *links[NR_PROBES][2];
+	/* called for each ring buffer record, from ring_buffer__poll() */
+	int (*on_event)(void *ctx, const struct et_event *e);
+	void *on_event_ctx;
+	int n_fentry, n_kprobe, n_missing;
+	struct ring_buffer *rb;
+	struct ksyms *ksyms;
+	uint64_t lost_seen;	/* sum of the per-CPU counters already reported */
+};
+
+/* Root/capabilities and kernel BTF: 0 or EXIT_ENV after printing why. */
+int check_environment(void);
+/*
+ * Open, choose fentry or kprobe per probe, load and attach.  Returns 0, or
+ * EXIT_ENV / EXIT_RUNTIME after printing one line saying why.
+ */
+int tracer_start(struct tracer *t, const struct tracer_opts *o);
+void tracer_stop(struct tracer *t);
+/* Reserve failures counted in the kernel and not yet reported. */
+uint64_t tracer_new_lost(struct tracer *t);
+/* Objects that got no generation because the table was full. */
+uint64_t tracer_seq_full(struct tracer *t);
+const char *probe_mode_name(enum probe_mode m);
+/* "attached 14 probes (12 fentry, 2 kprobe, 3 missing)" */
+void tracer_summary(const struct tracer *t, char *buf, size_t size);
+
+/* Option parsing shared by every command that traces. */
+int filters_add_pid(struct filters *f, const char *arg);
+int filters_add_comm(struct filters *f, const char *arg);
+int filters_add_fs(struct filters *f, const char *arg);
+int filters_add_dev(struct filters *f, const char *arg);
+int filters_add_mount(struct filters *f, const char *path);
+int parse_attach(const char *arg, enum attach_pref *out);
+
+#endif

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Error reporting: bpftool's p_err(), which knows JSON mode. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "evtrace.h"
+#include "output.h"
+
+int verbose;
+bool json_errors;
+
+void p_err(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (json_errors) {
+		fputs("{\"error\":", stderr);
+		json_str(stderr, buf);
+		fputs("}\n", stderr);
+	} else {
+		fprintf(stderr, "evtrace: %s\n", buf);
+	}
+}
+
+void p_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("evtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
