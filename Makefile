@@ -26,8 +26,9 @@ LDFLAGS	+= $(EXTRA_LDFLAGS)
 
 # Debian ships libbpf.a: link it statically so the binary runs wherever a
 # different libbpf (or none) is installed.  STATIC=1 links everything.
+STATIC_LIBS := -static -lbpf -lelf -lz -lzstd -lsodium
 ifeq ($(STATIC),1)
-LIBS	:= -static -lbpf -lelf -lz -lzstd -lsodium
+LIBS	:= $(STATIC_LIBS)
 else
 LIBS	:= -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lzstd -lsodium
 endif
@@ -78,6 +79,11 @@ evtrace: $(OUTPUT)/main.o $(OBJS) $(OUTPUT)/link-mode
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OUTPUT)/main.o $(OBJS) $(LIBS) -o $@
 
+# What the test VMs run, beside ./evtrace rather than instead of it.
+$(OUTPUT)/evtrace-static: $(OUTPUT)/main.o $(OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(STATIC_LIBS) -o $@
+
 # ---- tests ----------------------------------------------------------------
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(OBJS) | $(OUTPUT)/tests
@@ -87,7 +93,7 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(OBJS) | $(OUTPUT)/tests
 unit: $(UNIT_BINS) evtrace
 	$(Q)tests/run-unit.sh $(UNIT_BINS)
 
-vm-test:
+vm-test: $(OUTPUT)/evtrace-static
 	$(Q)tests/vm/run.sh
 
 # The README's test command: everything, ending in one summary line.

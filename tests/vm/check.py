@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host side of the VM tests: assert on what evtrace decoded in the guest.
+
+usage: check.py OUTDIR
+
+OUTDIR is boot.sh's output (OUTDIR/out holds what tests/vm/guest/run.sh
+left).  Prints one "ok"/"not ok" line per assertion and a final
+"vm <kernel>: N passed, N failed" line; exits 1 if anything failed.
+"""
+import json
+import os
+import re
+import sys
+
+EVENTFS_PROBES = {
+    "eventfs_create_dir", "eventfs_create_events_dir", "eventfs_root_lookup",
+    "eventfs_d_release", "eventfs_remove_rec", "release_ei",
+}
+VFS_PROBES = {
+    "get_next_ino", "alloc_inode", "evict", "d_alloc", "d_alloc_pseudo",
+    "__dentry_kill", "__lookup_slow",
+}
+COMMON = ("type", "ts_ns", "cpu", "pid", "tid", "comm", "fs", "dev")
+ALL_TYPES = ("ino_alloc", "inode_alloc", "inode_evict", "dentry_alloc",
+             "dentry_kill", "lookup", "ei_create", "ei_get", "ei_put",
+             "ei_remove", "ei_release")
+ID_RE = re.compile(r"^[0-9a-f]{16}$")
+
+
+class Checker:
+    def __init__(self, outdir):
+        self.out = os.path.join(outdir, "out")
+        self.passed = self.failed = 0
+
+    def ok(self, cond, what, detail=""):
+        if cond:
+            self.passed += 1
+            print(f"ok - {what}")
+        else:
+            self.failed += 1
+            print(f"not ok - {what}" + (f": {detail}" if detail else ""))
+        return cond
+
+    def text(self, name):
+        try:
+            with open(os.path.join(self.out, name), errors="replace") as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def rc(self, name):
+        t = self.text(name + ".rc")
+        return int(t) if t and t.strip().lstrip("-").isdigit() else None
+
+    def events(self, name):
+        evs, bad = [], 0
+        for line in (self.text(name + ".out") or "").splitlines():
+            try:
+                evs.append(json.loads(line))
+            except ValueError:
+                bad += 1
+        self.ok(bad == 0, f"{name}: every line is JSON", f"{bad} bad lines")
+        return evs
+
+    def summary(self, name):
+        """The end-of-run line: 'N events (...), M lost'."""
+        m = re.search(r"^evtrace: (\d+) events \(.*\), (\d+) lost$",
+                      self.text(name + ".err") or "", re.M)
+        return (int(m.group(1)), int(m.group(2))) if m else None
+
+    # ---- scenarios ------------------------------------------------------
+
+    def probes(self, has_eventfs):
+        for name, mode in (("probes", "fentry"), ("probes-kprobe", "kprobe")):
+            self.ok(self.rc(name) == 0, f"{name}: exit 0", f"rc={self.rc(name)}")
+            try:
+                table = {p["probe"]: p for p in json.loads(self.text(name + ".out"))}
+            except (TypeError, ValueError) as e:
+                self.ok(False, f"{name}: JSON table", str(e))
+                continue
+            self.ok(set(table) == VFS_PROBES | EVENTFS_PROBES, f"{name}: lists every probe")
+            vfs = [p for p in VFS_PROBES if table.get(p, {}).get("status") != mode]
+            self.ok(not vfs, f"{name}: VFS probes attached as {mode}", str(vfs))
+            ev = {p: table.get(p, {}) for p in EVENTFS_PROBES}
+            if has_eventfs:
+                bad = [p for p, s in ev.items() if s.get("status") != mode]
+                self.ok(not bad, f"{name}: eventfs probes attached as {mode}", str(bad))
+            else:
+                bad = [p for p, s in ev.items()
+                       if s.get("status") != "missing" or "no such function" not in s.get("reason", "")]
+                self.ok(not bad, f"{name}: eventfs probes reported missing, with the reason", str(bad))
+            n_att = len(VFS_PROBES) + (len(EVENTFS_PROBES) if has_eventfs else 0)
+            n_miss = 13 - n_att
+            line = f"attached {n_att} probes ({n_att if mode == 'fentry' else 0} fentry, " \
+                   f"{n_att if mode == 'kprobe' else 0} kprobe, {n_miss} missing)"
+            self.ok(line in (self.text(name + ".err") or ""), f"{name}: '{line}' on stderr")
+
+    def pipes(self, name):
+        expected = int(self.text("pipes_expected"))
+        loop_pid = int(self.text(name + ".loop_pid"))
+        self.ok(self.rc(name) == 0, f"{name}: evtrace exit 0 on SIGINT", f"rc={self.rc(name)}")
+        evs = self.events(name)
+        missing = [e for e in evs if any(k not in e for k in COMMON)]
+        self.ok(evs and not missing, f"{name}: every event has {','.join(COMMON)}", str(missing[:1]))
+        self.ok(all(e["fs"] == "pipefs" for e in evs), f"{name}: --fs pipefs filtered in the kernel")
+        mine = [e for e in evs if e["type"] == "ino_alloc" and e["pid"] == loop_pid]
+        self.ok(len(mine) == expected,
+                f"{name}: exactly {expected} ino_alloc on pipefs from the loop's pid",
+                f"got {len(mine)}")
+        callers = {e["caller"] for e in mine}
+        self.ok(callers == {"create_pipe_files"}, f"{name}: caller is create_pipe_files", str(callers))
+        inodes = {e["inode"] for e in evs if e["type"] == "inode_alloc" and e["pid"] == loop_pid}
+        self.ok(all(e.get("inode") in inodes for e in mine),
+                f"{name}: each number names the inode allocated just before")
+        ids = [e[k] for e in evs for k in ("inode", "dentry", "parent") if k in e]
+        self.ok(ids and all(ID_RE.match(i) for i in ids), f"{name}: object ids are 16-hex opaque ids")
+        s = self.summary(name)
+        self.ok(s is not None and s[0] == len(evs), f"{name}: summary counts what was printed",
+                f"{s} vs {len(evs)}")
+
+    def instances(self):
+        loops = int(self.text("instance_loops"))
+        self.ok(self.rc("instances") == 0, "instances: exit 0", f"rc={self.rc('instances')}")
+        evs = self.events("instances")
+        seen = {e["type"] for e in evs}
+        self.ok(all(t in seen for t in ALL_TYPES), "instances: every event type shows up",
+                str(sorted(set(ALL_TYPES) - seen)))
+        ino = [e for e in evs if e["type"] == "ino_alloc" and e["fs"] == "tracefs"]
+        self.ok(len(ino) >= loops, f"instances: tracefs ino_alloc seen ({len(ino)})")
+
+        # Replay each ei's events through kref's rules.
+        by_ei, order = {}, []
+        for e in evs:
+            if e["type"].startswith("ei_"):
+                if e["ei"] not in by_ei:
+                    order.append(e["ei"])
+                by_ei.setdefault(e["ei"], []).append(e)
+        created = [ei for ei in order if by_ei[ei][0]["type"] == "ei_create"]
+        self.ok(created and len(created) % loops == 0,
+                f"instances: {len(created)} eis created, the same number per loop")
+        bad = []
+        for ei in created:
+            err = kref_check(by_ei[ei])
+            if err:
+                bad.append(f"{by_ei[ei][0]['name']}: {err}")
+        self.ok(not bad, f"instances: all {len(created)} eis go ei_create .. ei_remove .. ei_release "
+                "with refcounts consistent with kref", "; ".join(bad[:3]))
+        gets = [e for e in evs if e["type"] == "ei_get"]
+        self.ok(gets and all("dentry" in e for e in gets), "instances: ei_get names the dentry holding the ref")
+
+    def kprobe_event(self):
+        self.ok(self.rc("kprobe-event") == 0, "kprobe-event: exit 0")
+        evs = [e for e in self.events("kprobe-event") if e["type"].startswith("ei_")]
+        sched = [e for e in evs if e["name"] == "sched"]
+        types = [e["type"] for e in sched]
+        # removal comes while the listed dentries still hold references:
+        # the release waits for their d_release (the seed's whole point)
+        self.ok(types[:1] == ["ei_create"] and types[-1:] == ["ei_release"]
+                and "ei_get" in types and "ei_remove" in types,
+                "kprobe-event: the 'sched' ei is created, looked up, removed and released", str(types))
+        if sched:
+            self.ok(not kref_check(sched), "kprobe-event: its refcounts follow kref", kref_check(sched))
+
+    def lossy(self):
+        self.ok(self.rc("lossy") == 0, "lossy: exit 0")
+        evs = self.events("lossy")
+        lost = [e for e in evs if e["type"] == "lost"]
+        n = sum(e["count"] for e in lost)
+        self.ok(n > 0, f"lossy: a 64K ring buffer loses records and says so ({n} lost)")
+        s = self.summary("lossy")
+        self.ok(s is not None and s[1] == n, "lossy: the summary's lost count matches the lost events",
+                f"{s} vs {n}")
+
+    def failures(self):
+        self.ok(self.rc("duration") == 0 and self.summary("duration") is not None,
+                "--duration ends the run by itself, with a summary")
+        err = (self.text("nobtf.err") or "").strip().splitlines()
+        self.ok(self.rc("nobtf") == 2 and len(err) == 1 and "no BTF" in err[0],
+                "no kernel BTF: exit 2 and one line saying so", f"rc={self.rc('nobtf')} {err}")
+
+
+def kref_check(evs):
+    """None if the events follow kref's rules, else what broke."""
+    if evs[0]["type"] != "ei_create":
+        return "does not start with ei_create"
+    count = evs[0]["refcount"]
+    # the "events" directory's dentry takes a reference at creation
+    if count != (2 if evs[0].get("events_dir") else 1):
+        return f"created with refcount {count}"
+    removed = False
+    for e in evs[1:]:
+        t, r = e["type"], e["refcount"]
+        if t == "ei_get":                       # read after kref_get
+            if r != count + 1:
+                return f"get: {r} after {count}"
+            count = r
+        elif t in ("ei_put", "ei_remove"):      # read before kref_put
+            if r != count:
+                return f"{t[3:]}: {r}, expected {count}"
+            removed |= t == "ei_remove"
+            count -= 1
+        elif t == "ei_release":
+            if r != 0 or count != 0 or not removed or e is not evs[-1]:
+                return f"release at {r} (model {count}, removed={removed})"
+            return None
+        else:
+            return f"unexpected {t}"
+    return "never released"
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    c = Checker(sys.argv[1])
+    kernel = (c.text("kernel") or "?").strip()
+    if not c.ok(c.text("probes.rc") is not None, f"vm {kernel}: guest produced output"):
+        print(f"vm {kernel}: {c.passed} passed, {c.failed} failed")
+        sys.exit(1)
+    has_eventfs = c.text("instances.rc") is not None
+    c.ok(has_eventfs == kernel.startswith("6.12"), f"vm {kernel}: eventfs scenarios ran iff 6.12")
+    c.probes(has_eventfs)
+    c.pipes("pipes")
+    c.pipes("pipes-kprobe")
+    if has_eventfs:
+        c.instances()
+        c.kprobe_event()
+        c.lossy()
+    c.failures()
+    print(f"vm {kernel}: {c.passed} passed, {c.failed} failed")
+    sys.exit(1 if c.failed else 0)
+
+
+if __name__ == "__main__":
+    main()

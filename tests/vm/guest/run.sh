@@ -1,0 +1,134 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of the VM tests: run the seed thread's workloads under
+# evtrace and leave the raw output in /out for tests/vm/check.py, which
+# does the asserting on the host.  run.sh NAME: "all" (the tests) or "demo".
+T=/sys/kernel/tracing
+PIPES=137		# vmkit.md: exactly this many get_next_ino() calls
+INSTANCE_LOOPS=3
+
+# trace NAME ARGS...: start `evtrace ARGS` with output in /out/NAME.*, and
+# return once it has printed its "attached" line (BPF loads slowly in TCG).
+trace() {
+	name=$1
+	shift
+	evtrace "$@" >/out/$name.out 2>/out/$name.err &
+	echo $! >/tmp/$name.pid
+	i=0
+	while ! grep -q '^evtrace: attached' /out/$name.err; do
+		if ! kill -0 "$(cat /tmp/$name.pid)" 2>/dev/null || [ $i -ge 1200 ]; then
+			echo "trace $name: evtrace did not attach:"
+			cat /out/$name.err
+			return 1
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# stop NAME: Ctrl-C, as a user would, and keep the exit status
+stop() {
+	pid=$(cat /tmp/$1.pid)
+	kill -INT "$pid"
+	wait "$pid"
+	echo $? >/out/$1.rc
+}
+
+# The pipe loop runs in its own shell so its pid is known and single.
+pipe_loop() {
+	sh -c 'echo $$ >/out/'"$1"'.loop_pid; i=0; while [ $i -lt '$PIPES' ]; do true | true; i=$((i + 1)); done'
+}
+
+instance_loop() {
+	i=0
+	while [ $i -lt $INSTANCE_LOOPS ]; do
+		mkdir $T/instances/foo
+		ls $T/instances/foo/events/sched >/dev/null
+		cat $T/instances/foo/events/sched/sched_switch/enable >/dev/null
+		rmdir $T/instances/foo
+		i=$((i + 1))
+	done
+	# unused dentries of removed directories go once the dcache is pruned
+	echo 2 >/proc/sys/vm/drop_caches
+}
+
+# The seed's kprobe event: created, its directory listed and read, deleted.
+kprobe_event() {
+	echo 'p:sched schedule' >>$T/kprobe_events
+	ls $T/events/kprobes/sched >/dev/null
+	cat $T/events/kprobes/sched/enable >/dev/null
+	echo '-:sched' >>$T/kprobe_events
+	echo 2 >/proc/sys/vm/drop_caches
+}
+
+run_all() {
+	uname -r >/out/kernel
+	echo $PIPES >/out/pipes_expected
+	echo $INSTANCE_LOOPS >/out/instance_loops
+
+	evtrace probes --json >/out/probes.out 2>/out/probes.err
+	echo $? >/out/probes.rc
+	evtrace probes --json --attach kprobe >/out/probes-kprobe.out 2>/out/probes-kprobe.err
+	echo $? >/out/probes-kprobe.rc
+
+	trace pipes events --json --fs pipefs || return 1
+	pipe_loop pipes
+	stop pipes
+
+	trace pipes-kprobe events --json --fs pipefs --attach kprobe || return 1
+	pipe_loop pipes-kprobe
+	stop pipes-kprobe
+
+	if [ -d $T/instances ] && grep -q eventfs /proc/kallsyms; then
+		trace instances events --json || return 1
+		instance_loop
+		stop instances
+
+		trace kprobe-event events --json --fs tracefs || return 1
+		kprobe_event
+		stop kprobe-event
+
+		# a ring buffer far too small for an instance mkdir: loss must show
+		trace lossy events --json --fs tracefs --bufsize 64K || return 1
+		instance_loop
+		stop lossy
+	fi
+
+	# --duration ends the run by itself
+	evtrace events --json --fs pipefs --duration 1 >/out/duration.out 2>/out/duration.err
+	echo $? >/out/duration.rc
+
+	# no kernel BTF: one line, exit 2
+	mount -t tmpfs nobtf /sys/kernel/btf
+	evtrace events >/out/nobtf.out 2>/out/nobtf.err
+	echo $? >/out/nobtf.rc
+	umount /sys/kernel/btf
+	return 0
+}
+
+run_demo() {
+	echo "== evtrace probes on $(uname -r)"
+	evtrace probes
+	echo
+	echo "== evtrace events --fs tracefs: mkdir/ls/rmdir of instances/foo, then the kprobe event"
+	trace demo events --fs tracefs || return 1
+	INSTANCE_LOOPS=1 instance_loop
+	kprobe_event
+	stop demo
+	grep -E ' ei_| lookup ' /out/demo.out | head -n 40
+	echo "... ($(wc -l </out/demo.out) events in all)"
+	echo
+	echo "== evtrace events --fs pipefs --json: a shell making $PIPES pipes"
+	trace demo-pipes events --json --fs pipefs || return 1
+	pipe_loop demo-pipes
+	stop demo-pipes
+	head -n 3 /out/demo-pipes.out
+	echo "... $(grep -c '"ino_alloc"' /out/demo-pipes.out) ino_alloc events on pipefs"
+	cat /out/demo.err /out/demo-pipes.err
+}
+
+case $1 in
+all) run_all ;;
+demo) run_demo ;;
+*) echo "run.sh: unknown run '$1'"; exit 2 ;;
+esac
