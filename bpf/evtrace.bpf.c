@@ -446,29 +446,22 @@ static __always_inline int on_dentry_alloc(struct dentry *d)
 	return 0;
 }
 
-SEC("fexit/d_alloc")
-int BPF_PROG(d_alloc_fentry, struct dentry *parent, const struct qstr *name,
+/*
+ * __d_alloc() is where every dentry comes from: d_alloc(), d_alloc_pseudo()
+ * (pipes, sockets) and, since 6.8 and in stable kernels, d_alloc_parallel()
+ * (the slow-path lookup), which no longer goes through d_alloc().  The
+ * parent is set by the caller after it returns: the dentry_kill and lookup
+ * events carry it.
+ */
+SEC("fexit/__d_alloc")
+int BPF_PROG(__d_alloc_fentry, struct super_block *sb, const struct qstr *name,
 	     struct dentry *ret)
 {
 	return on_dentry_alloc(ret);
 }
 
-SEC("kretprobe/d_alloc")
-int BPF_KRETPROBE(d_alloc_kprobe, struct dentry *ret)
-{
-	return on_dentry_alloc(ret);
-}
-
-/* pipes, sockets and anon inodes get their dentries here, not in d_alloc */
-SEC("fexit/d_alloc_pseudo")
-int BPF_PROG(d_alloc_pseudo_fentry, struct super_block *sb,
-	     const struct qstr *name, struct dentry *ret)
-{
-	return on_dentry_alloc(ret);
-}
-
-SEC("kretprobe/d_alloc_pseudo")
-int BPF_KRETPROBE(d_alloc_pseudo_kprobe, struct dentry *ret)
+SEC("kretprobe/__d_alloc")
+int BPF_KRETPROBE(__d_alloc_kprobe, struct dentry *ret)
 {
 	return on_dentry_alloc(ret);
 }

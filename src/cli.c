@@ -81,6 +81,16 @@ double parse_seconds(const char *opt, const char *arg)
 	return v;
 }
 
+void bad_option(const char *cmd, int c, char **argv)
+{
+	const char *opt = argv[optind - 1];
+
+	if (c == ':')
+		p_err("%s: option '%s' needs a value (try 'evtrace %s --help')", cmd, opt, cmd);
+	else
+		p_err("%s: unknown option '%s' (try 'evtrace %s --help')", cmd, opt, cmd);
+}
+
 int no_extra_args(int argc, char **argv, const char *cmd)
 {
 	if (optind < argc) {

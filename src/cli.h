@@ -19,6 +19,7 @@ enum {
 	OPT_FIRST_CMD,	/* commands number their own options from here */
 };
 
+/* optstrings start with ':' so getopt stays quiet and bad_option() speaks */
 #define TRACE_SHORTOPTS "p:c:vh"
 #define TRACE_LONGOPTS							\
 	{ "pid", required_argument, NULL, 'p' },			\
@@ -48,6 +49,8 @@ enum {
 int trace_opt(int c, const char *arg, struct tracer_opts *o);
 /* Positive seconds; -1 after printing why. */
 double parse_seconds(const char *opt, const char *arg);
+/* getopt returned '?' or ':': one line saying what was wrong. */
+void bad_option(const char *cmd, int c, char **argv);
 /* After getopt: complain about leftovers; 0 or -1. */
 int no_extra_args(int argc, char **argv, const char *cmd);
 

@@ -108,7 +108,7 @@ int do_events(int argc, char **argv)
 	char line[512];
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "jd:" TRACE_SHORTOPTS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:" TRACE_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			out.json = true;
@@ -126,7 +126,7 @@ int do_events(int argc, char **argv)
 			if (ret == 1)
 				break;
 			if (ret == 0)
-				p_err("try 'evtrace events --help'");
+				bad_option("events", c, argv);
 			return EXIT_ENV;
 		}
 	}

@@ -58,7 +58,7 @@ int do_probes(int argc, char **argv)
 	char line[160];
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "j" TRACE_SHORTOPTS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j" TRACE_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = json_errors = true;
@@ -71,7 +71,7 @@ int do_probes(int argc, char **argv)
 			if (ret == 1)
 				break;
 			if (ret == 0)
-				p_err("try 'evtrace probes --help'");
+				bad_option("probes", c, argv);
 			return EXIT_ENV;
 		}
 	}

@@ -38,7 +38,7 @@ struct probe_status {
 	char reason[160];	/* why missing, or why not the preferred mode */
 };
 
-#define NR_PROBES 13
+#define NR_PROBES 12
 
 struct tracer {
 	struct evtrace_bpf *skel;

@@ -55,7 +55,7 @@ enum et_type {
  *   ino_alloc      inode      -               returned ino  -
  *   inode_alloc    inode      -               -             -
  *   inode_evict    inode      -               i_ino         -
- *   dentry_alloc   dentry     parent dentry   -             -
+ *   dentry_alloc   dentry     - (not set yet) -             -
  *   dentry_kill    dentry     parent dentry   d_inode ino   -
  *   lookup         dir dentry result dentry   result ino    0 or -errno
  *   ei_create      ei         parent ei       ei->ino       refcount after

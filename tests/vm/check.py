@@ -18,7 +18,7 @@ EVENTFS_PROBES = {
     "eventfs_d_release", "eventfs_remove_rec", "release_ei",
 }
 VFS_PROBES = {
-    "get_next_ino", "alloc_inode", "evict", "d_alloc", "d_alloc_pseudo",
+    "get_next_ino", "alloc_inode", "evict", "__d_alloc",
     "__dentry_kill", "__lookup_slow",
 }
 COMMON = ("type", "ts_ns", "cpu", "pid", "tid", "comm", "fs", "dev")
@@ -91,7 +91,7 @@ class Checker:
                        if s.get("status") != "missing" or "no such function" not in s.get("reason", "")]
                 self.ok(not bad, f"{name}: eventfs probes reported missing, with the reason", str(bad))
             n_att = len(VFS_PROBES) + (len(EVENTFS_PROBES) if has_eventfs else 0)
-            n_miss = 13 - n_att
+            n_miss = len(VFS_PROBES | EVENTFS_PROBES) - n_att
             line = f"attached {n_att} probes ({n_att if mode == 'fentry' else 0} fentry, " \
                    f"{n_att if mode == 'kprobe' else 0} kprobe, {n_miss} missing)"
             self.ok(line in (self.text(name + ".err") or ""), f"{name}: '{line}' on stderr")
@@ -115,6 +115,12 @@ class Checker:
                 f"{name}: each number names the inode allocated just before")
         ids = [e[k] for e in evs for k in ("inode", "dentry", "parent") if k in e]
         self.ok(ids and all(ID_RE.match(i) for i in ids), f"{name}: object ids are 16-hex opaque ids")
+        # the last close may come from a child: any pid may kill the dentry
+        allocs = {e["dentry"] for e in evs if e["type"] == "dentry_alloc" and e["pid"] == loop_pid}
+        kills = {e["dentry"] for e in evs if e["type"] == "dentry_kill"}
+        self.ok(len(allocs) == expected and allocs <= kills,
+                f"{name}: each of the {expected} pipe dentries is killed under the id it was allocated with",
+                f"{len(allocs)} allocated, {len(allocs - kills)} not seen killed")
         s = self.summary(name)
         self.ok(s is not None and s[0] == len(evs), f"{name}: summary counts what was printed",
                 f"{s} vs {len(evs)}")
@@ -161,6 +167,18 @@ class Checker:
                 "kprobe-event: the 'sched' ei is created, looked up, removed and released", str(types))
         if sched:
             self.ok(not kref_check(sched), "kprobe-event: its refcounts follow kref", kref_check(sched))
+        # the same dentry id from allocation (in the lookup) to d_release
+        allevs = self.events("kprobe-event")
+        alloc = {e["dentry"]: i for i, e in enumerate(allevs) if e["type"] == "dentry_alloc"}
+        kill = {e["dentry"]: i for i, e in enumerate(allevs) if e["type"] == "dentry_kill"}
+        gets = [(i, e) for i, e in enumerate(allevs) if e["type"] == "ei_get" and e["name"] == "sched"]
+        puts = [(i, e) for i, e in enumerate(allevs) if e["type"] == "ei_put" and e["name"] == "sched"]
+        self.ok(gets and all(alloc.get(e["dentry"], i) < i for i, e in gets),
+                "kprobe-event: each ei_get's dentry was allocated (dentry_alloc) just before")
+        self.ok(puts and all(kill.get(e["dentry"], i) < i for i, e in puts),
+                "kprobe-event: each ei_put names the dentry whose dentry_kill triggered it")
+        self.ok({e["dentry"] for _, e in gets} == {e["dentry"] for _, e in puts},
+                "kprobe-event: the dentries that took references are the ones that dropped them")
 
     def lossy(self):
         self.ok(self.rc("lossy") == 0, "lossy: exit 0")

@@ -110,21 +110,29 @@ run_demo() {
 	echo "== evtrace probes on $(uname -r)"
 	evtrace probes
 	echo
-	echo "== evtrace events --fs tracefs: mkdir/ls/rmdir of instances/foo, then the kprobe event"
+	echo "== evtrace events --fs tracefs, during mkdir; ls events/sched; rmdir of instances/foo"
 	trace demo events --fs tracefs || return 1
-	INSTANCE_LOOPS=1 instance_loop
-	kprobe_event
+	INSTANCE_LOOPS=1
+	instance_loop
 	stop demo
-	grep -E ' ei_| lookup ' /out/demo.out | head -n 40
-	echo "... ($(wc -l </out/demo.out) events in all)"
+	head -n 8 /out/demo.out
+	echo "... $(grep -c ' ei_create ' /out/demo.out) eventfs_inodes created, $(grep -c ' ei_release ' /out/demo.out) released"
+	tail -n 1 /out/demo.err
+	echo
+	echo "== the seed's kprobe event: created, events/kprobes/sched listed and read, deleted"
+	trace demo-kprobe events --fs tracefs || return 1
+	kprobe_event
+	stop demo-kprobe
+	grep -E ' ei_[a-z]+ .* name=(sched|kprobes) ' /out/demo-kprobe.out
+	tail -n 1 /out/demo-kprobe.err
 	echo
 	echo "== evtrace events --fs pipefs --json: a shell making $PIPES pipes"
 	trace demo-pipes events --json --fs pipefs || return 1
 	pipe_loop demo-pipes
 	stop demo-pipes
 	head -n 3 /out/demo-pipes.out
-	echo "... $(grep -c '"ino_alloc"' /out/demo-pipes.out) ino_alloc events on pipefs"
-	cat /out/demo.err /out/demo-pipes.err
+	echo "... $(grep -c "\"ino_alloc\".*\"pid\":$(cat /out/demo-pipes.loop_pid)," /out/demo-pipes.out) ino_alloc on pipefs from the loop's pid"
+	tail -n 1 /out/demo-pipes.err
 }
 
 case $1 in

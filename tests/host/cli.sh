@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The real binary on this host: usage errors and environment failures each
+# exit 2 with exactly one line on stderr.  On the build machines the kernel
+# refuses tracing programs and has no kprobes, so "nothing can attach" is
+# tested here for real; on a kernel that can attach it is skipped, saying so.
+set -u
+cd "$(dirname "$0")/../.."
+bin=${EVTRACE:-./evtrace}
+pass=0 fail=0 skip=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# expect NAME RC PATTERN CMD...: exit status RC, one stderr line matching PATTERN
+expect() {
+	local name=$1 want=$2 pat=$3 rc lines
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	lines=$(wc -l <"$tmp/err")
+	if [ "$rc" = "$want" ] && [ "$lines" -eq 1 ] && grep -Eq -- "$pat" "$tmp/err"; then
+		echo "ok - $name"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $name: rc=$rc (want $want), stderr:"
+		sed 's/^/#   /' "$tmp/err"
+		fail=$((fail + 1))
+	fi
+}
+
+expect "unknown command" 2 "^evtrace: unknown command 'frobnicate'" $bin frobnicate
+expect "unknown option" 2 "^evtrace: events: unknown option '--frobnicate' \\(try 'evtrace events --help'\\)" $bin events --frobnicate
+expect "option without value" 2 "^evtrace: events: option '--duration' needs a value" $bin events --duration
+expect "bad --duration" 2 "^evtrace: invalid --duration 'soon'" $bin events --duration soon
+expect "negative --duration" 2 "^evtrace: invalid --duration '-1'" $bin events --duration -1
+expect "bad --attach" 2 "^evtrace: invalid --attach 'uprobe'" $bin events --attach uprobe
+expect "bad pid" 2 "^evtrace: invalid pid '12x'" $bin events -p 12x
+expect "comm too long" 2 "^evtrace: invalid comm" $bin events -c 0123456789abcdef
+expect "bad --dev" 2 "^evtrace: invalid device '8'" $bin events --dev 8
+expect "bad --mount" 2 "^evtrace: cannot use mount '/nonexistent': No such file" $bin events --mount /nonexistent
+expect "bad --bufsize" 2 "^evtrace: invalid --bufsize '1000'" $bin events --bufsize 1000
+expect "stray argument" 2 "unexpected argument 'extra'" $bin events extra
+for cmd in events probes help; do
+	if $bin $cmd --help 2>&1 | grep -q '^usage: evtrace'; then
+		echo "ok - $cmd --help prints usage"; pass=$((pass + 1))
+	else
+		echo "not ok - $cmd --help prints usage"; fail=$((fail + 1))
+	fi
+done
+
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	expect "not root: exit 2, says so" 2 "^evtrace: need root or CAP_BPF" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all $bin events
+	expect "not root: probes too" 2 "^evtrace: need root or CAP_BPF" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all $bin probes
+else
+	echo "SKIPPED - not root: this test drops root with setpriv and needs to start as root"
+	skip=$((skip + 1))
+fi
+
+# Does this kernel let anything attach?  (probes exits 0 iff something did)
+if [ "$(id -u)" -eq 0 ] && ! $bin probes >/dev/null 2>&1; then
+	expect "nothing attachable: events exits 2 with the reason" 2 \
+		"^evtrace: no probe can attach: this kernel refuses BPF tracing programs .* and has no kprobes" $bin events
+	expect "nothing attachable: bare evtrace too" 2 "^evtrace: no probe can attach" $bin
+	expect "nothing attachable: --attach kprobe names kprobes" 2 "kernel has no kprobes" \
+		$bin events --attach kprobe
+	$bin probes >"$tmp/out" 2>/dev/null
+	if [ "$(grep -c ' missing ' "$tmp/out")" = 12 ]; then
+		echo "ok - probes: the table lists all 12 probes as missing, with reasons"
+		pass=$((pass + 1))
+	else
+		echo "not ok - probes table:"; sed 's/^/#   /' "$tmp/out"
+		fail=$((fail + 1))
+	fi
+else
+	echo "SKIPPED - nothing-attachable path: this kernel can attach probes (or we are not root)"
+	skip=$((skip + 1))
+fi
+
+echo "host: $pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]
