@@ -125,6 +125,23 @@ class Checker:
         self.ok(s is not None and s[0] == len(evs), f"{name}: summary counts what was printed",
                 f"{s} vs {len(evs)}")
 
+    def filters(self, has_eventfs):
+        expected = int(self.text("pipes_expected"))
+        me = int(self.text("filter-pid.loop_pid"))
+        evs = self.events("filter-pid")
+        ino = [e for e in evs if e["type"] == "ino_alloc" and e["fs"] == "pipefs"]
+        # the shell's own command substitutions make pipes too: at least
+        self.ok(evs and all(e["pid"] == me for e in evs) and len(ino) >= expected,
+                f"-p: only the given pid's events, its {expected} pipes included",
+                f"{len(ino)} pipes, pids {sorted({e['pid'] for e in evs})}")
+        if has_eventfs:
+            evs = self.events("filter-comm")
+            self.ok(evs and all(e["comm"] == "cat" for e in evs),
+                    f"-c cat: only cat's events ({len(evs)})", str(sorted({e['comm'] for e in evs})))
+        kev = self.text("pipes-kprobe.kprobe_events")
+        self.ok(kev is not None and kev.strip() == "",
+                "--attach kprobe leaves no trace in tracefs kprobe_events")
+
     def instances(self):
         loops = int(self.text("instance_loops"))
         self.ok(self.rc("instances") == 0, "instances: exit 0", f"rc={self.rc('instances')}")
@@ -154,6 +171,8 @@ class Checker:
                 "with refcounts consistent with kref", "; ".join(bad[:3]))
         gets = [e for e in evs if e["type"] == "ei_get"]
         self.ok(gets and all("dentry" in e for e in gets), "instances: ei_get names the dentry holding the ref")
+        me = int(self.text("instances.evtrace_pid"))
+        self.ok(all(e["pid"] != me for e in evs), "instances: evtrace's own pid is excluded by default")
 
     def kprobe_event(self):
         self.ok(self.rc("kprobe-event") == 0, "kprobe-event: exit 0")
@@ -240,6 +259,7 @@ def main():
     c.probes(has_eventfs)
     c.pipes("pipes")
     c.pipes("pipes-kprobe")
+    c.filters(has_eventfs)
     if has_eventfs:
         c.instances()
         c.kprobe_event()

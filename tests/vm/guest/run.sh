@@ -14,6 +14,7 @@ trace() {
 	shift
 	evtrace "$@" >/out/$name.out 2>/out/$name.err &
 	echo $! >/tmp/$name.pid
+	echo $! >/out/$name.evtrace_pid
 	i=0
 	while ! grep -q '^evtrace: attached' /out/$name.err; do
 		if ! kill -0 "$(cat /tmp/$name.pid)" 2>/dev/null || [ $i -ge 1200 ]; then
@@ -77,7 +78,17 @@ run_all() {
 
 	trace pipes-kprobe events --json --fs pipefs --attach kprobe || return 1
 	pipe_loop pipes-kprobe
+	# libbpf attaches through the kprobe PMU: nothing may appear in tracefs
+	cat $T/kprobe_events >/out/pipes-kprobe.kprobe_events
 	stop pipes-kprobe
+
+	# -p: this shell's own pipes count, the sh -c loop's do not
+	echo $$ >/out/filter-pid.loop_pid
+	trace filter-pid events --json -p $$ || return 1
+	i=0
+	while [ $i -lt $PIPES ]; do true | true; i=$((i + 1)); done
+	pipe_loop filter-pid-other
+	stop filter-pid
 
 	if [ -d $T/instances ] && grep -q eventfs /proc/kallsyms; then
 		trace instances events --json || return 1
@@ -87,6 +98,11 @@ run_all() {
 		trace kprobe-event events --json --fs tracefs || return 1
 		kprobe_event
 		stop kprobe-event
+
+		# -c: only the cat of the kprobe event's enable file
+		trace filter-comm events --json -c cat || return 1
+		kprobe_event
+		stop filter-comm
 
 		# a ring buffer far too small for an instance mkdir: loss must show
 		trace lossy events --json --fs tracefs --bufsize 64K || return 1
