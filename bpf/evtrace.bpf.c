@@ -410,6 +410,16 @@ int BPF_KPROBE(evict_kprobe, struct inode *inode)
 
 /* ---- dentries --------------------------------------------------------- */
 
+/* The inode a dentry points at, and the number it carries right now. */
+static __always_inline void ev_inode(struct et_event *e, struct inode *inode)
+{
+	if (!inode)
+		return;
+	e->inode = (__u64)inode;
+	e->inode_seq = seq_get(inode);
+	e->ino = BPF_CORE_READ(inode, i_ino);
+}
+
 static __always_inline void ev_dentry(struct et_event *e, struct dentry *d)
 {
 	struct dentry *parent = BPF_CORE_READ(d, d_parent);
@@ -421,8 +431,7 @@ static __always_inline void ev_dentry(struct et_event *e, struct dentry *d)
 		e->aux = (__u64)parent;
 		e->aux_seq = seq_get(parent);
 	}
-	if (inode)
-		e->ino = BPF_CORE_READ(inode, i_ino);
+	ev_inode(e, inode);
 	ev_name(e, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len));
 }
 
@@ -541,9 +550,8 @@ static __always_inline int on_lookup(const struct qstr *name, struct dentry *dir
 		e->aux = (__u64)ret;
 		e->aux_seq = seq_get(ret);
 		inode = BPF_CORE_READ(ret, d_inode);
-		if (inode)
-			e->ino = BPF_CORE_READ(inode, i_ino);
-		else
+		ev_inode(e, inode);
+		if (!inode)
 			e->flags |= ET_F_NEGATIVE;
 	}
 	bpf_ringbuf_submit(e, 0);
@@ -608,12 +616,10 @@ static __always_inline void ev_ei(struct et_event *e, struct eventfs_inode *ei)
 		e->flags |= ET_F_FREED;
 	if (BPF_CORE_READ_BITFIELD_PROBED(ei, is_events))
 		e->flags |= ET_F_EVENTS;
-	if (name) {
-		bpf_probe_read_kernel_str(e->name, sizeof(e->name), name);
-		/* eventfs names are short; a full buffer means we cut one */
-		if (e->name[sizeof(e->name) - 2])
-			e->flags |= ET_F_TRUNC;
-	}
+	/* a full buffer: the name had at least ET_NAME_LEN - 1 bytes */
+	if (name && bpf_probe_read_kernel_str(e->name, sizeof(e->name), name) ==
+			    sizeof(e->name))
+		e->flags |= ET_F_TRUNC;
 }
 
 static __always_inline struct et_event *ei_reserve(__u16 type, struct task *t)
@@ -722,6 +728,9 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 	e->obj_seq = seq_get(ei);
 	e->aux = (__u64)dentry;
 	e->aux_seq = dentry_seq(&t, dentry);
+	/* the inode lookup_file()/lookup_dir_entry() just made; ev_ei set ino */
+	e->inode = (__u64)BPF_CORE_READ(dentry, d_inode);
+	e->inode_seq = seq_get((void *)e->inode);
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -11,13 +11,19 @@ static int parse_bufsize(const char *arg, uint32_t *out)
 {
 	char *end;
 	unsigned long long v;
+	int shift = 0;
 
 	errno = 0;
 	v = strtoull(arg, &end, 0);
 	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
+		shift = 10, end++;
 	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
+		shift = 20, end++;
+	/* bounded before the shift, which must not wrap */
+	if (v <= (1ull << 30) >> shift)
+		v <<= shift;
+	else
+		v = ~0ull;
 	/* the kernel wants a power-of-two multiple of the page size */
 	if (errno || end == arg || *end || v < 65536 || v > (1ull << 30) || (v & (v - 1))) {
 		p_err("invalid --bufsize '%s': a power of two from 64K to 1024M", arg);

@@ -16,6 +16,10 @@ enum {
 	OPT_BUFSIZE,
 	OPT_DURATION,
 	OPT_JSON,
+	OPT_MAX_INODES,
+	OPT_MAX_DENTRIES,
+	OPT_MAX_EIS,
+	OPT_RELEASE_TIMEOUT,
 	OPT_FIRST_CMD,	/* commands number their own options from here */
 };
 

@@ -7,6 +7,7 @@
 
 int do_events(int argc, char **argv);
 int do_probes(int argc, char **argv);
+int do_hist(int argc, char **argv);
 
 /* Check, start, run the live loop into sink, stop.  An EXIT_* status. */
 int trace_to_sink(struct tracer_opts *to, double duration, rec_sink_fn sink,

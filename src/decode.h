@@ -24,6 +24,7 @@ struct et_rec {
 	int64_t value;		/* refcount, lookup result, lost count */
 	uint64_t obj_id;	/* 0: none */
 	uint64_t aux_id;
+	uint64_t inode_id;	/* lookup, dentry_kill, ei_get: the inode behind */
 	char comm[ET_COMM_LEN];
 	char fs[ET_FS_LEN];
 	char name[ET_NAME_LEN];

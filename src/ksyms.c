@@ -70,7 +70,8 @@ static int cmp_addr(const void *a, const void *b)
 struct ksyms *ksyms_load(const char *path)
 {
 	struct ksyms *ks;
-	char line[512], name[256], mod[128];
+	char *line = NULL, name[256], mod[128];
+	size_t line_cap = 0;
 	unsigned long addr;
 	bool any_addr = false;
 	FILE *f;
@@ -86,7 +87,8 @@ struct ksyms *ksyms_load(const char *path)
 		errno = ENOMEM;
 		return NULL;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	/* whole lines: the tail of one cut by a buffer would parse as a line */
+	while (getline(&line, &line_cap, f) > 0) {
 		int n;
 
 		mod[0] = 0;
@@ -101,6 +103,7 @@ struct ksyms *ksyms_load(const char *path)
 		if (err)
 			break;
 	}
+	free(line);
 	fclose(f);
 	if (err) {
 		ksyms_free(ks);

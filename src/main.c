@@ -20,6 +20,7 @@ static const struct cmd {
 	const char *help;
 } cmds[] = {
 	{ "events", do_events, "stream decoded events, one per line (--json for JSON Lines)" },
+	{ "hist", do_hist, "histograms per mount, fs, caller or comm, and a summary" },
 	{ "probes", do_probes, "what can attach on this kernel, and why not" },
 	/* the full-screen view is still to come: until then, live streams text */
 	{ "live", do_events, "live view (for now: the events stream as text)" },

@@ -128,6 +128,7 @@ void rec_print_json(FILE *f, const struct et_rec *r)
 		json_name(f, r);
 		if (r->type == ET_DENTRY_KILL)
 			fprintf(f, ",\"ino\":%" PRIu64, r->ino);
+		json_id(f, "inode", r->inode_id);
 		break;
 	case ET_LOOKUP:
 		json_id(f, "dir", r->obj_id);
@@ -137,6 +138,7 @@ void rec_print_json(FILE *f, const struct et_rec *r)
 		json_id(f, "dentry", r->aux_id);
 		if (r->ino)
 			fprintf(f, ",\"ino\":%" PRIu64, r->ino);
+		json_id(f, "inode", r->inode_id);
 		break;
 	case ET_EI_CREATE:
 	case ET_EI_GET:
@@ -150,12 +152,21 @@ void rec_print_json(FILE *f, const struct et_rec *r)
 		json_flag(f, r, ET_F_FREED, "freed");
 		json_flag(f, r, ET_F_NOREF, "noref");
 		json_flag(f, r, ET_F_EVENTS, "events_dir");
+		json_id(f, "inode", r->inode_id);
 		break;
 	case ET_LOST:
 		fprintf(f, ",\"count\":%" PRId64, r->value);
 		break;
 	}
 	fputs("}\n", f);
+}
+
+/* Names come from the kernel: keep control bytes off the terminal. */
+static void text_name(FILE *f, const char *name)
+{
+	fputs(" name=", f);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
 }
 
 static void text_id(FILE *f, const char *key, uint64_t id)
@@ -187,14 +198,15 @@ void rec_print_text(FILE *f, const struct et_rec *r)
 		break;
 	case ET_DENTRY_ALLOC:
 	case ET_DENTRY_KILL:
-		fprintf(f, " name=%s", r->name);
+		text_name(f, r->name);
 		if (r->type == ET_DENTRY_KILL)
 			fprintf(f, " ino=%" PRIu64, r->ino);
 		text_id(f, "dentry", r->obj_id);
 		text_id(f, "parent", r->aux_id);
 		break;
 	case ET_LOOKUP:
-		fprintf(f, " name=%s result=%s", r->name, lookup_result(r, buf, sizeof(buf)));
+		text_name(f, r->name);
+		fprintf(f, " result=%s", lookup_result(r, buf, sizeof(buf)));
 		if (r->ino)
 			fprintf(f, " ino=%" PRIu64, r->ino);
 		text_id(f, "dir", r->obj_id);
@@ -204,8 +216,8 @@ void rec_print_text(FILE *f, const struct et_rec *r)
 	case ET_EI_PUT:
 	case ET_EI_REMOVE:
 	case ET_EI_RELEASE:
-		fprintf(f, " name=%s ref=%" PRId64 " ino=%" PRIu64 "%s%s", r->name,
-			r->value, r->ino, r->flags & ET_F_FREED ? " freed" : "",
+		text_name(f, r->name);
+		fprintf(f, " ref=%" PRId64 " ino=%" PRIu64 "%s%s", r->value, r->ino, r->flags & ET_F_FREED ? " freed" : "",
 			r->flags & ET_F_NOREF ? " noref" : "");
 		text_id(f, "ei", r->obj_id);
 		text_id(f, r->type == ET_EI_CREATE ? "parent" : "dentry", r->aux_id);

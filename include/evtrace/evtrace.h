@@ -51,18 +51,21 @@ enum et_type {
  * generation the BPF side gave that object at allocation, 0 if it was
  * allocated before tracing started):
  *
- *   type           obj        aux             ino           value
- *   ino_alloc      inode      -               returned ino  -
- *   inode_alloc    inode      -               -             -
- *   inode_evict    inode      -               i_ino         -
- *   dentry_alloc   dentry     - (not set yet) -             -
- *   dentry_kill    dentry     parent dentry   d_inode ino   -
- *   lookup         dir dentry result dentry   result ino    0 or -errno
- *   ei_create      ei         parent ei       ei->ino       refcount after
- *   ei_get         ei         dentry          ei->ino       refcount after
- *   ei_put         ei         dentry          ei->ino       refcount before
- *   ei_remove      ei         -               ei->ino       refcount before
- *   ei_release     ei         -               ei->ino       refcount (0)
+ *   type           obj        aux             inode          ino           value
+ *   ino_alloc      inode      -               -              returned ino  -
+ *   inode_alloc    inode      -               -              -             -
+ *   inode_evict    inode      -               -              i_ino         -
+ *   dentry_alloc   dentry     - (not set yet) -              -             -
+ *   dentry_kill    dentry     parent dentry   d_inode        its i_ino     -
+ *   lookup         dir dentry result dentry   result's inode its i_ino     0 or -errno
+ *   ei_create      ei         parent ei       -              ei->ino       refcount after
+ *   ei_get         ei         dentry          dentry's inode ei->ino       refcount after
+ *   ei_put         ei         dentry          -              ei->ino       refcount before
+ *   ei_remove      ei         -               -              ei->ino       refcount before
+ *   ei_release     ei         -               -              ei->ino       refcount (0)
+ *
+ * The inode column lets userspace follow an inode's number after
+ * get_next_ino(): eventfs files overwrite it with one shared number.
  */
 struct et_event {
 	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
@@ -79,13 +82,15 @@ struct et_event {
 	__u64 obj_seq;
 	__u64 aux;
 	__u64 aux_seq;
+	__u64 inode;
+	__u64 inode_seq;
 	__u64 stack[ET_STACK_DEPTH];	/* ino_alloc only: for the caller */
 	char comm[ET_COMM_LEN];
 	char fs[ET_FS_LEN];
 	char name[ET_NAME_LEN];
 };
 
-_Static_assert(sizeof(struct et_event) == 224, "et_event ABI size changed");
+_Static_assert(sizeof(struct et_event) == 240, "et_event ABI size changed");
 
 /* Kernel dev_t encoding (include/linux/kdev_t.h), not glibc's. */
 #define ET_MINORBITS	20

@@ -18,8 +18,12 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Writes len bytes of data to a new file "kallsyms" in a new directory. */
-static inline char *tmpfile_with_len(const char *data, size_t len)
+/*
+ * Writes len bytes of data to a new file "kallsyms" in a new directory.
+ * Not inlined: gcc's -Wdangling-pointer then mistakes dir for the result.
+ */
+static __attribute__((noinline, unused))
+char *tmpfile_with_len(const char *data, size_t len)
 {
 	const char *tmp = getenv("TMPDIR");
 	char dir[PATH_MAX], *path;
@@ -43,11 +47,15 @@ static inline char *tmpfile_with(const char *text)
 /* Removes the file and its directory, frees path. */
 static inline void tmpfile_remove(char *path)
 {
+	char *dir;
+
 	if (!path)
 		return;
 	unlink(path);
-	*strrchr(path, '/') = 0;
-	rmdir(path);
+	dir = strndup(path, strrchr(path, '/') - path);
+	assert_non_null(dir);
+	rmdir(dir);
+	free(dir);
 	free(path);
 }
 

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * One run of the pipeline: decoded events -> model (and histogram) -> the
+ * command's own output.  Every command that consumes events goes through
+ * it, so live and (later) replayed streams get the same answers.
+ */
+#ifndef EVTRACE_SESSION_H
+#define EVTRACE_SESSION_H
+
+#include <stdint.h>
+
+#include "hist.h"
+#include "live.h"
+#include "model.h"
+#include "mounts.h"
+
+struct session {
+	struct model *model;
+	struct mount_table mounts;
+	uint64_t mounts_loaded_ns;	/* live: when mountinfo was last read */
+	bool live_mounts;		/* reload mountinfo on unknown devices */
+	struct hist_set *hist;		/* NULL unless hist */
+	enum sample_kind of;
+	enum group_by by;
+	rec_sink_fn out;		/* after the model; may be NULL */
+	void *out_ctx;
+	int err;			/* first model error */
+};
+
+struct session_opts {
+	struct model_opts model;
+	enum group_by by;
+	bool hist;
+	enum sample_kind of;
+	uint64_t linear_step;
+	bool live_mounts;
+};
+
+/* 0 or EXIT_RUNTIME after printing why. */
+int session_init(struct session *s, const struct session_opts *o);
+void session_free(struct session *s);
+/* The sink to hand to a source. */
+int session_sink(void *ctx, const struct et_rec *r);
+
+/* Model options shared by events and hist: --max-*, --release-timeout. */
+#define MODEL_LONGOPTS							\
+	{ "max-inodes", required_argument, NULL, OPT_MAX_INODES },	\
+	{ "max-dentries", required_argument, NULL, OPT_MAX_DENTRIES },	\
+	{ "max-eis", required_argument, NULL, OPT_MAX_EIS },		\
+	{ "release-timeout", required_argument, NULL, OPT_RELEASE_TIMEOUT }
+
+#define MODEL_OPTS_HELP							\
+	"      --max-inodes N   live inodes the model tracks (default 65536)\n" \
+	"      --max-dentries N live dentries the model tracks (default 65536)\n" \
+	"      --max-eis N      eventfs_inodes the model tracks (default 16384)\n" \
+	"      --release-timeout SEC  flag a removed ei not released by then (default 10)\n"
+
+/* 1 if c was a model option (applied to o), 0 if not, -1 on a bad value. */
+int model_opt(int c, const char *arg, struct model_opts *o);
+
+#endif

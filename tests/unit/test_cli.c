@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The options every tracing command shares (filters.c, cli.c) and the
+ * end-of-run summary line (live.c): what users type goes straight into
+ * kernel filter maps, so bad values must be refused with nothing stored,
+ * good ones stored in the kernel's encodings (NUL-padded comm, 20-bit
+ * minor dev_t), and limits enforced.  Rejections print one line on
+ * stderr; that is expected here.
+ */
+#include "unit.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "cli.h"
+#include "evtrace.h"
+#include "live.h"
+
+static struct tracer_opts *new_opts(void)
+{
+	struct tracer_opts *o = calloc(1, sizeof(*o));
+
+	assert_non_null(o);
+	return o;
+}
+
+/* ---- -p ---- */
+
+static void test_pid(void **state)
+{
+	static const char *const bad[] = {
+		"0", "abc", "12x", "", "-1", "x12", "1.5", "0x",
+		"1073741824",		/* past the kernel's 30-bit tid space */
+		"4294967297",		/* 2^32 + 1: would be 1 in a u32 */
+		"99999999999999999999999",
+	};
+	struct tracer_opts *o = new_opts();
+	struct filters *f = &o->filters;
+
+	assert_int_equal(filters_add_pid(f, "1"), 0);
+	assert_int_equal(filters_add_pid(f, "4194304"), 0);	/* PID_MAX_LIMIT */
+	assert_int_equal(f->npids, 2);
+	assert_int_equal(f->pids[0], 1);
+	assert_int_equal(f->pids[1], 4194304);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(filters_add_pid(f, bad[i]), -EINVAL);
+		assert_int_equal(f->npids, 2);
+	}
+	free(o);
+}
+
+static void test_pid_too_many(void **state)
+{
+	struct tracer_opts *o = new_opts();
+	struct filters *f = &o->filters;
+	char arg[16];
+
+	for (int i = 1; i <= MAX_FILTER; i++) {
+		snprintf(arg, sizeof(arg), "%d", 1000 + i);
+		assert_int_equal(filters_add_pid(f, arg), 0);
+	}
+	assert_int_equal(f->npids, MAX_FILTER);
+	assert_int_equal(filters_add_pid(f, "5"), -E2BIG);
+	assert_int_equal(f->npids, MAX_FILTER);
+	assert_int_equal(f->pids[0], 1001);
+	assert_int_equal(f->pids[MAX_FILTER - 1], 1000 + MAX_FILTER);
+	free(o);
+}
+
+/* ---- -c and --fs ---- */
+
+static void test_comm(void **state)
+{
+	struct tracer_opts *o = new_opts();
+	struct filters *f = &o->filters;
+	char want[16];
+
+	memset(f->comms, 0xff, sizeof(f->comms));
+	assert_int_equal(filters_add_comm(f, "bash"), 0);
+	assert_int_equal(filters_add_comm(f, "123456789012345"), 0);	/* 15: the most */
+	assert_int_equal(filters_add_comm(f, "1234567890123456"), -EINVAL);
+	assert_int_equal(filters_add_comm(f, ""), -EINVAL);
+	assert_int_equal(f->ncomms, 2);
+	/* as the kernel keeps it: NUL-padded to 16 bytes */
+	memset(want, 0, sizeof(want));
+	memcpy(want, "bash", 4);
+	assert_memory_equal(f->comms[0], want, 16);
+	memcpy(want, "123456789012345", 16);
+	assert_memory_equal(f->comms[1], want, 16);
+	/* nothing else written */
+	memset(want, 0xff, sizeof(want));
+	assert_memory_equal(f->comms[2], want, 16);
+	free(o);
+}
+
+static void test_fs(void **state)
+{
+	struct tracer_opts *o = new_opts();
+	struct filters *f = &o->filters;
+	char want[16] = "tracefs";
+
+	assert_int_equal(filters_add_fs(f, "tracefs"), 0);
+	assert_int_equal(filters_add_fs(f, "anon_inodefs"), 0);
+	assert_int_equal(filters_add_fs(f, "0123456789abcdef"), -EINVAL);
+	assert_int_equal(filters_add_fs(f, ""), -EINVAL);
+	assert_int_equal(f->nfss, 2);
+	assert_memory_equal(f->fss[0], want, 16);
+	assert_string_equal(f->fss[1], "anon_inodefs");
+	/* -c and --fs fill their own lists */
+	assert_int_equal(f->ncomms, 0);
+	for (int i = 2; i < MAX_FILTER; i++)
+		assert_int_equal(filters_add_fs(f, "pipefs"), 0);
+	assert_int_equal(filters_add_fs(f, "sockfs"), -E2BIG);
+	assert_int_equal(f->nfss, MAX_FILTER);
+	free(o);
+}
+
+/* ---- --dev and --mount ---- */
+
+static void test_dev(void **state)
+{
+	static const char *const bad[] = {
+		"8", "8:3x", "4096:0", "0:1048576", "a:b", "", ":3", "8:", "8:3:1",
+		"-1:3", "8:-1", "99999999999:1",
+	};
+	struct tracer_opts *o = new_opts();
+	struct filters *f = &o->filters;
+
+	assert_int_equal(filters_add_dev(f, "8:3"), 0);
+	assert_int_equal(filters_add_dev(f, "0:45"), 0);
+	assert_int_equal(filters_add_dev(f, "259:65536"), 0);
+	assert_int_equal(filters_add_dev(f, "4095:1048575"), 0);
+	assert_int_equal(f->ndevs, 4);
+	assert_int_equal(f->devs[0], 0x00800003);	/* (8 << 20) | 3 */
+	assert_int_equal(f->devs[1], 45);
+	assert_int_equal(f->devs[2], 0x10310000);	/* (259 << 20) | 0x10000 */
+	assert_int_equal(f->devs[3], 0xffffffff);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (filters_add_dev(f, bad[i]) != -EINVAL)
+			fail_msg("--dev '%s' accepted", bad[i]);
+		assert_int_equal(f->ndevs, 4);
+	}
+	free(o);
+}
+
+static uint32_t kdev_of(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return (uint32_t)major(st.st_dev) << 20 | minor(st.st_dev);
+}
+
+static void test_mount(void **state)
+{
+	struct tracer_opts *o = new_opts();
+	struct filters *f = &o->filters;
+
+	assert_int_equal(filters_add_mount(f, "/"), 0);
+	assert_int_equal(f->ndevs, 1);
+	assert_int_equal(f->devs[0], kdev_of("/"));
+	if (!access("/proc/self", F_OK)) {
+		assert_int_equal(filters_add_mount(f, "/proc"), 0);
+		assert_int_equal(f->devs[1], kdev_of("/proc"));
+		/* procfs is not the root filesystem */
+		assert_int_not_equal(f->devs[1], f->devs[0]);
+	}
+	f->ndevs = 1;
+	assert_int_equal(filters_add_mount(f, "/nonexistent/evtrace-unit"), -ENOENT);
+	assert_int_equal(filters_add_mount(f, ""), -ENOENT);
+	assert_int_equal(f->ndevs, 1);
+	/* --dev and --mount share one list */
+	f->ndevs = MAX_FILTER - 1;
+	assert_int_equal(filters_add_dev(f, "1:1"), 0);
+	assert_int_equal(filters_add_mount(f, "/"), -E2BIG);
+	assert_int_equal(filters_add_dev(f, "1:1"), -E2BIG);
+	assert_int_equal(f->ndevs, MAX_FILTER);
+	free(o);
+}
+
+/* ---- --attach ---- */
+
+static void test_attach(void **state)
+{
+	enum attach_pref a = ATTACH_KPROBE;
+
+	assert_int_equal(parse_attach("auto", &a), 0);
+	assert_int_equal(a, ATTACH_AUTO);
+	assert_int_equal(parse_attach("fentry", &a), 0);
+	assert_int_equal(a, ATTACH_FENTRY);
+	assert_int_equal(parse_attach("kprobe", &a), 0);
+	assert_int_equal(a, ATTACH_KPROBE);
+	assert_int_equal(parse_attach("uprobe", &a), -EINVAL);
+	assert_int_equal(parse_attach("", &a), -EINVAL);
+	assert_int_equal(parse_attach("FENTRY", &a), -EINVAL);
+	assert_int_equal(parse_attach("fentry ", &a), -EINVAL);
+	assert_int_equal(a, ATTACH_KPROBE);
+}
+
+/* ---- --duration ---- */
+
+static void test_seconds(void **state)
+{
+	static const char *const bad[] = {
+		"0", "-1", "inf", "nan", "abc", "", "2s", "1e8", "-0", "0.0",
+		"1.5.2", "1e-400",
+	};
+
+	assert_true(parse_seconds("--duration", "1.5") == 1.5);
+	assert_true(parse_seconds("--duration", "10") == 10.0);
+	assert_true(parse_seconds("--duration", "0.25") == 0.25);
+	assert_true(parse_seconds("--duration", "1e7") == 1e7);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (parse_seconds("--duration", bad[i]) != -1)
+			fail_msg("--duration '%s' accepted", bad[i]);
+}
+
+/* ---- trace_opt: each option reaches its place ---- */
+
+static void test_trace_opt(void **state)
+{
+	struct tracer_opts *o = new_opts();
+	int v = verbose;
+
+	assert_int_equal(trace_opt('p', "42", o), 1);
+	assert_int_equal(o->filters.pids[0], 42);
+	assert_int_equal(trace_opt('p', "x", o), -1);
+	assert_int_equal(trace_opt('c', "cat", o), 1);
+	assert_string_equal(o->filters.comms[0], "cat");
+	assert_int_equal(trace_opt(OPT_FS, "tracefs", o), 1);
+	assert_string_equal(o->filters.fss[0], "tracefs");
+	assert_int_equal(trace_opt(OPT_DEV, "0:12", o), 1);
+	assert_int_equal(o->filters.devs[0], 12);
+	assert_int_equal(trace_opt(OPT_DEV, "12", o), -1);
+	assert_int_equal(trace_opt(OPT_MOUNT, "/", o), 1);
+	assert_int_equal(o->filters.devs[1], kdev_of("/"));
+	assert_int_equal(trace_opt(OPT_MOUNT, "/nonexistent/evtrace-unit", o), -1);
+	assert_int_equal(trace_opt(OPT_ATTACH, "kprobe", o), 1);
+	assert_int_equal(o->attach, ATTACH_KPROBE);
+	assert_int_equal(trace_opt(OPT_ATTACH, "x", o), -1);
+	assert_false(o->filters.include_self);
+	assert_int_equal(trace_opt(OPT_SELF, NULL, o), 1);
+	assert_true(o->filters.include_self);
+	assert_int_equal(trace_opt('v', NULL, o), 1);
+	assert_int_equal(trace_opt('v', NULL, o), 1);
+	assert_int_equal(verbose, v + 2);
+	verbose = v;
+	/* not a trace option: the command's own, or getopt's '?' */
+	assert_int_equal(trace_opt('z', "1", o), 0);
+	assert_int_equal(trace_opt('?', NULL, o), 0);
+	assert_int_equal(trace_opt('h', NULL, o), 0);
+	assert_int_equal(o->filters.npids, 1);
+	assert_int_equal(o->filters.ndevs, 2);
+	free(o);
+}
+
+static void test_bufsize(void **state)
+{
+	static const struct {
+		const char *arg;
+		uint32_t bytes;
+	} good[] = {
+		{ "64K", 65536 },
+		{ "64k", 65536 },
+		{ "65536", 65536 },
+		{ "1M", 1 << 20 },
+		{ "8m", 8 << 20 },
+		{ "4096K", 4 << 20 },
+		{ "1024M", 1u << 30 },
+		{ "1073741824", 1u << 30 },
+	};
+	static const char *const bad[] = {
+		"100000",	/* not a power of two */
+		"32K",		/* less than 64K */
+		"32768", "0", "1", "", "K", "M", "-64K", "64KB", "64 K", "1G",
+		"2048M", "2147483648", "3M", "abc",
+		/* 2^54 + 64, shifted by 10: 2^64 + 64K, which wraps to 64K */
+		"18014398509482048K",
+		/* 2^44 + 1, shifted by 20: wraps to 1M */
+		"17592186044417M",
+	};
+	struct tracer_opts *o = new_opts();
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		o->ringbuf_bytes = 0;
+		assert_int_equal(trace_opt(OPT_BUFSIZE, good[i].arg, o), 1);
+		assert_int_equal(o->ringbuf_bytes, good[i].bytes);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o->ringbuf_bytes = 12345;
+		if (trace_opt(OPT_BUFSIZE, bad[i], o) != -1)
+			fail_msg("--bufsize '%s' accepted as %u", bad[i], o->ringbuf_bytes);
+		assert_int_equal(o->ringbuf_bytes, 12345);
+	}
+	free(o);
+}
+
+/* ---- the summary line ---- */
+
+static struct et_rec rec(int type, int64_t value)
+{
+	struct et_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = type;
+	r.value = value;
+	return r;
+}
+
+static void count(struct et_stats *s, int type, int64_t value)
+{
+	struct et_rec r = rec(type, value);
+
+	stats_count(s, &r);
+}
+
+static void test_stats(void **state)
+{
+	struct et_stats s;
+	char buf[256];
+
+	memset(&s, 0, sizeof(s));
+	/* out of order: the line goes by type, not by arrival */
+	count(&s, ET_LOOKUP, -2);
+	count(&s, ET_INO_ALLOC, 0);
+	count(&s, ET_LOST, 5);
+	count(&s, ET_INO_ALLOC, 7);
+	assert_int_equal(s.total, 3);
+	assert_int_equal(s.n[ET_INO_ALLOC], 2);
+	assert_int_equal(s.n[ET_LOOKUP], 1);
+	assert_int_equal(s.n[ET_LOST], 5);
+	stats_line(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "3 events (ino_alloc 2, lookup 1), 5 lost");
+
+	/* lost records carry a count; they are not events */
+	count(&s, ET_LOST, 1000);
+	count(&s, ET_EI_RELEASE, 0);
+	stats_line(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "4 events (ino_alloc 2, lookup 1, ei_release 1), 1005 lost");
+}
+
+static void test_stats_every_type(void **state)
+{
+	struct et_stats s;
+	char buf[512];
+
+	memset(&s, 0, sizeof(s));
+	for (int t = ET_INO_ALLOC; t < ET_TYPE_MAX; t++)
+		if (t != ET_LOST)
+			for (int i = 0; i < t; i++)
+				count(&s, t, 0);
+	s.n[ET_INODE_EVICT] = 18446744073709551615ull;
+	stats_line(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "66 events (ino_alloc 1, inode_alloc 2, "
+			    "inode_evict 18446744073709551615, dentry_alloc 4, "
+			    "dentry_kill 5, lookup 6, ei_create 7, ei_get 8, ei_put 9, "
+			    "ei_remove 10, ei_release 11), 0 lost");
+}
+
+/* A short buffer: a NUL-terminated prefix, nothing written past it. */
+static void test_stats_short_buffer(void **state)
+{
+	const char *full = "3 events (ino_alloc 2, lookup 1), 5 lost";
+	struct et_stats s;
+	char buf[64];
+
+	memset(&s, 0, sizeof(s));
+	s.total = 3;
+	s.n[ET_INO_ALLOC] = 2;
+	s.n[ET_LOOKUP] = 1;
+	s.n[ET_LOST] = 5;
+	for (size_t size = 1; size <= strlen(full) + 1; size++) {
+		memset(buf, '#', sizeof(buf));
+		stats_line(&s, buf, size);
+		assert_int_equal(strlen(buf), size - 1);
+		assert_memory_equal(buf, full, size - 1);
+		for (size_t i = size; i < sizeof(buf); i++)
+			assert_int_equal(buf[i], '#');
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pid),
+		cmocka_unit_test(test_pid_too_many),
+		cmocka_unit_test(test_comm),
+		cmocka_unit_test(test_fs),
+		cmocka_unit_test(test_dev),
+		cmocka_unit_test(test_mount),
+		cmocka_unit_test(test_attach),
+		cmocka_unit_test(test_seconds),
+		cmocka_unit_test(test_trace_opt),
+		cmocka_unit_test(test_bufsize),
+		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_stats_every_type),
+		cmocka_unit_test(test_stats_short_buffer),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
