@@ -150,23 +150,22 @@ int hist_add(struct hist_set *hs, const char *group, uint64_t value)
 {
 	char name[HIST_NAME_MAX];
 	struct group *g;
+	bool found;
 	size_t pos;
 	int ret = 0;
 
 	if (!hs || !group)
 		return -EINVAL;
 	cut_name(name, group);
-	if (!find(hs, name, &pos) && strcmp(name, HIST_OTHER) && hs->named >= hs->max_groups) {
+	found = find(hs, name, &pos);
+	if (!found && strcmp(name, HIST_OTHER) && hs->named >= hs->max_groups) {
 		ret = -E2BIG;
 		strcpy(name, HIST_OTHER);
+		found = find(hs, name, &pos);
 	}
-	if (find(hs, name, &pos)) {
-		g = hs->g[pos];
-	} else {
-		g = insert(hs, name, pos);
-		if (!g)
-			return -ENOMEM;
-	}
+	g = found ? hs->g[pos] : insert(hs, name, pos);
+	if (!g)
+		return -ENOMEM;
 	if (!g->count || value < g->min)
 		g->min = value;
 	if (value > g->max)
@@ -281,19 +280,17 @@ static void print_rows_linear(FILE *f, const struct hist_set *hs, const struct g
 			      unsigned int first, unsigned int last, uint64_t top,
 			      const char *unit)
 {
+	/* the last regular row printed, empty or not, has the widest numbers */
+	unsigned int last_reg = last < HIST_LINEAR_MAX ? last : HIST_LINEAR_MAX - 1;
 	char lbuf[40], hbuf[40], label[96];
 	int wl = 1, wh = 1, width = 0;
 	u128 lo, hi;
 
-	/* the last regular row has the widest numbers */
-	for (unsigned int i = last + 1; i-- > first;) {
-		if (i < HIST_LINEAR_MAX && g->b[i]) {
-			bucket_range(hs, i, &lo, &hi);
-			wl = (int)strlen(u128_str(lbuf, lo));
-			wh = (int)strlen(u128_str(hbuf, hi));
-			width = wl + wh + 4;
-			break;
-		}
+	if (first <= last_reg) {
+		bucket_range(hs, last_reg, &lo, &hi);
+		wl = (int)strlen(u128_str(lbuf, lo));
+		wh = (int)strlen(u128_str(hbuf, hi));
+		width = wl + wh + 4;	/* "[lo, hi)" */
 	}
 	if (last == HIST_LINEAR_MAX) {
 		int wo;
