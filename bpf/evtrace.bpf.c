@@ -417,7 +417,8 @@ static __always_inline void ev_inode(struct et_event *e, struct inode *inode)
 		return;
 	e->inode = (__u64)inode;
 	e->inode_seq = seq_get(inode);
-	e->ino = BPF_CORE_READ(inode, i_ino);
+	e->inode_ino = BPF_CORE_READ(inode, i_ino);
+	e->ino = e->inode_ino;
 }
 
 static __always_inline void ev_dentry(struct et_event *e, struct dentry *d)
@@ -705,17 +706,19 @@ int BPF_KRETPROBE(eventfs_create_events_dir_kprobe, struct eventfs_inode *ret)
  */
 static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry)
 {
-	struct eventfs_inode *ei;
+	struct eventfs_inode *ei, *dir_ei;
+	struct tracefs_inode *ti;
+	struct inode *inode;
 	struct et_event *e;
 	struct task t;
 	__u32 flags = 0;
 
+	/* eventfs keeps the directory's ei in its tracefs_inode's private */
+	ti = (void *)dir - bpf_core_field_offset(struct tracefs_inode, vfs_inode);
+	dir_ei = BPF_CORE_READ(ti, private);
 	ei = BPF_CORE_READ(dentry, d_fsdata);
 	if (!ei) {
-		struct tracefs_inode *ti;
-
-		ti = (void *)dir - bpf_core_field_offset(struct tracefs_inode, vfs_inode);
-		ei = BPF_CORE_READ(ti, private);
+		ei = dir_ei;
 		if (!ei || !BPF_CORE_READ_BITFIELD_PROBED(ei, is_freed))
 			return 0;
 		flags = ET_F_NOREF;
@@ -728,9 +731,17 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 	e->obj_seq = seq_get(ei);
 	e->aux = (__u64)dentry;
 	e->aux_seq = dentry_seq(&t, dentry);
-	/* the inode lookup_file()/lookup_dir_entry() just made; ev_ei set ino */
-	e->inode = (__u64)BPF_CORE_READ(dentry, d_inode);
-	e->inode_seq = seq_get((void *)e->inode);
+	/* the inode lookup_file()/lookup_dir_entry() just made, and its number */
+	inode = BPF_CORE_READ(dentry, d_inode);
+	if (inode) {
+		e->inode = (__u64)inode;
+		e->inode_seq = seq_get(inode);
+		e->inode_ino = BPF_CORE_READ(inode, i_ino);
+	}
+	if (dir_ei && dir_ei != ei) {
+		e->pei = (__u64)dir_ei;
+		e->pei_seq = seq_get(dir_ei);
+	}
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "evtrace.h"
 #include "live.h"
 #include "output.h"
+#include "session.h"
 
 static volatile sig_atomic_t stop;
 
@@ -37,7 +38,8 @@ static int print_rec(void *ctx, const struct et_rec *r)
 
 static void flush_out(void *ctx)
 {
-	struct events_out *o = ctx;
+	const struct session *s = ctx;
+	const struct events_out *o = s->out_ctx;
 
 	fflush(o->f);
 }
@@ -53,6 +55,7 @@ static void usage(FILE *f)
 		"\n"
 		"  -j, --json           JSON Lines, one object per event\n"
 		"  -d, --duration SEC   stop after SEC seconds\n"
+		MODEL_OPTS_HELP
 		TRACE_OPTS_HELP
 		"\n"
 		"examples:\n"
@@ -98,11 +101,14 @@ int do_events(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "duration", required_argument, NULL, 'd' },
+		MODEL_LONGOPTS,
 		TRACE_LONGOPTS,
 		{}
 	};
+	struct session_opts so = { .by = BY_MOUNT, .live_mounts = true };
 	struct tracer_opts to = {};
 	struct events_out out = { .f = stdout };
+	struct session s;
 	struct et_stats stats = {};
 	double duration = 0;
 	char line[512];
@@ -122,7 +128,9 @@ int do_events(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			ret = trace_opt(c, optarg, &to);
+			ret = model_opt(c, optarg, &so.model);
+			if (ret == 0)
+				ret = trace_opt(c, optarg, &to);
 			if (ret == 1)
 				break;
 			if (ret == 0)
@@ -133,11 +141,18 @@ int do_events(int argc, char **argv)
 	if (no_extra_args(argc, argv, "events"))
 		return EXIT_ENV;
 
-	ret = trace_to_sink(&to, duration, print_rec, &out, flush_out, &stats);
+	if (session_init(&s, &so))
+		return EXIT_RUNTIME;
+	/* the model watches the same stream, for the summary at the end */
+	s.out = print_rec;
+	s.out_ctx = &out;
+	ret = trace_to_sink(&to, duration, session_sink, &s, flush_out, &stats);
 	fflush(stdout);
 	if (ret == EXIT_OK || stats.total) {
 		stats_line(&stats, line, sizeof(line));
 		p_info("%s", line);
+		model_print_summary(stderr, s.model, BY_FS);
 	}
+	session_free(&s);
 	return ret;
 }

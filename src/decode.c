@@ -106,6 +106,8 @@ void decode_event(const struct decoder *d, const struct et_event *e, struct et_r
 	r->obj_id = object_id(d, e->obj, e->obj_seq);
 	r->aux_id = object_id(d, e->aux, e->aux_seq);
 	r->inode_id = object_id(d, e->inode, e->inode_seq);
+	r->inode_ino = e->inode_ino;
+	r->pei_id = object_id(d, e->pei, e->pei_seq);
 	copy_str(r->comm, e->comm, sizeof(r->comm));
 	copy_str(r->fs, e->fs, sizeof(r->fs));
 	copy_str(r->name, e->name, sizeof(r->name));

@@ -25,6 +25,8 @@ struct et_rec {
 	uint64_t obj_id;	/* 0: none */
 	uint64_t aux_id;
 	uint64_t inode_id;	/* lookup, dentry_kill, ei_get: the inode behind */
+	uint64_t inode_ino;	/* its i_ino now */
+	uint64_t pei_id;	/* ei_get: the ei of the directory looked in */
 	char comm[ET_COMM_LEN];
 	char fs[ET_FS_LEN];
 	char name[ET_NAME_LEN];

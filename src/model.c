@@ -76,7 +76,7 @@ struct m_ei {
 	enum ei_state state;
 	int64_t refcount;
 	uint64_t created_ns, removed_ns, released_ns;
-	bool created_seen, refcount_known, flagged_not_released;
+	bool created_seen, refcount_known, flagged_not_released, removed_referenced;
 	char comm[ET_COMM_LEN];
 	struct ei_change *hist;		/* ring of ei_history entries */
 	uint32_t hist_start, hist_n;
@@ -678,8 +678,11 @@ static struct m_ei *ei_find(const struct model *m, uint64_t id)
 	return e;
 }
 
-/* Path under events/, from the parent chain (bounded: eventfs is 3 deep). */
-static char *ei_path(const struct model *m, const struct m_ei *e)
+/*
+ * Path under events/, from the parent chain (bounded: eventfs is 4 deep).
+ * Recomputed on use: a parent may be learned after its children.
+ */
+static const char *ei_label(const struct model *m, struct m_ei *e)
 {
 	const struct m_ei *chain[8];
 	char buf[PATH_MAX_LEN] = "";
@@ -693,7 +696,15 @@ static char *ei_path(const struct model *m, const struct m_ei *e)
 	while (n-- && off < sizeof(buf))
 		off += snprintf(buf + off, sizeof(buf) - off, "%s%s", off ? "/" : "",
 				chain[n]->name);
-	return strdup(buf);
+	if (!e->path || strcmp(e->path, buf)) {
+		char *p = strdup(buf);
+
+		if (p) {
+			free(e->path);
+			e->path = p;
+		}
+	}
+	return e->path ? e->path : e->name;
 }
 
 static void ei_drop(struct model *m, struct m_ei *e)
@@ -820,14 +831,12 @@ static int on_ei(struct model *m, const struct et_rec *r)
 		e->parent = r->aux_id;
 		e->refcount = r->value;
 		e->refcount_known = true;
-		free(e->path);
-		e->path = ei_path(m, e);
 		break;
 	case ET_EI_GET:
 		if (r->flags & ET_F_NOREF || r->flags & ET_F_FREED || e->state != EI_LIVE) {
 			report(m, A_EI_LOOKUP_AFTER_REMOVE, r->ts_ns, e->id,
 			       "ei %s: a lookup of '%s' reached it %s after its removal%s",
-			       e->path ? e->path : e->name, r->name,
+			       ei_label(m, e), r->name,
 			       e->removed_ns ? "" : "(removal not seen)",
 			       r->flags & ET_F_NOREF ? " (no reference taken)" : "");
 			if (r->flags & ET_F_NOREF)
@@ -837,6 +846,17 @@ static int on_ei(struct model *m, const struct et_rec *r)
 		gap = gap || (e->refcount_known && before != e->refcount);
 		e->refcount = r->value;
 		holder_add(e, r->aux_id);
+		/* an ei created before tracing learns its place from lookups */
+		if (!e->parent && r->pei_id)
+			e->parent = r->pei_id;
+		if (r->inode_id) {
+			const struct m_dentry *d = dentry_find(m, r->aux_id);
+			int err = inode_seen(m, r, r->inode_id, r->inode_ino,
+					     d && d->pn.name[0] ? d->pn.name : NULL);
+
+			if (err)
+				return err;
+		}
 		break;
 	case ET_EI_PUT:
 	case ET_EI_REMOVE:
@@ -844,7 +864,7 @@ static int on_ei(struct model *m, const struct et_rec *r)
 		gap = gap || (e->refcount_known && before != e->refcount);
 		if (before <= 0)
 			report(m, A_EI_NEGATIVE, r->ts_ns, e->id,
-			       "ei %s: %s on refcount %" PRId64, e->path ? e->path : e->name,
+			       "ei %s: %s on refcount %" PRId64, ei_label(m, e),
 			       r->type == ET_EI_PUT ? "put" : "remove", before);
 		e->refcount = before - 1;
 		if (r->type == ET_EI_PUT) {
@@ -854,11 +874,12 @@ static int on_ei(struct model *m, const struct et_rec *r)
 		e->state = EI_REMOVED;
 		e->removed_ns = r->ts_ns;
 		if (e->refcount > 0) {
+			e->removed_referenced = true;
 			m->st.eis_removed_referenced++;
 			report(m, A_EI_REMOVED_REFERENCED, r->ts_ns, e->id,
 			       "ei %s removed while still referenced: refcount %" PRId64
 			       ", held by dentries %s",
-			       e->path ? e->path : e->name, e->refcount,
+			       ei_label(m, e), e->refcount,
 			       e->n_holders ? holders_text(e, hb, sizeof(hb)) : "(not seen)");
 		}
 		break;
@@ -870,7 +891,7 @@ static int on_ei(struct model *m, const struct et_rec *r)
 		if (e->n_holders)
 			report(m, A_DENTRY_OUTLIVES_EI, r->ts_ns, e->id,
 			       "ei %s released while dentries %s still held it",
-			       e->path ? e->path : e->name, holders_text(e, hb, sizeof(hb)));
+			       ei_label(m, e), holders_text(e, hb, sizeof(hb)));
 		if (e->created_seen)
 			ei_sample(m, e, S_EI_LIFE, (r->ts_ns - e->created_ns) / 1000);
 		else
@@ -901,7 +922,7 @@ static void check_release_timeouts(struct model *m, uint64_t now)
 		report(m, A_EI_NOT_RELEASED, now, e->id,
 		       "ei %s not released %.1fs after its removal: refcount %" PRId64
 		       ", held by dentries %s",
-		       e->path ? e->path : e->name, secs(now - e->removed_ns), e->refcount,
+		       ei_label(m, e), secs(now - e->removed_ns), e->refcount,
 		       e->n_holders ? holders_text(e, hb, sizeof(hb)) : "(not seen)");
 	}
 }
@@ -1024,7 +1045,7 @@ static void ei_fill(const struct model *m, struct m_ei *e, struct ei_view *v)
 	v->id = e->id;
 	v->parent = e->parent;
 	v->name = e->name;
-	v->path = e->path ? e->path : e->name;
+	v->path = ei_label(m, e);
 	v->ino = e->ino;
 	v->state = e->state;
 	v->refcount = e->refcount;
@@ -1032,6 +1053,7 @@ static void ei_fill(const struct model *m, struct m_ei *e, struct ei_view *v)
 	v->removed_ns = e->removed_ns;
 	v->released_ns = e->released_ns;
 	v->created_seen = e->created_seen;
+	v->removed_referenced = e->removed_referenced;
 	/* unroll the ring, oldest first, into the ei's scratch copy */
 	if (!e->hist_linear)
 		e->hist_linear = calloc(m->o.ei_history, sizeof(*e->hist_linear));
@@ -1136,6 +1158,23 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 	fprintf(f, "eventfs_inodes: %" PRIu64 " tracked: %" PRIu64 " live, %" PRIu64
 		" removed but still referenced (%" PRIu64 " dentries holding them), %" PRIu64
 		" released\n", st.eis, n_live, n_removed, st.dentries_on_removed_eis, n_released);
+	if (st.eis_removed_referenced)
+		fputs("eventfs_inodes removed while still referenced:\n", f);
+	it = (struct ei_iter){};
+	n = 0;
+	while (model_ei_next(m, &it, &v) && n < SUMMARY_GROUPS) {
+		if (!v.removed_referenced)
+			continue;
+		n++;
+		fprintf(f, "  %s (ei %016" PRIx64 "): removed at %.6f", v.path, v.id,
+			secs(v.removed_ns));
+		if (v.state == EI_RELEASED)
+			fprintf(f, ", released %.6fs later, once its holders let go\n",
+				secs(v.released_ns - v.removed_ns));
+		else
+			fprintf(f, ", still referenced (refcount %" PRId64 ") %.6fs later by %u dentries\n",
+				v.refcount, secs(st.last_ns - v.removed_ns), v.n_holders + v.holders_more);
+	}
 	fprintf(f, "objects: %" PRIu64 " live inodes and %" PRIu64 " live dentries tracked, %"
 		PRIu64 " evicted_from_model, %" PRIu64 " freed with unknown start (before tracing)\n",
 		st.live_inodes, st.live_dentries, st.evicted_from_model, st.unknown_start);
@@ -1151,6 +1190,28 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "  %" PRIu64 ".%06" PRIu64 " %s: %s\n", a[i]->ts_ns / 1000000000,
 			a[i]->ts_ns % 1000000000 / 1000, anomaly_name(a[i]->kind), a[i]->text);
+}
+
+static void print_removed_referenced_json(FILE *f, const struct model *m,
+					 const struct model_stats *st)
+{
+	struct ei_iter it = {};
+	struct ei_view v;
+	size_t n = 0;
+
+	while (model_ei_next(m, &it, &v) && n < SUMMARY_GROUPS) {
+		if (!v.removed_referenced)
+			continue;
+		fprintf(f, "%s{\"ei\":\"%016" PRIx64 "\",\"path\":", n++ ? "," : "", v.id);
+		json_str(f, v.path);
+		fprintf(f, ",\"state\":\"%s\",\"refcount\":%" PRId64 ",\"removed_ns\":%" PRIu64
+			",\"released_ns\":%" PRIu64 ",\"held_ns\":%" PRIu64 ",\"holders\":[",
+			ei_state_name(v.state), v.refcount, v.removed_ns, v.released_ns,
+			(v.state == EI_RELEASED ? v.released_ns : st->last_ns) - v.removed_ns);
+		for (uint32_t i = 0; i < v.n_holders; i++)
+			fprintf(f, "%s\"%016" PRIx64 "\"", i ? "," : "", v.holders[i]);
+		fputs("]}", f);
+	}
 }
 
 void model_print_summary_json(FILE *f, const struct model *m, enum group_by by)
@@ -1180,7 +1241,9 @@ void model_print_summary_json(FILE *f, const struct model *m, enum group_by by)
 		st.live_dentries, st.evicted_from_model, st.unknown_start);
 	for (int k = 0; k < A_MAX; k++)
 		fprintf(f, "%s\"%s\":%" PRIu64, k ? "," : "", anomaly_name(k), st.anomalies[k]);
-	fputs("},\"recent_anomalies\":[", f);
+	fputs("},\"removed_referenced\":[", f);
+	print_removed_referenced_json(f, m, &st);
+	fputs("],\"recent_anomalies\":[", f);
 	n = model_anomalies(m, a, SUMMARY_ANOMALIES);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s{\"kind\":\"%s\",\"ts_ns\":%" PRIu64 ",\"id\":\"%016" PRIx64

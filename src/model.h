@@ -104,6 +104,7 @@ struct ei_view {
 	int64_t refcount;		/* current, per the model */
 	uint64_t created_ns, removed_ns, released_ns;	/* 0: not seen */
 	bool created_seen;		/* false: existed before tracing (unknown start) */
+	bool removed_referenced;	/* dentries still held it when it was removed */
 	const struct ei_change *history;
 	uint32_t n_history;
 	uint64_t history_dropped;	/* oldest changes dropped from a long history */

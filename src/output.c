@@ -153,6 +153,9 @@ void rec_print_json(FILE *f, const struct et_rec *r)
 		json_flag(f, r, ET_F_NOREF, "noref");
 		json_flag(f, r, ET_F_EVENTS, "events_dir");
 		json_id(f, "inode", r->inode_id);
+		if (r->inode_id)
+			fprintf(f, ",\"inode_ino\":%" PRIu64, r->inode_ino);
+		json_id(f, "dir_ei", r->pei_id);
 		break;
 	case ET_LOST:
 		fprintf(f, ",\"count\":%" PRId64, r->value);

@@ -64,8 +64,11 @@ enum et_type {
  *   ei_remove      ei         -               -              ei->ino       refcount before
  *   ei_release     ei         -               -              ei->ino       refcount (0)
  *
- * The inode column lets userspace follow an inode's number after
- * get_next_ino(): eventfs files overwrite it with one shared number.
+ * The inode column (inode, inode_seq, inode_ino = its i_ino now) lets
+ * userspace follow an inode's number after get_next_ino(): eventfs files
+ * overwrite it with one shared number.  pei (ei_get only) is the ei of the
+ * directory looked in, when it is not the ei itself: it gives eis created
+ * before tracing started their place under events/.
  */
 struct et_event {
 	__u64 ts_ns;		/* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
@@ -84,13 +87,16 @@ struct et_event {
 	__u64 aux_seq;
 	__u64 inode;
 	__u64 inode_seq;
+	__u64 inode_ino;
+	__u64 pei;
+	__u64 pei_seq;
 	__u64 stack[ET_STACK_DEPTH];	/* ino_alloc only: for the caller */
 	char comm[ET_COMM_LEN];
 	char fs[ET_FS_LEN];
 	char name[ET_NAME_LEN];
 };
 
-_Static_assert(sizeof(struct et_event) == 240, "et_event ABI size changed");
+_Static_assert(sizeof(struct et_event) == 264, "et_event ABI size changed");
 
 /* Kernel dev_t encoding (include/linux/kdev_t.h), not glibc's. */
 #define ET_MINORBITS	20

@@ -142,6 +142,60 @@ class Checker:
         self.ok(kev is not None and kev.strip() == "",
                 "--attach kprobe leaves no trace in tracefs kprobe_events")
 
+    def hist_json(self, name):
+        try:
+            return json.loads(self.text(name + ".out"))
+        except (TypeError, ValueError) as e:
+            self.ok(False, f"{name}: one JSON object on stdout", str(e))
+            return None
+
+    def hist_pipes(self):
+        expected = int(self.text("pipes_expected"))
+        h = self.hist_json("hist-pipes")
+        if not h:
+            return
+        groups = {g["group"]: g for g in h["hist"]["groups"]}
+        self.ok(self.rc("hist-pipes") == 0 and h["of"] == "ino" and h["by"] == "fs",
+                "hist-pipes: exit 0, --of ino --by fs")
+        self.ok(groups.get("pipefs", {}).get("count") == expected,
+                f"hist --by fs --of ino: the loop's {expected} allocations land under pipefs",
+                str({k: g["count"] for k, g in groups.items()}))
+        summ = {g["group"]: g["ino_allocs"] for g in h["summary"]["groups"]}
+        self.ok(summ.get("pipefs") == expected, "hist-pipes: the summary agrees", str(summ))
+
+    def hist_instances(self):
+        h = self.hist_json("hist-instances")
+        if not h:
+            return
+        groups = {g["group"]: g["count"] for g in h["hist"]["groups"]}
+        self.ok(list(groups) == ["/sys/kernel/tracing"] and groups["/sys/kernel/tracing"] > 0,
+                "hist --by mount: the instance loop's allocations land under /sys/kernel/tracing",
+                str(groups))
+        s = h["summary"]
+        self.ok(s["ino_allocs"] == groups.get("/sys/kernel/tracing") and s["lost"] == 0,
+                "hist-instances: the summary counts the same allocations, none lost")
+
+    def holders(self, kind):
+        name = f"holders-{kind}"
+        self.ok((self.text(name + ".delete_rc") or "").strip() == "0",
+                f"{name}: deleting the kprobe event succeeds while held")
+        h = self.hist_json(name)
+        if not h:
+            return
+        s = h["summary"]
+        rr = [e for e in s["removed_referenced"] if e["path"] == "kprobes/sched"]
+        self.ok(len(rr) == 1 and rr[0]["state"] == "released",
+                f"{name}: kprobes/sched reported removed while referenced, then released", str(rr))
+        if rr:
+            self.ok(rr[0]["held_ns"] >= 1.5e9,
+                    f"{name}: held for the 2 s the holder kept it ({rr[0]['held_ns'] / 1e9:.2f}s)")
+        a = s["anomalies"]
+        self.ok(a["ei_removed_referenced"] >= 1 and a["ei_not_released"] >= 1,
+                f"{name}: anomalies ei_removed_referenced and ei_not_released (timeout 1 s)", str(a))
+        if kind == "fd":
+            self.ok(a["dup_ino"] >= 1, "holders-fd: two live eventfs file inodes share one i_ino (dup_ino)",
+                    str(a))
+
     def instances(self):
         loops = int(self.text("instance_loops"))
         self.ok(self.rc("instances") == 0, "instances: exit 0", f"rc={self.rc('instances')}")
@@ -260,9 +314,13 @@ def main():
     c.pipes("pipes")
     c.pipes("pipes-kprobe")
     c.filters(has_eventfs)
+    c.hist_pipes()
     if has_eventfs:
         c.instances()
         c.kprobe_event()
+        c.hist_instances()
+        c.holders("cwd")
+        c.holders("fd")
         c.lossy()
     c.failures()
     print(f"vm {kernel}: {c.passed} passed, {c.failed} failed")

@@ -62,6 +62,39 @@ kprobe_event() {
 	echo 2 >/proc/sys/vm/drop_caches
 }
 
+# The seed's "removed but still referenced": the kprobe event is deleted
+# while something holds a dentry under events/kprobes/sched, a shell's
+# current directory ("cwd") or an open file ("fd"); the holder lets go 2 s
+# later.  The model must report the ei removed while referenced, flag it
+# after --release-timeout 1, then see it released.
+holder_scenario() {
+	name=holders-$1
+	trace $name hist --of ei-refs --json --fs tracefs --release-timeout 1 || return 1
+	echo 'p:sched schedule' >>$T/kprobe_events
+	if [ "$1" = cwd ]; then
+		rm -f /tmp/go /tmp/holder.ready
+		mkfifo /tmp/go
+		sh -c "cd $T/events/kprobes/sched && touch /tmp/holder.ready && read x </tmp/go" &
+		holder=$!
+		while [ ! -e /tmp/holder.ready ]; do sleep 0.1; done
+	else
+		exec 3<$T/events/kprobes/sched/enable
+		# a second file inode: eventfs gives every file the same i_ino
+		exec 4<$T/events/kprobes/sched/format
+	fi
+	echo '-:sched' >>$T/kprobe_events
+	echo $? >/out/$name.delete_rc
+	sleep 2
+	if [ "$1" = cwd ]; then
+		echo go >/tmp/go
+		wait $holder
+	else
+		exec 3<&- 4<&-
+	fi
+	echo 2 >/proc/sys/vm/drop_caches
+	stop $name
+}
+
 run_all() {
 	uname -r >/out/kernel
 	echo $PIPES >/out/pipes_expected
@@ -75,6 +108,11 @@ run_all() {
 	trace pipes events --json --fs pipefs || return 1
 	pipe_loop pipes
 	stop pipes
+
+	# hist: the loop's allocations under pipefs (comm sh: only the loop)
+	trace hist-pipes hist --by fs --of ino --json -c sh || return 1
+	pipe_loop hist-pipes
+	stop hist-pipes
 
 	trace pipes-kprobe events --json --fs pipefs --attach kprobe || return 1
 	pipe_loop pipes-kprobe
@@ -98,6 +136,13 @@ run_all() {
 		trace kprobe-event events --json --fs tracefs || return 1
 		kprobe_event
 		stop kprobe-event
+
+		trace hist-instances hist --by mount --of ino --json --fs tracefs || return 1
+		instance_loop
+		stop hist-instances
+
+		holder_scenario cwd || return 1
+		holder_scenario fd || return 1
 
 		# -c: only the cat of the kprobe event's enable file
 		trace filter-comm events --json -c cat || return 1
