@@ -170,6 +170,9 @@ static void make_event(struct et_event *e, int type)
 	e->aux_seq = 0;
 	e->inode = 0xffff888011112222ull;
 	e->inode_seq = 3;
+	e->inode_ino = 0x12c4e37;
+	e->pei = 0xffff888033334444ull;
+	e->pei_seq = 7;
 	strcpy(e->comm, "cat");
 	strcpy(e->fs, "pipefs");
 	strcpy(e->name, "pipe:[42]");
@@ -199,6 +202,8 @@ static void test_decode_fields_every_type(void **state)
 		assert_int_equal(r.obj_id, ref_object_id(fx->d.key, 0xffff888012345678ull, 5));
 		assert_int_equal(r.aux_id, ref_object_id(fx->d.key, 0xffff888087654321ull, 0));
 		assert_int_equal(r.inode_id, ref_object_id(fx->d.key, 0xffff888011112222ull, 3));
+		assert_int_equal(r.inode_ino, 0x12c4e37);
+		assert_int_equal(r.pei_id, ref_object_id(fx->d.key, 0xffff888033334444ull, 7));
 		assert_string_equal(r.comm, "cat");
 		assert_string_equal(r.fs, "pipefs");
 		assert_string_equal(r.name, "pipe:[42]");
@@ -219,10 +224,13 @@ static void test_decode_no_objects(void **state)
 	e.aux = 0;
 	e.aux_seq = 3;
 	e.inode = 0;
+	e.pei = 0;
+	e.pei_seq = 4;
 	decode_event(&fx->d, &e, &r);
 	assert_int_equal(r.obj_id, 0);
 	assert_int_equal(r.aux_id, 0);
 	assert_int_equal(r.inode_id, 0);
+	assert_int_equal(r.pei_id, 0);
 }
 
 static void test_decode_dev_split(void **state)

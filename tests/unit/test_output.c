@@ -188,10 +188,15 @@ static void test_json_ei(void **state)
 		    "\"ino\":1001,\"refcount\":2,\"dentry\":\"0000000000000050\",\"noref\":true}");
 
 	r.inode_id = 0xc;
+	r.inode_ino = 0x12c4e37;
+	r.pei_id = 0x60;
 	assert_json(&r, PREFIX("ei_get") ",\"ei\":\"0000000000000030\",\"name\":\"sched\","
 		    "\"ino\":1001,\"refcount\":2,\"dentry\":\"0000000000000050\",\"noref\":true,"
-		    "\"inode\":\"000000000000000c\"}");
+		    "\"inode\":\"000000000000000c\",\"inode_ino\":19680823,"
+		    "\"dir_ei\":\"0000000000000060\"}");
 	r.inode_id = 0;
+	r.inode_ino = 0;
+	r.pei_id = 0;
 
 	r.type = ET_EI_PUT;
 	r.flags = ET_F_FREED;
