@@ -29,6 +29,7 @@ struct m_inode;
 /* (dev, ino) -> the live inodes carrying that number */
 struct ino_key {
 	uint32_t dev;
+	uint32_t pad;		/* hashed as 16 bytes: no implicit padding, always 0 */
 	uint64_t ino;
 };
 
@@ -77,6 +78,7 @@ struct m_ei {
 	int64_t refcount;
 	uint64_t created_ns, removed_ns, released_ns;
 	bool created_seen, refcount_known, flagged_not_released, removed_referenced;
+	uint32_t dev;			/* tracefs' superblock */
 	char comm[ET_COMM_LEN];
 	struct ei_change *hist;		/* ring of ei_history entries */
 	uint32_t hist_start, hist_n;
@@ -109,8 +111,12 @@ struct model {
 	uint64_t interval_start;	/* current rate interval; 0 before the first event */
 	uint64_t all_interval;		/* allocations in it, all groups */
 	double all_rate;
-	uint32_t last_dev;		/* one-entry cache for mount names */
-	const char *last_mount;
+	struct mount_cache {
+		uint32_t dev;
+		const char *path;	/* into mounts; NULL: not a mount */
+		uint64_t retry_ns;	/* NULL path: ask on_unknown_dev again from then */
+	} mcache[64];
+	size_t n_mcache, mcache_next;
 	char dev_name[32];
 };
 
@@ -174,7 +180,6 @@ struct model *model_new(const struct model_opts *o)
 		m->o.release_timeout_ns = 10000000000ull;
 	if (!m->o.interval_ns)
 		m->o.interval_ns = 1000000000ull;
-	m->last_dev = UINT32_MAX;
 	return m;
 }
 
@@ -224,33 +229,51 @@ void model_free(struct model *m)
 void model_set_mounts(struct model *m, const struct mount_table *mt)
 {
 	m->mounts = mt;
-	m->last_dev = UINT32_MAX;
+	m->n_mcache = 0;
 }
 
 /*
  * The mount a superblock is named by.  Kernel-internal superblocks (pipefs,
  * sockfs, anon_inodefs...) have no mount point: their filesystem type
- * names them.  An unknown device gets one chance to be found by a reload.
+ * names them.  An unknown device gets one chance to be found by a reload
+ * (on_unknown_dev) a second of event time; answers are cached until the
+ * mount table changes, so pipefs does not ask again for every pipe.
  */
 static const char *mount_of(struct model *m, uint32_t dev, const char *fs)
 {
 	const struct mount_ent *me;
+	struct mount_cache *c;
+	size_t i;
 
-	if (dev == m->last_dev && m->last_mount)
-		return m->last_mount;
-	me = m->mounts ? mount_table_find(m->mounts, dev) : NULL;
-	if (!me && m->o.on_unknown_dev && dev) {
-		m->o.on_unknown_dev(m->o.ctx, dev);
-		me = m->mounts ? mount_table_find(m->mounts, dev) : NULL;
+	for (i = 0; i < m->n_mcache; i++)
+		if (m->mcache[i].dev == dev)
+			break;
+	/* not a mount when last asked: ask again after a second of event time */
+	if (i < m->n_mcache && !m->mcache[i].path && m->st.last_ns >= m->mcache[i].retry_ns) {
+		m->mcache[i] = m->mcache[--m->n_mcache];
+		i = m->n_mcache;
 	}
-	m->last_dev = dev;
-	m->last_mount = me ? me->path : NULL;
-	if (me)
-		return me->path;
+	if (i == m->n_mcache) {
+		me = m->mounts ? mount_table_find(m->mounts, dev) : NULL;
+		if (!me && m->o.on_unknown_dev && dev) {
+			/* may reload the table: model_set_mounts() empties the cache */
+			m->o.on_unknown_dev(m->o.ctx, dev);
+			me = m->mounts ? mount_table_find(m->mounts, dev) : NULL;
+		}
+		if (m->n_mcache < ARRAY_SIZE(m->mcache))
+			i = m->n_mcache++;
+		else
+			i = m->mcache_next++ % ARRAY_SIZE(m->mcache);
+		m->mcache[i].dev = dev;
+		m->mcache[i].path = me ? me->path : NULL;
+		m->mcache[i].retry_ns = m->st.last_ns + 1000000000ull;
+	}
+	c = &m->mcache[i];
+	if (c->path)
+		return c->path;
 	if (fs[0])
 		return fs;
 	snprintf(m->dev_name, sizeof(m->dev_name), "dev %u:%u", ET_MAJOR(dev), ET_MINOR(dev));
-	m->last_dev = UINT32_MAX;	/* dev_name is not stable across calls */
 	return m->dev_name;
 }
 
@@ -740,6 +763,7 @@ static struct m_ei *ei_add(struct model *m, const struct et_rec *r)
 		return NULL;
 	}
 	e->id = r->obj_id;
+	e->dev = (r->dev_major << ET_MINORBITS) | r->dev_minor;
 	copy_name(e->name, r->name, sizeof(e->name));
 	copy_name(e->comm, r->comm, sizeof(e->comm));
 	HASH_ADD(hh, m->eis, id, sizeof(e->id), e);
@@ -788,7 +812,7 @@ static void history_push(struct model *m, struct m_ei *e, const struct et_rec *r
 
 static void ei_sample(struct model *m, const struct m_ei *e, enum sample_kind k, uint64_t v)
 {
-	sample(m, k, v, mount_of(m, 0, "tracefs"), "tracefs", "?", e->comm);
+	sample(m, k, v, mount_of(m, e->dev, "tracefs"), "tracefs", "?", e->comm);
 }
 
 static const char *holders_text(const struct m_ei *e, char *buf, size_t size)
@@ -835,9 +859,9 @@ static int on_ei(struct model *m, const struct et_rec *r)
 	case ET_EI_GET:
 		if (r->flags & ET_F_NOREF || r->flags & ET_F_FREED || e->state != EI_LIVE) {
 			report(m, A_EI_LOOKUP_AFTER_REMOVE, r->ts_ns, e->id,
-			       "ei %s: a lookup of '%s' reached it %s after its removal%s",
+			       "ei %s: a lookup of '%s' reached it after its removal%s%s",
 			       ei_label(m, e), r->name,
-			       e->removed_ns ? "" : "(removal not seen)",
+			       e->removed_ns ? "" : " (removal not seen)",
 			       r->flags & ET_F_NOREF ? " (no reference taken)" : "");
 			if (r->flags & ET_F_NOREF)
 				return 0;
@@ -912,8 +936,6 @@ static void check_release_timeouts(struct model *m, uint64_t now)
 	struct m_ei *e, *tmp;
 	char hb[96];
 
-	if (!m->st.eis_removed_referenced)
-		return;
 	HASH_ITER(hh, m->eis, e, tmp) {
 		if (e->state != EI_REMOVED || e->flagged_not_released ||
 		    now - e->removed_ns < m->o.release_timeout_ns)
