@@ -93,6 +93,14 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(OBJS) | $(OUTPUT)/tests
 unit: $(UNIT_BINS) evtrace
 	$(Q)tests/run-unit.sh $(UNIT_BINS)
 
+# Figures, not pass/fail: each against a baseline measured in the same run.
+$(OUTPUT)/bench_model: tests/bench/bench_model.c $(OBJS) | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(OBJS) $(filter-out -static,$(LIBS)) -o $@
+
+bench: $(OUTPUT)/bench_model
+	$(Q)$(OUTPUT)/bench_model
+
 vm-test: $(OUTPUT)/evtrace-static
 	$(Q)tests/vm/run.sh
 

@@ -168,6 +168,11 @@ static __always_inline bool task_wanted(struct task *t)
 		return false;
 	if (filter_pid && !bpf_map_lookup_elem(&filter_pids, &t->pid))
 		return false;
+	/*
+	 * The comm is a hash key: zero it first.  6.1's bpf_get_current_comm()
+	 * copies with strscpy() and leaves the bytes after the NUL as they were.
+	 */
+	__builtin_memset(t->comm, 0, sizeof(t->comm));
 	bpf_get_current_comm(t->comm, sizeof(t->comm));
 	if (filter_comm && !bpf_map_lookup_elem(&filter_comms, t->comm))
 		return false;

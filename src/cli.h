@@ -20,6 +20,8 @@ enum {
 	OPT_MAX_DENTRIES,
 	OPT_MAX_EIS,
 	OPT_RELEASE_TIMEOUT,
+	OPT_EIS,
+	OPT_EI_HISTORY,
 	OPT_FIRST_CMD,	/* commands number their own options from here */
 };
 

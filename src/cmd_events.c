@@ -128,7 +128,7 @@ int do_events(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			ret = model_opt(c, optarg, &so.model);
+			ret = model_opt(c, optarg, &so);
 			if (ret == 0)
 				ret = trace_opt(c, optarg, &to);
 			if (ret == 1)
@@ -151,7 +151,7 @@ int do_events(int argc, char **argv)
 	if (ret == EXIT_OK || stats.total) {
 		stats_line(&stats, line, sizeof(line));
 		p_info("%s", line);
-		model_print_summary(stderr, s.model, BY_FS);
+		session_report(&s, stderr, BY_FS);
 	}
 	session_free(&s);
 	return ret;

@@ -154,7 +154,7 @@ int do_hist(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			ret = model_opt(c, optarg, &so.model);
+			ret = model_opt(c, optarg, &so);
 			if (ret == 0)
 				ret = trace_opt(c, optarg, &to);
 			if (ret == 1)
@@ -177,7 +177,7 @@ int do_hist(int argc, char **argv)
 		} else {
 			hist_print_text(stdout, s.hist, unit);
 			fputc('\n', stdout);
-			model_print_summary(stdout, s.model, so.by);
+			session_report(&s, stdout, so.by);
 		}
 	}
 	session_free(&s);

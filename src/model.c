@@ -81,9 +81,8 @@ struct m_ei {
 	uint32_t dev;			/* tracefs' superblock */
 	char comm[ET_COMM_LEN];
 	struct ei_change *hist;		/* ring of ei_history entries */
-	uint32_t hist_start, hist_n;
+	uint32_t hist_start, hist_n, hist_cap;	/* grows to ei_history, then a ring */
 	uint64_t hist_dropped;
-	struct ei_change *hist_linear;	/* scratch for ei_view: oldest first */
 	uint64_t holders[EI_HOLDERS_MAX];
 	uint32_t n_holders, holders_more;
 	UT_hash_handle hh;
@@ -106,7 +105,6 @@ struct model {
 	struct group_table groups[BY_MAX];
 	struct anomaly ring[ANOMALY_RING];
 	size_t ring_start, ring_n;
-	struct anomaly *ring_linear;
 	struct model_stats st;
 	uint64_t interval_start;	/* current rate interval; 0 before the first event */
 	uint64_t all_interval;		/* allocations in it, all groups */
@@ -118,6 +116,7 @@ struct model {
 	} mcache[64];
 	size_t n_mcache, mcache_next;
 	char dev_name[32];
+	struct ei_change *hist_scratch;	/* model_ei_find()'s history, ei_history long */
 };
 
 static const char *const by_names[BY_MAX] = { "mount", "fs", "caller", "comm" };
@@ -180,6 +179,11 @@ struct model *model_new(const struct model_opts *o)
 		m->o.release_timeout_ns = 10000000000ull;
 	if (!m->o.interval_ns)
 		m->o.interval_ns = 1000000000ull;
+	m->hist_scratch = calloc(m->o.ei_history, sizeof(*m->hist_scratch));
+	if (!m->hist_scratch) {
+		free(m);
+		return NULL;
+	}
 	return m;
 }
 
@@ -187,7 +191,6 @@ static void ei_free(struct m_ei *e)
 {
 	free(e->path);
 	free(e->hist);
-	free(e->hist_linear);
 	free(e);
 }
 
@@ -222,7 +225,7 @@ void model_free(struct model *m)
 			free((char *)m->groups[b].g[k].name);
 		free(m->groups[b].g);
 	}
-	free(m->ring_linear);
+	free(m->hist_scratch);
 	free(m);
 }
 
@@ -742,10 +745,14 @@ static struct m_ei *ei_add(struct model *m, const struct et_rec *r)
 	struct m_ei *e;
 
 	if (m->n_eis >= m->o.max_eis) {
-		struct m_ei *victim = m->eis, *it, *tmp;
+		struct m_ei *victim = m->eis, *it = m->eis;
 
-		/* the oldest released ei goes first: live ones are the story */
-		HASH_ITER(hh, m->eis, it, tmp) {
+		/*
+		 * The oldest released ei goes first: live ones are the story.
+		 * Look only near the head, so a full table of live eis costs
+		 * no scan per insertion.
+		 */
+		for (int i = 0; i < 64 && it; i++, it = it->hh.next) {
 			if (it->state == EI_RELEASED) {
 				victim = it;
 				break;
@@ -757,7 +764,9 @@ static struct m_ei *ei_add(struct model *m, const struct et_rec *r)
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
-	e->hist = calloc(m->o.ei_history, sizeof(*e->hist));
+	/* most eis see create, remove, release: start small */
+	e->hist_cap = m->o.ei_history < 4 ? m->o.ei_history : 4;
+	e->hist = calloc(e->hist_cap, sizeof(*e->hist));
 	if (!e->hist) {
 		free(e);
 		return NULL;
@@ -797,12 +806,22 @@ static void history_push(struct model *m, struct m_ei *e, const struct et_rec *r
 {
 	struct ei_change *c;
 
-	if (e->hist_n == m->o.ei_history) {
-		e->hist_start = (e->hist_start + 1) % m->o.ei_history;
+	if (e->hist_n == e->hist_cap && e->hist_cap < m->o.ei_history) {
+		uint32_t cap = e->hist_cap * 2 < m->o.ei_history ? e->hist_cap * 2 : m->o.ei_history;
+		void *p = realloc(e->hist, cap * sizeof(*e->hist));
+
+		/* no memory: keep the ring we have, dropping the oldest */
+		if (p) {
+			e->hist = p;
+			e->hist_cap = cap;	/* hist_start is 0 until the ring is full */
+		}
+	}
+	if (e->hist_n == e->hist_cap) {
+		e->hist_start = (e->hist_start + 1) % e->hist_cap;
 		e->hist_n--;
 		e->hist_dropped++;
 	}
-	c = &e->hist[(e->hist_start + e->hist_n++) % m->o.ei_history];
+	c = &e->hist[(e->hist_start + e->hist_n++) % e->hist_cap];
 	c->ts_ns = r->ts_ns;
 	c->dentry = r->type == ET_EI_GET || r->type == ET_EI_PUT ? r->aux_id : 0;
 	c->refcount = e->refcount;
@@ -1061,7 +1080,7 @@ size_t model_ino_groups(const struct model *m, enum group_by by, const struct in
 	return n;
 }
 
-static void ei_fill(const struct model *m, struct m_ei *e, struct ei_view *v)
+static void ei_fill(const struct model *m, struct m_ei *e, struct ei_view *v, bool with_history)
 {
 	memset(v, 0, sizeof(*v));
 	v->id = e->id;
@@ -1076,14 +1095,12 @@ static void ei_fill(const struct model *m, struct m_ei *e, struct ei_view *v)
 	v->released_ns = e->released_ns;
 	v->created_seen = e->created_seen;
 	v->removed_referenced = e->removed_referenced;
-	/* unroll the ring, oldest first, into the ei's scratch copy */
-	if (!e->hist_linear)
-		e->hist_linear = calloc(m->o.ei_history, sizeof(*e->hist_linear));
-	if (e->hist_linear) {
+	v->n_history = e->hist_n;
+	/* unroll the ring, oldest first, into the model's one scratch copy */
+	if (with_history) {
 		for (uint32_t i = 0; i < e->hist_n; i++)
-			e->hist_linear[i] = e->hist[(e->hist_start + i) % m->o.ei_history];
-		v->history = e->hist_linear;
-		v->n_history = e->hist_n;
+			m->hist_scratch[i] = e->hist[(e->hist_start + i) % e->hist_cap];
+		v->history = m->hist_scratch;
 	}
 	v->history_dropped = e->hist_dropped;
 	v->holders = e->holders;
@@ -1100,7 +1117,7 @@ bool model_ei_next(const struct model *m, struct ei_iter *it, struct ei_view *v)
 		return false;
 	/* uthash's app order is insertion order: creation order */
 	it->next = e->hh.next;
-	ei_fill(m, e, v);
+	ei_fill(m, e, v, false);
 	return true;
 }
 
@@ -1110,7 +1127,7 @@ bool model_ei_find(const struct model *m, uint64_t id, struct ei_view *v)
 
 	if (!e)
 		return false;
-	ei_fill(m, e, v);
+	ei_fill(m, e, v, true);
 	return true;
 }
 
@@ -1275,4 +1292,64 @@ void model_print_summary_json(FILE *f, const struct model *m, enum group_by by)
 		fputc('}', f);
 	}
 	fputs("]}\n", f);
+}
+
+static const char *op_name(uint8_t op)
+{
+	return op == ET_EI_CREATE ? "create" : op == ET_EI_GET ? "get" :
+	       op == ET_EI_PUT ? "put" : op == ET_EI_REMOVE ? "remove" :
+	       op == ET_EI_RELEASE ? "release" : "?";
+}
+
+static void ts_text(FILE *f, uint64_t ns)
+{
+	if (ns)
+		fprintf(f, " %" PRIu64 ".%06" PRIu64, ns / 1000000000, ns % 1000000000 / 1000);
+	else
+		fputs(" -", f);
+}
+
+/*
+ * The ei table: one line per ei (path, ino, state, refcount, created,
+ * removed, released, holders), and with history its refcount changes.
+ */
+void model_print_eis(FILE *f, const struct model *m, bool history)
+{
+	struct ei_iter it = {};
+	struct ei_view v;
+
+	fprintf(f, "%-40s %10s %-8s %4s %17s %17s %17s  %s\n", "EVENTFS_INODE", "INO", "STATE",
+		"REFS", "CREATED", "REMOVED", "RELEASED", "HOLDERS");
+	while (model_ei_next(m, &it, &v)) {
+		fprintf(f, "%-40s %10" PRIu64 " %-8s %4" PRId64, v.path, v.ino,
+			ei_state_name(v.state), v.refcount);
+		if (v.created_seen)
+			ts_text(f, v.created_ns);
+		else
+			fputs(" before-tracing", f);
+		ts_text(f, v.removed_ns);
+		ts_text(f, v.released_ns);
+		fputs(" ", f);
+		for (uint32_t i = 0; i < v.n_holders; i++)
+			fprintf(f, " %016" PRIx64, v.holders[i]);
+		if (v.holders_more)
+			fprintf(f, " +%u", v.holders_more);
+		fputc('\n', f);
+		if (!history || !model_ei_find(m, v.id, &v))
+			continue;
+		if (v.history_dropped)
+			fprintf(f, "    (%" PRIu64 " older changes not kept)\n", v.history_dropped);
+		for (uint32_t i = 0; i < v.n_history; i++) {
+			const struct ei_change *c = &v.history[i];
+
+			fputs("   ", f);
+			ts_text(f, c->ts_ns);
+			fprintf(f, " %-7s -> %d", op_name(c->op), c->refcount);
+			if (c->dentry)
+				fprintf(f, " dentry %016" PRIx64, c->dentry);
+			if (c->gap)
+				fputs(" (gap: events before this one are missing)", f);
+			fputc('\n', f);
+		}
+	}
 }

@@ -105,7 +105,7 @@ struct ei_view {
 	uint64_t created_ns, removed_ns, released_ns;	/* 0: not seen */
 	bool created_seen;		/* false: existed before tracing (unknown start) */
 	bool removed_referenced;	/* dentries still held it when it was removed */
-	const struct ei_change *history;
+	const struct ei_change *history;	/* model_ei_find() only: until its next call */
 	uint32_t n_history;
 	uint64_t history_dropped;	/* oldest changes dropped from a long history */
 	const uint64_t *holders;	/* dentries holding a reference now */
@@ -162,5 +162,7 @@ const char *ei_state_name(enum ei_state s);
 /* The end-of-run summary: totals per group, anomalies, lost events. */
 void model_print_summary(FILE *f, const struct model *m, enum group_by by);
 void model_print_summary_json(FILE *f, const struct model *m, enum group_by by);
+/* The table of every ei tracked; with history, each one's refcount changes. */
+void model_print_eis(FILE *f, const struct model *m, bool history);
 
 #endif

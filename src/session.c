@@ -58,6 +58,7 @@ int session_init(struct session *s, const struct session_opts *o)
 	s->by = o->by;
 	s->of = o->of;
 	s->live_mounts = o->live_mounts;
+	s->eis = o->eis;
 	mo.on_sample = on_sample;
 	mo.on_unknown_dev = on_unknown_dev;
 	mo.ctx = s;
@@ -119,11 +120,18 @@ static int parse_count(const char *opt, const char *arg, uint32_t *out)
 	return 0;
 }
 
-int model_opt(int c, const char *arg, struct model_opts *o)
+int model_opt(int c, const char *arg, struct session_opts *so)
 {
+	struct model_opts *o = &so->model;
 	double sec;
 
 	switch (c) {
+	case OPT_EIS:
+		so->eis = so->eis > 1 ? so->eis : 1;
+		return 1;
+	case OPT_EI_HISTORY:
+		so->eis = 2;
+		return 1;
 	case OPT_MAX_INODES:
 		return parse_count("--max-inodes", arg, &o->max_inodes) ? -1 : 1;
 	case OPT_MAX_DENTRIES:
@@ -138,4 +146,13 @@ int model_opt(int c, const char *arg, struct model_opts *o)
 		return 1;
 	}
 	return 0;
+}
+
+void session_report(const struct session *s, FILE *f, enum group_by by)
+{
+	if (s->eis) {
+		model_print_eis(f, s->model, s->eis > 1);
+		fputc('\n', f);
+	}
+	model_print_summary(f, s->model, by);
 }

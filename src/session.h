@@ -25,6 +25,7 @@ struct session {
 	rec_sink_fn out;		/* after the model; may be NULL */
 	void *out_ctx;
 	int err;			/* first model error */
+	int eis;			/* 1: print the ei table, 2: with histories */
 };
 
 struct session_opts {
@@ -34,6 +35,7 @@ struct session_opts {
 	enum sample_kind of;
 	uint64_t linear_step;
 	bool live_mounts;
+	int eis;		/* 1: --eis, 2: --ei-history */
 };
 
 /* 0 or EXIT_RUNTIME after printing why. */
@@ -47,15 +49,21 @@ int session_sink(void *ctx, const struct et_rec *r);
 	{ "max-inodes", required_argument, NULL, OPT_MAX_INODES },	\
 	{ "max-dentries", required_argument, NULL, OPT_MAX_DENTRIES },	\
 	{ "max-eis", required_argument, NULL, OPT_MAX_EIS },		\
-	{ "release-timeout", required_argument, NULL, OPT_RELEASE_TIMEOUT }
+	{ "release-timeout", required_argument, NULL, OPT_RELEASE_TIMEOUT },	\
+	{ "eis", no_argument, NULL, OPT_EIS },				\
+	{ "ei-history", no_argument, NULL, OPT_EI_HISTORY }
 
 #define MODEL_OPTS_HELP							\
 	"      --max-inodes N   live inodes the model tracks (default 65536)\n" \
 	"      --max-dentries N live dentries the model tracks (default 65536)\n" \
 	"      --max-eis N      eventfs_inodes the model tracks (default 16384)\n" \
-	"      --release-timeout SEC  flag a removed ei not released by then (default 10)\n"
+	"      --release-timeout SEC  flag a removed ei not released by then (default 10)\n" \
+	"      --eis            at the end, the table of every eventfs_inode seen\n" \
+	"      --ei-history     ... with each one's refcount changes\n"
 
 /* 1 if c was a model option (applied to o), 0 if not, -1 on a bad value. */
-int model_opt(int c, const char *arg, struct model_opts *o);
+int model_opt(int c, const char *arg, struct session_opts *o);
+/* The end of a run: the ei table if asked for, then the summary. */
+void session_report(const struct session *s, FILE *f, enum group_by by);
 
 #endif

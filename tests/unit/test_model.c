@@ -1595,6 +1595,38 @@ static void test_summary_text(void **state)
 	free(s);
 }
 
+/* The ei table with histories: states, holders, every change, gaps. */
+static void test_print_eis(void **state)
+{
+	struct fx *fx = *state;
+	struct mem mem;
+	char *s, id[17];
+
+	summary_scenario(fx);
+	model_print_eis(mem_open(&mem), fx->m, true);
+	s = mem_done(&mem);
+	assert_non_null(strstr(s, "EVENTFS_INODE"));
+	/* sched: removed, one reference left, held by its dentry */
+	assert_non_null(strstr(s, "removed     1"));
+	assert_non_null(strstr(s, hex(0xd1d1d1d1d1d1d1d1ull, id)));
+	assert_non_null(strstr(s, " remove  -> 1"));
+	assert_non_null(strstr(s, " get     -> 2 dentry d1d1d1d1d1d1d1d1"));
+	free(s);
+
+	/* without history: one line per ei and the header */
+	model_print_eis(mem_open(&mem), fx->m, false);
+	s = mem_done(&mem);
+	assert_null(strstr(s, " -> "));
+	{
+		int lines = 0;
+
+		for (char *p = s; *p; p++)
+			lines += *p == '\n';
+		assert_int_equal(lines, 1 + 2);	/* header, two eis */
+	}
+	free(s);
+}
+
 static void test_summary_json(void **state)
 {
 	struct fx *fx = *state;
@@ -1722,6 +1754,7 @@ int main(void)
 		cmocka_unit_test(test_json_checker),
 		cmocka_unit_test_setup_teardown(test_summary_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_summary_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_print_eis, setup, teardown),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test_setup_teardown(test_anomaly_ring, setup, teardown),
 	};

@@ -252,6 +252,13 @@ class Checker:
                 "kprobe-event: each ei_put names the dentry whose dentry_kill triggered it")
         self.ok({e["dentry"] for _, e in gets} == {e["dentry"] for _, e in puts},
                 "kprobe-event: the dentries that took references are the ones that dropped them")
+        # --ei-history: the ei table on stderr, with each change
+        err = self.text("kprobe-event.err") or ""
+        row = [l for l in err.splitlines() if l.startswith("kprobes/sched ")]
+        self.ok(len(row) == 1 and " released " in row[0],
+                "kprobe-event: --ei-history lists kprobes/sched as released", str(row))
+        self.ok(err.count(" get     -> ") >= len(gets) and " release -> 0" in err,
+                "kprobe-event: --ei-history shows every refcount change")
 
     def lossy(self):
         self.ok(self.rc("lossy") == 0, "lossy: exit 0")

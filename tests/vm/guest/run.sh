@@ -133,7 +133,7 @@ run_all() {
 		instance_loop
 		stop instances
 
-		trace kprobe-event events --json --fs tracefs || return 1
+		trace kprobe-event events --json --fs tracefs --ei-history || return 1
 		kprobe_event
 		stop kprobe-event
 
