@@ -26,11 +26,11 @@ LDFLAGS	+= $(EXTRA_LDFLAGS)
 
 # Debian ships libbpf.a: link it statically so the binary runs wherever a
 # different libbpf (or none) is installed.  STATIC=1 links everything.
-STATIC_LIBS := -static -lbpf -lelf -lz -lzstd -lsodium
+STATIC_LIBS := -static -lbpf -lelf -lz -lzstd -lsodium -lpthread
 ifeq ($(STATIC),1)
 LIBS	:= $(STATIC_LIBS)
 else
-LIBS	:= -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lzstd -lsodium
+LIBS	:= -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lzstd -lsodium -lpthread
 endif
 
 # Everything but main.c also goes into the unit tests.
@@ -98,8 +98,19 @@ $(OUTPUT)/bench_model: tests/bench/bench_model.c $(OBJS) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(OBJS) $(filter-out -static,$(LIBS)) -o $@
 
-bench: $(OUTPUT)/bench_model
+$(OUTPUT)/gen_trace $(OUTPUT)/bench_record: $(OUTPUT)/%: tests/bench/%.c $(OBJS) | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(OBJS) $(filter-out -static,$(LIBS)) -lpthread -o $@
+
+bench: $(OUTPUT)/bench_model $(OUTPUT)/gen_trace $(OUTPUT)/bench_record evtrace
 	$(Q)$(OUTPUT)/bench_model
+	$(Q)d=$$(mktemp -d) && \
+	for n in 1000000 10000000; do \
+		printf 'bench record: peak RSS %s KiB; ' \
+			"$$(/usr/bin/time -f %M $(OUTPUT)/bench_record $$d/r.evt $$n 2>&1 >$$d/out | tail -n 1)"; \
+		cat $$d/out; \
+	done; rm -rf $$d
+	$(Q)tests/bench/bench_replay.sh
 
 vm-test: $(OUTPUT)/evtrace-static
 	$(Q)tests/vm/run.sh

@@ -22,6 +22,10 @@ enum {
 	OPT_RELEASE_TIMEOUT,
 	OPT_EIS,
 	OPT_EI_HISTORY,
+	OPT_SPEED,
+	OPT_MAX,
+	OPT_FROM,
+	OPT_TO,
 	OPT_FIRST_CMD,	/* commands number their own options from here */
 };
 

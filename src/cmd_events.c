@@ -10,19 +10,24 @@
 #include "evtrace.h"
 #include "live.h"
 #include "output.h"
+#include "replay.h"
 #include "session.h"
 
-static volatile sig_atomic_t stop;
+volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
-	stop = 1;
+	stop_requested = 1;
 }
 
-struct events_out {
-	bool json;
-	FILE *f;
-};
+void install_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
 
 static int print_rec(void *ctx, const struct et_rec *r)
 {
@@ -36,55 +41,53 @@ static int print_rec(void *ctx, const struct et_rec *r)
 	return ferror(o->f) ? -EPIPE : 0;
 }
 
-static void flush_out(void *ctx)
-{
-	const struct session *s = ctx;
-	const struct events_out *o = s->out_ctx;
-
-	fflush(o->f);
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: evtrace events [--json] [--duration SEC] [filters]\n"
+		"usage: evtrace events [--json] [--duration SEC] [filters] [FILE]\n"
 		"\n"
-		"Stream decoded events, one per line, until Ctrl-C or --duration.\n"
+		"Stream decoded events, one per line, until Ctrl-C or --duration; with FILE,\n"
+		"the events of a recording (evtrace record).\n"
 		"Types: ino_alloc inode_alloc inode_evict dentry_alloc dentry_kill lookup\n"
 		"       ei_create ei_get ei_put ei_remove ei_release lost\n"
 		"\n"
 		"  -j, --json           JSON Lines, one object per event\n"
 		"  -d, --duration SEC   stop after SEC seconds\n"
+		"  -o, --output FILE    also record the run to FILE (as evtrace record)\n"
+		REPLAY_OPTS_HELP
 		MODEL_OPTS_HELP
 		TRACE_OPTS_HELP
 		"\n"
 		"examples:\n"
 		"  sudo evtrace events --fs tracefs\n"
-		"  sudo evtrace events --json --fs pipefs -d 10 > pipes.jsonl\n");
+		"  sudo evtrace events --json --fs pipefs -d 10 > pipes.jsonl\n"
+		"  evtrace events --json trace.evt\n");
 }
 
-/* The stream of events the live loop hands over, printed as it comes. */
-int trace_to_sink(struct tracer_opts *to, double duration, rec_sink_fn sink,
-		  void *ctx, void (*tick)(void *), struct et_stats *stats)
+int trace_to_sink(struct tracer_opts *to, double duration, const struct run_hooks *h,
+		  struct et_stats *stats)
 {
 	struct live_opts lo = {
-		.duration = duration, .stop = &stop, .sink = sink,
-		.sink_ctx = ctx, .tick = tick,
+		.duration = duration, .stop = &stop_requested, .sink = h->sink,
+		.sink_ctx = h->ctx, .tick = h->tick,
 	};
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct tracer t;
 	char line[160];
 	int ret;
 
+	if (filters_resolve_mounts(&to->filters, NULL))
+		return EXIT_ENV;
 	ret = check_environment();
 	if (ret)
 		return ret;
 	ret = tracer_start(&t, to);
 	if (ret)
 		return ret;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	install_stop_signals();
+	if (h->started && (ret = h->started(h->ctx, &t))) {
+		tracer_stop(&t);
+		return ret;
+	}
 	/* scripts wait for this line before starting their workload */
 	tracer_summary(&t, line, sizeof(line));
 	p_info("%s", line);
@@ -96,16 +99,106 @@ int trace_to_sink(struct tracer_opts *to, double duration, rec_sink_fn sink,
 	return ret;
 }
 
+int run_source(const char *file, struct tracer_opts *to, struct replay_opts *ro,
+	       double duration, const struct run_hooks *h, struct session *s,
+	       struct et_stats *stats)
+{
+	if (!file)
+		return trace_to_sink(to, duration, h, stats);
+	ro->path = file;
+	ro->filters = &to->filters;
+	ro->s = s;
+	ro->sink = h->sink;
+	ro->ctx = h->ctx;
+	ro->tick = h->tick;
+	ro->stop = &stop_requested;
+	install_stop_signals();
+	return replay_run(ro, stats);
+}
+
+bool file_required;
+
+const char *file_arg(int argc, char **argv, const char *cmd)
+{
+	if (optind == argc && file_required) {
+		p_err("replay: FILE is required (try 'evtrace replay --help')");
+		return "";
+	}
+	if (optind == argc)
+		return NULL;
+	if (optind + 1 < argc) {
+		p_err("%s: unexpected argument '%s' (see evtrace %s --help)", cmd,
+		      argv[optind + 1], cmd);
+		return "";
+	}
+	return argv[optind];
+}
+
+/* A view's run: the session, and a recording beside it with -o FILE. */
+struct view_run {
+	struct session *s;
+	struct recording *rec;
+	struct events_out *out;		/* events only */
+};
+
+static int view_sink(void *ctx, const struct et_rec *r)
+{
+	struct view_run *v = ctx;
+
+	return session_sink(v->s, r);
+}
+
+static void view_tick(void *ctx)
+{
+	struct view_run *v = ctx;
+
+	if (v->out)
+		fflush(v->out->f);
+	recording_tick(v->rec);
+}
+
+static int view_started(void *ctx, const struct tracer *t)
+{
+	struct view_run *v = ctx;
+
+	return v->rec->ro.path ? recording_start(v->rec, t, v->s) : 0;
+}
+
+int view_run_source(const char *file, struct tracer_opts *to, struct replay_opts *ro,
+		    double duration, struct session *s, struct recording *rec,
+		    struct events_out *out, struct et_stats *stats)
+{
+	struct view_run v = { .s = s, .rec = rec, .out = out };
+	struct run_hooks h = { .sink = view_sink, .tick = view_tick, .started = view_started,
+			       .ctx = &v };
+	int ret, err;
+
+	if (file && rec->ro.path) {
+		p_err("-o FILE records a live run; %s is already a recording", file);
+		return EXIT_ENV;
+	}
+	if (rec->ro.path && recording_check_path(rec->ro.path))
+		return EXIT_ENV;
+	ret = run_source(file, to, ro, duration, &h, s, stats);
+	err = recording_finish(rec);
+	return ret ? ret : err;
+}
+
 int do_events(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		REPLAY_LONGOPTS,
 		MODEL_LONGOPTS,
 		TRACE_LONGOPTS,
 		{}
 	};
-	struct session_opts so = { .by = BY_MOUNT, .live_mounts = true };
+	struct session_opts so = { .by = BY_MOUNT };
+	struct replay_opts ro = {};
+	struct recording rec = {};
+	const char *file;
 	struct tracer_opts to = {};
 	struct events_out out = { .f = stdout };
 	struct session s;
@@ -114,10 +207,13 @@ int do_events(int argc, char **argv)
 	char line[512];
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, ":jd:" TRACE_SHORTOPTS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:o:" TRACE_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			out.json = true;
+			break;
+		case 'o':
+			rec.ro.path = optarg;
 			break;
 		case 'd':
 			duration = parse_seconds("--duration", optarg);
@@ -130,28 +226,33 @@ int do_events(int argc, char **argv)
 		default:
 			ret = model_opt(c, optarg, &so);
 			if (ret == 0)
+				ret = replay_opt(c, optarg, &ro);
+			if (ret == 0)
 				ret = trace_opt(c, optarg, &to);
-			if (ret == 1)
+			if (ret == 1) {
+				recording_note_filter(&rec, c, optarg);
 				break;
+			}
 			if (ret == 0)
 				bad_option("events", c, argv);
 			return EXIT_ENV;
 		}
 	}
-	if (no_extra_args(argc, argv, "events"))
+	file = file_arg(argc, argv, "events");
+	if (file && !*file)
 		return EXIT_ENV;
-
+	so.live_mounts = !file;
 	if (session_init(&s, &so))
 		return EXIT_RUNTIME;
 	/* the model watches the same stream, for the summary at the end */
 	s.out = print_rec;
 	s.out_ctx = &out;
-	ret = trace_to_sink(&to, duration, session_sink, &s, flush_out, &stats);
+	ret = view_run_source(file, &to, &ro, duration, &s, &rec, &out, &stats);
 	fflush(stdout);
 	if (ret == EXIT_OK || stats.total) {
 		stats_line(&stats, line, sizeof(line));
 		p_info("%s", line);
-		session_report(&s, stderr, BY_FS);
+		session_report(&s, stderr, so.by);
 	}
 	session_free(&s);
 	return ret;

@@ -10,9 +10,10 @@
 #include "cli.h"
 #include "commands.h"
 #include "evtrace.h"
+#include "replay.h"
 #include "session.h"
 
-enum { OPT_OF = OPT_FIRST_CMD, OPT_BY, OPT_LINEAR };
+enum { OPT_OF = OPT_FIRST_CMD, OPT_BY, OPT_LINEAR, OPT_SUMMARY_ONLY };
 
 static const struct {
 	const char *name;
@@ -29,9 +30,11 @@ static const struct {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: evtrace hist [--of WHAT] [--by KEY] [--linear STEP] [--json] [--duration SEC] [filters]\n"
+		"usage: evtrace hist [--of WHAT] [--by KEY] [--linear STEP] [--json] [--duration SEC]\n"
+		"                    [filters] [FILE]\n"
 		"\n"
-		"Trace until Ctrl-C or --duration, then print one histogram per group and a summary.\n"
+		"Trace until Ctrl-C or --duration (or read the recording FILE), then print one\n"
+		"histogram per group and a summary.\n"
 		"\n"
 		"      --of WHAT        ino (allocated inode numbers, the default), dentry-life,\n"
 		"                       inode-life, ei-life (usecs), ei-refs (an ei's refcount\n"
@@ -40,6 +43,8 @@ static void usage(FILE *f)
 		"      --linear STEP    linear buckets of STEP instead of log2\n"
 		"  -j, --json           one JSON object: {\"of\",\"by\",\"hist\",\"summary\"}\n"
 		"  -d, --duration SEC   stop after SEC seconds\n"
+		"  -o, --output FILE    also record the run to FILE (as evtrace record)\n"
+		REPLAY_OPTS_HELP
 		MODEL_OPTS_HELP
 		TRACE_OPTS_HELP
 		"\n"
@@ -95,11 +100,18 @@ int do_hist(int argc, char **argv)
 		{ "linear", required_argument, NULL, OPT_LINEAR },
 		{ "json", no_argument, NULL, 'j' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "summary-only", no_argument, NULL, OPT_SUMMARY_ONLY },
+		{ "output", required_argument, NULL, 'o' },
+		REPLAY_LONGOPTS,
 		MODEL_LONGOPTS,
 		TRACE_LONGOPTS,
 		{}
 	};
-	struct session_opts so = { .by = BY_MOUNT, .hist = true, .of = S_INO, .live_mounts = true };
+	struct session_opts so = { .by = BY_MOUNT, .hist = true, .of = S_INO };
+	struct replay_opts ro = {};
+	struct recording rec = {};
+	const char *file;
+	bool summary_only = false;
 	struct tracer_opts to = {};
 	struct et_stats stats = {};
 	struct session s;
@@ -109,7 +121,7 @@ int do_hist(int argc, char **argv)
 	char *end;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, ":jd:" TRACE_SHORTOPTS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jd:o:" TRACE_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_OF:
 			ret = -1;
@@ -145,6 +157,12 @@ int do_hist(int argc, char **argv)
 		case 'j':
 			json = json_errors = true;
 			break;
+		case OPT_SUMMARY_ONLY:
+			summary_only = true;
+			break;
+		case 'o':
+			rec.ro.path = optarg;
+			break;
 		case 'd':
 			duration = parse_seconds("--duration", optarg);
 			if (duration < 0)
@@ -156,22 +174,32 @@ int do_hist(int argc, char **argv)
 		default:
 			ret = model_opt(c, optarg, &so);
 			if (ret == 0)
+				ret = replay_opt(c, optarg, &ro);
+			if (ret == 0)
 				ret = trace_opt(c, optarg, &to);
-			if (ret == 1)
+			if (ret == 1) {
+				recording_note_filter(&rec, c, optarg);
 				break;
+			}
 			if (ret == 0)
 				bad_option("hist", c, argv);
 			return EXIT_ENV;
 		}
 	}
-	if (no_extra_args(argc, argv, "hist"))
+	file = file_arg(argc, argv, "hist");
+	if (file && !*file)
 		return EXIT_ENV;
+	so.live_mounts = !file;
 	if (session_init(&s, &so))
 		return EXIT_RUNTIME;
-	ret = trace_to_sink(&to, duration, session_sink, &s, NULL, &stats);
+	ret = view_run_source(file, &to, &ro, duration, &s, &rec, NULL, &stats);
 	/* what was traced before a failure is still worth printing */
 	if (ret == EXIT_OK || stats.total) {
-		if (json) {
+		if (summary_only && json) {
+			model_print_summary_json(stdout, s.model, so.by);
+		} else if (summary_only) {
+			session_report(&s, stdout, so.by);
+		} else if (json) {
 			if (print_json(&s, of, unit) && !ret)
 				ret = EXIT_RUNTIME;
 		} else {

@@ -77,6 +77,8 @@ int do_probes(int argc, char **argv)
 	}
 	if (no_extra_args(argc, argv, "probes"))
 		return EXIT_ENV;
+	if (filters_resolve_mounts(&to.filters, NULL))
+		return EXIT_ENV;
 	ret = check_environment();
 	if (ret)
 		return ret;

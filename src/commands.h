@@ -9,8 +9,63 @@ int do_events(int argc, char **argv);
 int do_probes(int argc, char **argv);
 int do_hist(int argc, char **argv);
 
-/* Check, start, run the live loop into sink, stop.  An EXIT_* status. */
-int trace_to_sink(struct tracer_opts *to, double duration, rec_sink_fn sink,
-		  void *ctx, void (*tick)(void *), struct et_stats *stats);
+struct run_hooks {
+	rec_sink_fn sink;		/* every decoded event */
+	void (*tick)(void *ctx);	/* after each poll round; may be NULL */
+	/* once attached, before the first event; non-zero: stop with it */
+	int (*started)(void *ctx, const struct tracer *t);
+	void *ctx;
+};
+
+/* Check, start, run the live loop into the hooks, stop.  An EXIT_* status. */
+int trace_to_sink(struct tracer_opts *to, double duration, const struct run_hooks *h,
+		  struct et_stats *stats);
+struct replay_opts;
+struct session;
+/*
+ * The one pipeline: live (file NULL) through trace_to_sink(), or a
+ * recording through replay_run(), into the same hooks.  An EXIT_* status.
+ */
+int run_source(const char *file, struct tracer_opts *to, struct replay_opts *ro,
+	       double duration, const struct run_hooks *h, struct session *s,
+	       struct et_stats *stats);
+/* set by replay: the view commands must have a FILE */
+extern bool file_required;
+/* The optional FILE argument after the options; NULL if none, "" if too many. */
+const char *file_arg(int argc, char **argv, const char *cmd);
+
+/* SIGINT/SIGTERM seen (the live loop and replay stop on it) */
+extern volatile sig_atomic_t stop_requested;
+void install_stop_signals(void);
+int do_record(int argc, char **argv);
+
+/* A recording beside any view: record, and -o on events and hist. */
+#include "recorder.h"
+struct session;
+struct recording {
+	struct recorder_opts ro;
+	struct recorder *rc;
+	char filters[512];
+	rec_sink_fn next;
+	void *next_ctx;
+	bool full_reported;
+};
+int recording_check_path(const char *path);
+void recording_note_filter(struct recording *c, int ch, const char *arg);
+int recording_start(struct recording *c, const struct tracer *t, struct session *s);
+void recording_tick(struct recording *c);
+int recording_finish(struct recording *c);
+
+struct events_out {
+	bool json;
+	FILE *f;
+};
+
+/* run_source() for a view, with the recording (-o) beside it if asked for. */
+int view_run_source(const char *file, struct tracer_opts *to, struct replay_opts *ro,
+		    double duration, struct session *s, struct recording *rec,
+		    struct events_out *out, struct et_stats *stats);
+int do_replay(int argc, char **argv);
+int do_export(int argc, char **argv);
 
 #endif

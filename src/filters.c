@@ -10,6 +10,8 @@
 #include <sys/sysmacros.h>
 
 #include "evtrace.h"
+#include "decode.h"
+#include "mounts.h"
 #include "probes.h"
 
 static int too_many(const char *what)
@@ -78,16 +80,45 @@ int filters_add_dev(struct filters *f, const char *arg)
 
 int filters_add_mount(struct filters *f, const char *path)
 {
-	struct stat st;
+	if (f->nmounts == MAX_FILTER)
+		return too_many("mount");
+	f->mounts[f->nmounts++] = path;
+	return 0;
+}
 
-	if (stat(path, &st)) {
-		p_err("cannot use mount '%s': %s", path, strerror(errno));
-		return -errno;
+int filters_resolve_mounts(struct filters *f, const struct mount_table *mt)
+{
+	for (int i = 0; i < f->nmounts; i++) {
+		const char *path = f->mounts[i];
+		uint32_t dev = 0;
+		bool found = false;
+		struct stat st;
+
+		if (mt) {
+			for (size_t k = 0; k < mt->n && !found; k++)
+				if (!strcmp(mt->v[k].path, path)) {
+					dev = mt->v[k].dev;
+					found = true;
+				}
+			if (!found) {
+				p_err("cannot use mount '%s': not a mount point in the recording", path);
+				return -ENOENT;
+			}
+		} else {
+			if (stat(path, &st)) {
+				int err = errno;
+
+				p_err("cannot use mount '%s': %s", path, strerror(err));
+				return -err;
+			}
+			/* the superblock of whatever is mounted there */
+			dev = ET_MKDEV(major(st.st_dev), minor(st.st_dev));
+		}
+		if (f->ndevs == MAX_FILTER)
+			return too_many("device");
+		f->devs[f->ndevs++] = dev;
 	}
-	if (f->ndevs == MAX_FILTER)
-		return too_many("device");
-	/* the superblock of whatever is mounted there */
-	f->devs[f->ndevs++] = ET_MKDEV(major(st.st_dev), minor(st.st_dev));
+	f->nmounts = 0;
 	return 0;
 }
 
@@ -104,4 +135,48 @@ int parse_attach(const char *arg, enum attach_pref *out)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/*
+ * The kernel's filters, applied in userspace to a replayed stream: a
+ * recording filtered on replay gives what a live run with those filters
+ * would have shown.
+ */
+bool filters_match(const struct filters *f, const struct et_rec *r)
+{
+	bool ok;
+
+	if (r->type == ET_LOST)
+		return true;	/* loss is part of every view */
+	if (f->npids) {
+		ok = false;
+		for (int i = 0; i < f->npids && !ok; i++)
+			ok = f->pids[i] == r->pid;
+		if (!ok)
+			return false;
+	}
+	if (f->ncomms) {
+		ok = false;
+		for (int i = 0; i < f->ncomms && !ok; i++)
+			ok = !strncmp(f->comms[i], r->comm, ET_COMM_LEN);
+		if (!ok)
+			return false;
+	}
+	if (f->nfss) {
+		ok = false;
+		for (int i = 0; i < f->nfss && !ok; i++)
+			ok = !strncmp(f->fss[i], r->fs, ET_FS_LEN);
+		if (!ok)
+			return false;
+	}
+	if (f->ndevs) {
+		uint32_t dev = ET_MKDEV(r->dev_major, r->dev_minor);
+
+		ok = false;
+		for (int i = 0; i < f->ndevs && !ok; i++)
+			ok = f->devs[i] == dev;
+		if (!ok)
+			return false;
+	}
+	return true;
 }

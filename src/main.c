@@ -21,6 +21,9 @@ static const struct cmd {
 } cmds[] = {
 	{ "events", do_events, "stream decoded events, one per line (--json for JSON Lines)" },
 	{ "hist", do_hist, "histograms per mount, fs, caller or comm, and a summary" },
+	{ "record", do_record, "record the event stream to a trace file (-o FILE)" },
+	{ "replay", do_replay, "replay a trace file into a view: events, hist, summary" },
+	{ "export", do_export, "a trace file as perfetto JSON, JSON Lines or CSV" },
 	{ "probes", do_probes, "what can attach on this kernel, and why not" },
 	/* the full-screen view is still to come: until then, live streams text */
 	{ "live", do_events, "live view (for now: the events stream as text)" },

@@ -1146,7 +1146,7 @@ size_t model_anomalies(const struct model *m, const struct anomaly **out, size_t
 static const char *duration_text(double s, char *buf, size_t size)
 {
 	if (s < 0)
-		snprintf(buf, size, "never (no allocations)");
+		snprintf(buf, size, "an unknown time (no full interval measured yet)");
 	else if (s < 120)
 		snprintf(buf, size, "%.0f seconds", s);
 	else if (s < 7200)

@@ -32,6 +32,8 @@ static int parse_line(const char *line, struct mount_ent *m)
 	char mnt[MOUNT_PATH_LEN * 4];
 	const char *sep;
 
+	/* whole entries are compared with memcmp: no stray bytes after the NULs */
+	memset(m, 0, sizeof(*m));
 	if (sscanf(line, "%*u %*u %u:%u %*s %1023s", &major, &minor, mnt) != 3)
 		return -EINVAL;
 	sep = strstr(line, " - ");

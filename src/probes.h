@@ -22,6 +22,8 @@ struct filters {
 	int nfss;
 	uint32_t devs[MAX_FILTER];	/* kernel dev_t encoding */
 	int ndevs;
+	const char *mounts[MAX_FILTER];	/* --mount paths, resolved into devs later */
+	int nmounts;
 	bool include_self;
 };
 
@@ -75,6 +77,15 @@ int filters_add_comm(struct filters *f, const char *arg);
 int filters_add_fs(struct filters *f, const char *arg);
 int filters_add_dev(struct filters *f, const char *arg);
 int filters_add_mount(struct filters *f, const char *path);
+struct mount_table;
+/*
+ * --mount paths -> devices: stat() them (mt NULL, live), or look them up in
+ * a recording's mount table.  0 or -errno after printing why.
+ */
+int filters_resolve_mounts(struct filters *f, const struct mount_table *mt);
 int parse_attach(const char *arg, enum attach_pref *out);
+struct et_rec;
+/* The same filters in userspace, for replayed streams. */
+bool filters_match(const struct filters *f, const struct et_rec *r);
 
 #endif

@@ -26,6 +26,14 @@ static void on_sample(void *ctx, const struct sample *smp)
 		hist_add(s->hist, smp->group[s->by], smp->value);
 }
 
+static void on_anomaly(void *ctx, const struct anomaly *a)
+{
+	struct session *s = ctx;
+
+	if (s->anomaly)
+		s->anomaly(s->anomaly_ctx, a);
+}
+
 /*
  * A superblock mounted after we started: reread mountinfo, at most once a
  * second so a stream of kernel-internal devices costs nothing.
@@ -44,9 +52,32 @@ static void on_unknown_dev(void *ctx, uint32_t dev)
 	s->mounts_loaded_ns = now;
 	if (mount_table_load(&mt, MOUNTINFO))
 		return;
+	if (mt.n == s->mounts.n && !memcmp(mt.v, s->mounts.v, mt.n * sizeof(*mt.v))) {
+		mount_table_free(&mt);
+		return;
+	}
 	mount_table_free(&s->mounts);
 	s->mounts = mt;
 	model_set_mounts(s->model, &s->mounts);
+	if (s->mounts_changed)
+		s->mounts_changed(s->mounts_ctx, s->cur_ts, &s->mounts);
+}
+
+int session_set_mounts(struct session *s, const struct mount_table *mt)
+{
+	struct mount_table copy = { 0 };
+
+	if (mt->n) {
+		copy.v = malloc(mt->n * sizeof(*mt->v));
+		if (!copy.v)
+			return -ENOMEM;
+		memcpy(copy.v, mt->v, mt->n * sizeof(*mt->v));
+		copy.n = mt->n;
+	}
+	mount_table_free(&s->mounts);
+	s->mounts = copy;
+	model_set_mounts(s->model, &s->mounts);
+	return 0;
 }
 
 int session_init(struct session *s, const struct session_opts *o)
@@ -61,6 +92,7 @@ int session_init(struct session *s, const struct session_opts *o)
 	s->eis = o->eis;
 	mo.on_sample = on_sample;
 	mo.on_unknown_dev = on_unknown_dev;
+	mo.on_anomaly = on_anomaly;
 	mo.ctx = s;
 	s->model = model_new(&mo);
 	if (!s->model)
@@ -96,7 +128,10 @@ void session_free(struct session *s)
 int session_sink(void *ctx, const struct et_rec *r)
 {
 	struct session *s = ctx;
-	int err = model_feed(s->model, r);
+	int err;
+
+	s->cur_ts = r->ts_ns;
+	err = model_feed(s->model, r);
 
 	if (err && !s->err) {
 		s->err = err;

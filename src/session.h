@@ -25,6 +25,13 @@ struct session {
 	rec_sink_fn out;		/* after the model; may be NULL */
 	void *out_ctx;
 	int err;			/* first model error */
+	uint64_t cur_ts;		/* the event being fed */
+	/* live: mountinfo was reread and differs (the recorder writes it down) */
+	void (*mounts_changed)(void *ctx, uint64_t ts_ns, const struct mount_table *mt);
+	void *mounts_ctx;
+	/* every anomaly the model finds, as found; may be NULL */
+	void (*anomaly)(void *ctx, const struct anomaly *a);
+	void *anomaly_ctx;
 	int eis;			/* 1: print the ei table, 2: with histories */
 };
 
@@ -43,6 +50,8 @@ int session_init(struct session *s, const struct session_opts *o);
 void session_free(struct session *s);
 /* The sink to hand to a source. */
 int session_sink(void *ctx, const struct et_rec *r);
+/* Replay: the recording's mount table from now on (copied). */
+int session_set_mounts(struct session *s, const struct mount_table *mt);
 
 /* Model options shared by events and hist: --max-*, --release-timeout. */
 #define MODEL_LONGOPTS							\

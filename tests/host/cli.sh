@@ -39,7 +39,19 @@ expect "comm too long" 2 "^evtrace: invalid comm" $bin events -c 0123456789abcde
 expect "bad --dev" 2 "^evtrace: invalid device '8'" $bin events --dev 8
 expect "bad --mount" 2 "^evtrace: cannot use mount '/nonexistent': No such file" $bin events --mount /nonexistent
 expect "bad --bufsize" 2 "^evtrace: invalid --bufsize '1000'" $bin events --bufsize 1000
-expect "stray argument" 2 "unexpected argument 'extra'" $bin events extra
+expect "stray argument" 2 "unexpected argument 'extra'" $bin events a.evt extra
+expect "missing trace file" 2 "^evtrace: cannot read trace file '/nonexistent.evt': No such file" $bin events /nonexistent.evt
+expect "not a trace file" 2 "^evtrace: cannot read trace file '/etc/passwd': not an evtrace file" $bin hist /etc/passwd
+expect "empty trace file" 2 "^evtrace: cannot read trace file '/dev/null': empty file" $bin replay /dev/null
+expect "replay without FILE" 2 "^evtrace: replay: FILE is required" $bin replay --view events
+expect "replay bad view" 2 "^evtrace: replay: invalid --view 'top'" $bin replay x.evt --view top
+expect "record without -o" 2 "^evtrace: record: -o FILE is required" $bin record
+expect "record to unwritable path" 2 "^evtrace: cannot write /nonexistent/x.evt: No such file" $bin record -o /nonexistent/x.evt
+expect "record --max-size with ring" 2 "do not mix" $bin record -o /tmp/x.evt --max-size 1M --ring 5
+expect "record bad --max-size" 2 "^evtrace: invalid --max-size '1X'" $bin record -o /tmp/x.evt --max-size 1X
+expect "export without --format" 2 "^evtrace: export: --format and -o OUT are required" $bin export a.evt
+expect "export bad format" 2 "^evtrace: invalid --format 'svg'" $bin export a.evt --format svg -o x
+expect "-o on a replay" 2 "records a live run" $bin hist -o /tmp/y.evt /etc/passwd
 for cmd in events probes help; do
 	if $bin $cmd --help 2>&1 | grep -q '^usage: evtrace'; then
 		echo "ok - $cmd --help prints usage"; pass=$((pass + 1))

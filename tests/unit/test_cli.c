@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "evtrace.h"
 #include "live.h"
+#include "mounts.h"
 
 static struct tracer_opts *new_opts(void)
 {
@@ -156,24 +157,50 @@ static void test_mount(void **state)
 {
 	struct tracer_opts *o = new_opts();
 	struct filters *f = &o->filters;
+	struct mount_ent ents[2] = {
+		{ .dev = ET_MKDEV(0u, 13u), .fstype = "tracefs", .path = "/sys/kernel/tracing" },
+		{ .dev = ET_MKDEV(8u, 1u), .fstype = "ext4", .path = "/" },
+	};
+	struct mount_table mt = { .v = ents, .n = 2 };
 
+	/* live: paths are stat()ed when resolved */
 	assert_int_equal(filters_add_mount(f, "/"), 0);
-	assert_int_equal(f->ndevs, 1);
+	assert_int_equal(f->ndevs, 0);
+	if (!access("/proc/self", F_OK))
+		assert_int_equal(filters_add_mount(f, "/proc"), 0);
+	assert_int_equal(filters_resolve_mounts(f, NULL), 0);
+	assert_int_equal(f->nmounts, 0);
 	assert_int_equal(f->devs[0], kdev_of("/"));
 	if (!access("/proc/self", F_OK)) {
-		assert_int_equal(filters_add_mount(f, "/proc"), 0);
+		assert_int_equal(f->ndevs, 2);
 		assert_int_equal(f->devs[1], kdev_of("/proc"));
 		/* procfs is not the root filesystem */
 		assert_int_not_equal(f->devs[1], f->devs[0]);
 	}
 	f->ndevs = 1;
-	assert_int_equal(filters_add_mount(f, "/nonexistent/evtrace-unit"), -ENOENT);
-	assert_int_equal(filters_add_mount(f, ""), -ENOENT);
+	assert_int_equal(filters_add_mount(f, "/nonexistent/evtrace-unit"), 0);
+	assert_int_equal(filters_resolve_mounts(f, NULL), -ENOENT);
+	f->nmounts = 0;
+	assert_int_equal(filters_add_mount(f, ""), 0);
+	assert_int_equal(filters_resolve_mounts(f, NULL), -ENOENT);
+	f->nmounts = 0;
 	assert_int_equal(f->ndevs, 1);
+
+	/* replay: the recording's mount table, not this machine's */
+	f->ndevs = 0;
+	assert_int_equal(filters_add_mount(f, "/sys/kernel/tracing"), 0);
+	assert_int_equal(filters_resolve_mounts(f, &mt), 0);
+	assert_int_equal(f->ndevs, 1);
+	assert_int_equal(f->devs[0], ET_MKDEV(0u, 13u));
+	assert_int_equal(filters_add_mount(f, "/proc"), 0);
+	assert_int_equal(filters_resolve_mounts(f, &mt), -ENOENT);
+	f->nmounts = 0;
+
 	/* --dev and --mount share one list */
 	f->ndevs = MAX_FILTER - 1;
 	assert_int_equal(filters_add_dev(f, "1:1"), 0);
-	assert_int_equal(filters_add_mount(f, "/"), -E2BIG);
+	assert_int_equal(filters_add_mount(f, "/"), 0);
+	assert_int_equal(filters_resolve_mounts(f, NULL), -E2BIG);
 	assert_int_equal(filters_add_dev(f, "1:1"), -E2BIG);
 	assert_int_equal(f->ndevs, MAX_FILTER);
 	free(o);
@@ -233,9 +260,15 @@ static void test_trace_opt(void **state)
 	assert_int_equal(trace_opt(OPT_DEV, "0:12", o), 1);
 	assert_int_equal(o->filters.devs[0], 12);
 	assert_int_equal(trace_opt(OPT_DEV, "12", o), -1);
+	/* --mount paths are resolved later: live by stat(), replay by the file's table */
 	assert_int_equal(trace_opt(OPT_MOUNT, "/", o), 1);
+	assert_int_equal(o->filters.nmounts, 1);
+	assert_string_equal(o->filters.mounts[0], "/");
+	assert_int_equal(filters_resolve_mounts(&o->filters, NULL), 0);
 	assert_int_equal(o->filters.devs[1], kdev_of("/"));
-	assert_int_equal(trace_opt(OPT_MOUNT, "/nonexistent/evtrace-unit", o), -1);
+	assert_int_equal(trace_opt(OPT_MOUNT, "/nonexistent/evtrace-unit", o), 1);
+	assert_int_equal(filters_resolve_mounts(&o->filters, NULL), -ENOENT);
+	o->filters.nmounts = 0;
 	assert_int_equal(trace_opt(OPT_ATTACH, "kprobe", o), 1);
 	assert_int_equal(o->attach, ATTACH_KPROBE);
 	assert_int_equal(trace_opt(OPT_ATTACH, "x", o), -1);

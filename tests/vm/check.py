@@ -11,7 +11,10 @@ left).  Prints one "ok"/"not ok" line per assertion and a final
 import json
 import os
 import re
+import subprocess
 import sys
+
+EVTRACE = os.environ.get("EVTRACE", "./evtrace")
 
 EVENTFS_PROBES = {
     "eventfs_create_dir", "eventfs_create_events_dir", "eventfs_root_lookup",
@@ -196,6 +199,69 @@ class Checker:
             self.ok(a["dup_ino"] >= 1, "holders-fd: two live eventfs file inodes share one i_ino (dup_ino)",
                     str(a))
 
+    def evtrace(self, *args):
+        p = subprocess.run([EVTRACE, *args], capture_output=True, text=True, timeout=300)
+        return p.returncode, p.stdout, p.stderr
+
+    def record(self):
+        path = os.path.join(self.out, "rec.evt")
+        self.ok(self.rc("rec") == 0 and os.path.exists(path), "record: hist -o ran and wrote a file")
+        rc, out, err = self.evtrace("hist", "--json", path)
+        live = (self.text("rec.out") or "").strip()
+        self.ok(rc == 0 and out.strip() == live and live,
+                "replay: `evtrace hist FILE --json` on the host equals the live run's, byte for byte",
+                f"rc={rc} {err.strip()[:200]}")
+        rc, out2, _ = self.evtrace("replay", path, "--view", "summary", "--json")
+        self.ok(rc == 0 and json.loads(out2) == json.loads(live)["summary"],
+                "replay --view summary --json: the live run's summary")
+        rc, ev, _ = self.evtrace("events", "--json", path)
+        evs = [json.loads(l) for l in ev.splitlines()]
+        n = len([e for e in evs if e["type"] != "lost"])
+        size = os.path.getsize(path)
+        self.ok(n > 1000 and size / n <= 12,
+                f"record: {size} bytes for {n} events of the seed's scenarios: {size / max(n, 1):.2f} bytes/event (<= 12)")
+        types = {e["type"] for e in evs}
+        self.ok(all(t in types for t in ALL_TYPES), "record: every event type survives the file",
+                str(sorted(set(ALL_TYPES) - types)))
+        # the exporters on a real recording
+        pf = os.path.join(self.out, "rec.perfetto.json")
+        rc, _, err = self.evtrace("export", path, "--format", "perfetto", "-o", pf)
+        ok = rc == 0
+        if ok:
+            p = subprocess.run([sys.executable, "tests/host/perfetto_check.py", pf],
+                               capture_output=True, text=True)
+            ok, err = p.returncode == 0, p.stdout + p.stderr
+        self.ok(ok, "export --format perfetto: valid Trace Event Format with its tracks", err.strip()[-300:])
+        jl = os.path.join(self.out, "rec.jsonl")
+        rc, _, _ = self.evtrace("export", path, "--format", "jsonl", "-o", jl)
+        self.ok(rc == 0 and open(jl).read() == ev, "export --format jsonl: the same objects as events --json")
+
+    def crash(self):
+        path = os.path.join(self.out, "crash.evt")
+        rc, ev, err = self.evtrace("events", "--json", path)
+        evs = [json.loads(l) for l in ev.splitlines()]
+        loop = int(self.text("crash.loop_pid"))
+        mine = [e for e in evs if e["type"] == "ino_alloc" and e["pid"] == loop]
+        self.ok(rc == 0 and len(mine) > 10,
+                f"SIGKILLed recorder: {len(mine)} pipe allocations recovered from the flushed chunks", err)
+        self.ok(re.search(r"(truncated at byte \d+|no trailer)", err) is not None,
+                "SIGKILLed recorder: replay says the file did not end cleanly", err.strip())
+
+    def ring(self):
+        rc, ev, err = self.evtrace("events", "--json", os.path.join(self.out, "ring-usr1.evt"))
+        evs = [json.loads(l) for l in ev.splitlines()]
+        span = (evs[-1]["ts_ns"] - evs[0]["ts_ns"]) / 1e9 if evs else -1
+        self.ok(rc == 0 and evs and span <= 2.5,
+                f"--ring 1: SIGUSR1 wrote the last second or so ({len(evs)} events over {span:.2f}s)", err)
+        rc, ev, err = self.evtrace("events", "--json", os.path.join(self.out, "ring.evt"))
+        self.ok(rc == 0 and "no trailer" not in err, "--ring: written cleanly at exit", err)
+
+    def max_size(self):
+        size = os.path.getsize(os.path.join(self.out, "max.evt"))
+        err = self.text("max.err") or ""
+        self.ok(self.rc("max") == 0 and "stopped at --max-size" in err and size < 32768 + 2 * 1024 * 1024,
+                f"--max-size 32K: stopped by itself at {size} bytes", err.strip()[-200:])
+
     def instances(self):
         loops = int(self.text("instance_loops"))
         self.ok(self.rc("instances") == 0, "instances: exit 0", f"rc={self.rc('instances')}")
@@ -326,6 +392,10 @@ def main():
         c.instances()
         c.kprobe_event()
         c.hist_instances()
+        c.record()
+        c.crash()
+        c.ring()
+        c.max_size()
         c.holders("cwd")
         c.holders("fd")
         c.lossy()

@@ -95,6 +95,44 @@ holder_scenario() {
 	stop $name
 }
 
+# Record and replay (checked on the host, by replaying the files there).
+record_scenarios() {
+	# hist and the recorder at once: the replayed hist must be the same
+	trace rec hist --json -o /out/rec.evt || return 1
+	instance_loop
+	kprobe_event
+	pipe_loop rec
+	stop rec
+
+	# SIGKILL mid-run: every chunk flushed before it must be readable
+	trace crash record -o /out/crash.evt --fs pipefs --flush 0.5 || return 1
+	sh -c 'echo $$ >/out/crash.loop_pid; while :; do true | true; done' &
+	loop=$!
+	sleep 3
+	kill -9 "$(cat /tmp/crash.pid)"
+	kill $loop
+	wait
+	ls -l /out/crash.evt >/out/crash.ls
+
+	# flight recorder: only the last second, written on SIGUSR1 and at exit
+	trace ring record -o /out/ring.evt --ring 1 --fs pipefs || return 1
+	sh -c 'i=0; while [ $i -lt 400 ]; do true | true; i=$((i + 1)); done'
+	kill -USR1 "$(cat /tmp/ring.pid)"
+	sleep 1
+	cp /out/ring.evt /out/ring-usr1.evt
+	stop ring
+
+	# --max-size stops the recording by itself
+	evtrace record -o /out/max.evt --max-size 32K --fs tracefs --flush 0.2 \
+		>/out/max.out 2>/out/max.err &
+	echo $! >/tmp/max.pid
+	while ! grep -q '^evtrace: attached' /out/max.err; do sleep 0.1; done
+	instance_loop
+	sleep 1
+	wait "$(cat /tmp/max.pid)"
+	echo $? >/out/max.rc
+}
+
 run_all() {
 	uname -r >/out/kernel
 	echo $PIPES >/out/pipes_expected
@@ -136,6 +174,8 @@ run_all() {
 		trace kprobe-event events --json --fs tracefs --ei-history || return 1
 		kprobe_event
 		stop kprobe-event
+
+		record_scenarios || return 1
 
 		trace hist-instances hist --by mount --of ino --json --fs tracefs || return 1
 		instance_loop
