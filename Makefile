@@ -107,9 +107,10 @@ bench: $(OUTPUT)/bench_model $(OUTPUT)/gen_trace $(OUTPUT)/bench_record evtrace
 	$(Q)d=$$(mktemp -d) && \
 	for n in 1000000 10000000; do \
 		printf 'bench record: peak RSS %s KiB; ' \
-			"$$(/usr/bin/time -f %M $(OUTPUT)/bench_record $$d/r.evt $$n 2>&1 >$$d/out | tail -n 1)"; \
+			"$$(/usr/bin/time -f %M $(OUTPUT)/bench_record $$d/r.evt $$n 500000 2>&1 >$$d/out | tail -n 1)"; \
 		cat $$d/out; \
-	done; rm -rf $$d
+	done; \
+	$(OUTPUT)/bench_record $$d/r.evt 2000000; rm -rf $$d
 	$(Q)tests/bench/bench_replay.sh
 
 vm-test: $(OUTPUT)/evtrace-static

@@ -31,12 +31,13 @@ int main(int argc, char **argv)
 	struct recorder *rc;
 	uint64_t n, id = 0x9e3779b97f4a7c15ull, ts = 1000;
 	struct et_rec r;
-	double t0, t;
+	double t0, t, rate;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: bench_record FILE N\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: bench_record FILE N [EVENTS_PER_SEC]\n");
 		return 2;
 	}
+	rate = argc == 4 ? strtod(argv[3], NULL) : 0;
 	o.path = argv[1];
 	n = strtoull(argv[2], NULL, 10);
 	rc = recorder_open(&o, &meta);
@@ -58,13 +59,18 @@ int main(int argc, char **argv)
 		if (r.type == ET_INO_ALLOC)
 			strcpy(r.caller, "create_pipe_files");
 		recorder_add(rc, &r);
-		if (i % 4096 == 0)
+		if (i % 4096 == 0) {
 			recorder_tick(rc);
+			/* paced like a ring buffer consumer at that event rate */
+			while (rate > 0 && now_s() - t0 < i / rate)
+				;
+		}
 	}
 	if (recorder_close(rc, ts, &st))
 		return 1;
 	t = now_s() - t0;
-	printf("bench record: %" PRIu64 " events in %.2fs (%.2f Mev/s), %.2f bytes/event, "
-	       "%" PRIu64 " dropped\n", n, t, n / t / 1e6, (double)st.bytes / n, st.dropped);
+	printf("bench record: %" PRIu64 " events %s in %.2fs (%.2f Mev/s), %.2f bytes/event, "
+	       "%" PRIu64 " dropped\n", n, rate > 0 ? "paced" : "unpaced (a firehose)", t,
+	       n / t / 1e6, (double)st.bytes / n, st.dropped);
 	return 0;
 }
