@@ -22,11 +22,11 @@ cat "$dir/big.evt" >/dev/null	# into the page cache
 
 t0=$(ns); cat "$dir/big.evt" >/dev/null; t1=$(ns)
 ./evtrace hist --json "$dir/big.evt" >/dev/null; t2=$(ns)
-cat_s=$(echo "scale=3; ($t1 - $t0) / 1000000000" | bc)
-rep_s=$(echo "scale=3; ($t2 - $t1) / 1000000000" | bc)
-echo "bench replay: $n events, $size bytes ($(echo "scale=2; $size / $n" | bc) bytes/event)"
-echo "bench replay: cat ${cat_s}s ($(echo "scale=0; $size / ($t1 - $t0) * 1000 / 1048576" | bc) MiB/s),"\
-	"evtrace hist ${rep_s}s ($(echo "scale=2; $n / ($t2 - $t1) * 1000" | bc) Mev/s)"
-echo "bench replay: replay speed / cat speed = $(echo "scale=3; ($t1 - $t0) / ($t2 - $t1)" | bc) (target >= 0.25)"
+awk -v n="$n" -v size="$size" -v c=$((t1 - t0)) -v r=$((t2 - t1)) 'BEGIN {
+	printf "bench replay: %d events, %d bytes (%.2f bytes/event)\n", n, size, size / n
+	printf "bench replay: cat %.3fs (%.0f MiB/s), evtrace hist %.3fs (%.2f Mev/s, %.0f MiB/s)\n",
+		c / 1e9, size / c * 1e9 / 1048576, r / 1e9, n / r * 1e3, size / r * 1e9 / 1048576
+	printf "bench replay: replay speed / cat speed = %.4f (target >= 0.25)\n", c / r
+}'
 echo "bench replay: peak RSS $(peak_kb ./evtrace hist --json "$dir/small.evt") KiB for $((n / 10)) events," \
 	"$(peak_kb ./evtrace hist --json "$dir/big.evt") KiB for $n events"
