@@ -134,6 +134,41 @@ const char *file_arg(int argc, char **argv, const char *cmd)
 	return argv[optind];
 }
 
+int view_opt(int c, const char *arg, struct view_opts *v, const char *cmd, char **argv)
+{
+	int ret;
+
+	switch (c) {
+	case 'o':
+		v->rec.ro.path = arg;
+		return 1;
+	case 'd':
+		v->duration = parse_seconds("--duration", arg);
+		return v->duration > 0;
+	}
+	ret = model_opt(c, arg, &v->so);
+	if (ret == 0)
+		ret = replay_opt(c, arg, v->ro);
+	if (ret == 0)
+		ret = trace_opt(c, arg, &v->to);
+	if (ret == 1)
+		recording_note_filter(&v->rec, c, arg);	/* the file's metadata */
+	else if (ret == 0)
+		bad_option(cmd, c, argv);
+	return ret == 1;
+}
+
+int view_begin(int argc, char **argv, const char *cmd, struct view_opts *v, struct session *s,
+	       const char **file)
+{
+	*file = file_arg(argc, argv, cmd);
+	if (*file && !**file)
+		return EXIT_ENV;
+	/* live: reread mountinfo for new devices; a recording has its own tables */
+	v->so.live_mounts = !*file;
+	return session_init(s, &v->so);
+}
+
 /* A view's run: the session, and a recording beside it with -o FILE. */
 struct view_run {
 	struct session *s;
@@ -195,15 +230,12 @@ int do_events(int argc, char **argv)
 		TRACE_LONGOPTS,
 		{}
 	};
-	struct session_opts so = { .by = BY_MOUNT };
 	struct replay_opts ro = {};
-	struct recording rec = {};
-	const char *file;
-	struct tracer_opts to = {};
+	struct view_opts v = { .so = { .by = BY_MOUNT }, .ro = &ro };
 	struct events_out out = { .f = stdout };
-	struct session s;
 	struct et_stats stats = {};
-	double duration = 0;
+	struct session s;
+	const char *file;
 	char line[512];
 	int c, ret;
 
@@ -212,47 +244,26 @@ int do_events(int argc, char **argv)
 		case 'j':
 			out.json = true;
 			break;
-		case 'o':
-			rec.ro.path = optarg;
-			break;
-		case 'd':
-			duration = parse_seconds("--duration", optarg);
-			if (duration < 0)
-				return EXIT_ENV;
-			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			ret = model_opt(c, optarg, &so);
-			if (ret == 0)
-				ret = replay_opt(c, optarg, &ro);
-			if (ret == 0)
-				ret = trace_opt(c, optarg, &to);
-			if (ret == 1) {
-				recording_note_filter(&rec, c, optarg);
-				break;
-			}
-			if (ret == 0)
-				bad_option("events", c, argv);
-			return EXIT_ENV;
+			if (!view_opt(c, optarg, &v, "events", argv))
+				return EXIT_ENV;
 		}
 	}
-	file = file_arg(argc, argv, "events");
-	if (file && !*file)
-		return EXIT_ENV;
-	so.live_mounts = !file;
-	if (session_init(&s, &so))
-		return EXIT_RUNTIME;
+	ret = view_begin(argc, argv, "events", &v, &s, &file);
+	if (ret)
+		return ret;
 	/* the model watches the same stream, for the summary at the end */
 	s.out = print_rec;
 	s.out_ctx = &out;
-	ret = view_run_source(file, &to, &ro, duration, &s, &rec, &out, &stats);
+	ret = view_run_source(file, &v.to, &ro, v.duration, &s, &v.rec, &out, &stats);
 	fflush(stdout);
 	if (ret == EXIT_OK || stats.total) {
 		stats_line(&stats, line, sizeof(line));
 		p_info("%s", line);
-		session_report(&s, stderr, so.by);
+		session_report(&s, stderr, v.so.by);
 	}
 	session_free(&s);
 	return ret;

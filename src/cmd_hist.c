@@ -107,17 +107,14 @@ int do_hist(int argc, char **argv)
 		TRACE_LONGOPTS,
 		{}
 	};
-	struct session_opts so = { .by = BY_MOUNT, .hist = true, .of = S_INO };
 	struct replay_opts ro = {};
-	struct recording rec = {};
-	const char *file;
-	bool summary_only = false;
-	struct tracer_opts to = {};
+	struct view_opts v = { .so = { .by = BY_MOUNT, .hist = true, .of = S_INO }, .ro = &ro };
+	struct session_opts *so = &v.so;
 	struct et_stats stats = {};
 	struct session s;
 	const char *unit = "ino", *of = "ino";
-	double duration = 0;
-	bool json = false;
+	const char *file;
+	bool json = false, summary_only = false;
 	char *end;
 	int c, ret;
 
@@ -127,7 +124,7 @@ int do_hist(int argc, char **argv)
 			ret = -1;
 			for (size_t i = 0; i < ARRAY_SIZE(of_names); i++) {
 				if (!strcmp(optarg, of_names[i].name)) {
-					so.of = of_names[i].kind;
+					so->of = of_names[i].kind;
 					unit = of_names[i].unit;
 					of = of_names[i].name;
 					ret = 0;
@@ -145,11 +142,11 @@ int do_hist(int argc, char **argv)
 				p_err("invalid --by '%s': expected mount, fs, caller or comm", optarg);
 				return EXIT_ENV;
 			}
-			so.by = ret;
+			so->by = ret;
 			break;
 		case OPT_LINEAR:
-			so.linear_step = strtoull(optarg, &end, 10);
-			if (*end || end == optarg || !so.linear_step || optarg[0] == '-') {
+			so->linear_step = strtoull(optarg, &end, 10);
+			if (*end || end == optarg || !so->linear_step || optarg[0] == '-') {
 				p_err("invalid --linear '%s': expected a step > 0", optarg);
 				return EXIT_ENV;
 			}
@@ -160,52 +157,31 @@ int do_hist(int argc, char **argv)
 		case OPT_SUMMARY_ONLY:
 			summary_only = true;
 			break;
-		case 'o':
-			rec.ro.path = optarg;
-			break;
-		case 'd':
-			duration = parse_seconds("--duration", optarg);
-			if (duration < 0)
-				return EXIT_ENV;
-			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			ret = model_opt(c, optarg, &so);
-			if (ret == 0)
-				ret = replay_opt(c, optarg, &ro);
-			if (ret == 0)
-				ret = trace_opt(c, optarg, &to);
-			if (ret == 1) {
-				recording_note_filter(&rec, c, optarg);
-				break;
-			}
-			if (ret == 0)
-				bad_option("hist", c, argv);
-			return EXIT_ENV;
+			if (!view_opt(c, optarg, &v, "hist", argv))
+				return EXIT_ENV;
 		}
 	}
-	file = file_arg(argc, argv, "hist");
-	if (file && !*file)
-		return EXIT_ENV;
-	so.live_mounts = !file;
-	if (session_init(&s, &so))
-		return EXIT_RUNTIME;
-	ret = view_run_source(file, &to, &ro, duration, &s, &rec, NULL, &stats);
+	ret = view_begin(argc, argv, "hist", &v, &s, &file);
+	if (ret)
+		return ret;
+	ret = view_run_source(file, &v.to, &ro, v.duration, &s, &v.rec, NULL, &stats);
 	/* what was traced before a failure is still worth printing */
 	if (ret == EXIT_OK || stats.total) {
 		if (summary_only && json) {
-			model_print_summary_json(stdout, s.model, so.by);
+			model_print_summary_json(stdout, s.model, so->by);
 		} else if (summary_only) {
-			session_report(&s, stdout, so.by);
+			session_report(&s, stdout, so->by);
 		} else if (json) {
 			if (print_json(&s, of, unit) && !ret)
 				ret = EXIT_RUNTIME;
 		} else {
 			hist_print_text(stdout, s.hist, unit);
 			fputc('\n', stdout);
-			session_report(&s, stdout, so.by);
+			session_report(&s, stdout, so->by);
 		}
 	}
 	session_free(&s);

@@ -4,6 +4,8 @@
 #define EVTRACE_COMMANDS_H
 
 #include "live.h"
+#include "recorder.h"
+#include "session.h"
 
 int do_events(int argc, char **argv);
 int do_probes(int argc, char **argv);
@@ -40,8 +42,6 @@ void install_stop_signals(void);
 int do_record(int argc, char **argv);
 
 /* A recording beside any view: record, and -o on events and hist. */
-#include "recorder.h"
-struct session;
 struct recording {
 	struct recorder_opts ro;
 	struct recorder *rc;
@@ -60,6 +60,24 @@ struct events_out {
 	bool json;
 	FILE *f;
 };
+
+/* What events and hist share: the source, the model, a recording beside. */
+struct view_opts {
+	struct session_opts so;
+	struct replay_opts *ro;
+	struct tracer_opts to;
+	struct recording rec;
+	double duration;
+};
+
+/*
+ * -o, -d and every model, replay and trace option.  1 if c was one of
+ * them, 0 for a bad value or an unknown option (said on stderr).
+ */
+int view_opt(int c, const char *arg, struct view_opts *v, const char *cmd, char **argv);
+/* After getopt: the FILE argument, then the session.  0 or an EXIT_* status. */
+int view_begin(int argc, char **argv, const char *cmd, struct view_opts *v, struct session *s,
+	       const char **file);
 
 /* run_source() for a view, with the recording (-o) beside it if asked for. */
 int view_run_source(const char *file, struct tracer_opts *to, struct replay_opts *ro,

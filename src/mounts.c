@@ -9,7 +9,7 @@
 #include "mounts.h"
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo */
-static void unescape(char *s)
+void mount_unescape(char *s)
 {
 	char *d = s;
 
@@ -39,7 +39,7 @@ static int parse_line(const char *line, struct mount_ent *m)
 	sep = strstr(line, " - ");
 	if (!sep || sscanf(sep + 3, "%15s", m->fstype) != 1)
 		return -EINVAL;
-	unescape(mnt);
+	mount_unescape(mnt);
 	if (snprintf(m->path, sizeof(m->path), "%s", mnt) >= (int)sizeof(m->path))
 		m->path[sizeof(m->path) - 2] = '~';	/* cut: still the best name we have */
 	m->dev = ET_MKDEV(major, minor);

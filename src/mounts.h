@@ -24,6 +24,8 @@ struct mount_table {
 int mount_table_load(struct mount_table *mt, const char *path);
 void mount_table_free(struct mount_table *mt);
 const struct mount_ent *mount_table_find(const struct mount_table *mt, uint32_t dev);
+/* Undo mountinfo's \ooo escapes in place (the trace file uses them too). */
+void mount_unescape(char *s);
 /* Kernel dev_t of the first mount of fstype; 0 or -errno. */
 int mounts_find_fs_dev(const char *fstype, uint32_t *dev);
 

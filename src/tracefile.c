@@ -586,23 +586,6 @@ static int grow(uint8_t **buf, size_t *cap, size_t need)
 	return 0;
 }
 
-/* Undo put_escaped() in place. */
-static void unescape(char *s)
-{
-	char *d = s;
-
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 4;
-		} else {
-			*d++ = *s++;
-		}
-	}
-	*d = 0;
-}
-
 static int mount_line(struct mount_table *mt, size_t *cap, char *v)
 {
 	unsigned int major, minor;
@@ -633,8 +616,8 @@ static int mount_line(struct mount_table *mt, size_t *cap, char *v)
 	e = &mt->v[mt->n++];
 	memset(e, 0, sizeof(*e));
 	e->dev = ET_MKDEV(major, minor);
-	unescape(type);
-	unescape(path);
+	mount_unescape(type);
+	mount_unescape(path);
 	snprintf(e->fstype, sizeof(e->fstype), "%s", strcmp(type, "-") ? type : "");
 	snprintf(e->path, sizeof(e->path), "%s", path);
 	return 0;
@@ -683,7 +666,7 @@ static int meta_kv(void *ctx, const char *k, char *v)
 
 	if (!strcmp(k, "mount"))
 		return mount_line(&m->mounts, &c->cap, v);
-	unescape(v);
+	mount_unescape(v);
 	if (!strcmp(k, "evtrace_version"))
 		snprintf(m->evtrace_version, sizeof(m->evtrace_version), "%s", v);
 	else if (!strcmp(k, "kernel_release"))
