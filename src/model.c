@@ -153,9 +153,13 @@ const char *ei_state_name(enum ei_state s)
 	return s == EI_LIVE ? "live" : s == EI_REMOVED ? "removed" : "released";
 }
 
+/* Bounded copy, NUL-terminated: on the per-event path, no snprintf. */
 static void copy_name(char *dst, const char *src, size_t size)
 {
-	snprintf(dst, size, "%s", src);
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = 0;
 }
 
 struct model *model_new(const struct model_opts *o)

@@ -848,14 +848,16 @@ static int r_str(struct tf_reader *rd, char *dst, size_t size)
 		if (rd->n_strs >= R_STRINGS || r_varint(rd, &len) || len >= size ||
 		    len > rd->raw_len - rd->pos)
 			return -1;
+		/* kernel strings hold any byte but NUL: a file with one is damaged */
+		if (memchr(rd->raw + rd->pos, 0, len))
+			return -1;
 		rd->str_off[rd->n_strs] = rd->pos;
 		rd->str_len[rd->n_strs++] = len;
 		rd->pos += len;
 	}
-	/* kernel strings may hold any byte but NUL: stop at one if a file has it */
 	memcpy(dst, rd->raw + rd->str_off[k], rd->str_len[k]);
 	dst[rd->str_len[k]] = 0;
-	return strlen(dst) == rd->str_len[k] ? 0 : -1;
+	return 0;
 }
 
 static int decode_one(struct tf_reader *rd, struct et_rec *r)
