@@ -18,7 +18,11 @@
 #include "evtrace.h"
 #include "recorder.h"
 
-#define QUEUE_LEN	16	/* chunks in flight to the writer: ~64 MiB worst case */
+#define QUEUE_LEN	16
+
+/* recorder_add()'s counters, shared with the writer without the lock */
+#define ADD(field, n)	__atomic_fetch_add(&rc->st.field, (n), __ATOMIC_RELAXED)
+#define LOAD(field)	__atomic_load_n(&rc->st.field, __ATOMIC_RELAXED)	/* chunks in flight to the writer: ~64 MiB worst case */
 
 enum item_kind { IT_CHUNK, IT_MOUNTS, IT_DUMP, IT_STOP };
 
@@ -154,11 +158,9 @@ static int ring_dump(struct recorder *rc, bool final, uint64_t end_ns)
 		err = tf_write_all(fd, rc->ring[i].buf, rc->ring[i].len);
 		tr.chunks++;
 	}
-	pthread_mutex_lock(&rc->lock);
-	tr.events = rc->st.events;
-	tr.lost = rc->st.lost;
-	tr.dropped = rc->st.dropped;
-	pthread_mutex_unlock(&rc->lock);
+	tr.events = LOAD(events);
+	tr.lost = LOAD(lost);
+	tr.dropped = LOAD(dropped);
 	if (!err && final)
 		err = tf_write_trailer(fd, &tr);
 	if (!err && fdatasync(fd))
@@ -230,7 +232,7 @@ static int write_chunk(struct recorder *rc, struct tf_chunk *c)
 		rc->st.bytes += len;
 		rc->st.chunks++;
 		if (rc->o.max_size && rc->st.bytes >= rc->o.max_size)
-			rc->st.full = true;
+			__atomic_store_n(&rc->st.full, true, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&rc->lock);
 	}
 	return err;
@@ -409,17 +411,18 @@ fail:
 	return NULL;
 }
 
+/*
+ * The per-event path takes no lock: events, lost and dropped are written
+ * only here and read elsewhere with atomic loads; full only by the writer.
+ */
+
 int recorder_add(struct recorder *rc, const struct et_rec *r)
 {
-	bool full;
 	int err;
 
-	pthread_mutex_lock(&rc->lock);
-	full = rc->st.full;
 	if (r->type == ET_LOST)
-		rc->st.lost += r->value;
-	pthread_mutex_unlock(&rc->lock);
-	if (full)
+		ADD(lost, r->value);
+	if (LOAD(full))
 		return 1;
 	if (!tf_chunk_events(rc->cur))
 		rc->cur_started = mono_ns();
@@ -428,12 +431,10 @@ int recorder_add(struct recorder *rc, const struct et_rec *r)
 		rc->cur_started = mono_ns();
 		err = tf_chunk_add(rc->cur, r);
 	}
-	pthread_mutex_lock(&rc->lock);
 	if (err)
-		rc->st.dropped++;
+		ADD(dropped, 1);
 	else if (r->type != ET_LOST)
-		rc->st.events++;
-	pthread_mutex_unlock(&rc->lock);
+		ADD(events, 1);
 	return 0;
 }
 
