@@ -26,11 +26,11 @@ LDFLAGS	+= $(EXTRA_LDFLAGS)
 
 # Debian ships libbpf.a: link it statically so the binary runs wherever a
 # different libbpf (or none) is installed.  STATIC=1 links everything.
-STATIC_LIBS := -static -lbpf -lelf -lz -lzstd -lsodium -lpthread
+STATIC_LIBS := -static -lbpf -lelf -lz -lzstd -lsodium -lncursesw -ltinfo -lpthread
 ifeq ($(STATIC),1)
 LIBS	:= $(STATIC_LIBS)
 else
-LIBS	:= -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lzstd -lsodium -lpthread
+LIBS	:= -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lzstd -lsodium -lncursesw -ltinfo -lpthread
 endif
 
 # Everything but main.c also goes into the unit tests.

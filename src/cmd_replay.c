@@ -14,7 +14,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: evtrace replay FILE [--view events|hist|summary] [--speed N | --max]\n"
+		"usage: evtrace replay FILE [--view events|hist|summary|live] [--speed N | --max]\n"
 		"                      [--from SEC] [--to SEC] [filters] [view options]\n"
 		"\n"
 		"Replay a recording (evtrace record) into a view: events (the stream, as\n"
@@ -72,10 +72,10 @@ int do_replay(int argc, char **argv)
 		args[0] = "hist";
 		ret = do_hist(n, args);
 	} else if (!strcmp(view, "live")) {
-		p_err("replay: the live view is not built yet: use --view events, hist or summary");
-		ret = EXIT_ENV;
+		args[0] = "live";
+		ret = do_live(n, args);
 	} else {
-		p_err("replay: invalid --view '%s': expected events, hist or summary", view);
+		p_err("replay: invalid --view '%s': expected events, hist, summary or live", view);
 		ret = EXIT_ENV;
 	}
 	free(args);

@@ -25,8 +25,7 @@ static const struct cmd {
 	{ "replay", do_replay, "replay a trace file into a view: events, hist, summary" },
 	{ "export", do_export, "a trace file as perfetto JSON, JSON Lines or CSV" },
 	{ "probes", do_probes, "what can attach on this kernel, and why not" },
-	/* the full-screen view is still to come: until then, live streams text */
-	{ "live", do_events, "live view (for now: the events stream as text)" },
+	{ "live", do_live, "the live view (the default command)" },
 	{ "help", do_help, "this help" },
 	{ "version", do_version, "print the version" },
 };
@@ -46,6 +45,7 @@ static int do_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const char *name = argc > 1 ? argv[1] : "live";
+	char *live_argv[] = { "live", NULL };
 
 	if (argc > 1 && (!strcmp(name, "-h") || !strcmp(name, "--help")))
 		return do_help(argc, argv);
@@ -53,10 +53,11 @@ int main(int argc, char **argv)
 		return do_version(argc, argv);
 	/* `evtrace -v ...` and friends: options without a command mean live */
 	if (argc > 1 && name[0] == '-') {
-		name = "live";
 		argv[0] = "live";
-		return do_events(argc, argv);
+		return do_live(argc, argv);
 	}
+	if (argc == 1)
+		return do_live(1, live_argv);
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(cmds[i].name, name))
 			return cmds[i].fn(argc > 1 ? argc - 1 : 1, argc > 1 ? argv + 1 : argv);

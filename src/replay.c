@@ -23,26 +23,53 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* --speed N: event time runs N times faster than the wall clock. */
-static void pace(const struct replay_opts *o, uint64_t first_ts, uint64_t wall0, uint64_t ts)
+/*
+ * --speed N: event time runs N times faster than the wall clock.  The
+ * anchor (first_ts, wall0) moves when the speed changes (+/- in the live
+ * view) or after a pause, so neither makes the replay jump.
+ */
+struct pacer {
+	uint64_t first_ts, wall0;
+	double speed;
+};
+
+static void pace(const struct replay_opts *o, struct pacer *p, uint64_t ts)
 {
 	uint64_t due, now;
 
-	if (o->speed <= 0 || ts <= first_ts)
+	while (o->paused && *o->paused && !(o->stop && *o->stop)) {
+		struct timespec d = { 0, 50000000 };
+
+		nanosleep(&d, NULL);
+		if (o->tick)
+			o->tick(o->ctx);
+		p->wall0 = 0;	/* re-anchor after the pause */
+	}
+	if (o->speed <= 0)
 		return;
-	due = wall0 + (uint64_t)((ts - first_ts) / o->speed);
+	if (!p->wall0 || p->speed != o->speed) {
+		p->first_ts = ts;
+		p->wall0 = mono_ns();
+		p->speed = o->speed;
+		return;
+	}
+	if (ts <= p->first_ts)
+		return;
+	due = p->wall0 + (uint64_t)((ts - p->first_ts) / o->speed);
 	while (!(o->stop && *o->stop) && (now = mono_ns()) < due) {
 		uint64_t left = due - now;
 		struct timespec d;
 
 		/* short naps, so Ctrl-C and the view's ticks stay responsive */
-		if (left > 100000000)
-			left = 100000000;
+		if (left > 50000000)
+			left = 50000000;
 		d.tv_sec = 0;
 		d.tv_nsec = left;
 		nanosleep(&d, NULL);
 		if (o->tick)
 			o->tick(o->ctx);
+		if (p->speed != o->speed)
+			break;
 	}
 }
 
@@ -53,7 +80,8 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 	struct tf_status st;
 	struct et_rec r;
 	char err[256];
-	uint64_t start, from = 0, to = UINT64_MAX, first_ts = 0, wall0 = 0, mts;
+	uint64_t start, from = 0, to = UINT64_MAX, mts, n_read = 0;
+	struct pacer pacer = { 0 };
 	int ret = EXIT_OK, n = 0;
 
 	rd = tf_open(o->path, err, sizeof(err));
@@ -90,11 +118,10 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 			break;
 		if (!filters_match(o->filters, &r))
 			continue;
-		if (!first_ts) {
-			first_ts = r.ts_ns;
-			wall0 = mono_ns();
-		}
-		pace(o, first_ts, wall0, r.ts_ns);
+		pace(o, &pacer, r.ts_ns);
+		/* as fast as possible: the view still gets its ticks */
+		if (o->speed <= 0 && o->tick && !(++n_read & 4095))
+			o->tick(o->ctx);
 		stats_count(stats, &r);
 		if (o->sink(o->ctx, &r))
 			break;

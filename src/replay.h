@@ -19,6 +19,7 @@ struct replay_opts {
 	void *ctx;
 	void (*tick)(void *ctx);	/* while pacing; may be NULL */
 	volatile sig_atomic_t *stop;
+	const bool *paused;		/* the live view's p: hold the replay */
 };
 
 /* An EXIT_* status; damage in the file is reported, not fatal. */

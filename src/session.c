@@ -24,6 +24,8 @@ static void on_sample(void *ctx, const struct sample *smp)
 
 	if (s->hist && smp->kind == s->of)
 		hist_add(s->hist, smp->group[s->by], smp->value);
+	if (s->sample)
+		s->sample(s->sample_ctx, smp);
 }
 
 static void on_anomaly(void *ctx, const struct anomaly *a)

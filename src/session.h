@@ -29,6 +29,9 @@ struct session {
 	/* live: mountinfo was reread and differs (the recorder writes it down) */
 	void (*mounts_changed)(void *ctx, uint64_t ts_ns, const struct mount_table *mt);
 	void *mounts_ctx;
+	/* every sample the model takes; may be NULL */
+	void (*sample)(void *ctx, const struct sample *smp);
+	void *sample_ctx;
 	/* every anomaly the model finds, as found; may be NULL */
 	void (*anomaly)(void *ctx, const struct anomaly *a);
 	void *anomaly_ctx;

@@ -31,6 +31,7 @@ if ! make -s all .output/evtrace-static; then
 fi
 suite unit make -s unit
 suite host tests/host/cli.sh
+suite live tests/host/live_tui.sh
 suite fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 suite vm tests/vm/run.sh
 

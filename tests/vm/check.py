@@ -262,6 +262,15 @@ class Checker:
         self.ok(self.rc("max") == 0 and "stopped at --max-size" in err and size < 32768 + 2 * 1024 * 1024,
                 f"--max-size 32K: stopped by itself at {size} bytes", err.strip()[-200:])
 
+    def live_notui(self):
+        lines = (self.text("live-notui.out") or "").splitlines()
+        rows = [l for l in lines if re.match(r"^\d+\.\ds events \d+ \(\d+/s\) lost \d+ \| ino ", l)]
+        eis = [int(m.group(1)) for l in rows for m in [re.search(r"\| eis (\d+),", l)] if m]
+        self.ok(self.rc("live-notui") == 0 and len(rows) >= 3 and eis and eis[-1] > 0,
+                f"live --no-tui: {len(rows)} interval lines, the eis climbing to {eis[-1] if eis else 0}",
+                "\n".join(lines[:5]))
+        self.ok(any(l.startswith("summary: ") for l in lines), "live --no-tui: the summary at the end")
+
     def instances(self):
         loops = int(self.text("instance_loops"))
         self.ok(self.rc("instances") == 0, "instances: exit 0", f"rc={self.rc('instances')}")
@@ -393,6 +402,7 @@ def main():
         c.kprobe_event()
         c.hist_instances()
         c.record()
+        c.live_notui()
         c.crash()
         c.ring()
         c.max_size()

@@ -177,6 +177,12 @@ run_all() {
 
 		record_scenarios || return 1
 
+		# the live view without a terminal: a summary line per interval
+		trace live-notui live --no-tui -i 0.5 --fs tracefs || return 1
+		instance_loop
+		sleep 1
+		stop live-notui
+
 		trace hist-instances hist --by mount --of ino --json --fs tracefs || return 1
 		instance_loop
 		stop hist-instances
