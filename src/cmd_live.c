@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "evtrace.h"
 #include "replay.h"
+#include "tracefile.h"
 #include "view_live.h"
 
 enum { OPT_INTERVAL = OPT_FIRST_CMD, OPT_NO_TUI };
@@ -140,6 +141,18 @@ int do_live(int argc, char **argv)
 	if (v.rec.ro.path && recording_check_path(v.rec.ro.path)) {
 		session_free(&s);
 		return EXIT_ENV;
+	}
+	if (file) {
+		/* a bad file is reported on a normal terminal, before the screen */
+		char why[256];
+		struct tf_reader *rd = tf_open(file, why, sizeof(why));
+
+		if (!rd) {
+			p_err("cannot read trace file '%s': %s", file, why);
+			session_free(&s);
+			return EXIT_ENV;
+		}
+		tf_close(rd);
 	}
 	lo.replay = file != NULL;
 	lo.speed = file ? &ro.speed : NULL;

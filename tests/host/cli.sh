@@ -43,6 +43,8 @@ expect "stray argument" 2 "unexpected argument 'extra'" $bin events a.evt extra
 expect "missing trace file" 2 "^evtrace: cannot read trace file '/nonexistent.evt': No such file" $bin events /nonexistent.evt
 expect "not a trace file" 2 "^evtrace: cannot read trace file '/etc/passwd': not an evtrace file" $bin hist /etc/passwd
 expect "empty trace file" 2 "^evtrace: cannot read trace file '/dev/null': empty file" $bin replay /dev/null
+expect "live on a missing file" 2 "^evtrace: cannot read trace file '/nonexistent.evt'" $bin live /nonexistent.evt
+expect "bad --interval" 2 "^evtrace: invalid --interval 'x'" $bin live --interval x
 expect "replay without FILE" 2 "^evtrace: replay: FILE is required" $bin replay --view events
 expect "replay bad view" 2 "^evtrace: replay: invalid --view 'top'" $bin replay x.evt --view top
 expect "record without -o" 2 "^evtrace: record: -o FILE is required" $bin record
