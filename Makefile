@@ -113,7 +113,12 @@ bench: $(OUTPUT)/bench_model $(OUTPUT)/gen_trace $(OUTPUT)/bench_record evtrace
 	$(OUTPUT)/bench_record $$d/r.evt 2000000; rm -rf $$d
 	$(Q)tests/bench/bench_replay.sh
 
-vm-test: $(OUTPUT)/evtrace-static
+# The VM's pty runner for the live view (busybox has no script(1)).
+$(OUTPUT)/ptyrun: tests/vm/ptyrun.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -Wall -static $< -lutil -o $@
+
+vm-test: $(OUTPUT)/evtrace-static $(OUTPUT)/ptyrun
 	$(Q)tests/vm/run.sh
 
 # The README's test command: everything, ending in one summary line.

@@ -246,7 +246,7 @@ static void title(struct live_view *v, int y, enum panel p, const char *text)
 static void draw_details(struct live_view *v, int rows, int cols)
 {
 	struct ei_view e;
-	char a[32];
+	char a[32], b[32], c[32];
 	int y = 2;
 
 	if (!model_ei_find(v->s->model, v->detail_ei, &e)) {
@@ -256,9 +256,11 @@ static void draw_details(struct live_view *v, int rows, int cols)
 	title(v, 1, P_EI, "EVENTFS_INODE");
 	mvprintw(y++, 0, "%s  ei %016" PRIx64 "  ino %" PRIu64 "  %s  refcount %" PRId64,
 		 e.path, e.id, e.ino, ei_state_name(e.state), e.refcount);
-	mvprintw(y++, 0, "created %s  removed %s  released %s",
-		 e.created_seen ? dur(e.created_ns / 1e9, a, sizeof(a)) : "before tracing",
-		 e.removed_ns ? "yes" : "no", e.released_ns ? "yes" : "no");
+	mvprintw(y++, 0, "created %s  removed %s  released %s (seconds on the events' clock)",
+		 e.created_seen ? (snprintf(a, sizeof(a), "at %.6f", e.created_ns / 1e9), a) :
+				  "before tracing",
+		 e.removed_ns ? (snprintf(b, sizeof(b), "at %.6f", e.removed_ns / 1e9), b) : "no",
+		 e.released_ns ? (snprintf(c, sizeof(c), "at %.6f", e.released_ns / 1e9), c) : "no");
 	mvprintw(y, 0, "holders (%u):", e.n_holders + e.holders_more);
 	for (uint32_t i = 0; i < e.n_holders; i++)
 		printw(" %016" PRIx64, e.holders[i]);
@@ -321,8 +323,10 @@ static void draw(struct live_view *v)
 		 v->o.replay ? "replay at " : "elapsed ",
 		 v->o.replay ? dur(st.last_ns > st.first_ns ? (st.last_ns - st.first_ns) / 1e9 : 0, a, sizeof(a))
 			     : dur((wall_ns() - v->started) / 1e9, a, sizeof(a)));
-	if (v->o.replay && v->o.speed)
+	if (v->o.replay && v->o.speed && *v->o.speed > 0)
 		printw(" x%g", *v->o.speed);
+	else if (v->o.replay)
+		printw(" (max speed)");
 	if (v->paused)
 		printw(" [PAUSED]");
 	if (v->ended)

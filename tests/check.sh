@@ -25,7 +25,7 @@ suite() {		# suite NAME CMD...
 }
 
 echo "=== build"
-if ! make -s all .output/evtrace-static; then
+if ! make -s all .output/evtrace-static .output/ptyrun; then
 	echo "check: 0 passed, 1 failed (build)"
 	exit 1
 fi

@@ -271,6 +271,17 @@ class Checker:
                 "\n".join(lines[:5]))
         self.ok(any(l.startswith("summary: ") for l in lines), "live --no-tui: the summary at the end")
 
+    def live_tui(self):
+        raw = self.text("live-tui.out") or ""
+        panels = ["INODE NUMBERS", "EVENTFS_INODES", "DENTRY LIFETIMES", "ANOMALIES", "q quit"]
+        missing = [p for p in panels if p not in raw]
+        self.ok(self.rc("live-tui") == 0 and not missing,
+                "live view on a 40x120 pty in the VM: every panel drawn, q quits with 0",
+                f"rc={self.rc('live-tui')} missing={missing} {(self.text('live-tui.err') or '')[-300:]}")
+        self.ok("/sys/kernel/tracing" in raw and re.search(r"evtrace 6\.12", raw) is not None,
+                "live view in the VM: the tracefs mount row and the kernel in the header")
+        self.ok("summary: " in raw, "live view in the VM: the summary after the screen is restored")
+
     def instances(self):
         loops = int(self.text("instance_loops"))
         self.ok(self.rc("instances") == 0, "instances: exit 0", f"rc={self.rc('instances')}")
@@ -403,6 +414,7 @@ def main():
         c.hist_instances()
         c.record()
         c.live_notui()
+        c.live_tui()
         c.crash()
         c.ring()
         c.max_size()

@@ -29,6 +29,12 @@ install -m 755 "$bin" "$tmp/bin/evtrace"
 install -m 755 "$here/init" "$tmp/init"
 cp -R "$guest"/. "$tmp/guest/"
 chmod -R a+rx "$tmp/guest"
+# the live view on a pseudo-terminal: a pty runner and one terminfo entry
+if [ -n "${PTYRUN:-}" ]; then
+	install -m 755 "$PTYRUN" "$tmp/bin/ptyrun"
+	mkdir -p "$tmp/lib/terminfo/v"
+	cp /lib/terminfo/v/vt100 "$tmp/lib/terminfo/v/"
+fi
 
 # -R 0:0: the guest sees root-owned files even when built by a normal user.
 (cd "$tmp" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out"

@@ -15,7 +15,7 @@ out=${VM_OUT:-tests/vm/out}
 kernels=${*:-6.12 6.1}
 
 mkdir -p "$out"
-tests/vm/mkinitramfs.sh "$out/initramfs.cpio.gz" "$bin" tests/vm/guest
+PTYRUN=${PTYRUN:-.output/ptyrun} tests/vm/mkinitramfs.sh "$out/initramfs.cpio.gz" "$bin" tests/vm/guest
 kdirs=$(tests/vm/fetch-kernels.sh)
 
 rc=0

@@ -177,6 +177,18 @@ run_all() {
 
 		record_scenarios || return 1
 
+		# the live view on a 40x120 terminal, quit with q after 8 s
+		mkdir -p /dev/pts
+		mountpoint -q /dev/pts || mount -t devpts devpts /dev/pts
+		ptyrun 40 120 8 /out/live-tui.out env TERM=vt100 TERMINFO=/lib/terminfo \
+			evtrace live -i 0.5 --fs tracefs >/out/live-tui.err 2>&1 &
+		echo $! >/tmp/live-tui.pid
+		sleep 3
+		INSTANCE_LOOPS=1 instance_loop
+		wait "$(cat /tmp/live-tui.pid)"
+		echo $? >/out/live-tui.rc
+		INSTANCE_LOOPS=3
+
 		# the live view without a terminal: a summary line per interval
 		trace live-notui live --no-tui -i 0.5 --fs tracefs || return 1
 		instance_loop
