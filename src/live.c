@@ -99,6 +99,7 @@ int live_run(struct tracer *t, struct et_stats *stats, const struct live_opts *o
 		ring_buffer__consume(t->rb);
 	report_lost(t, &c);
 	t->on_event = NULL;
+	t->on_event_ctx = NULL;
 	if (err < 0) {
 		p_err("ring buffer poll failed: %s", strerror(-err));
 		return EXIT_RUNTIME;
