@@ -18,6 +18,7 @@
 enum { OPT_INTERVAL = OPT_FIRST_CMD, OPT_NO_TUI };
 
 struct live_run {
+	bool live;		/* probes, not a file */
 	struct session *s;
 	struct recording *rec;
 	struct live_view *lv;
@@ -55,7 +56,18 @@ static int live_sink(void *ctx, const struct et_rec *r)
 static void live_tick(void *ctx)
 {
 	struct live_run *l = ctx;
+	struct timespec ts;
 
+	/*
+	 * Live and not recording: let the model's clock follow the wall
+	 * (events carry CLOCK_MONOTONIC too), so rates fall to zero when the
+	 * kernel goes quiet.  A recording keeps the clock event-driven, so
+	 * its replay gives the same answers.
+	 */
+	if (l->live && !l->rec->rc) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		model_advance(l->s->model, (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+	}
 	if (l->lv)
 		live_view_tick(l->lv);
 	recording_tick(l->rec);
@@ -162,6 +174,7 @@ int do_live(int argc, char **argv)
 
 	l.s = &s;
 	l.rec = &v.rec;
+	l.live = !file;
 	s.sample = live_sample;
 	s.sample_ctx = &l;
 	{
