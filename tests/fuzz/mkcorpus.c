@@ -1,67 +1,214 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * mkcorpus DIR: small valid trace files for the fuzzer to start from
- * (generated, so the corpus is reproducible and nothing binary is kept):
- * every event type, a MOUNTS section, a trailer; one without a trailer;
- * one cut in the middle of a chunk.
+ * mkcorpus DIR: the fuzzer's seeds, written by the real writer so the
+ * corpus is reproducible and nothing binary is committed.  Whole files
+ * (every event type with MOUNTS and TRAILER, a pipe loop, one without a
+ * trailer, one cut inside a chunk, one with junk between sections, a
+ * one-event file), the same read through tf_open() ("F"), and the inputs
+ * of fuzz_tracefile.c's builder modes: raw records ("R") and texts ("T").
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <zstd.h>
 
 #include "tracefile.h"
 
-static int write_file(const char *dir, const char *name, int events, bool trailer, int cut)
+static const char *dir;
+
+static struct mount_ent ents[] = {
+	{ .dev = ET_MKDEV(0u, 13u), .fstype = "tracefs", .path = "/sys/kernel/tracing" },
+	{ .dev = ET_MKDEV(0u, 15u), .fstype = "pipefs", .path = "pipe:" },
+	{ .dev = ET_MKDEV(8u, 1u), .fstype = "ext4", .path = "/mnt/a b\\c" },
+};
+
+static const struct tf_meta meta = {
+	.evtrace_version = "fuzz", .kernel_release = "6.12.0-test", .machine = "x86_64",
+	.ncpus = 4, .boot_offset_ns = 1700000000000000000ll, .start_ns = 1000,
+	.start_realtime_ns = 1700000000000001000ull, .probes = "get_next_ino=fentry,evict=kprobe",
+	.filters = "--fs tracefs", .mounts = { ents, 3 },
+};
+
+static void die(const char *what)
 {
-	struct mount_ent ent = { .dev = ET_MKDEV(0u, 13u), .fstype = "tracefs",
-				 .path = "/sys/kernel/tracing" };
-	struct tf_meta m = { .evtrace_version = "fuzz", .start_ns = 1000,
-			     .mounts = { &ent, 1 } };
-	struct tf_trailer tr = { .events = events };
-	struct tf_chunk *c = tf_chunk_new();
-	char path[512];
-	uint8_t *buf;
-	size_t len;
-	int fd;
+	fprintf(stderr, "mkcorpus: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* A seed: a mode prefix of plen bytes (it may hold NULs), then the bytes. */
+static void save(const char *name, const void *prefix, size_t plen, const void *p, size_t len)
+{
+	char path[4096];
+	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0 || !c || tf_write_start(fd, &m))
-		return -1;
-	for (int i = 0; i < events; i++) {
-		struct et_rec r = { .type = 1 + i % (ET_TYPE_MAX - 1), .ts_ns = 1000 + i * 777,
-				    .pid = 7, .tid = 8, .ino = i, .value = i % 3 - 1,
-				    .obj_id = 0x1234567890ull + i % 4, .aux_id = i % 2 ? 99 : 0 };
+	f = fopen(path, "w");
+	if (!f || fwrite(prefix, 1, plen, f) != plen || fwrite(p, 1, len, f) != len || fclose(f))
+		die(path);
+}
 
-		snprintf(r.comm, sizeof(r.comm), "sh");
-		snprintf(r.fs, sizeof(r.fs), i % 2 ? "tracefs" : "pipefs");
-		snprintf(r.name, sizeof(r.name), "n%d", i % 5);
-		tf_chunk_add(c, &r);
-		if (i == events / 2) {
-			tf_chunk_seal(c, 1, &buf, &len);
-			tf_write_all(fd, buf, len);
-			free(buf);
-			tf_chunk_reset(c);
-			tf_write_mounts(fd, 2000, &m.mounts);
+/* Event i of a mix: every type in turn, or a pipe loop. */
+static void event(struct et_rec *r, int i, bool pipes)
+{
+	static const int cycle[] = { ET_INODE_ALLOC, ET_INO_ALLOC, ET_DENTRY_ALLOC,
+				     ET_DENTRY_KILL, ET_INODE_EVICT };
+
+	memset(r, 0, sizeof(*r));
+	r->ts_ns = 1000 + i * 7777 - (i % 4 == 3 ? 3000 : 0);
+	r->cpu = i % 3;
+	r->pid = 4000 + i / 5;
+	r->tid = r->pid + i % 2;
+	snprintf(r->comm, sizeof(r->comm), "sh");
+	if (pipes) {
+		r->type = cycle[i % 5];
+		r->dev_minor = 15;
+		snprintf(r->fs, sizeof(r->fs), "pipefs");
+		r->obj_id = 0x9e3779b97f4a7c15ull * (i / 5 * 2 + (r->type == ET_DENTRY_ALLOC ||
+								   r->type == ET_DENTRY_KILL));
+		if (r->type == ET_INO_ALLOC)
+			snprintf(r->caller, sizeof(r->caller), "create_pipe_files");
+		if (r->type == ET_DENTRY_KILL)
+			r->inode_id = 0x9e3779b97f4a7c15ull * (i / 5 * 2);
+		if (r->type != ET_DENTRY_ALLOC)
+			r->ino = 500 + i / 5;
+		return;
+	}
+	r->type = 1 + i % (ET_TYPE_MAX - 1);
+	r->flags = i % 3 ? ET_F_FREED : ET_F_TRUNC | ET_F_EVENTS;
+	r->dev_minor = 13;
+	r->ino = 100 + i;
+	r->value = i % 5 - 2;
+	r->obj_id = 0x1234567890abcdefull + i % 4;
+	r->aux_id = i % 2 ? 0xfedcba0987654321ull : 0;
+	r->inode_id = i % 3 ? 0x1111222233334444ull + i % 2 : 0;
+	r->pei_id = r->type == ET_EI_GET ? 0x5555 : 0;
+	r->inode_ino = i % 7;
+	snprintf(r->fs, sizeof(r->fs), i % 2 ? "tracefs" : "pipefs");
+	snprintf(r->name, sizeof(r->name), "n%d x", i % 5);
+	if (r->type == ET_INO_ALLOC)
+		snprintf(r->caller, sizeof(r->caller), "tracefs_get_inode");
+}
+
+/* The raw records of events [from, to) as one chunk holds them. */
+static void raw_records(int from, int to, bool pipes, const char *name)
+{
+	struct tf_chunk *c = tf_chunk_new();
+	uint8_t *sec, *raw;
+	struct et_rec r;
+	size_t len, n;
+	const uint8_t prefix[3] = { 'R', (uint8_t)(to - from), (uint8_t)((to - from) >> 8) };
+
+	if (!c)
+		die("tf_chunk_new");
+	for (int i = from; i < to; i++) {
+		event(&r, i, pipes);
+		if (tf_chunk_add(c, &r))
+			die("tf_chunk_add");
+	}
+	raw = malloc(tf_chunk_raw_bytes(c) + 1);
+	if (!raw || tf_chunk_seal(c, 1, &sec, &len))
+		die("seal");
+	n = ZSTD_decompress(raw, tf_chunk_raw_bytes(c) + 1, sec + 40, len - 40);
+	if (ZSTD_isError(n))
+		die("zstd");
+	save(name, prefix, sizeof(prefix), raw, n);
+	free(sec);
+	free(raw);
+	tf_chunk_free(c);
+}
+
+struct file {
+	int fd;
+	struct tf_chunk *c;
+};
+
+static void seal(struct file *f, size_t keep)
+{
+	uint8_t *p;
+	size_t len;
+
+	if (tf_chunk_seal(f->c, 1, &p, &len) || tf_write_all(f->fd, p, keep && keep < len ? keep : len))
+		die("seal");
+	free(p);
+	tf_chunk_reset(f->c);
+}
+
+/*
+ * A whole file: events in chunks of per, a MOUNTS section after the first
+ * chunk; cut: the last chunk only half there; junk: bytes between chunks.
+ */
+static void trace_file(const char *name, int events, int per, bool pipes, bool trailer,
+		       bool cut, bool junk)
+{
+	struct mount_table later = { ents + 1, 2 };
+	struct tf_trailer tr = { .end_ns = 99999, .events = events, .lost = 1, .chunks = 2 };
+	struct file f = { memfd_create("mkcorpus", 0), tf_chunk_new() };
+	struct et_rec r;
+	uint8_t *buf;
+	off_t size;
+
+	if (f.fd < 0 || !f.c || tf_write_start(f.fd, &meta))
+		die(name);
+	for (int i = 0; i < events; i++) {
+		event(&r, i, pipes);
+		if (tf_chunk_add(f.c, &r))
+			die("tf_chunk_add");
+		if ((i + 1) % per == 0 && i + 1 < events) {
+			seal(&f, 0);
+			if (i + 1 == per && tf_write_mounts(f.fd, r.ts_ns, &later))
+				die("mounts");
+			if (junk && tf_write_all(f.fd, "junk ESEC junk", 14))
+				die("junk");
 		}
 	}
-	tf_chunk_seal(c, 1, &buf, &len);
-	tf_write_all(fd, buf, cut ? len / 2 : len);
+	seal(&f, cut ? 60 : 0);
+	if (trailer && !cut && tf_write_trailer(f.fd, &tr))
+		die("trailer");
+	size = lseek(f.fd, 0, SEEK_END);
+	buf = malloc(size);
+	if (!buf || pread(f.fd, buf, size, 0) != size)
+		die(name);
+	save(name, "", 0, buf, size);
+	if (!strcmp(name, "full.evt")) {
+		/* the same through tf_open(); and its texts for "T" */
+		static const char rest[] = "\xffts_ns 5\nmount 0:15 pipefs pipe:\nmount 7:0 - /\\040x\n"
+					   "\xff" "end_ns 9\nevents 3\nlost 0\ndropped 1\nchunks 1\n";
+		uint32_t meta_len = buf[40] | buf[41] << 8 | buf[42] << 16;
+		char *t = malloc(meta_len + sizeof(rest));
+
+		save("F-full", "F", 1, buf, size);
+		if (!t)
+			die("malloc");
+		memcpy(t, buf + 32 + 40, meta_len);
+		memcpy(t + meta_len, rest, sizeof(rest) - 1);
+		save("T-texts", "T", 1, t, meta_len + sizeof(rest) - 1);
+		free(t);
+	}
 	free(buf);
-	if (trailer && !cut)
-		tf_write_trailer(fd, &tr);
-	tf_chunk_free(c);
-	return close(fd);
+	tf_chunk_free(f.c);
+	close(f.fd);
 }
 
 int main(int argc, char **argv)
 {
-	if (argc != 2)
+	if (argc != 2) {
+		fprintf(stderr, "usage: mkcorpus DIR\n");
 		return 2;
-	return write_file(argv[1], "full.evt", 40, true, 0) ||
-	       write_file(argv[1], "no-trailer.evt", 12, false, 0) ||
-	       write_file(argv[1], "cut.evt", 30, true, 1) ||
-	       write_file(argv[1], "tiny.evt", 1, true, 0);
+	}
+	dir = argv[1];
+	trace_file("full.evt", 40, 20, false, true, false, false);
+	trace_file("pipes.evt", 60, 25, true, true, false, false);
+	trace_file("no-trailer.evt", 12, 6, false, false, false, false);
+	trace_file("cut.evt", 30, 15, true, true, true, false);
+	trace_file("junk.evt", 20, 5, false, true, false, true);
+	trace_file("tiny.evt", 1, 1, false, true, false, false);
+	raw_records(0, 24, false, "R-types");
+	raw_records(0, 20, true, "R-pipes");
+	raw_records(3, 4, false, "R-one");
+	return 0;
 }

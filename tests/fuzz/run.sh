@@ -1,32 +1,93 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# A bounded libFuzzer run on the trace file reader (default 60 s), from a
-# generated seed corpus.  Ends with "fuzz: 1 passed, 0 failed" or names the
-# crash artifact it kept in .output/fuzz/.
+#
+# tests/fuzz/run.sh [SECONDS]: a bounded libFuzzer run (default 60 s) of the
+# trace file reader, from a seed corpus that tests/fuzz/mkcorpus.c writes
+# with the real writer (so it is reproducible and nothing binary is kept in
+# git).  Everything goes to .output/fuzz/: the target, the seeds, the work
+# corpus, the log and any crash/timeout/oom artifact, which is named here.
+# The last line is "fuzz: 1 passed, 0 failed" or "fuzz: 0 passed, 1 failed".
+#
+#   FUZZ_ARGS="-jobs=4 -workers=4"   more libFuzzer options
+#   tests/fuzz/run.sh 0              build and replay the seeds only
 set -u
 cd "$(dirname "$0")/../.."
 secs=${1:-60}
 out=.output/fuzz
-mkdir -p $out
-rm -rf $out/corpus && mkdir -p $out/corpus
-cflags="-g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc"
-if ! clang $cflags -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	tests/fuzz/fuzz_tracefile.c src/tracefile.c src/mounts.c -lzstd -lz -o $out/fuzz_tracefile ||
-   ! cc $cflags tests/fuzz/mkcorpus.c src/tracefile.c src/mounts.c -lzstd -lz -o $out/mkcorpus ||
-   ! $out/mkcorpus $out/corpus; then
-	echo "fuzz: 0 passed, 1 failed (build)"
+CLANG=${CLANG:-clang}
+CC=${CC:-cc}
+
+fail() {
+	echo "fuzz: $*"
+	echo "fuzz: 0 passed, 1 failed"
 	exit 1
-fi
-# -close_fd_mask=1: the target prints nothing worth keeping
+}
+
+mkdir -p $out || fail "cannot create $out"
+# only tracefile.c and the mountinfo unescaper: the reader needs no more
+srcs="src/tracefile.c src/mounts.c"
+cflags="-g -std=gnu11 -D_GNU_SOURCE -Wall -Iinclude -Isrc"
+$CLANG $cflags -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	tests/fuzz/fuzz_tracefile.c $srcs -lzstd -lz -o $out/fuzz_tracefile ||
+	fail "build of the fuzz target failed (needs clang and libclang-rt-dev)"
+$CC $cflags -O1 tests/fuzz/mkcorpus.c $srcs -lzstd -lz -o $out/mkcorpus ||
+	fail "build of mkcorpus failed"
+
+# fresh seeds and a fresh work corpus: a run does not depend on the last one
+rm -rf $out/seeds $out/corpus
+mkdir -p $out/seeds $out/corpus
+$out/mkcorpus $out/seeds || fail "mkcorpus failed"
+cp $out/seeds/* $out/corpus/
+
+# tokens a mutation would take long to guess
+cat >$out/tracefile.dict <<'EOF'
+"EVTRACE\x00"
+"ESEC"
+"\x01\x00\x00\x00 \x00\x00\x00"
+"evtrace_version "
+"kernel_release "
+"boot_offset_ns "
+"start_ns "
+"ncpus "
+"probes "
+"filters "
+"mount "
+"ts_ns "
+"end_ns "
+"events "
+"lost "
+"dropped "
+"chunks "
+"\\040"
+"\\134"
+"\x28\xb5\x2f\xfd"
+"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"
+EOF
+
+stamp=$out/.run-start
+touch $stamp
+# -close_fd_mask=3 would hide the reproduction hints: keep them in the log
 (cd $out && ./fuzz_tracefile -max_total_time="$secs" -rss_limit_mb=1024 -timeout=5 \
-	-artifact_prefix=./crash- -print_final_stats=1 corpus >fuzz.log 2>&1)
+	-malloc_limit_mb=512 -dict=tracefile.dict -artifact_prefix=./ \
+	-print_final_stats=1 ${FUZZ_ARGS:-} corpus >fuzz.log 2>&1)
 rc=$?
-grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' $out/fuzz.log
-if [ $rc -eq 0 ]; then
+
+stat() { sed -n "s/^stat::$1: *//p" $out/fuzz.log | tail -n 1; }
+execs=$(stat number_of_executed_units)
+echo "fuzz: ${execs:-?} executions in ${secs}s (${execs:+$((execs / (secs > 0 ? secs : 1)))}/s)," \
+	"$(stat new_units_added) new inputs, peak RSS $(stat peak_rss_mb) MiB," \
+	"corpus $(ls $out/corpus | wc -l) files"
+artifacts=$(find $out -maxdepth 1 -newer $stamp \
+	\( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \
+	   -o -name 'slow-unit-*' \) | sort)
+if [ $rc -eq 0 ] && [ -z "$artifacts" ]; then
 	echo "fuzz: 1 passed, 0 failed"
 	exit 0
 fi
-tail -n 30 $out/fuzz.log
-echo "fuzz: crash kept in $(ls $out/crash-* 2>/dev/null | head -n 1)"
+grep -E 'ERROR|SUMMARY|runtime error|==[0-9]+==' $out/fuzz.log | head -n 20
+for a in $artifacts; do
+	echo "fuzz: kept $a (replay: $out/fuzz_tracefile $a)"
+done
+echo "fuzz: log in $out/fuzz.log (exit $rc)"
 echo "fuzz: 0 passed, 1 failed"
 exit 1
