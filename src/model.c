@@ -12,6 +12,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/random.h>
+
+/*
+ * uthash's default (Jenkins) costs more than the rest of a lookup for our
+ * 8- and 16-byte keys.  Ids are keyed SipHash already, but (dev, ino) and
+ * (parent, name) keys come straight from a trace file that may have been
+ * crafted to collide: a per-process random seed keeps chains short.
+ */
+static uint64_t hash_seed;
+
+static inline uint64_t hash_mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+static inline unsigned int model_hash(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = hash_seed ^ len, v;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&v, p, 8);
+		h = hash_mix(h ^ v) + 0x9e3779b97f4a7c15ull;
+	}
+	if (len) {
+		v = 0;
+		memcpy(&v, p, len);
+		h = hash_mix(h ^ v);
+	}
+	return (unsigned int)(h ^ h >> 32);
+}
+
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = model_hash((keyptr), (keylen)))
 #include <uthash.h>
 
 #include "evtrace.h"
@@ -93,8 +131,46 @@ struct group_table {
 	size_t n, cap;
 };
 
+/*
+ * Freed objects of one kind, reused before malloc is asked again: replay
+ * allocates and frees one per event, and malloc's bookkeeping was a tenth
+ * of it.  Never longer than the table's peak, which the table bounds.
+ */
+struct pool {
+	void *head;
+	size_t size;
+};
+
+static void *pool_get(struct pool *p)
+{
+	void *o = p->head;
+
+	if (!o)
+		return calloc(1, p->size);
+	p->head = *(void **)o;
+	memset(o, 0, p->size);
+	return o;
+}
+
+static void pool_put(struct pool *p, void *o)
+{
+	*(void **)o = p->head;
+	p->head = o;
+}
+
+static void pool_drain(struct pool *p)
+{
+	while (p->head) {
+		void *o = p->head;
+
+		p->head = *(void **)o;
+		free(o);
+	}
+}
+
 struct model {
 	struct model_opts o;
+	struct pool inode_pool, slot_pool, dentry_pool;
 	const struct mount_table *mounts;
 	struct m_inode *inodes;
 	struct ino_slot *slots;
@@ -169,6 +245,13 @@ struct model *model_new(const struct model_opts *o)
 	if (!m)
 		return NULL;
 	m->o = *o;
+	while (!hash_seed && getrandom(&hash_seed, sizeof(hash_seed), 0) < 0 && errno == EINTR)
+		;
+	if (!hash_seed)
+		hash_seed = 0x2545f4914f6cdd1dull;	/* no entropy yet: still a valid seed */
+	m->inode_pool.size = sizeof(struct m_inode);
+	m->slot_pool.size = sizeof(struct ino_slot);
+	m->dentry_pool.size = sizeof(struct m_dentry);
 	if (!m->o.max_inodes)
 		m->o.max_inodes = 65536;
 	if (!m->o.max_dentries)
@@ -229,6 +312,9 @@ void model_free(struct model *m)
 			free((char *)m->groups[b].g[k].name);
 		free(m->groups[b].g);
 	}
+	pool_drain(&m->inode_pool);
+	pool_drain(&m->slot_pool);
+	pool_drain(&m->dentry_pool);
 	free(m->hist_scratch);
 	free(m);
 }
@@ -435,7 +521,7 @@ static void inode_unindex(struct model *m, struct m_inode *i)
 	i->next_same = NULL;
 	if (!s->list) {
 		HASH_DEL(m->slots, s);
-		free(s);
+		pool_put(&m->slot_pool, s);
 	}
 }
 
@@ -444,7 +530,7 @@ static void inode_drop(struct model *m, struct m_inode *i)
 	inode_unindex(m, i);
 	HASH_DEL(m->inodes, i);
 	m->n_inodes--;
-	free(i);
+	pool_put(&m->inode_pool, i);
 }
 
 static struct m_inode *inode_add(struct model *m, uint64_t id, uint64_t born,
@@ -456,7 +542,7 @@ static struct m_inode *inode_add(struct model *m, uint64_t id, uint64_t born,
 		inode_drop(m, m->inodes);	/* uthash keeps insertion order */
 		m->st.evicted_from_model++;
 	}
-	i = calloc(1, sizeof(*i));
+	i = pool_get(&m->inode_pool);
 	if (!i)
 		return NULL;
 	i->id = id;
@@ -489,7 +575,7 @@ static int inode_set_ino(struct model *m, struct m_inode *i, uint64_t ino, uint6
 	i->key = key;
 	HASH_FIND(hh, m->slots, &key, sizeof(key), s);
 	if (!s) {
-		s = calloc(1, sizeof(*s));
+		s = pool_get(&m->slot_pool);
 		if (!s)
 			return -ENOMEM;
 		s->key = key;
@@ -605,7 +691,7 @@ static void dentry_drop(struct model *m, struct m_dentry *d)
 	dentry_unindex(m, d);
 	HASH_DEL(m->dentries, d);
 	m->n_dentries--;
-	free(d);
+	pool_put(&m->dentry_pool, d);
 }
 
 static struct m_dentry *dentry_add(struct model *m, const struct et_rec *r, uint64_t id,
@@ -617,7 +703,7 @@ static struct m_dentry *dentry_add(struct model *m, const struct et_rec *r, uint
 		dentry_drop(m, m->dentries);
 		m->st.evicted_from_model++;
 	}
-	d = calloc(1, sizeof(*d));
+	d = pool_get(&m->dentry_pool);
 	if (!d)
 		return NULL;
 	d->id = id;

@@ -5,6 +5,7 @@
  * crashed recorder left is still worth studying.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,77 +74,291 @@ static void pace(const struct replay_opts *o, struct pacer *p, uint64_t ts)
 	}
 }
 
-int replay_run(const struct replay_opts *o, struct et_stats *stats)
+/*
+ * Reading runs a batch ahead of the views, on a thread of its own: the
+ * reader (pread, CRC, zstd, a checking pass and decoding) was about half
+ * of a replay, and the sinks never touch it.  The window and the filters
+ * are applied there too.  A few batches of decoded records are in flight,
+ * so memory stays bounded whatever the file's length.
+ */
+#define BATCH_EVENTS	1024
+#define BATCH_SLOTS	4
+
+struct batch {
+	struct et_rec ev[BATCH_EVENTS];
+	uint32_t n;
+	bool has_mounts;		/* a MOUNTS section came before ev[0] */
+	struct mount_table mounts;	/* then a copy of it, the consumer's to free */
+};
+
+struct feed {
+	struct tf_reader *rd;
+	const struct filters *filters;
+	uint64_t from, to;
+
+	/* producer only */
+	bool done;
+	bool pend;			/* a record read past a batch's end */
+	struct et_rec pend_ev;
+	bool pend_mounts;
+	struct mount_table pend_mt;
+
+	/* shared, under lock */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct batch *slots;
+	unsigned int head, tail;	/* consume at head, fill at tail */
+	bool ended;			/* the producer published its last batch */
+	bool quit;			/* the consumer wants no more */
+	int err;			/* tf_next()'s -errno, or -ENOMEM */
+	bool eof;			/* the file was read to its end */
+};
+
+static int copy_mounts(struct mount_table *dst, const struct mount_table *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	if (!src->n)
+		return 0;
+	dst->v = malloc(src->n * sizeof(*src->v));
+	if (!dst->v)
+		return -ENOMEM;
+	memcpy(dst->v, src->v, src->n * sizeof(*src->v));
+	dst->n = src->n;
+	return 0;
+}
+
+/*
+ * Fill one batch from the reader.  A mount-table change starts a new
+ * batch, so the consumer applies it before the first record after it,
+ * exactly where the single-threaded loop did.
+ */
+static void fill(struct feed *f, struct batch *b)
 {
 	const struct mount_table *mt;
-	struct tf_reader *rd;
-	struct tf_status st;
-	struct et_rec r;
-	char err[256];
-	uint64_t start, from = 0, to = UINT64_MAX, mts, n_read = 0;
-	struct pacer pacer = { 0 };
-	int ret = EXIT_OK, n = 0;
 
-	rd = tf_open(o->path, err, sizeof(err));
-	if (!rd) {
+	b->n = 0;
+	b->has_mounts = false;
+	if (f->pend_mounts) {
+		b->mounts = f->pend_mt;
+		b->has_mounts = true;
+		f->pend_mounts = false;
+	}
+	while (b->n < BATCH_EVENTS && !f->done) {
+		struct et_rec *r = &b->ev[b->n];
+		int n;
+
+		if (f->pend) {
+			*r = f->pend_ev;
+			f->pend = false;
+		} else {
+			n = tf_next(f->rd, r);
+			if (n <= 0) {
+				f->err = n;
+				f->eof = n == 0;
+				f->done = true;
+				break;
+			}
+			mt = tf_mounts_changed(f->rd, NULL);
+			if (mt) {
+				struct mount_table *dst = b->n || b->has_mounts ? &f->pend_mt : &b->mounts;
+
+				if (copy_mounts(dst, mt)) {
+					f->err = -ENOMEM;
+					f->done = true;
+					break;
+				}
+				if (dst == &f->pend_mt) {
+					/* this record goes after the change: next batch */
+					f->pend_mounts = f->pend = true;
+					f->pend_ev = *r;
+					break;
+				}
+				b->has_mounts = true;
+			}
+		}
+		if (r->ts_ns < f->from)
+			continue;
+		if (r->ts_ns > f->to) {
+			f->done = true;
+			break;
+		}
+		if (filters_match(f->filters, r))
+			b->n++;
+	}
+}
+
+static void *producer(void *arg)
+{
+	struct feed *f = arg;
+
+	pthread_mutex_lock(&f->lock);
+	while (!f->quit && !f->ended) {
+		struct batch *b;
+
+		if (f->tail - f->head == BATCH_SLOTS) {
+			pthread_cond_wait(&f->cond, &f->lock);
+			continue;
+		}
+		b = &f->slots[f->tail % BATCH_SLOTS];
+		pthread_mutex_unlock(&f->lock);
+		fill(f, b);
+		pthread_mutex_lock(&f->lock);
+		f->tail++;
+		f->ended = f->done && !f->pend && !f->pend_mounts;
+		pthread_cond_broadcast(&f->cond);
+	}
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
+/* The next filled batch, or NULL at the end. */
+static struct batch *take(struct feed *f, bool threaded)
+{
+	struct batch *b = NULL;
+
+	if (!threaded) {
+		if (f->ended)
+			return NULL;
+		fill(f, &f->slots[0]);
+		f->ended = f->done && !f->pend && !f->pend_mounts;
+		return &f->slots[0];
+	}
+	pthread_mutex_lock(&f->lock);
+	while (f->tail == f->head && !f->ended)
+		pthread_cond_wait(&f->cond, &f->lock);
+	if (f->tail != f->head)
+		b = &f->slots[f->head % BATCH_SLOTS];
+	pthread_mutex_unlock(&f->lock);
+	return b;
+}
+
+static void give_back(struct feed *f, bool threaded)
+{
+	if (!threaded)
+		return;
+	pthread_mutex_lock(&f->lock);
+	f->head++;
+	pthread_cond_broadcast(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* Deliver one batch; false when the replay should stop. */
+static bool consume(const struct replay_opts *o, struct batch *b, struct pacer *pacer,
+		    uint64_t *n_read, struct et_stats *stats, int *ret)
+{
+	if (b->has_mounts) {
+		int err = o->s ? session_set_mounts(o->s, &b->mounts) : 0;
+
+		mount_table_free(&b->mounts);
+		b->has_mounts = false;
+		if (err) {
+			p_err("out of memory");
+			*ret = EXIT_RUNTIME;
+			return false;
+		}
+	}
+	for (uint32_t i = 0; i < b->n; i++) {
+		struct et_rec *r = &b->ev[i];
+
+		if (o->stop && *o->stop)
+			return false;
+		pace(o, pacer, r->ts_ns);
+		/* as fast as possible: the view still gets its ticks */
+		if (o->speed <= 0 && o->tick && !(++*n_read & 4095))
+			o->tick(o->ctx);
+		stats_count(stats, r);
+		if (o->sink(o->ctx, r))
+			return false;
+	}
+	return !(o->stop && *o->stop);
+}
+
+int replay_run(const struct replay_opts *o, struct et_stats *stats)
+{
+	struct feed f = { .from = 0, .to = UINT64_MAX, .filters = o->filters };
+	struct pacer pacer = { 0 };
+	struct tf_status st;
+	struct batch *b;
+	pthread_t thread;
+	bool threaded = false, stopped = false;
+	uint64_t start, n_read = 0;
+	char err[256];
+	int ret = EXIT_OK;
+
+	f.rd = tf_open(o->path, err, sizeof(err));
+	if (!f.rd) {
 		p_err("cannot read trace file '%s': %s", o->path, err);
 		return EXIT_ENV;
 	}
-	if (filters_resolve_mounts(o->filters, &tf_reader_meta(rd)->mounts)) {
-		tf_close(rd);
+	if (filters_resolve_mounts(o->filters, &tf_reader_meta(f.rd)->mounts)) {
+		tf_close(f.rd);
 		return EXIT_ENV;
 	}
-	if (o->s && session_set_mounts(o->s, &tf_reader_meta(rd)->mounts)) {
+	if (o->s && session_set_mounts(o->s, &tf_reader_meta(f.rd)->mounts)) {
 		p_err("out of memory");
-		tf_close(rd);
+		tf_close(f.rd);
 		return EXIT_RUNTIME;
 	}
 	/* --from/--to count from the moment the recording began */
-	start = tf_reader_meta(rd)->start_ns;
+	start = tf_reader_meta(f.rd)->start_ns;
 	if (o->from_s > 0)
-		from = start + (uint64_t)(o->from_s * 1e9);
+		f.from = start + (uint64_t)(o->from_s * 1e9);
 	if (o->to_s > 0)
-		to = start + (uint64_t)(o->to_s * 1e9);
+		f.to = start + (uint64_t)(o->to_s * 1e9);
 
-	while (!(o->stop && *o->stop) && (n = tf_next(rd, &r)) > 0) {
-		mt = tf_mounts_changed(rd, &mts);
-		if (mt && o->s && session_set_mounts(o->s, mt)) {
-			p_err("out of memory");
-			ret = EXIT_RUNTIME;
-			break;
-		}
-		if (r.ts_ns < from)
-			continue;
-		if (r.ts_ns > to)
-			break;
-		if (!filters_match(o->filters, &r))
-			continue;
-		pace(o, &pacer, r.ts_ns);
-		/* as fast as possible: the view still gets its ticks */
-		if (o->speed <= 0 && o->tick && !(++n_read & 4095))
-			o->tick(o->ctx);
-		stats_count(stats, &r);
-		if (o->sink(o->ctx, &r))
-			break;
+	f.slots = calloc(BATCH_SLOTS, sizeof(*f.slots));
+	if (!f.slots) {
+		p_err("out of memory");
+		tf_close(f.rd);
+		return EXIT_RUNTIME;
 	}
-	if (n < 0) {
-		p_err("%s: read error: %s", o->path, strerror(-n));
+	pthread_mutex_init(&f.lock, NULL);
+	pthread_cond_init(&f.cond, NULL);
+	/* no thread to be had: the same batches, read in turn */
+	threaded = !pthread_create(&thread, NULL, producer, &f);
+
+	while (!stopped && (b = take(&f, threaded))) {
+		stopped = !consume(o, b, &pacer, &n_read, stats, &ret);
+		give_back(&f, threaded);
+	}
+	if (threaded) {
+		pthread_mutex_lock(&f.lock);
+		f.quit = true;
+		pthread_cond_broadcast(&f.cond);
+		pthread_mutex_unlock(&f.lock);
+		pthread_join(thread, NULL);
+	}
+	/* batches read but not delivered may still hold a mount table */
+	for (unsigned int i = 0; i < BATCH_SLOTS; i++)
+		if (f.slots[i].has_mounts)
+			mount_table_free(&f.slots[i].mounts);
+	if (f.pend_mounts)
+		mount_table_free(&f.pend_mt);
+	free(f.slots);
+	pthread_cond_destroy(&f.cond);
+	pthread_mutex_destroy(&f.lock);
+
+	if (f.err == -ENOMEM) {
+		p_err("out of memory");
+		ret = EXIT_RUNTIME;
+	} else if (f.err < 0) {
+		p_err("%s: read error: %s", o->path, strerror(-f.err));
 		ret = EXIT_RUNTIME;
 	}
-	tf_reader_status(rd, &st);
+	tf_reader_status(f.rd, &st);
 	if (st.bad_chunks)
 		p_info("%s: %" PRIu64 " damaged chunks skipped (%" PRIu64 " events in them)",
 		       o->path, st.bad_chunks, st.skipped_events);
 	if (st.truncated_at)
 		p_info("%s: truncated at byte %" PRIu64 ": recovered %" PRIu64 " events",
 		       o->path, st.truncated_at, st.events);
-	else if (!st.trailer_seen && !(o->stop && *o->stop) && n == 0)
+	else if (!st.trailer_seen && !stopped && f.eof)
 		p_info("%s: no trailer: the recording did not end cleanly; recovered %" PRIu64
 		       " events", o->path, st.events);
 	if (st.trailer_seen && st.trailer.lost)
 		p_info("%s: the recording lost %" PRIu64 " events in the kernel, dropped %" PRIu64,
 		       o->path, st.trailer.lost, st.trailer.dropped);
-	tf_close(rd);
+	tf_close(f.rd);
 	return ret;
 }
 
