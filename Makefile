@@ -98,11 +98,11 @@ $(OUTPUT)/bench_model: tests/bench/bench_model.c $(OBJS) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(OBJS) $(filter-out -static,$(LIBS)) -o $@
 
-$(OUTPUT)/gen_trace $(OUTPUT)/bench_record: $(OUTPUT)/%: tests/bench/%.c $(OBJS) | $(OUTPUT)
+$(OUTPUT)/gen_trace $(OUTPUT)/bench_record $(OUTPUT)/bench_read: $(OUTPUT)/%: tests/bench/%.c $(OBJS) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(OBJS) $(filter-out -static,$(LIBS)) -lpthread -o $@
 
-bench: $(OUTPUT)/bench_model $(OUTPUT)/gen_trace $(OUTPUT)/bench_record evtrace
+bench: $(OUTPUT)/bench_model $(OUTPUT)/gen_trace $(OUTPUT)/bench_record $(OUTPUT)/bench_read evtrace
 	$(Q)$(OUTPUT)/bench_model
 	$(Q)d=$$(mktemp -d) && \
 	for n in 1000000 10000000; do \
