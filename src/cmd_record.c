@@ -168,6 +168,7 @@ void recording_tick(struct recording *c)
 int recording_finish(struct recording *c)
 {
 	struct recorder_stats rs;
+	char why[96] = "";
 	int err;
 
 	if (!c->rc)
@@ -177,10 +178,16 @@ int recording_finish(struct recording *c)
 	if (err)
 		p_err("writing %s failed: %s; the chunks before it are readable", c->ro.path,
 		      strerror(-err));
+	rs.events -= rs.over_size;	/* what the file holds */
+	if (rs.full && rs.over_size)
+		snprintf(why, sizeof(why), " (stopped at --max-size; %llu events past it left out)",
+			 (unsigned long long)rs.over_size);
+	else if (rs.full)
+		snprintf(why, sizeof(why), " (stopped at --max-size)");
 	p_info("recorded %llu events to %s: %llu bytes (%.1f bytes/event), %llu lost, %llu dropped%s",
 	       (unsigned long long)rs.events, c->ro.path, (unsigned long long)rs.bytes,
 	       rs.events ? (double)rs.bytes / rs.events : 0.0, (unsigned long long)rs.lost,
-	       (unsigned long long)rs.dropped, rs.full ? " (stopped at --max-size)" : "");
+	       (unsigned long long)rs.dropped, why);
 	return err ? EXIT_RUNTIME : 0;
 }
 
@@ -217,7 +224,7 @@ static void usage(FILE *f)
 		"\n"
 		"  -o, --output FILE    the trace file (docs/FORMAT.md)\n"
 		"  -d, --duration SEC   stop after SEC seconds\n"
-		"      --max-size BYTES stop once the file reaches BYTES (K, M, G suffixes)\n"
+		"      --max-size BYTES stop before the file would grow past BYTES (K, M, G)\n"
 		"      --ring SEC       ring mode: keep the last SEC seconds\n"
 		"      --ring-size BYTES ring mode: keep the last BYTES of chunks\n"
 		"      --flush SEC      seal and sync the open chunk this often (default 1)\n"

@@ -22,7 +22,8 @@
 
 /* recorder_add()'s counters, shared with the writer without the lock */
 #define ADD(field, n)	__atomic_fetch_add(&rc->st.field, (n), __ATOMIC_RELAXED)
-#define LOAD(field)	__atomic_load_n(&rc->st.field, __ATOMIC_RELAXED)	/* chunks in flight to the writer: ~64 MiB worst case */
+#define LOAD(field)	__atomic_load_n(&rc->st.field, __ATOMIC_RELAXED)
+#define LOAD_RC(field)	__atomic_load_n(&rc->field, __ATOMIC_RELAXED)
 
 enum item_kind { IT_CHUNK, IT_MOUNTS, IT_DUMP, IT_STOP };
 
@@ -58,6 +59,10 @@ struct recorder {
 	size_t n_free;
 	struct recorder_stats st;
 	int write_err;
+	/* --max-size: raw bytes of chunks pushed but not yet written or cut */
+	uint64_t pending_raw;
+	/* --max-size: what written chunks were before and after zstd */
+	uint64_t raw_written, zbytes_written;
 
 	/* the writer's side */
 	pthread_t writer;
@@ -207,12 +212,33 @@ static int zstd_level_now(struct recorder *rc, const struct tf_chunk *c)
 	return rc->o.zstd_level;
 }
 
+/*
+ * --max-size: whether len more bytes fit, keeping room for the trailer.
+ * The first thing that does not fit ends the file: it and everything after
+ * it are left out, so the file never grows past the limit.
+ */
+static bool fits(struct recorder *rc, uint64_t len)
+{
+	bool ok;
+
+	if (!rc->o.max_size)
+		return true;
+	pthread_mutex_lock(&rc->lock);
+	ok = !rc->st.full && rc->st.bytes + len + tf_trailer_max() <= rc->o.max_size;
+	if (!ok)
+		__atomic_store_n(&rc->st.full, true, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&rc->lock);
+	return ok;
+}
+
 static int write_chunk(struct recorder *rc, struct tf_chunk *c)
 {
 	uint8_t *buf;
 	size_t len;
 	int err;
 
+	if (rc->o.max_size && LOAD(full))
+		goto cut;
 	err = tf_chunk_seal(c, zstd_level_now(rc, c), &buf, &len);
 	if (err)
 		return err;
@@ -222,6 +248,10 @@ static int write_chunk(struct recorder *rc, struct tf_chunk *c)
 			free(buf);
 		return err;
 	}
+	if (!fits(rc, len)) {
+		free(buf);
+		goto cut;
+	}
 	err = tf_write_all(rc->fd, buf, len);
 	free(buf);
 	/* on disk, not just in the page cache: what a dead machine keeps */
@@ -229,13 +259,42 @@ static int write_chunk(struct recorder *rc, struct tf_chunk *c)
 		err = -errno;
 	if (!err) {
 		pthread_mutex_lock(&rc->lock);
-		rc->st.bytes += len;
+		ADD(bytes, len);
 		rc->st.chunks++;
-		if (rc->o.max_size && rc->st.bytes >= rc->o.max_size)
-			__atomic_store_n(&rc->st.full, true, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&rc->lock);
+		__atomic_fetch_add(&rc->raw_written, tf_chunk_raw_bytes(c), __ATOMIC_RELAXED);
+		__atomic_fetch_add(&rc->zbytes_written, len, __ATOMIC_RELAXED);
 	}
 	return err;
+cut:
+	pthread_mutex_lock(&rc->lock);
+	rc->st.over_size += tf_chunk_events(c) - tf_chunk_lost_records(c);
+	pthread_mutex_unlock(&rc->lock);
+	return 0;
+}
+
+/* A mount-table change; past --max-size it is taken back (ftruncate). */
+static int write_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_table *mt)
+{
+	off_t before, after;
+	int err;
+
+	if (rc->o.max_size && LOAD(full))
+		return 0;
+	before = lseek(rc->fd, 0, SEEK_CUR);
+	err = tf_write_mounts(rc->fd, ts_ns, mt);
+	after = lseek(rc->fd, 0, SEEK_CUR);
+	if (err || before < 0 || after < 0)
+		return err ?: -errno;
+	if (!fits(rc, after - before)) {
+		if (ftruncate(rc->fd, before) || lseek(rc->fd, before, SEEK_SET) < 0)
+			return -errno;
+		return 0;
+	}
+	pthread_mutex_lock(&rc->lock);
+	ADD(bytes, after - before);
+	pthread_mutex_unlock(&rc->lock);
+	return 0;
 }
 
 static void *writer_main(void *arg)
@@ -255,6 +314,9 @@ static void *writer_main(void *arg)
 		switch (it.kind) {
 		case IT_CHUNK:
 			err = write_chunk(rc, it.chunk);
+			if (rc->o.max_size)
+				__atomic_fetch_sub(&rc->pending_raw, tf_chunk_raw_bytes(it.chunk),
+						   __ATOMIC_RELAXED);
 			tf_chunk_reset(it.chunk);
 			break;
 		case IT_MOUNTS:
@@ -263,7 +325,7 @@ static void *writer_main(void *arg)
 				rc->latest_mounts = it.mt;
 				it.mt.v = NULL;
 			} else {
-				err = tf_write_mounts(rc->fd, it.ts_ns, &it.mt);
+				err = write_mounts(rc, it.ts_ns, &it.mt);
 			}
 			mount_table_free(&it.mt);
 			break;
@@ -316,6 +378,7 @@ static bool enqueue(struct recorder *rc, const struct item *it, bool wait)
 static bool push_chunk(struct recorder *rc, bool wait)
 {
 	struct item it = { .kind = IT_CHUNK, .chunk = rc->cur };
+	uint64_t raw = rc->o.max_size ? tf_chunk_raw_bytes(rc->cur) : 0;
 	struct tf_chunk *next = NULL;
 
 	if (!tf_chunk_events(rc->cur))
@@ -328,7 +391,10 @@ static bool push_chunk(struct recorder *rc, bool wait)
 	pthread_mutex_unlock(&rc->lock);
 	if (!next)
 		return false;
+	/* counted before the writer can see it, so its subtraction never wraps */
+	__atomic_fetch_add(&rc->pending_raw, raw, __ATOMIC_RELAXED);
 	if (!enqueue(rc, &it, wait)) {
+		__atomic_fetch_sub(&rc->pending_raw, raw, __ATOMIC_RELAXED);
 		pthread_mutex_lock(&rc->lock);
 		rc->free_chunks[rc->n_free++] = next;
 		pthread_mutex_unlock(&rc->lock);
@@ -385,6 +451,13 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 
 			rc->st.bytes = size > 0 ? size : 0;
 		}
+		if (!err && o->max_size && rc->st.bytes + tf_trailer_max() > o->max_size) {
+			p_err("--max-size %llu leaves no room for events: the header, metadata and "
+			      "trailer alone take %llu bytes", (unsigned long long)o->max_size,
+			      (unsigned long long)(rc->st.bytes + tf_trailer_max()));
+			unlink(o->path);
+			goto fail;
+		}
 	}
 	if (err) {
 		p_err("cannot write %s: %s", o->path, strerror(-err));
@@ -412,8 +485,63 @@ fail:
 }
 
 /*
+ * --max-size on the ring buffer side.  Compression happens later, on the
+ * writer, so the sizes here are estimates: raw bytes times the ratio the
+ * written chunks achieved (with a margin; 1 before the first).  The open
+ * chunk is sealed while it still fits, so the file ends with whole chunks
+ * close to the limit instead of one first chunk too big to write; the
+ * writer's fits() is the ceiling itself.  When the estimate says the limit
+ * is near and chunks are still in flight, this waits for the writer (a
+ * chunk's compression and fdatasync, a few ms, a handful of times at the
+ * very end of the recording) rather than guess.  1 once the file is full.
+ */
+#define EV_MAX_RAW	192		/* one record with all its strings new */
+#define CHUNK_COST(raw)	(40 + 64 + (raw) / 128)	/* section header, zstd frame */
+#define WRITER_WAIT_MS	200
+
+static int size_check(struct recorder *rc)
+{
+	for (;;) {
+		uint64_t zw = LOAD_RC(zbytes_written), rw = LOAD_RC(raw_written);
+		uint64_t pending = LOAD_RC(pending_raw), cur = tf_chunk_raw_bytes(rc->cur);
+		uint64_t used = LOAD(bytes) + tf_trailer_max();
+		double ratio = rw ? 1.25 * zw / rw : 1.0;
+		double need;
+
+		if (LOAD(full))
+			return 1;
+		if (ratio > 1.0)
+			ratio = 1.0;
+		need = (pending + cur + EV_MAX_RAW) * ratio + CHUNK_COST(pending) + CHUNK_COST(cur);
+		if (used + need <= rc->o.max_size)
+			return 0;
+		if (pending) {
+			struct timespec dl;
+			bool late = false;
+
+			clock_gettime(CLOCK_REALTIME, &dl);
+			dl.tv_nsec += WRITER_WAIT_MS * 1000000L;
+			dl.tv_sec += dl.tv_nsec / 1000000000L;
+			dl.tv_nsec %= 1000000000L;
+			pthread_mutex_lock(&rc->lock);
+			while (LOAD_RC(pending_raw) == pending && !late)
+				late = pthread_cond_timedwait(&rc->cond, &rc->lock, &dl) == ETIMEDOUT;
+			pthread_mutex_unlock(&rc->lock);
+			if (!late)
+				continue;
+		} else if (tf_chunk_events(rc->cur) && push_chunk(rc, false)) {
+			continue;
+		}
+		/* nothing more fits, or the writer is stuck: end here */
+		__atomic_store_n(&rc->st.full, true, __ATOMIC_RELAXED);
+		return 1;
+	}
+}
+
+/*
  * The per-event path takes no lock: events, lost and dropped are written
- * only here and read elsewhere with atomic loads; full only by the writer.
+ * only here and read elsewhere with atomic loads; full by the writer, or by
+ * size_check() here.
  */
 
 int recorder_add(struct recorder *rc, const struct et_rec *r)
@@ -422,7 +550,7 @@ int recorder_add(struct recorder *rc, const struct et_rec *r)
 
 	if (r->type == ET_LOST)
 		ADD(lost, r->value);
-	if (LOAD(full))
+	if (LOAD(full) || (rc->o.max_size && size_check(rc)))
 		return 1;
 	if (!tf_chunk_events(rc->cur))
 		rc->cur_started = mono_ns();
@@ -485,7 +613,7 @@ int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *
 
 		err = err ? err : e;
 	} else {
-		tr.events = rc->st.events;
+		tr.events = rc->st.events - rc->st.over_size;
 		tr.lost = rc->st.lost;
 		tr.dropped = rc->st.dropped;
 		tr.chunks = rc->st.chunks;

@@ -20,7 +20,7 @@
 struct recorder_opts {
 	const char *path;
 	uint64_t flush_ns;		/* seal the open chunk at least this often (default 1 s) */
-	uint64_t max_size;		/* stop once the file reaches it; 0 = no limit */
+	uint64_t max_size;		/* the file never grows past it; 0 = no limit */
 	uint64_t ring_bytes;		/* ring mode: keep this many bytes of chunks */
 	uint64_t ring_ns;		/* ring mode: keep this much time */
 	int zstd_level;
@@ -33,6 +33,7 @@ struct recorder_stats {
 	uint64_t bytes;			/* written to the file */
 	uint64_t chunks;
 	uint64_t ring_discarded;	/* ring mode: chunks that fell out */
+	uint64_t over_size;		/* encoded but left out: past max_size */
 	bool full;			/* max_size reached: recording stopped */
 };
 

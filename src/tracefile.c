@@ -105,6 +105,7 @@ struct tf_chunk {
 	uint8_t *raw;
 	size_t len, cap;
 	uint32_t n;
+	uint32_t n_lost;		/* of n: ET_LOST records */
 	uint64_t first_ns, last_ns;	/* smallest and largest ts */
 	uint64_t base_ns;		/* the first record's ts: its delta's base */
 	uint64_t prev_ts;
@@ -165,7 +166,7 @@ void tf_chunk_free(struct tf_chunk *c)
 void tf_chunk_reset(struct tf_chunk *c)
 {
 	c->len = 0;
-	c->n = 0;
+	c->n = c->n_lost = 0;
 	c->first_ns = c->last_ns = c->prev_ts = c->base_ns = 0;
 	if (c->n_ids)
 		memset(c->id_keys, 0, ID_SLOTS * sizeof(*c->id_keys));
@@ -179,6 +180,11 @@ void tf_chunk_reset(struct tf_chunk *c)
 uint32_t tf_chunk_events(const struct tf_chunk *c)
 {
 	return c->n;
+}
+
+uint32_t tf_chunk_lost_records(const struct tf_chunk *c)
+{
+	return c->n_lost;
 }
 
 size_t tf_chunk_raw_bytes(const struct tf_chunk *c)
@@ -394,6 +400,7 @@ int tf_chunk_add(struct tf_chunk *c, const struct et_rec *r)
 	if (!c->n || r->ts_ns < c->first_ns)
 		c->first_ns = r->ts_ns;
 	c->n++;
+	c->n_lost += r->type == ET_LOST;
 	return 0;
 }
 
@@ -568,17 +575,26 @@ int tf_write_mounts(int fd, uint64_t ts_ns, const struct mount_table *mt)
 	return write_stream(fd, f, &text, &len, SEC_MOUNTS, ts_ns, ts_ns);
 }
 
+#define TRAILER_FMT							\
+	"end_ns %llu\nend_realtime_ns %llu\nevents %llu\nlost %llu\ndropped %llu\nchunks %llu\n"
+
 int tf_write_trailer(int fd, const struct tf_trailer *t)
 {
 	char text[512];
 	int len;
 
-	len = snprintf(text, sizeof(text),
-		       "end_ns %llu\nend_realtime_ns %llu\nevents %llu\nlost %llu\ndropped %llu\nchunks %llu\n",
+	len = snprintf(text, sizeof(text), TRAILER_FMT,
 		       (unsigned long long)t->end_ns, (unsigned long long)t->end_realtime_ns,
 		       (unsigned long long)t->events, (unsigned long long)t->lost,
 		       (unsigned long long)t->dropped, (unsigned long long)t->chunks);
 	return write_text(fd, SEC_TRAILER, text, len, t->end_ns, t->end_ns);
+}
+
+size_t tf_trailer_max(void)
+{
+	unsigned long long m = UINT64_MAX;
+
+	return SEC_LEN + snprintf(NULL, 0, TRAILER_FMT, m, m, m, m, m, m);
 }
 
 /* ---- reading ---------------------------------------------------------------- */

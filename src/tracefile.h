@@ -61,6 +61,8 @@ void tf_chunk_free(struct tf_chunk *c);
 /* Encode one event; -E2BIG when the chunk is full (seal it, reset, retry). */
 int tf_chunk_add(struct tf_chunk *c, const struct et_rec *r);
 uint32_t tf_chunk_events(const struct tf_chunk *c);
+/* Of those, lost records (which the trailer's event count leaves out). */
+uint32_t tf_chunk_lost_records(const struct tf_chunk *c);
 size_t tf_chunk_raw_bytes(const struct tf_chunk *c);
 uint64_t tf_chunk_first_ns(const struct tf_chunk *c);
 uint64_t tf_chunk_last_ns(const struct tf_chunk *c);
@@ -77,6 +79,8 @@ int tf_write_start(int fd, const struct tf_meta *m);
 /* A MOUNTS section: the whole table as of ts_ns. */
 int tf_write_mounts(int fd, uint64_t ts_ns, const struct mount_table *mt);
 int tf_write_trailer(int fd, const struct tf_trailer *t);
+/* The most bytes tf_write_trailer() can write: what a size cap keeps free. */
+size_t tf_trailer_max(void);
 /* write(2) all of buf, retrying short writes and EINTR. */
 int tf_write_all(int fd, const void *buf, size_t len);
 

@@ -147,30 +147,75 @@ static void test_ring(void **state)
 	free(inos);
 }
 
-static void test_max_size(void **state)
+/*
+ * --max-size is a ceiling, and a usable one: the file never grows past it,
+ * is a readable, cleanly closed prefix of the stream whose trailer counts
+ * what it holds, and fills most of the limit even when one flush interval
+ * holds more than the limit (the open chunk is sealed early) and the
+ * events come faster than the writer.
+ */
+static void max_size_run(uint64_t max, uint64_t flush_ns, uint64_t tick_every)
 {
-	struct recorder_opts o = { .path = tmp_path(), .max_size = 4096, .flush_ns = 1 };
+	struct recorder_opts o = { .path = tmp_path(), .max_size = max, .flush_ns = flush_ns };
 	struct tf_meta meta = { .evtrace_version = "test", .start_ns = 1 };
 	struct recorder_stats rs;
+	struct tf_status st;
 	struct recorder *rc;
 	struct et_rec r;
+	struct stat sb;
+	uint64_t *inos = calloc(200000, sizeof(*inos));
+	size_t n;
 	int full = 0;
 
 	rc = recorder_open(&o, &meta);
 	assert_non_null(rc);
+	/* no pause for the writer: it is always behind */
 	for (uint64_t i = 0; i < 200000 && !full; i++) {
 		ev(&r, i, i * 1000);
 		full = recorder_add(rc, &r);
-		if (i % 512 == 511) {
+		if (i % tick_every == tick_every - 1)
 			recorder_tick(rc);
-			usleep(1000);	/* let the writer catch up, as a poll round would */
-		}
 	}
 	assert_int_equal(recorder_close(rc, 1, &rs), 0);
 	assert_int_equal(full, 1);
 	assert_true(rs.full);
-	assert_true(rs.bytes >= 4096);
+	assert_int_equal(stat(o.path, &sb), 0);
+	print_message("--max-size %llu, flush %llu ns: %lld bytes, %llu events, %llu left out\n",
+		      (unsigned long long)max, (unsigned long long)flush_ns, (long long)sb.st_size,
+		      (unsigned long long)(rs.events - rs.over_size),
+		      (unsigned long long)rs.over_size);
+	assert_true((uint64_t)sb.st_size <= max);
+	assert_true((uint64_t)sb.st_size >= max / 2);
+	assert_int_equal(rs.bytes, sb.st_size);
+	n = read_back(o.path, inos, 200000, &st, NULL);
+	assert_true(n > 0);
+	assert_int_equal(n, rs.events - rs.over_size);
+	assert_true(st.trailer_seen);
+	assert_int_equal(st.trailer.events, n);
+	assert_int_equal(st.bad_chunks, 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(inos[i], i);
 	unlink(o.path);
+	free(inos);
+}
+
+static void test_max_size(void **state)
+{
+	(void)state;
+	max_size_run(4096, 1, 512);		/* a chunk per 512 events */
+	max_size_run(65536, 1, 512);
+	max_size_run(8192, 60e9, 1 << 30);	/* one flush interval holds it all */
+}
+
+/* A limit below what the file needs before its first event is refused. */
+static void test_max_size_too_small(void **state)
+{
+	struct recorder_opts o = { .path = tmp_path(), .max_size = 200 };
+	struct tf_meta meta = { .evtrace_version = "test", .start_ns = 1 };
+
+	(void)state;
+	assert_null(recorder_open(&o, &meta));
+	assert_int_equal(access(o.path, F_OK), -1);
 }
 
 int main(void)
@@ -179,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_clean_close),
 		cmocka_unit_test(test_ring),
 		cmocka_unit_test(test_max_size),
+		cmocka_unit_test(test_max_size_too_small),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -259,8 +259,16 @@ class Checker:
     def max_size(self):
         size = os.path.getsize(os.path.join(self.out, "max.evt"))
         err = self.text("max.err") or ""
-        self.ok(self.rc("max") == 0 and "stopped at --max-size" in err and size < 32768 + 2 * 1024 * 1024,
-                f"--max-size 32K: stopped by itself at {size} bytes", err.strip()[-200:])
+        self.ok(self.rc("max") == 0 and "stopped at --max-size" in err and size <= 32768,
+                f"--max-size 32K: stopped by itself at {size} bytes, within the limit",
+                err.strip()[-200:])
+        # what is in it is a cleanly closed prefix: the trailer counts it all
+        rc, ev, rerr = self.evtrace("events", "--json", os.path.join(self.out, "max.evt"))
+        m = re.search(r"recorded (\d+) events", err)
+        n = sum(1 for line in ev.splitlines() if json.loads(line)["type"] != "lost")
+        self.ok(rc == 0 and m and int(m.group(1)) == n and n > 0 and "no trailer" not in rerr,
+                f"--max-size: the file holds the {n} events the status line counts",
+                f"status {m.group(0) if m else None}, read back {n}: {rerr.strip()[-200:]}")
 
     def live_notui(self):
         lines = (self.text("live-notui.out") or "").splitlines()
