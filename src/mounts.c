@@ -80,6 +80,20 @@ int mount_table_load(struct mount_table *mt, const char *path)
 	return 0;
 }
 
+int mount_table_copy(struct mount_table *dst, const struct mount_table *src)
+{
+	dst->v = NULL;
+	dst->n = 0;
+	if (!src->n)
+		return 0;
+	dst->v = malloc(src->n * sizeof(*src->v));
+	if (!dst->v)
+		return -ENOMEM;
+	memcpy(dst->v, src->v, src->n * sizeof(*src->v));
+	dst->n = src->n;
+	return 0;
+}
+
 void mount_table_free(struct mount_table *mt)
 {
 	free(mt->v);

@@ -22,6 +22,8 @@ struct mount_table {
 
 /* Parse a mountinfo file; the first mount of each superblock wins.  0 or -errno. */
 int mount_table_load(struct mount_table *mt, const char *path);
+/* dst (uninitialised) = a copy of src.  0 or -ENOMEM. */
+int mount_table_copy(struct mount_table *dst, const struct mount_table *src);
 void mount_table_free(struct mount_table *mt);
 const struct mount_ent *mount_table_find(const struct mount_table *mt, uint32_t dev);
 /* Undo mountinfo's \ooo escapes in place (the trace file uses them too). */

@@ -85,20 +85,6 @@ static bool ring_mode(const struct recorder *rc)
 	return rc->o.ring_bytes || rc->o.ring_ns;
 }
 
-static int copy_mounts(struct mount_table *dst, const struct mount_table *src)
-{
-	dst->n = 0;
-	dst->v = NULL;
-	if (!src->n)
-		return 0;
-	dst->v = malloc(src->n * sizeof(*src->v));
-	if (!dst->v)
-		return -ENOMEM;
-	memcpy(dst->v, src->v, src->n * sizeof(*src->v));
-	dst->n = src->n;
-	return 0;
-}
-
 /* ---- the writer thread ------------------------------------------------- */
 
 static void ring_trim(struct recorder *rc)
@@ -420,8 +406,8 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 	if (!rc->o.zstd_level)
 		rc->o.zstd_level = 3;
 	rc->meta = *meta;
-	if (copy_mounts(&rc->meta.mounts, &meta->mounts) ||
-	    copy_mounts(&rc->latest_mounts, &meta->mounts))
+	if (mount_table_copy(&rc->meta.mounts, &meta->mounts) ||
+	    mount_table_copy(&rc->latest_mounts, &meta->mounts))
 		goto nomem;
 	pthread_mutex_init(&rc->lock, NULL);
 	pthread_cond_init(&rc->cond, NULL);
@@ -578,7 +564,7 @@ void recorder_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_tab
 
 	/* events before the change go in the chunks before it */
 	push_chunk(rc, true);
-	if (copy_mounts(&it.mt, mt))
+	if (mount_table_copy(&it.mt, mt))
 		return;
 	if (!enqueue(rc, &it, true))
 		mount_table_free(&it.mt);

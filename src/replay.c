@@ -114,19 +114,6 @@ struct feed {
 	bool eof;			/* the file was read to its end */
 };
 
-static int copy_mounts(struct mount_table *dst, const struct mount_table *src)
-{
-	memset(dst, 0, sizeof(*dst));
-	if (!src->n)
-		return 0;
-	dst->v = malloc(src->n * sizeof(*src->v));
-	if (!dst->v)
-		return -ENOMEM;
-	memcpy(dst->v, src->v, src->n * sizeof(*src->v));
-	dst->n = src->n;
-	return 0;
-}
-
 /*
  * Fill one batch from the reader.  A mount-table change starts a new
  * batch, so the consumer applies it before the first record after it,
@@ -162,7 +149,7 @@ static void fill(struct feed *f, struct batch *b)
 			if (mt) {
 				struct mount_table *dst = b->n || b->has_mounts ? &f->pend_mt : &b->mounts;
 
-				if (copy_mounts(dst, mt)) {
+				if (mount_table_copy(dst, mt)) {
 					f->err = -ENOMEM;
 					f->done = true;
 					break;

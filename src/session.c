@@ -67,15 +67,10 @@ static void on_unknown_dev(void *ctx, uint32_t dev)
 
 int session_set_mounts(struct session *s, const struct mount_table *mt)
 {
-	struct mount_table copy = { 0 };
+	struct mount_table copy;
 
-	if (mt->n) {
-		copy.v = malloc(mt->n * sizeof(*mt->v));
-		if (!copy.v)
-			return -ENOMEM;
-		memcpy(copy.v, mt->v, mt->n * sizeof(*mt->v));
-		copy.n = mt->n;
-	}
+	if (mount_table_copy(&copy, mt))
+		return -ENOMEM;
 	mount_table_free(&s->mounts);
 	s->mounts = copy;
 	model_set_mounts(s->model, &s->mounts);

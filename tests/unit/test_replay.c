@@ -130,188 +130,160 @@ static int expected_mounts(int i)
 	return i < 1500 ? 1 : i < 2048 ? 2 : 4;
 }
 
-/* Replays path with o's options into sn; returns replay_run()'s status. */
-static int replay(const char *path, struct replay_opts *o, struct seen *sn,
-		  struct et_stats *st)
+/* One test's file, session and what its sink saw. */
+struct fix {
+	char *path;
+	struct session s;
+	struct filters f;
+	struct replay_opts o;
+	struct seen sn;
+	struct et_stats st;
+};
+
+static int setup_with(void **state, bool trailer)
 {
+	struct fix *x = calloc(1, sizeof(*x));
 	struct session_opts so = { 0 };
 
-	assert_int_equal(session_init(sn->s, &so), 0);
-	o->path = path;
-	o->s = sn->s;
-	o->sink = sink;
-	o->ctx = sn;
-	memset(st, 0, sizeof(*st));
-	return replay_run(o, st);
+	assert_non_null(x);
+	x->path = make_file(trailer);
+	assert_int_equal(session_init(&x->s, &so), 0);
+	x->sn.s = &x->s;
+	x->o = (struct replay_opts){ .path = x->path, .filters = &x->f, .s = &x->s,
+				     .sink = sink, .ctx = &x->sn };
+	*state = x;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_with(state, true);
+}
+
+static int setup_no_trailer(void **state)
+{
+	return setup_with(state, false);
+}
+
+static int teardown(void **state)
+{
+	struct fix *x = *state;
+
+	session_free(&x->s);
+	tmpfile_remove(x->path);
+	free(x);
+	return 0;
+}
+
+static int replay(struct fix *x)
+{
+	return replay_run(&x->o, &x->st);
 }
 
 static void test_all_in_order_with_mounts(void **state)
 {
-	struct filters f = { 0 };
-	struct replay_opts o = { .filters = &f };
-	struct session s;
-	struct seen *sn = calloc(1, sizeof(*sn));
-	struct et_stats st;
-	char *path = make_file(true);
+	struct fix *x = *state;
 
-	(void)state;
-	sn->s = &s;
-	assert_int_equal(replay(path, &o, sn, &st), EXIT_OK);
-	assert_int_equal(sn->n, N_EVENTS);
-	assert_int_equal(st.total, N_EVENTS);
-	assert_int_equal(st.n[ET_INO_ALLOC], N_EVENTS);
+	assert_int_equal(replay(x), EXIT_OK);
+	assert_int_equal(x->sn.n, N_EVENTS);
+	assert_int_equal(x->st.total, N_EVENTS);
+	assert_int_equal(x->st.n[ET_INO_ALLOC], N_EVENTS);
 	for (int i = 0; i < N_EVENTS; i++) {
-		assert_int_equal(sn->idx[i], i);
-		assert_int_equal(sn->mounts[i], expected_mounts(i));
+		assert_int_equal(x->sn.idx[i], i);
+		assert_int_equal(x->sn.mounts[i], expected_mounts(i));
 	}
 	/* the last table stays in force after the replay */
-	assert_int_equal(s.mounts.n, 4);
-	session_free(&s);
-	free(sn);
-	tmpfile_remove(path);
+	assert_int_equal(x->s.mounts.n, 4);
 }
 
 static void test_pid_filter(void **state)
 {
-	struct filters f = { .pids = { 101 }, .npids = 1 };
-	struct replay_opts o = { .filters = &f };
-	struct session s;
-	struct seen *sn = calloc(1, sizeof(*sn));
-	struct et_stats st;
-	char *path = make_file(true);
+	struct fix *x = *state;
 
-	(void)state;
-	sn->s = &s;
-	assert_int_equal(replay(path, &o, sn, &st), EXIT_OK);
-	assert_int_equal(sn->n, N_EVENTS / 3);
-	for (int k = 0; k < sn->n; k++) {
-		assert_int_equal(sn->idx[k], 3 * k + 1);
+	x->f.pids[x->f.npids++] = 101;
+	assert_int_equal(replay(x), EXIT_OK);
+	assert_int_equal(x->sn.n, N_EVENTS / 3);
+	for (int k = 0; k < x->sn.n; k++) {
+		assert_int_equal(x->sn.idx[k], 3 * k + 1);
 		/* tables change even across events the filter drops */
-		assert_int_equal(sn->mounts[k], expected_mounts(sn->idx[k]));
+		assert_int_equal(x->sn.mounts[k], expected_mounts(x->sn.idx[k]));
 	}
-	session_free(&s);
-	free(sn);
-	tmpfile_remove(path);
 }
 
 static void test_time_window(void **state)
 {
-	struct filters f = { 0 };
-	/* 0.5 ms .. 2.5 ms after the start: events 500..2500 inclusive */
-	struct replay_opts o = { .filters = &f, .from_s = 0.0005, .to_s = 0.0025 };
-	struct session s;
-	struct seen *sn = calloc(1, sizeof(*sn));
-	struct et_stats st;
-	char *path = make_file(true);
+	struct fix *x = *state;
 
-	(void)state;
-	sn->s = &s;
-	assert_int_equal(replay(path, &o, sn, &st), EXIT_OK);
-	assert_int_equal(sn->n, 2001);
-	assert_int_equal(st.total, 2001);
-	for (int k = 0; k < sn->n; k++) {
-		assert_int_equal(sn->idx[k], 500 + k);
-		assert_int_equal(sn->mounts[k], expected_mounts(500 + k));
+	/* 0.5 ms .. 2.5 ms after the start: events 500..2500 inclusive */
+	x->o.from_s = 0.0005;
+	x->o.to_s = 0.0025;
+	assert_int_equal(replay(x), EXIT_OK);
+	assert_int_equal(x->sn.n, 2001);
+	assert_int_equal(x->st.total, 2001);
+	for (int k = 0; k < x->sn.n; k++) {
+		assert_int_equal(x->sn.idx[k], 500 + k);
+		assert_int_equal(x->sn.mounts[k], expected_mounts(500 + k));
 	}
-	session_free(&s);
-	free(sn);
-	tmpfile_remove(path);
 }
 
 static void test_sink_stops(void **state)
 {
-	struct filters f = { 0 };
-	struct replay_opts o = { .filters = &f };
-	struct session s;
-	struct seen *sn = calloc(1, sizeof(*sn));
-	struct et_stats st;
-	char *path = make_file(true);
+	struct fix *x = *state;
 
-	(void)state;
-	sn->s = &s;
-	sn->stop_after = 1201;
-	assert_int_equal(replay(path, &o, sn, &st), EXIT_OK);
-	assert_int_equal(sn->n, 1201);
-	assert_int_equal(st.total, 1201);
-	session_free(&s);
-	free(sn);
-	tmpfile_remove(path);
+	x->sn.stop_after = 1201;
+	assert_int_equal(replay(x), EXIT_OK);
+	assert_int_equal(x->sn.n, 1201);
+	assert_int_equal(x->st.total, 1201);
 }
 
 static void test_stop_flag(void **state)
 {
 	static volatile sig_atomic_t stop;
-	struct filters f = { 0 };
-	struct replay_opts o = { .filters = &f, .stop = &stop };
-	struct session s;
-	struct seen *sn = calloc(1, sizeof(*sn));
-	struct et_stats st;
-	char *path = make_file(true);
+	struct fix *x = *state;
 
-	(void)state;
 	stop = 0;
-	sn->s = &s;
-	sn->stop = &stop;
-	sn->stop_after = 77;
-	assert_int_equal(replay(path, &o, sn, &st), EXIT_OK);
-	assert_int_equal(sn->n, 77);
-	session_free(&s);
-	free(sn);
-	tmpfile_remove(path);
+	x->o.stop = &stop;
+	x->sn.stop = &stop;
+	x->sn.stop_after = 77;
+	assert_int_equal(replay(x), EXIT_OK);
+	assert_int_equal(x->sn.n, 77);
 }
 
 /* Cut in the middle of the last chunk: the first two chunks, nothing else. */
 static void test_truncated(void **state)
 {
-	struct filters f = { 0 };
-	struct replay_opts o = { .filters = &f };
-	struct session s;
-	struct seen *sn = calloc(1, sizeof(*sn));
-	struct et_stats st;
-	char *path = make_file(false);
+	struct fix *x = *state;
 	struct stat sb;
 
-	(void)state;
-	assert_int_equal(stat(path, &sb), 0);
-	assert_int_equal(truncate(path, sb.st_size - 10), 0);
-	sn->s = &s;
-	assert_int_equal(replay(path, &o, sn, &st), EXIT_OK);
-	assert_int_equal(sn->n, 2048);
-	for (int i = 0; i < sn->n; i++)
-		assert_int_equal(sn->idx[i], i);
+	assert_int_equal(stat(x->path, &sb), 0);
+	assert_int_equal(truncate(x->path, sb.st_size - 10), 0);
+	assert_int_equal(replay(x), EXIT_OK);
+	assert_int_equal(x->sn.n, 2048);
+	for (int i = 0; i < x->sn.n; i++)
+		assert_int_equal(x->sn.idx[i], i);
 	/* the events before the cut saw only the tables recorded before them */
-	assert_int_equal(sn->mounts[2047], 2);
-	session_free(&s);
-	free(sn);
-	tmpfile_remove(path);
+	assert_int_equal(x->sn.mounts[2047], 2);
 }
 
 static void test_missing_file(void **state)
 {
-	struct filters f = { 0 };
-	struct replay_opts o = { .filters = &f };
-	struct session s;
-	struct seen *sn = calloc(1, sizeof(*sn));
-	struct et_stats st;
+	struct fix *x = *state;
 
-	(void)state;
-	sn->s = &s;
-	assert_int_equal(replay("/nonexistent/evtrace.evt", &o, sn, &st), EXIT_ENV);
-	assert_int_equal(sn->n, 0);
-	session_free(&s);
-	free(sn);
+	x->o.path = "/nonexistent/evtrace.evt";
+	assert_int_equal(replay(x), EXIT_ENV);
+	assert_int_equal(x->sn.n, 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_all_in_order_with_mounts),
-		cmocka_unit_test(test_pid_filter),
-		cmocka_unit_test(test_time_window),
-		cmocka_unit_test(test_sink_stops),
-		cmocka_unit_test(test_stop_flag),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test_setup_teardown(test_all_in_order_with_mounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pid_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_time_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sink_stops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_flag, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncated, setup_no_trailer, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
