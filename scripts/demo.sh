@@ -39,4 +39,30 @@ if ! tests/vm/boot.sh "$k/vmlinuz" $out/initramfs.cpio.gz $out demo 600 >/dev/nu
 	exit 1
 fi
 cat $out/out/console-guest.log
+
+# The recording, on this host: what `evtrace record` is for.
+rec=$out/out/demo.evt
+if [ ! -s $rec ]; then
+	echo "demo: the VM wrote no recording; console in $out/console.log" >&2
+	exit 1
+fi
+echo
+echo "== on this host: ./evtrace hist $rec (inode numbers allocated, per mount)"
+./evtrace hist $rec 2>&1 | sed -n '/^summary:/q;p'
+echo "== on this host: the live view replaying it (./evtrace replay $rec --view live), its last screen"
+if command -v tmux >/dev/null; then
+	sess=evtrace-demo-$$
+	tmux new-session -d -s $sess -x 120 -y 40 \
+		"TERM=xterm-256color ./evtrace replay $rec --view live --max -i 0.1; sleep 60"
+	for _ in $(seq 100); do
+		tmux capture-pane -p -t $sess | grep -qF "[END OF FILE]" && break
+		sleep 0.1
+	done
+	tmux capture-pane -p -t $sess
+	tmux kill-session -t $sess
+else
+	echo "(tmux is not installed, make deps installs it: the live view needs a terminal)"
+fi
+./evtrace export $rec --format perfetto -o $out/demo.perfetto.json
+echo "== ./evtrace export $rec --format perfetto -o $out/demo.perfetto.json: open it in https://ui.perfetto.dev"
 echo "== full output: $out/out/"

@@ -229,6 +229,8 @@ run_demo() {
 	echo "== evtrace probes on $(uname -r)"
 	evtrace probes
 	echo
+	# all of it is recorded too, for the host to replay after the VM is gone
+	trace demo-rec record -o /out/demo.evt --fs tracefs --fs pipefs || return 1
 	echo "== evtrace events --fs tracefs, during mkdir; ls events/sched; rmdir of instances/foo"
 	trace demo events --fs tracefs || return 1
 	INSTANCE_LOOPS=1
@@ -252,6 +254,10 @@ run_demo() {
 	head -n 3 /out/demo-pipes.out
 	echo "... $(grep -c "\"ino_alloc\".*\"pid\":$(cat /out/demo-pipes.loop_pid)," /out/demo-pipes.out) ino_alloc on pipefs from the loop's pid"
 	tail -n 1 /out/demo-pipes.err
+	echo
+	echo "== evtrace record -o demo.evt --fs tracefs --fs pipefs, all along"
+	stop demo-rec
+	grep '^evtrace: recorded' /out/demo-rec.err
 }
 
 case $1 in
