@@ -47,7 +47,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean check unit vm-test deps demo vmlinux bench
+.PHONY: all clean check unit unit-san vm-test deps demo vmlinux bench
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -92,6 +92,16 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(OBJS) | $(OUTPUT)/tests
 
 unit: $(UNIT_BINS) evtrace
 	$(Q)tests/run-unit.sh $(UNIT_BINS)
+
+# The same unit tests built with AddressSanitizer (leaks included) and
+# UndefinedBehaviorSanitizer, in their own output directory: a memory or UB
+# bug the assertions do not see still fails the run.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+unit-san:
+	$(Q)$(MAKE) -s OUTPUT=.output-san EXTRA_CFLAGS="$(SAN_FLAGS)" \
+		EXTRA_LDFLAGS="$(SAN_FLAGS)" $(patsubst $(OUTPUT)/%,.output-san/%,$(UNIT_BINS))
+	$(Q)UNIT_LABEL=unit-san ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		tests/run-unit.sh $(patsubst $(OUTPUT)/%,.output-san/%,$(UNIT_BINS))
 
 # Figures, not pass/fail: each against a baseline measured in the same run.
 $(OUTPUT)/bench_model: tests/bench/bench_model.c $(OBJS) | $(OUTPUT)
@@ -141,7 +151,7 @@ vmlinux:
 
 clean:
 	$(call msg,CLEAN)
-	$(Q)rm -rf $(OUTPUT) evtrace
+	$(Q)rm -rf $(OUTPUT) .output-san evtrace
 
 FORCE:
 

@@ -112,7 +112,8 @@ struct ksyms *ksyms_load(const char *path)
 	}
 	for (size_t i = 0; i < ks->n; i++)
 		ks->syms[i].name = ks->strs + (uintptr_t)ks->syms[i].name;
-	qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
+	if (ks->n)	/* an empty table has no array: qsort wants one */
+		qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
 	ks->hidden = ks->n && !any_addr;
 	return ks;
 }

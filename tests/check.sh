@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: build, then every suite (unit, host CLI, VM on 6.12 and 6.1),
+# make check: build, then every suite (unit, unit under ASan+UBSan, host CLI,
+# live view, fuzz, VM on 6.12 and 6.1),
 # each ending in a "NAME: N passed, N failed" line; this adds them up into
 # the last line.  Exits non-zero if any suite failed or did not finish.
 set -u
@@ -30,6 +31,7 @@ if ! make -s all .output/evtrace-static .output/ptyrun; then
 	exit 1
 fi
 suite unit make -s unit
+suite unit-san make -s unit-san
 suite host tests/host/cli.sh
 suite live tests/host/live_tui.sh
 suite fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"

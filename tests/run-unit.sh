@@ -4,7 +4,7 @@
 # (stderr merged: cmocka prints its summary there), then one line
 # "unit: N passed, N failed" counting test cases.  Exits non-zero if any
 # binary failed or crashed; one that died without saying how many of its
-# tests failed counts as one failure.
+# tests failed counts as one failure.  UNIT_LABEL names the line.
 set -u
 unset CMOCKA_MESSAGE_OUTPUT
 out=$(mktemp)
@@ -30,5 +30,5 @@ for bin in "$@"; do
 	fail=$((fail + f))
 done
 
-echo "unit: $pass passed, $fail failed"
+echo "${UNIT_LABEL:-unit}: $pass passed, $fail failed"
 [ "$status" -eq 0 ] && [ "$fail" -eq 0 ]

@@ -67,7 +67,7 @@ static void b_byte(struct buf *b, uint8_t v)
 static void b_le(struct buf *b, uint64_t v, int n)
 {
 	for (int i = 0; i < n; i++)
-		b_byte(b, v >> (8 * i));
+		b_byte(b, i < 8 ? v >> (8 * i) : 0);	/* wider: zero padding */
 }
 
 static void b_varint(struct buf *b, uint64_t v)
