@@ -95,13 +95,19 @@ unit: $(UNIT_BINS) evtrace
 
 # The same unit tests built with AddressSanitizer (leaks included) and
 # UndefinedBehaviorSanitizer, in their own output directory: a memory or UB
-# bug the assertions do not see still fails the run.
+# bug the assertions do not see still fails the run.  Then the threaded
+# ones under ThreadSanitizer.
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# ThreadSanitizer for the code with threads: the recorder's writer, replay's reader.
+TSAN_BINS := .output-tsan/tests/test_recorder .output-tsan/tests/test_replay
 unit-san:
 	$(Q)$(MAKE) -s OUTPUT=.output-san EXTRA_CFLAGS="$(SAN_FLAGS)" \
 		EXTRA_LDFLAGS="$(SAN_FLAGS)" $(patsubst $(OUTPUT)/%,.output-san/%,$(UNIT_BINS))
 	$(Q)UNIT_LABEL=unit-san ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		tests/run-unit.sh $(patsubst $(OUTPUT)/%,.output-san/%,$(UNIT_BINS))
+	$(Q)$(MAKE) -s OUTPUT=.output-tsan EXTRA_CFLAGS="-fsanitize=thread" \
+		EXTRA_LDFLAGS="-fsanitize=thread" $(TSAN_BINS)
+	$(Q)UNIT_LABEL=unit-tsan TSAN_OPTIONS=halt_on_error=1 tests/run-unit.sh $(TSAN_BINS)
 
 # Figures, not pass/fail: each against a baseline measured in the same run.
 $(OUTPUT)/bench_model: tests/bench/bench_model.c $(OBJS) | $(OUTPUT)
@@ -151,7 +157,7 @@ vmlinux:
 
 clean:
 	$(call msg,CLEAN)
-	$(Q)rm -rf $(OUTPUT) .output-san evtrace
+	$(Q)rm -rf $(OUTPUT) .output-san .output-tsan evtrace
 
 FORCE:
 

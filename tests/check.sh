@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: build, then every suite (unit, unit under ASan+UBSan, host CLI,
+# make check: build, then every suite (unit, unit under ASan+UBSan+TSan, host CLI,
 # live view, fuzz, VM on 6.12 and 6.1),
 # each ending in a "NAME: N passed, N failed" line; this adds them up into
 # the last line.  Exits non-zero if any suite failed or did not finish.
