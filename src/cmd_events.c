@@ -199,6 +199,17 @@ static int view_started(void *ctx, const struct tracer *t)
 	return v->rec->ro.path ? recording_start(v->rec, t, v->s) : 0;
 }
 
+int view_check_output(const char *file, const struct recording *rec)
+{
+	if (file && rec->ro.path) {
+		p_err("-o FILE records a live run; %s is already a recording", file);
+		return EXIT_ENV;
+	}
+	if (rec->ro.path && recording_check_path(rec->ro.path))
+		return EXIT_ENV;
+	return 0;
+}
+
 int view_run_source(const char *file, struct tracer_opts *to, struct replay_opts *ro,
 		    double duration, struct session *s, struct recording *rec,
 		    struct events_out *out, struct et_stats *stats)
@@ -208,12 +219,9 @@ int view_run_source(const char *file, struct tracer_opts *to, struct replay_opts
 			       .ctx = &v };
 	int ret, err;
 
-	if (file && rec->ro.path) {
-		p_err("-o FILE records a live run; %s is already a recording", file);
-		return EXIT_ENV;
-	}
-	if (rec->ro.path && recording_check_path(rec->ro.path))
-		return EXIT_ENV;
+	ret = view_check_output(file, rec);
+	if (ret)
+		return ret;
 	ret = run_source(file, to, ro, duration, &h, s, stats);
 	err = recording_finish(rec);
 	return ret ? ret : err;

@@ -145,12 +145,7 @@ int do_live(int argc, char **argv)
 	ret = view_begin(argc, argv, "live", &v, &s, &file);
 	if (ret)
 		return ret;
-	if (file && v.rec.ro.path) {
-		p_err("-o FILE records a live run; %s is already a recording", file);
-		session_free(&s);
-		return EXIT_ENV;
-	}
-	if (v.rec.ro.path && recording_check_path(v.rec.ro.path)) {
+	if (view_check_output(file, &v.rec)) {
 		session_free(&s);
 		return EXIT_ENV;
 	}

@@ -79,6 +79,8 @@ int view_opt(int c, const char *arg, struct view_opts *v, const char *cmd, char 
 int view_begin(int argc, char **argv, const char *cmd, struct view_opts *v, struct session *s,
 	       const char **file);
 
+/* -o FILE is usable: a live run, a path we can create.  0 or EXIT_ENV. */
+int view_check_output(const char *file, const struct recording *rec);
 /* run_source() for a view, with the recording (-o) beside it if asked for. */
 int view_run_source(const char *file, struct tracer_opts *to, struct replay_opts *ro,
 		    double duration, struct session *s, struct recording *rec,

@@ -54,6 +54,8 @@ expect "record bad --max-size" 2 "^evtrace: invalid --max-size '1X'" $bin record
 expect "export without --format" 2 "^evtrace: export: --format and -o OUT are required" $bin export a.evt
 expect "export bad format" 2 "^evtrace: invalid --format 'svg'" $bin export a.evt --format svg -o x
 expect "-o on a replay" 2 "records a live run" $bin hist -o /tmp/y.evt /etc/passwd
+expect "-o on a live replay" 2 "^evtrace: -o FILE records a live run" $bin live -o /tmp/y.evt tests/fixtures/seed-6.12.evt
+expect "live -o to unwritable path" 2 "^evtrace: cannot write /nonexistent/x.evt" $bin live -o /nonexistent/x.evt
 for cmd in events probes help; do
 	if $bin $cmd --help 2>&1 | grep -q '^usage: evtrace'; then
 		echo "ok - $cmd --help prints usage"; pass=$((pass + 1))
