@@ -111,6 +111,7 @@ int recording_start(struct recording *c, const struct tracer *t, struct session 
 	struct tf_meta meta = { 0 };
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	struct utsname u;
+	uint64_t now, now_rt;
 	size_t off = 0;
 
 	snprintf(meta.evtrace_version, sizeof(meta.evtrace_version), "%s", EVTRACE_VERSION);
@@ -119,9 +120,17 @@ int recording_start(struct recording *c, const struct tracer *t, struct session 
 		snprintf(meta.machine, sizeof(meta.machine), "%.63s", u.machine);
 	}
 	meta.ncpus = libbpf_num_possible_cpus() > 0 ? libbpf_num_possible_cpus() : 0;
-	meta.start_ns = clock_ns(CLOCK_MONOTONIC);
-	meta.start_realtime_ns = clock_ns(CLOCK_REALTIME);
-	meta.boot_offset_ns = (int64_t)(meta.start_realtime_ns - meta.start_ns);
+	/*
+	 * The recording begins when the first probe was attached, not now:
+	 * attaching takes a while (seconds under emulation) and the ring
+	 * buffer already holds what fired meanwhile, which goes in the file.
+	 * So no event is older than start_ns, and --from 0 means all of them.
+	 */
+	now = clock_ns(CLOCK_MONOTONIC);
+	now_rt = clock_ns(CLOCK_REALTIME);
+	meta.start_ns = t->stream_start_ns && t->stream_start_ns <= now ? t->stream_start_ns : now;
+	meta.start_realtime_ns = now_rt - (now - meta.start_ns);
+	meta.boot_offset_ns = (int64_t)(now_rt - now);
 	for (int i = 0; i < NR_PROBES && off < sizeof(meta.probes); i++) {
 		int n = snprintf(meta.probes + off, sizeof(meta.probes) - off, "%s%s=%s",
 				 i ? "," : "", t->probes[i].name,

@@ -87,6 +87,7 @@ int view_run_source(const char *file, struct tracer_opts *to, struct replay_opts
 		    struct events_out *out, struct et_stats *stats);
 int do_replay(int argc, char **argv);
 int do_export(int argc, char **argv);
+int do_info(int argc, char **argv);
 int do_live(int argc, char **argv);
 
 #endif

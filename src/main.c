@@ -24,6 +24,7 @@ static const struct cmd {
 	{ "record", do_record, "record the event stream to a trace file (-o FILE)" },
 	{ "replay", do_replay, "replay a trace file into a view: events, hist, summary" },
 	{ "export", do_export, "a trace file as perfetto JSON, JSON Lines or CSV" },
+	{ "info", do_info, "what a trace file holds: machine, kernel, probes, time, integrity" },
 	{ "probes", do_probes, "what can attach on this kernel, and why not" },
 	{ "live", do_live, "the live view (the default command)" },
 	{ "help", do_help, "this help" },

@@ -53,6 +53,7 @@ struct tracer {
 	struct ring_buffer *rb;
 	struct ksyms *ksyms;
 	uint64_t lost_seen;	/* sum of the per-CPU counters already reported */
+	uint64_t stream_start_ns;	/* CLOCK_MONOTONIC before the first attach: no event is older */
 };
 
 /* Root/capabilities and kernel BTF: 0 or EXIT_ENV after printing why. */

@@ -1354,6 +1354,8 @@ static struct tf_reader *open_common(struct tf_reader *rd, char *err, size_t err
 		goto fail;
 	}
 	rd->off += SEC_LEN + (uint64_t)s.stored;
+	rd->meta.format_major = major;
+	rd->meta.format_minor = minor;
 	return rd;
 fail:
 	tf_close(rd);
@@ -1452,6 +1454,11 @@ const struct mount_table *tf_mounts_changed(struct tf_reader *rd, uint64_t *ts_n
 	if (ts_ns)
 		*ts_ns = rd->mounts_ts;
 	return &rd->mounts;
+}
+
+uint64_t tf_reader_size(const struct tf_reader *rd)
+{
+	return rd->size;
 }
 
 void tf_reader_status(const struct tf_reader *rd, struct tf_status *st)

@@ -38,6 +38,7 @@ struct tf_meta {
 	char probes[1024];		/* "name=mode,name=mode,..." */
 	char filters[512];		/* the command line's filters, as given */
 	struct mount_table mounts;	/* at start; tf_meta_free() frees it */
+	uint16_t format_major, format_minor;	/* reading: the file's format version */
 };
 
 /* The TRAILER section: written on a clean close. */
@@ -119,5 +120,7 @@ int tf_next(struct tf_reader *rd, struct et_rec *r);
  */
 const struct mount_table *tf_mounts_changed(struct tf_reader *rd, uint64_t *ts_ns);
 void tf_reader_status(const struct tf_reader *rd, struct tf_status *st);
+/* The file's size when it was opened (what is read). */
+uint64_t tf_reader_size(const struct tf_reader *rd);
 
 #endif

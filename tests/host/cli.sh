@@ -56,7 +56,47 @@ expect "export bad format" 2 "^evtrace: invalid --format 'svg'" $bin export a.ev
 expect "-o on a replay" 2 "records a live run" $bin hist -o /tmp/y.evt /etc/passwd
 expect "-o on a live replay" 2 "^evtrace: -o FILE records a live run" $bin live -o /tmp/y.evt tests/fixtures/seed-6.12.evt
 expect "live -o to unwritable path" 2 "^evtrace: cannot write /nonexistent/x.evt" $bin live -o /nonexistent/x.evt
-for cmd in events probes help; do
+expect "info without FILE" 2 "^evtrace: info: FILE is required" $bin info
+expect "info on a non-trace file" 2 "^evtrace: cannot read trace file '/etc/passwd': not an evtrace file" $bin info /etc/passwd
+expect "info with two files" 2 "^evtrace: info: unexpected argument 'b'" $bin info a b
+
+# claim NAME STATUS [DETAIL-FILE]: a check that is not an error message
+claim() {
+	if [ "$2" -eq 0 ]; then
+		echo "ok - $1"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $1"
+		[ -n "${3:-}" ] && sed 's/^/#   /' "$3" | head -n 30
+		fail=$((fail + 1))
+	fi
+}
+
+# info: what a file holds, against what replay reads from the same file
+fx=tests/fixtures/seed-6.12.evt
+n=$($bin events --json $fx 2>/dev/null | grep -vc '"type":"lost"')
+$bin info --json $fx >"$tmp/info.json" 2>"$tmp/err"
+rc=$?
+python3 - "$tmp/info.json" "$n" >"$tmp/why" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = int(sys.argv[2])
+assert d["events"] == n and sum(d["by_type"].values()) == n, (d["events"], n)
+assert d["kernel_release"].startswith("6.12.") and d["machine"] == "x86_64", d
+assert d["clean_close"] and d["bad_chunks"] == 0 and d["truncated_at"] == 0, d
+assert d["probes"].count("=fentry") == 12 and d["missing_probes"] == "", d["probes"]
+assert any(m["path"] == "/sys/kernel/tracing" and m["fstype"] == "tracefs" for m in d["mounts"])
+assert d["last_event_ns"] <= d["end_ns"] and d["duration_s"] > 0, d
+PY
+claim "info --json: $n events by type as replay reads them, kernel, probes, mounts, whole" \
+	$((rc + $?)) "$tmp/why"
+head -c 170000 $fx >"$tmp/cut.evt"
+$bin info "$tmp/cut.evt" >"$tmp/out" 2>&1
+claim "info on a cut file: says where it stops and what is readable" \
+	$(($? + $(grep -cE '^integrity: +truncated at byte [0-9]+; the [0-9]+ events above are readable$' "$tmp/out") != 1)) \
+	"$tmp/out"
+
+for cmd in events probes help info; do
 	if $bin $cmd --help 2>&1 | grep -q '^usage: evtrace'; then
 		echo "ok - $cmd --help prints usage"; pass=$((pass + 1))
 	else

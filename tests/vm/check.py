@@ -220,6 +220,14 @@ class Checker:
         size = os.path.getsize(path)
         self.ok(n > 1000 and size / n <= 12,
                 f"record: {size} bytes for {n} events of the seed's scenarios: {size / max(n, 1):.2f} bytes/event (<= 12)")
+        rc, out, err = self.evtrace("info", "--json", path)
+        d = json.loads(out) if rc == 0 else {}
+        self.ok(rc == 0 and d["events"] == n and d["clean_close"] and d["missing_probes"] == ""
+                and d["start_ns"] <= d["first_event_ns"] <= d["last_event_ns"] <= d["end_ns"],
+                "info: the recording's window holds all its events (it begins at the first attach),"
+                f" {n} events, closed cleanly",
+                f"rc={rc} {err.strip()[-200:]} " + str({k: d.get(k) for k in (
+                    "start_ns", "first_event_ns", "last_event_ns", "end_ns", "events")}))
         types = {e["type"] for e in evs}
         self.ok(all(t in types for t in ALL_TYPES), "record: every event type survives the file",
                 str(sorted(set(ALL_TYPES) - types)))

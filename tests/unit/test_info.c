@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * evtrace info FILE: the probes a recording lacks are named, events are
+ * counted by type as the reader delivers them, and a file that did not
+ * end cleanly or was cut says so, in text and in JSON.
+ */
+#include "unit.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+
+#include "commands.h"
+#include "tracefile.h"
+
+/* A file of n pipe-loop events (ino_alloc, dentry_alloc, dentry_kill...). */
+static char *make_trace(int n, bool trailer)
+{
+	static const int types[] = { ET_INO_ALLOC, ET_DENTRY_ALLOC, ET_DENTRY_KILL };
+	struct tf_meta m = { .evtrace_version = "test", .kernel_release = "6.1.0-test",
+			     .machine = "x86_64", .ncpus = 2, .start_ns = 5000000000ull,
+			     .start_realtime_ns = 1700000000000000000ull };
+	struct tf_trailer tr = { .end_ns = 9000000000ull, .events = n, .chunks = 1 };
+	struct tf_chunk *c = tf_chunk_new();
+	char *path = tmpfile_with("");
+	struct et_rec r;
+	uint8_t *buf;
+	size_t len;
+	int fd;
+
+	snprintf(m.probes, sizeof(m.probes), "%s",
+		 "get_next_ino=fentry,__d_alloc=kprobe,eventfs_root_lookup=missing,release_ei=missing");
+	snprintf(m.filters, sizeof(m.filters), "--fs pipefs");
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0 && c);
+	assert_int_equal(tf_write_start(fd, &m), 0);
+	for (int i = 0; i < n; i++) {
+		memset(&r, 0, sizeof(r));
+		r.type = types[i % 3];
+		r.ts_ns = m.start_ns + 1000000ull * (i + 1);
+		r.pid = r.tid = 42;
+		r.obj_id = 1000 + i / 3;
+		strcpy(r.comm, "sh");
+		strcpy(r.fs, "pipefs");
+		assert_int_equal(tf_chunk_add(c, &r), 0);
+	}
+	assert_int_equal(tf_chunk_seal(c, 3, &buf, &len), 0);
+	assert_int_equal(tf_write_all(fd, buf, len), 0);
+	if (trailer)
+		assert_int_equal(tf_write_trailer(fd, &tr), 0);
+	assert_int_equal(close(fd), 0);
+	free(buf);
+	tf_chunk_free(c);
+	return path;
+}
+
+/* Runs evtrace info ARGS with stdout captured; the caller frees *out. */
+static int run_info(char **out, int argc, char **argv)
+{
+	char *cap = tmpfile_with("");
+	int saved, fd, rc;
+	FILE *f;
+	long len;
+
+	fflush(stdout);
+	saved = dup(1);
+	fd = open(cap, O_WRONLY | O_TRUNC);
+	assert_true(saved >= 0 && fd >= 0);
+	dup2(fd, 1);
+	close(fd);
+	optind = 0;	/* glibc: a full getopt reset */
+	rc = do_info(argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	f = fopen(cap, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	*out = calloc(1, len + 1);
+	assert_non_null(*out);
+	assert_int_equal(fread(*out, 1, len, f), len);
+	fclose(f);
+	tmpfile_remove(cap);
+	return rc;
+}
+
+static void test_text(void **state)
+{
+	char *path = make_trace(10, true), *out;
+	char *argv[] = { "info", path, NULL };
+
+	assert_int_equal(run_info(&out, 2, argv), 0);
+	assert_non_null(strstr(out, "recorded:   by evtrace test on 6.1.0-test x86_64, 2 CPUs\n"));
+	assert_non_null(strstr(out, "missing: eventfs_root_lookup, release_ei: their events cannot"));
+	assert_non_null(strstr(out, "filters:    --fs pipefs\n"));
+	/* 10 events: types cycle ino_alloc, dentry_alloc, dentry_kill */
+	assert_non_null(strstr(out, " 10 in 1 chunks"));
+	assert_non_null(strstr(out, ": ino_alloc 4, dentry_alloc 3, dentry_kill 3\n"));
+	assert_non_null(strstr(out, "(4.000 s)"));
+	assert_non_null(strstr(out, "integrity:  whole: closed cleanly"));
+	free(out);
+	tmpfile_remove(path);
+}
+
+static void test_json_no_trailer(void **state)
+{
+	char *path = make_trace(7, false), *out;
+	char *argv[] = { "info", "--json", path, NULL };
+
+	assert_int_equal(run_info(&out, 3, argv), 0);
+	assert_non_null(strstr(out, "\"missing_probes\":\"eventfs_root_lookup, release_ei\""));
+	assert_non_null(strstr(out, "\"events\":7,\"chunks\":1,"
+				    "\"by_type\":{\"ino_alloc\":3,\"dentry_alloc\":2,\"dentry_kill\":2}"));
+	/* no trailer: the end is the newest event's time */
+	assert_non_null(strstr(out, "\"end_ns\":5007000000,"));
+	assert_non_null(strstr(out, "\"clean_close\":false"));
+	free(out);
+	tmpfile_remove(path);
+}
+
+static void test_cut(void **state)
+{
+	char *path = make_trace(30, true), *out;
+	char *argv[] = { "info", path, NULL };
+	FILE *f = fopen(path, "r+");
+	long size;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fclose(f);
+	/* into the trailer: the chunk is whole, the end is not */
+	assert_int_equal(truncate(path, size - 5), 0);
+	assert_int_equal(run_info(&out, 2, argv), 0);
+	assert_non_null(strstr(out, "integrity:  truncated at byte "));
+	assert_non_null(strstr(out, "; the 30 events above are readable\n"));
+	free(out);
+	tmpfile_remove(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_json_no_trailer),
+		cmocka_unit_test(test_cut),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
