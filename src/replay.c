@@ -78,11 +78,12 @@ static void pace(const struct replay_opts *o, struct pacer *p, uint64_t ts)
  * Reading runs a batch ahead of the views, on a thread of its own: the
  * reader (pread, CRC, zstd, a checking pass and decoding) was about half
  * of a replay, and the sinks never touch it.  The window and the filters
- * are applied there too.  A few batches of decoded records are in flight,
- * so memory stays bounded whatever the file's length.
+ * are applied there too.  A batch is one chunk, decoded where the
+ * consumer will read it (tf_next_batch()), and a few are in flight, so
+ * memory stays bounded whatever the file's length.
  */
-#define BATCH_EVENTS	1024
-#define BATCH_SLOTS	4
+#define BATCH_EVENTS	TF_WRITE_EVENTS
+#define BATCH_SLOTS	2
 
 struct batch {
 	struct et_rec ev[BATCH_EVENTS];
@@ -98,10 +99,6 @@ struct feed {
 
 	/* producer only */
 	bool done;
-	bool pend;			/* a record read past a batch's end */
-	struct et_rec pend_ev;
-	bool pend_mounts;
-	struct mount_table pend_mt;
 
 	/* shared, under lock */
 	pthread_mutex_t lock;
@@ -110,14 +107,16 @@ struct feed {
 	unsigned int head, tail;	/* consume at head, fill at tail */
 	bool ended;			/* the producer published its last batch */
 	bool quit;			/* the consumer wants no more */
-	int err;			/* tf_next()'s -errno, or -ENOMEM */
+	int err;			/* tf_next_batch()'s -errno, or -ENOMEM */
 	bool eof;			/* the file was read to its end */
 };
 
 /*
- * Fill one batch from the reader.  A mount-table change starts a new
- * batch, so the consumer applies it before the first record after it,
- * exactly where the single-threaded loop did.
+ * Fill one batch from the reader, then keep the records in the window
+ * that pass the filters.  A mount-table change comes only between chunks,
+ * so it applies before the batch's first record, exactly where the
+ * single-threaded loop applied it.  A batch the filters empty is not
+ * handed over, unless it carries a mount change.
  */
 static void fill(struct feed *f, struct batch *b)
 {
@@ -125,52 +124,41 @@ static void fill(struct feed *f, struct batch *b)
 
 	b->n = 0;
 	b->has_mounts = false;
-	if (f->pend_mounts) {
-		b->mounts = f->pend_mt;
-		b->has_mounts = true;
-		f->pend_mounts = false;
-	}
-	while (b->n < BATCH_EVENTS && !f->done) {
-		struct et_rec *r = &b->ev[b->n];
-		int n;
+	while (!b->n && !b->has_mounts && !f->done) {
+		int n = tf_next_batch(f->rd, b->ev, BATCH_EVENTS);
+		uint32_t keep = 0;
 
-		if (f->pend) {
-			*r = f->pend_ev;
-			f->pend = false;
-		} else {
-			n = tf_next(f->rd, r);
-			if (n <= 0) {
-				f->err = n;
-				f->eof = n == 0;
-				f->done = true;
-				break;
-			}
-			mt = tf_mounts_changed(f->rd, NULL);
-			if (mt) {
-				struct mount_table *dst = b->n || b->has_mounts ? &f->pend_mt : &b->mounts;
-
-				if (mount_table_copy(dst, mt)) {
-					f->err = -ENOMEM;
-					f->done = true;
-					break;
-				}
-				if (dst == &f->pend_mt) {
-					/* this record goes after the change: next batch */
-					f->pend_mounts = f->pend = true;
-					f->pend_ev = *r;
-					break;
-				}
-				b->has_mounts = true;
-			}
-		}
-		if (r->ts_ns < f->from)
-			continue;
-		if (r->ts_ns > f->to) {
+		if (n <= 0) {
+			f->err = n;
+			f->eof = n == 0;
 			f->done = true;
 			break;
 		}
-		if (filters_match(f->filters, r))
-			b->n++;
+		mt = tf_mounts_changed(f->rd, NULL);
+		if (mt) {
+			if (mount_table_copy(&b->mounts, mt)) {
+				f->err = -ENOMEM;
+				f->done = true;
+				break;
+			}
+			b->has_mounts = true;
+		}
+		for (int i = 0; i < n; i++) {
+			const struct et_rec *r = &b->ev[i];
+
+			if (r->ts_ns < f->from)
+				continue;
+			if (r->ts_ns > f->to) {
+				f->done = true;
+				break;
+			}
+			if (!filters_match(f->filters, r))
+				continue;
+			if (keep != (uint32_t)i)
+				b->ev[keep] = *r;
+			keep++;
+		}
+		b->n = keep;
 	}
 }
 
@@ -191,7 +179,7 @@ static void *producer(void *arg)
 		fill(f, b);
 		pthread_mutex_lock(&f->lock);
 		f->tail++;
-		f->ended = f->done && !f->pend && !f->pend_mounts;
+		f->ended = f->done;
 		pthread_cond_broadcast(&f->cond);
 	}
 	pthread_mutex_unlock(&f->lock);
@@ -207,7 +195,7 @@ static struct batch *take(struct feed *f, bool threaded)
 		if (f->ended)
 			return NULL;
 		fill(f, &f->slots[0]);
-		f->ended = f->done && !f->pend && !f->pend_mounts;
+		f->ended = f->done;
 		return &f->slots[0];
 	}
 	pthread_mutex_lock(&f->lock);
@@ -319,8 +307,6 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 	for (unsigned int i = 0; i < BATCH_SLOTS; i++)
 		if (f.slots[i].has_mounts)
 			mount_table_free(&f.slots[i].mounts);
-	if (f.pend_mounts)
-		mount_table_free(&f.pend_mt);
 	free(f.slots);
 	pthread_cond_destroy(&f.cond);
 	pthread_mutex_destroy(&f.lock);

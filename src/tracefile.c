@@ -30,7 +30,7 @@ enum { SEC_META = 1, SEC_EVENTS = 2, SEC_MOUNTS = 3, SEC_TRAILER = 4 };
  * costs little and the recorder's chunks stay a few MiB; big enough that
  * the 40-byte section header and zstd's frame overhead vanish per event.
  */
-#define W_EVENTS	16384
+#define W_EVENTS	TF_WRITE_EVENTS
 #define W_RAW		(4u << 20)
 #define W_IDS		(4 * W_EVENTS)	/* at most four id fields per record */
 #define W_STRINGS	W_EVENTS
@@ -634,6 +634,7 @@ struct tf_reader {
 	ZSTD_DCtx *zd;
 	struct dec d;
 	uint64_t chunk_first;
+	uint32_t direct;		/* chunk_load() decoded the chunk into the caller's batch */
 
 	struct mount_table mounts;	/* the newest MOUNTS section */
 	uint64_t mounts_ts;
@@ -1157,13 +1158,19 @@ static void dec_start(struct dec *d, uint64_t first)
 /*
  * Decompress and check a whole chunk before the first of its events goes
  * out, so a damaged chunk is skipped whole: 1 ready, 0 damaged, -errno.
+ * Given a batch with room for all of it (out, cap), the chunk is decoded
+ * into the batch in the same single pass that checks it, and rd->direct
+ * says how many records are there; a damaged chunk leaves nothing the
+ * caller will look at.  Otherwise it is checked now and decoded as read.
  */
-static int chunk_load(struct tf_reader *rd, const struct sec *s)
+static int chunk_load(struct tf_reader *rd, const struct sec *s, struct et_rec *out,
+		      uint32_t cap)
 {
 	unsigned long long size = ZSTD_getFrameContentSize(rd->sec, s->stored);
 	/* a new id takes 9 bytes at least: the table never needs more */
 	size_t got, ids = s->raw / 9 + 1 < R_IDS ? s->raw / 9 + 1 : R_IDS;
 	struct dec *d = &rd->d;
+	bool one_pass = out && s->count <= cap;
 
 	d->left = 0;	/* until it is all checked, this chunk has nothing to give */
 	/* the frame must say what the header says, before we inflate anything */
@@ -1182,11 +1189,15 @@ static int chunk_load(struct tf_reader *rd, const struct sec *s)
 	d->len = got;
 	dec_start(d, s->first);
 	for (uint32_t i = 0; i < s->count; i++)
-		if (check_one(d))
+		if (one_pass ? decode_one(d, &out[i]) : check_one(d))
 			return 0;
 	/* exactly count records, nothing after them */
 	if (d->pos != d->len)
 		return 0;
+	if (one_pass) {
+		rd->direct = s->count;
+		return 1;
+	}
 	dec_start(d, s->first);
 	d->left = s->count;
 	return 1;
@@ -1199,8 +1210,11 @@ static void bad_section(struct tf_reader *rd, const struct sec *s)
 		rd->st.skipped_events += s->count;
 }
 
-/* The next section: 1 an events chunk is ready, 0 the end, -errno. */
-static int next_section(struct tf_reader *rd)
+/*
+ * The next section: 1 an events chunk is ready (in out, if chunk_load()
+ * could decode it there), 0 the end, -errno.
+ */
+static int next_section(struct tf_reader *rd, struct et_rec *out, uint32_t cap)
 {
 	while (!rd->done) {
 		uint8_t h[SEC_LEN];
@@ -1265,7 +1279,7 @@ static int next_section(struct tf_reader *rd)
 			parse_text((char *)rd->sec, trailer_kv, &rd->st.trailer);
 			rd->st.trailer_seen = true;
 		} else if (s.type == SEC_EVENTS) {
-			ok = chunk_load(rd, &s);
+			ok = chunk_load(rd, &s, out, cap);
 			if (ok < 0)
 				return ok;
 			if (!ok) {
@@ -1440,9 +1454,43 @@ int tf_next(struct tf_reader *rd, struct et_rec *r)
 			rd->st.skipped_events += rd->d.left;
 			rd->d.left = 0;
 		}
-		n = next_section(rd);
+		n = next_section(rd, NULL, 0);
 		if (n <= 0)
 			return n;
+	}
+}
+
+int tf_next_batch(struct tf_reader *rd, struct et_rec *out, uint32_t cap)
+{
+	if (!cap)
+		return -EINVAL;
+	for (;;) {
+		uint32_t n = 0;
+		int ret;
+
+		/* a chunk bigger than the batch: in pieces, as tf_next() would */
+		while (rd->d.left && n < cap) {
+			if (decode_one(&rd->d, &out[n])) {
+				rd->st.bad_chunks++;
+				rd->st.skipped_events += rd->d.left;
+				rd->d.left = 0;
+				break;
+			}
+			rd->d.left--;
+			n++;
+		}
+		if (n) {
+			rd->st.events += n;
+			return n;
+		}
+		rd->direct = 0;
+		ret = next_section(rd, out, cap);
+		if (ret <= 0)
+			return ret;
+		if (rd->direct) {
+			rd->st.events += rd->direct;
+			return rd->direct;
+		}
 	}
 }
 

@@ -23,6 +23,7 @@
 
 /* Bounds a reader enforces and a writer never exceeds. */
 #define TF_CHUNK_MAX_EVENTS	(1u << 20)
+#define TF_WRITE_EVENTS		16384	/* the most events the writer puts in a chunk */
 #define TF_CHUNK_MAX_RAW	(64u << 20)	/* decompressed payload */
 #define TF_SECTION_MAX		(64u << 20)	/* compressed payload / text */
 
@@ -115,8 +116,18 @@ const struct tf_meta *tf_reader_meta(const struct tf_reader *rd);
  */
 int tf_next(struct tf_reader *rd, struct et_rec *r);
 /*
+ * The next events in bulk: up to cap of them, all from one chunk, into
+ * out; their count, 0 at the end, or -errno, as tf_next().  A chunk that
+ * fits is checked and decoded in one pass, which is what makes this the
+ * faster way to read a file.  Records of a damaged chunk never count, but
+ * out[] may have been written.  A MOUNTS section comes only before a
+ * batch, so tf_mounts_changed() after a call applies from its out[0].
+ */
+int tf_next_batch(struct tf_reader *rd, struct et_rec *out, uint32_t cap);
+/*
  * A MOUNTS section read since the last call: non-NULL once, with the time
- * it applies from; the table stays valid until the next tf_next().
+ * it applies from; the table stays valid until the next tf_next() or
+ * tf_next_batch().
  */
 const struct mount_table *tf_mounts_changed(struct tf_reader *rd, uint64_t *ts_ns);
 void tf_reader_status(const struct tf_reader *rd, struct tf_status *st);

@@ -6,6 +6,10 @@
  * the reader's promises (types in range, strings terminated in their
  * fields).
  *
+ * Every input read with tf_next() is read again with tf_next_batch(), in
+ * batches smaller than a chunk or as big as one: both must give the same
+ * records and the same status.
+ *
  * CRCs and zstd stand between a mutated byte and the record decoder, and
  * a fuzzer rarely gets past both.  So besides whole files, two prefixes
  * make this target build the file around the input, with right CRCs:
@@ -87,12 +91,11 @@ static void check_rec(const struct et_rec *r)
 		__builtin_trap();
 }
 
-/* Read it all; keep up to max records in keep. */
-static int read_all(struct tf_reader *rd, struct et_rec *keep, int max)
+/* Read it all; keep up to max records in keep, and the status in st. */
+static int read_all(struct tf_reader *rd, struct et_rec *keep, int max, struct tf_status *st)
 {
 	const struct tf_meta *m = tf_reader_meta(rd);
 	const struct mount_table *mt;
-	struct tf_status st;
 	struct et_rec r;
 	uint64_t ts;
 	int n = 0;
@@ -120,24 +123,75 @@ static int read_all(struct tf_reader *rd, struct et_rec *keep, int max)
 				__builtin_trap();
 	}
 	tf_mounts_changed(rd, &ts);
-	tf_reader_status(rd, &st);
-	if (st.events != (uint64_t)n)
+	tf_reader_status(rd, st);
+	if (st->events != (uint64_t)n)
 		__builtin_trap();
+	return n;
+}
+
+static bool same(const struct et_rec *a, const struct et_rec *b);
+
+/*
+ * The same bytes through tf_next_batch(), with batches of cap: the same
+ * records (the first max of them are in keep) and the same status as
+ * tf_next() gave.
+ */
+static void read_batches(const uint8_t *data, size_t size, uint32_t cap,
+			 const struct et_rec *keep, int max, int n, const struct tf_status *want)
+{
+	static struct et_rec batch[TF_WRITE_EVENTS];
+	struct tf_reader *rd;
+	struct tf_status st;
+	char err[256];
+	int got = 0, k;
+
+	rd = tf_open_mem(data, size, err, sizeof(err));
+	if (!rd)
+		__builtin_trap();	/* it opened a moment ago */
+	while ((k = tf_next_batch(rd, batch, cap)) > 0) {
+		if ((uint32_t)k > cap)
+			__builtin_trap();
+		for (int i = 0; i < k; i++, got++) {
+			check_rec(&batch[i]);
+			if (got < max && !same(&batch[i], &keep[got]))
+				__builtin_trap();
+		}
+		tf_mounts_changed(rd, NULL);
+	}
+	tf_reader_status(rd, &st);
+	if (got != n || st.events != want->events || st.chunks != want->chunks ||
+	    st.bad_chunks != want->bad_chunks || st.skipped_events != want->skipped_events ||
+	    st.truncated_at != want->truncated_at || st.trailer_seen != want->trailer_seen)
+		__builtin_trap();
+	tf_close(rd);
+}
+
+/* tf_next() over the bytes, then tf_next_batch(). */
+static int read_both(const uint8_t *data, size_t size, struct et_rec *keep, int max)
+{
+	char err[256];
+	struct tf_reader *rd = tf_open_mem(data, size, err, sizeof(err));
+	struct tf_status st;
+	int n;
+
+	if (!rd) {
+		if (!err[0] || !memchr(err, 0, sizeof(err)))
+			__builtin_trap();
+		return -1;
+	}
+	n = read_all(rd, keep, max, &st);
+	tf_close(rd);
+	/* batches smaller than a chunk or as big as one: the input's size picks */
+	read_batches(data, size, size % 2 ? 1 + size % 7 : TF_WRITE_EVENTS, keep,
+		     n < max ? n : max, n, &st);
 	return n;
 }
 
 static void read_mem(const uint8_t *data, size_t size)
 {
-	char err[256];
-	struct tf_reader *rd = tf_open_mem(data, size, err, sizeof(err));
+	static struct et_rec keep[MAX_KEEP];
 
-	if (!rd) {
-		if (!err[0] || !memchr(err, 0, sizeof(err)))
-			__builtin_trap();
-		return;
-	}
-	read_all(rd, NULL, 0);
-	tf_close(rd);
+	read_both(data, size, keep, MAX_KEEP);
 }
 
 /* Through a file descriptor, as replay reads. */
@@ -153,7 +207,9 @@ static void read_fd(const uint8_t *data, size_t size)
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		rd = tf_open(path, err, sizeof(err));
 		if (rd) {
-			read_all(rd, NULL, 0);
+			struct tf_status st;
+
+			read_all(rd, NULL, 0, &st);
 			tf_close(rd);
 		}
 	}
@@ -179,10 +235,8 @@ static void reencode(const struct et_rec *recs, int n)
 	static struct et_rec again[MAX_KEEP];
 	struct tf_meta m = { .evtrace_version = "fuzz" };
 	struct tf_chunk *c = tf_chunk_new();
-	struct tf_reader *rd = NULL;
 	struct buf file = { 0 };
 	int fd = memfd_create("fuzz", MFD_CLOEXEC);
-	char err[256];
 	uint8_t *p;
 	size_t len;
 	off_t size;
@@ -199,13 +253,11 @@ static void reencode(const struct et_rec *recs, int n)
 	file.p = malloc(size);
 	if (!file.p || pread(fd, file.p, size, 0) != size)
 		abort();
-	rd = tf_open_mem(file.p, size, err, sizeof(err));
-	if (!rd || read_all(rd, again, MAX_KEEP) != n)
+	if (read_both(file.p, size, again, MAX_KEEP) != n)
 		__builtin_trap();
 	for (int i = 0; i < n; i++)
 		if (!same(&again[i], &recs[i]))
 			__builtin_trap();
-	tf_close(rd);
 	tf_chunk_free(c);
 	free(file.p);
 	close(fd);
@@ -218,8 +270,6 @@ static void records(const uint8_t *data, size_t size)
 	struct buf b = { 0 };
 	size_t bound;
 	uint8_t *z;
-	struct tf_reader *rd;
-	char err[256];
 	int n;
 
 	if (size < 2)
@@ -236,11 +286,9 @@ static void records(const uint8_t *data, size_t size)
 	section(&b, 2, z, bound, size - 2, data[0] | data[1] << 8, 1000);
 	section(&b, 4, "events 0\n", 9, 9, 0, 0);
 	free(z);
-	rd = tf_open_mem(b.p, b.len, err, sizeof(err));
-	if (!rd)
+	n = read_both(b.p, b.len, keep, MAX_KEEP);
+	if (n < 0)
 		__builtin_trap();
-	n = read_all(rd, keep, MAX_KEEP);
-	tf_close(rd);
 	if (n > 0 && n <= MAX_KEEP)
 		reencode(keep, n);
 	free(b.p);

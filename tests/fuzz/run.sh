@@ -67,7 +67,10 @@ EOF
 stamp=$out/.run-start
 touch $stamp
 # -close_fd_mask=3 would hide the reproduction hints: keep them in the log
-(cd $out && ./fuzz_tracefile -max_total_time="$secs" -rss_limit_mb=1024 -timeout=5 \
+# libFuzzer takes -max_total_time=0 as no limit: 0 seconds is -runs=0, the seeds only
+limit=-max_total_time=$secs
+[ "$secs" -eq 0 ] && limit=-runs=0
+(cd $out && ./fuzz_tracefile "$limit" -rss_limit_mb=1024 -timeout=5 \
 	-malloc_limit_mb=512 -dict=tracefile.dict -artifact_prefix=./ \
 	-print_final_stats=1 ${FUZZ_ARGS:-} corpus >fuzz.log 2>&1)
 rc=$?

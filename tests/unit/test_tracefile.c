@@ -5,7 +5,7 @@
  * describes (a chunk built here by hand from the document decodes, and the
  * writer's output matches hand-encoded bytes); a file cut at any byte
  * gives exactly its complete chunks and says where it stops; a damaged
- * chunk is skipped whole and the rest read; a garbage section header is
+ * chunk is skipped whole and the rest read, also in batches; a garbage section header is
  * resynchronised past; what a newer minor version may add is skipped;
  * wrong magic, a newer major version and an empty file are refused with a
  * clear reason; the encoding stays at or under 12 bytes per event for a
@@ -796,6 +796,71 @@ static void test_flipped_byte(void **state)
 	free(f.p);
 }
 
+/*
+ * tf_next_batch(): the records tf_next() gives, a batch never spanning two
+ * chunks, the mount change before the batch it applies to, and a damaged
+ * chunk giving nothing, with batches bigger and smaller than a chunk.
+ */
+static void batches(struct buf *f, uint32_t cap, const int *sizes, int nsizes, int mounts_at,
+		    int skip_from, int skip_to)
+{
+	static struct et_rec b[1000];
+	struct tf_reader *rd = open_buf(f);
+	struct tf_status st;
+	struct et_rec want;
+	uint64_t ts = 0;
+	int k, i = 0, n = 0;
+
+	while ((k = tf_next_batch(rd, b, cap)) > 0) {
+		const struct mount_table *mt = tf_mounts_changed(rd, &ts);
+
+		assert_true(i < nsizes);
+		assert_int_equal(k, sizes[i]);
+		if (i == mounts_at) {
+			assert_non_null(mt);
+			assert_int_equal(ts, 5555);
+		} else {
+			assert_null(mt);
+		}
+		for (int j = 0; j < k; j++, n++) {
+			int e = n < skip_from ? n : n + (skip_to - skip_from);
+
+			full_rec(&want, e);
+			assert_rec_equal(&b[j], &want);
+		}
+		i++;
+	}
+	assert_int_equal(k, 0);
+	assert_int_equal(i, nsizes);
+	assert_int_equal(tf_next_batch(rd, b, cap), 0);
+	tf_reader_status(rd, &st);
+	assert_int_equal(st.events, n);
+	assert_int_equal(st.bad_chunks, skip_to > skip_from);
+	assert_int_equal(st.skipped_events, skip_to - skip_from);
+	assert_true(st.trailer_seen);
+	assert_int_equal(tf_next_batch(rd, b, 0), -EINVAL);
+	tf_close(rd);
+}
+
+static void test_batches(void **state)
+{
+	static const int whole[] = { 40, 40, 20 }, pieces[] = { 16, 16, 8, 16, 16, 8, 16, 4 },
+			 damaged[] = { 40, 20 };
+	struct layout l;
+	struct buf f;
+
+	make_file(&f);
+	batches(&f, 1000, whole, 3, 1, 0, 0);
+	batches(&f, 40, whole, 3, 1, 0, 0);
+	batches(&f, 16, pieces, 8, 3, 0, 0);
+	/* the second chunk damaged: it gives nothing, the third is read */
+	layout_of(&f, &l);
+	assert_int_equal(l.s[3].type, 2);
+	f.p[(l.s[3].off + SEC_LEN + l.s[3].end) / 2] ^= 0x40;
+	batches(&f, 1000, damaged, 2, 1, 40, 80);
+	free(f.p);
+}
+
 /* Any flipped byte in any section header: no crash, the first chunk read. */
 static void test_flipped_header_bytes(void **state)
 {
@@ -1407,6 +1472,7 @@ int main(void)
 		cmocka_unit_test(test_reader_from_document),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_flipped_byte),
+		cmocka_unit_test(test_batches),
 		cmocka_unit_test(test_flipped_header_bytes),
 		cmocka_unit_test(test_resync),
 		cmocka_unit_test(test_header_bounds),
