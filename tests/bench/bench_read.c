@@ -5,8 +5,9 @@
  *
  *   zstd SEC     decompressing every EVENTS section of the file, in
  *                memory, and nothing else (what any reader must pay)
- *   decode SEC   tf_open() + tf_next() over the file: read, check, decompress
- *                and decode every record, no model, one thread
+ *   decode SEC   tf_open() + tf_next_batch() over the file, as replay reads
+ *                it: read, check, decompress and decode every record, no
+ *                model, one thread
  *
  * The file is one gen_trace wrote, so the section walk trusts it only as
  * far as its bounds checks; the real reader is src/tracefile.c.
@@ -78,8 +79,8 @@ out:
 
 int main(int argc, char **argv)
 {
+	static struct et_rec batch[TF_WRITE_EVENTS];
 	struct tf_reader *rd;
-	struct et_rec r;
 	struct stat sb;
 	uint64_t raw = 0, n = 0;
 	char err[256];
@@ -115,8 +116,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_read: %s: %s\n", argv[1], err);
 		return 1;
 	}
-	while ((ret = tf_next(rd, &r)) == 1)
-		n++;
+	while ((ret = tf_next_batch(rd, batch, TF_WRITE_EVENTS)) > 0)
+		n += ret;
 	t2 = now();
 	tf_close(rd);
 	if (ret < 0) {
