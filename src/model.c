@@ -49,7 +49,54 @@ static inline unsigned int model_hash(const void *key, size_t len)
 	return (unsigned int)(h ^ h >> 32);
 }
 
+/*
+ * uthash frees a table's buckets when its last item goes and allocates
+ * them again with the next one.  A pipe loop empties the inode and dentry
+ * tables at every pipe, and malloc and free were a fourteenth of a replay:
+ * small blocks are kept here, a few of them, for the next table instead.
+ * Per thread, as each model is used by one thread; model_free() empties it.
+ */
+#define HASH_KEEP	8
+#define HASH_KEEP_MAX	4096	/* bytes: the first tables' sizes, not grown ones */
+
+static __thread struct {
+	void *p;
+	size_t size;
+} hash_keep[HASH_KEEP];
+static __thread int n_hash_keep;
+
+static void *hash_alloc(size_t size)
+{
+	for (int i = n_hash_keep - 1; i >= 0; i--) {
+		if (hash_keep[i].size == size) {
+			void *p = hash_keep[i].p;
+
+			hash_keep[i] = hash_keep[--n_hash_keep];
+			return p;	/* uthash zeroes what it allocates */
+		}
+	}
+	return malloc(size);
+}
+
+static void hash_release(void *p, size_t size)
+{
+	if (p && size <= HASH_KEEP_MAX && n_hash_keep < HASH_KEEP) {
+		hash_keep[n_hash_keep].p = p;
+		hash_keep[n_hash_keep++].size = size;
+		return;
+	}
+	free(p);
+}
+
+static void hash_keep_drain(void)
+{
+	while (n_hash_keep)
+		free(hash_keep[--n_hash_keep].p);
+}
+
 #define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = model_hash((keyptr), (keylen)))
+#define uthash_malloc(size) hash_alloc(size)
+#define uthash_free(ptr, size) hash_release((ptr), (size))
 #include <uthash.h>
 
 #include "evtrace.h"
@@ -183,6 +230,7 @@ struct model {
 	size_t ring_start, ring_n;
 	struct model_stats st;
 	uint64_t interval_start;	/* current rate interval; 0 before the first event */
+	uint64_t next_check_ns;		/* model_advance(): the next interval's start */
 	uint64_t all_interval;		/* allocations in it, all groups */
 	double all_rate;
 	struct mount_cache {
@@ -238,6 +286,18 @@ static void copy_name(char *dst, const char *src, size_t size)
 	dst[n] = 0;
 }
 
+/*
+ * A record's comm or fs into a field of the same size, whole: one fixed
+ * move instead of strnlen and a copy.  Only for fields read as strings,
+ * never for hashed keys, whose bytes past the NUL must be zero.
+ */
+#define copy_field(dst, src)							\
+	do {									\
+		_Static_assert(sizeof(dst) == sizeof(src), "same-size fields");	\
+		memcpy((dst), (src), sizeof(dst));				\
+		(dst)[sizeof(dst) - 1] = 0;					\
+	} while (0)
+
 struct model *model_new(const struct model_opts *o)
 {
 	struct model *m = calloc(1, sizeof(*m));
@@ -266,6 +326,7 @@ struct model *model_new(const struct model_opts *o)
 		m->o.release_timeout_ns = 10000000000ull;
 	if (!m->o.interval_ns)
 		m->o.interval_ns = 1000000000ull;
+	m->next_check_ns = m->o.interval_ns;
 	m->hist_scratch = calloc(m->o.ei_history, sizeof(*m->hist_scratch));
 	if (!m->hist_scratch) {
 		free(m);
@@ -315,6 +376,7 @@ void model_free(struct model *m)
 	pool_drain(&m->inode_pool);
 	pool_drain(&m->slot_pool);
 	pool_drain(&m->dentry_pool);
+	hash_keep_drain();
 	free(m->hist_scratch);
 	free(m);
 }
@@ -445,13 +507,13 @@ static void rate_push(double *rate, uint64_t count, double interval_s)
 /* Close every interval that ended before now. */
 static void advance(struct model *m, uint64_t now)
 {
-	double iv = secs(m->o.interval_ns);
-
 	if (!m->interval_start) {
 		m->interval_start = now;
 		return;
 	}
 	while (now >= m->interval_start + m->o.interval_ns) {
+		double iv = secs(m->o.interval_ns);
+
 		for (int b = 0; b < BY_MAX; b++) {
 			for (size_t i = 0; i < m->groups[b].n; i++) {
 				struct ino_group *g = &m->groups[b].g[i];
@@ -548,8 +610,8 @@ static struct m_inode *inode_add(struct model *m, uint64_t id, uint64_t born,
 	i->id = id;
 	i->born_ns = born;
 	i->key.dev = (r->dev_major << ET_MINORBITS) | r->dev_minor;
-	copy_name(i->fs, r->fs, sizeof(i->fs));
-	copy_name(i->comm, r->comm, sizeof(i->comm));
+	copy_field(i->fs, r->fs);
+	copy_field(i->comm, r->comm);
 	HASH_ADD(hh, m->inodes, id, sizeof(i->id), i);
 	m->n_inodes++;
 	return i;
@@ -709,8 +771,8 @@ static struct m_dentry *dentry_add(struct model *m, const struct et_rec *r, uint
 	d->id = id;
 	d->born_ns = born;
 	d->dev = (r->dev_major << ET_MINORBITS) | r->dev_minor;
-	copy_name(d->fs, r->fs, sizeof(d->fs));
-	copy_name(d->comm, r->comm, sizeof(d->comm));
+	copy_field(d->fs, r->fs);
+	copy_field(d->comm, r->comm);
 	HASH_ADD(hh, m->dentries, id, sizeof(d->id), d);
 	m->n_dentries++;
 	return d;
@@ -1062,15 +1124,23 @@ static void check_release_timeouts(struct model *m, uint64_t now)
 
 void model_advance(struct model *m, uint64_t now)
 {
-	uint64_t last_check = m->st.last_ns;
+	uint64_t last_check = m->st.last_ns, iv = m->o.interval_ns;
 
 	if (now < m->st.last_ns)
 		return;		/* per-CPU reservation order: a few ns back is normal */
 	m->st.last_ns = now;
 	advance(m, now);
-	/* the timeout check walks the ei table: at most once per interval */
-	if (now / m->o.interval_ns != last_check / m->o.interval_ns)
+	/*
+	 * The timeout check walks the ei table: at most once per interval.
+	 * Two 64-bit divisions per event were a twentieth of a replay, so
+	 * they run only once now has passed the next interval's start.
+	 */
+	if (now >= m->next_check_ns && now / iv != last_check / iv) {
+		uint64_t k = now / iv + 1;
+
+		m->next_check_ns = k <= UINT64_MAX / iv ? k * iv : UINT64_MAX;
 		check_release_timeouts(m, now);
+	}
 }
 
 int model_feed(struct model *m, const struct et_rec *r)

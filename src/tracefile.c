@@ -1113,19 +1113,24 @@ int dec_rec(struct dec *d, struct et_rec *r, const bool fill)
 		r->inode_id = inode;
 		r->pei_id = pei;
 		r->inode_ino = inode_ino;
-		memset(r->comm, 0, sizeof(r->comm));
-		memset(r->fs, 0, sizeof(r->fs));
-		memset(r->name, 0, sizeof(r->name));
-		memset(r->caller, 0, sizeof(r->caller));
 	}
+	/* a string present is copied with its padding: only absent ones are zeroed */
 	if (pres & P_COMM)
 		r_str(d, &c, r->comm, sizeof(r->comm), fill);
+	else if (fill)
+		memset(r->comm, 0, sizeof(r->comm));
 	if (pres & P_FS)
 		r_str(d, &c, r->fs, sizeof(r->fs), fill);
+	else if (fill)
+		memset(r->fs, 0, sizeof(r->fs));
 	if (pres & P_NAME)
 		r_str(d, &c, r->name, sizeof(r->name), fill);
+	else if (fill)
+		memset(r->name, 0, sizeof(r->name));
 	if (pres & P_CALLER)
 		r_str(d, &c, r->caller, sizeof(r->caller), fill);
+	else if (fill)
+		memset(r->caller, 0, sizeof(r->caller));
 	if (pres & ~(uint64_t)P_KNOWN)
 		r_ext(&c, pres);
 	if (c.bad)
