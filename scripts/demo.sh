@@ -47,6 +47,8 @@ if [ ! -s $rec ]; then
 	exit 1
 fi
 echo
+echo "== on this host: ./evtrace info $rec (what the recording holds)"
+./evtrace info $rec | sed '/^mounts:/,/^integrity:/{/^mounts:/!{/^integrity:/!d}}'
 echo "== on this host: ./evtrace hist $rec (inode numbers allocated, per mount)"
 ./evtrace hist $rec 2>&1 | sed -n '/^summary:/q;p'
 echo "== on this host: the live view replaying it (./evtrace replay $rec --view live), its last screen"
