@@ -76,11 +76,11 @@ static void pace(const struct replay_opts *o, struct pacer *p, uint64_t ts)
 
 /*
  * Reading runs a batch ahead of the views, on a thread of its own: the
- * reader (pread, CRC, zstd, a checking pass and decoding) was about half
- * of a replay, and the sinks never touch it.  The window and the filters
- * are applied there too.  A batch is one chunk, decoded where the
- * consumer will read it (tf_next_batch()), and a few are in flight, so
- * memory stays bounded whatever the file's length.
+ * reader (pread, CRC, zstd and decoding) is about half of a replay, and
+ * the sinks never touch it.  The window and the filters are applied there
+ * too.  A batch is one chunk, decoded where the consumer will read it
+ * (tf_next_batch()); two are in flight, one read while the other is
+ * consumed, so memory stays bounded whatever the file's length.
  */
 #define BATCH_EVENTS	TF_WRITE_EVENTS
 #define BATCH_SLOTS	2

@@ -1443,22 +1443,33 @@ const struct tf_meta *tf_reader_meta(const struct tf_reader *rd)
 	return &rd->meta;
 }
 
+/*
+ * The next record of a chunk chunk_load() checked, into r: true, or false
+ * when there is none left.  The check makes decoding it certain, but a
+ * failure would still count the rest of the chunk as skipped.
+ */
+static bool next_checked(struct tf_reader *rd, struct et_rec *r)
+{
+	if (!rd->d.left)
+		return false;
+	if (decode_one(&rd->d, r) == 0) {
+		rd->d.left--;
+		rd->st.events++;
+		return true;
+	}
+	rd->st.bad_chunks++;
+	rd->st.skipped_events += rd->d.left;
+	rd->d.left = 0;
+	return false;
+}
+
 int tf_next(struct tf_reader *rd, struct et_rec *r)
 {
 	for (;;) {
 		int n;
 
-		if (rd->d.left) {
-			/* checked by chunk_load(): this cannot fail, but stay safe */
-			if (decode_one(&rd->d, r) == 0) {
-				rd->d.left--;
-				rd->st.events++;
-				return 1;
-			}
-			rd->st.bad_chunks++;
-			rd->st.skipped_events += rd->d.left;
-			rd->d.left = 0;
-		}
+		if (next_checked(rd, r))
+			return 1;
 		n = next_section(rd, NULL, 0);
 		if (n <= 0)
 			return n;
@@ -1473,21 +1484,11 @@ int tf_next_batch(struct tf_reader *rd, struct et_rec *out, uint32_t cap)
 		uint32_t n = 0;
 		int ret;
 
-		/* a chunk bigger than the batch: in pieces, as tf_next() would */
-		while (rd->d.left && n < cap) {
-			if (decode_one(&rd->d, &out[n])) {
-				rd->st.bad_chunks++;
-				rd->st.skipped_events += rd->d.left;
-				rd->d.left = 0;
-				break;
-			}
-			rd->d.left--;
+		/* a chunk bigger than the batch: in pieces, as tf_next() reads it */
+		while (n < cap && next_checked(rd, &out[n]))
 			n++;
-		}
-		if (n) {
-			rd->st.events += n;
+		if (n)
 			return n;
-		}
 		rd->direct = 0;
 		ret = next_section(rd, out, cap);
 		if (ret <= 0)
