@@ -478,12 +478,16 @@ fail:
  * close to the limit instead of one first chunk too big to write; the
  * writer's fits() is the ceiling itself.  When the estimate says the limit
  * is near and chunks are still in flight, this waits for the writer (a
- * chunk's compression and fdatasync, a few ms, a handful of times at the
- * very end of the recording) rather than guess.  1 once the file is full.
+ * chunk's compression and fdatasync: a few ms natively, a handful of times
+ * at the very start, before any ratio is known, and at the very end of the
+ * recording) rather than guess.  Only a writer that takes longer than
+ * WRITER_WAIT_MS is taken as stuck, which ends the file: under emulation a
+ * level-19 chunk and its fdatasync took over 200 ms, and a recording ended
+ * that way before its first chunk.  1 once the file is full.
  */
 #define EV_MAX_RAW	192		/* one record with all its strings new */
 #define CHUNK_COST(raw)	(40 + 64 + (raw) / 128)	/* section header, zstd frame */
-#define WRITER_WAIT_MS	200
+#define WRITER_WAIT_MS	5000
 
 static int size_check(struct recorder *rc)
 {
