@@ -73,7 +73,7 @@ int trace_opt(int c, const char *arg, struct tracer_opts *o)
 	return err ? -1 : 1;
 }
 
-double parse_seconds(const char *opt, const char *arg)
+double parse_positive(const char *opt, const char *arg, const char *expected)
 {
 	char *end;
 	double v;
@@ -81,10 +81,15 @@ double parse_seconds(const char *opt, const char *arg)
 	errno = 0;
 	v = strtod(arg, &end);
 	if (errno || end == arg || *end || !isfinite(v) || v <= 0 || v > 1e7) {
-		p_err("invalid %s '%s': expected seconds > 0", opt, arg);
+		p_err("invalid %s '%s': expected %s", opt, arg, expected);
 		return -1;
 	}
 	return v;
+}
+
+double parse_seconds(const char *opt, const char *arg)
+{
+	return parse_positive(opt, arg, "seconds > 0");
 }
 
 void bad_option(const char *cmd, int c, char **argv)

@@ -57,6 +57,8 @@ enum {
 
 /* 1 if c was a trace option (applied to o), 0 if not, -1 on a bad value. */
 int trace_opt(int c, const char *arg, struct tracer_opts *o);
+/* A positive number (at most 1e7); -1 after printing why, "expected ..." */
+double parse_positive(const char *opt, const char *arg, const char *expected);
 /* Positive seconds; -1 after printing why. */
 double parse_seconds(const char *opt, const char *arg);
 /* getopt returned '?' or ':': one line saying what was wrong. */

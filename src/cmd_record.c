@@ -223,7 +223,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: evtrace record -o FILE [--duration SEC] [--max-size BYTES]\n"
-		"                      [--ring SEC | --ring-size BYTES] [filters]\n"
+		"                      [--ring SEC] [--ring-size BYTES] [filters]\n"
 		"\n"
 		"Record the decoded event stream to FILE until Ctrl-C, SIGTERM, --duration or\n"
 		"--max-size.  Chunks reach the disk at least every --flush SEC (default 1), so a\n"
@@ -235,7 +235,8 @@ static void usage(FILE *f)
 		"  -d, --duration SEC   stop after SEC seconds\n"
 		"      --max-size BYTES stop before the file would grow past BYTES (K, M, G)\n"
 		"      --ring SEC       ring mode: keep the last SEC seconds\n"
-		"      --ring-size BYTES ring mode: keep the last BYTES of chunks\n"
+		"      --ring-size BYTES ring mode: keep the last BYTES of chunks (with --ring:\n"
+		"                       both bounds hold)\n"
 		"      --flush SEC      seal and sync the open chunk this often (default 1)\n"
 		MODEL_OPTS_HELP
 		TRACE_OPTS_HELP

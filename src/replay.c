@@ -99,6 +99,8 @@ struct feed {
 
 	/* producer only */
 	bool done;
+	uint64_t first_ts, last_ts;	/* of every record read, in the window or not */
+	bool past_to;			/* reading stopped at a record after --to */
 
 	/* shared, under lock */
 	pthread_mutex_t lock;
@@ -146,10 +148,14 @@ static void fill(struct feed *f, struct batch *b)
 		for (int i = 0; i < n; i++) {
 			const struct et_rec *r = &b->ev[i];
 
+			if (r->ts_ns < f->first_ts || !f->first_ts)
+				f->first_ts = r->ts_ns;
+			if (r->ts_ns > f->last_ts)
+				f->last_ts = r->ts_ns;
 			if (r->ts_ns < f->from)
 				continue;
 			if (r->ts_ns > f->to) {
-				f->done = true;
+				f->done = f->past_to = true;
 				break;
 			}
 			if (!filters_match(f->filters, r))
@@ -256,7 +262,7 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 	struct batch *b;
 	pthread_t thread;
 	bool threaded = false, stopped = false;
-	uint64_t start, n_read = 0;
+	uint64_t start, n_read = 0, delivered = 0;
 	char err[256];
 	int ret = EXIT_OK;
 
@@ -293,6 +299,7 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 	threaded = !pthread_create(&thread, NULL, producer, &f);
 
 	while (!stopped && (b = take(&f, threaded))) {
+		delivered += b->n;
 		stopped = !consume(o, b, &pacer, &n_read, stats, &ret);
 		give_back(&f, threaded);
 	}
@@ -328,6 +335,20 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 	else if (!st.trailer_seen && !stopped && f.eof)
 		p_info("%s: no trailer: the recording did not end cleanly; recovered %" PRIu64
 		       " events", o->path, st.events);
+	/* an empty window is no error, but should not look like an empty recording */
+	if ((o->from_s > 0 || o->to_s > 0) && !delivered && !stopped && f.last_ts) {
+		const struct filters *fl = o->filters;
+		bool filtered = fl && (fl->npids || fl->ncomms || fl->nfss || fl->ndevs);
+
+		char span[64];
+
+		/* past --to nothing was read: the end is not known */
+		snprintf(span, sizeof(span), f.past_to ? "start at %.3f s" : "run from %.3f s to %.3f s",
+			 ((double)f.first_ts - (double)start) / 1e9,
+			 ((double)f.last_ts - (double)start) / 1e9);
+		p_info("%s: no event in the --from/--to window%s; the recording's events %s into it",
+		       o->path, filtered ? " passed the filters" : "", span);
+	}
 	if (st.trailer_seen && st.trailer.lost)
 		p_info("%s: the recording lost %" PRIu64 " events in the kernel, dropped %" PRIu64,
 		       o->path, st.trailer.lost, st.trailer.dropped);
@@ -341,7 +362,7 @@ int replay_opt(int c, const char *arg, struct replay_opts *o)
 
 	switch (c) {
 	case OPT_SPEED:
-		v = parse_seconds("--speed", arg);
+		v = parse_positive("--speed", arg, "a factor > 0 such as 10 or 0.5 (or --max)");
 		if (v < 0)
 			return -1;
 		o->speed = v;
@@ -350,16 +371,26 @@ int replay_opt(int c, const char *arg, struct replay_opts *o)
 		o->speed = 0;
 		return 1;
 	case OPT_FROM:
-	case OPT_TO:
 		/* 0 is a fine start of a window */
-		v = strcmp(arg, "0") ? parse_seconds(c == OPT_FROM ? "--from" : "--to", arg) : 0;
+		v = strcmp(arg, "0") ? parse_positive("--from", arg, "seconds >= 0 into the recording")
+				     : 0;
 		if (v < 0)
 			return -1;
-		if (c == OPT_FROM)
-			o->from_s = v;
-		else
-			o->to_s = v;
-		return 1;
+		o->from_s = v;
+		break;
+	case OPT_TO:
+		v = parse_positive("--to", arg, "seconds > 0 into the recording");
+		if (v < 0)
+			return -1;
+		o->to_s = v;
+		break;
+	default:
+		return 0;
 	}
-	return 0;
+	/* either order on the command line: the second one checks the pair */
+	if (o->to_s > 0 && o->from_s >= o->to_s) {
+		p_err("empty window: --from %g is not before --to %g", o->from_s, o->to_s);
+		return -1;
+	}
+	return 1;
 }

@@ -47,6 +47,10 @@ expect "live on a missing file" 2 "^evtrace: cannot read trace file '/nonexisten
 expect "bad --interval" 2 "^evtrace: invalid --interval 'x'" $bin live --interval x
 expect "replay without FILE" 2 "^evtrace: replay: FILE is required" $bin replay --view events
 expect "replay bad view" 2 "^evtrace: replay: invalid --view 'top'" $bin replay x.evt --view top
+expect "replay: --from after --to" 2 "^evtrace: empty window: --from 5 is not before --to 3$" $bin replay x.evt --from 5 --to 3
+expect "replay: --to before --from" 2 "^evtrace: empty window: --from 3 is not before --to 3$" $bin hist x.evt --to 3 --from 3
+expect "replay: --to 0" 2 "^evtrace: invalid --to '0': expected seconds > 0" $bin replay x.evt --to 0
+expect "replay: --speed 0" 2 "^evtrace: invalid --speed '0': expected a factor > 0" $bin replay x.evt --speed 0
 expect "record without -o" 2 "^evtrace: record: -o FILE is required" $bin record
 expect "record to unwritable path" 2 "^evtrace: cannot write /nonexistent/x.evt: No such file" $bin record -o /nonexistent/x.evt
 expect "record --max-size with ring" 2 "do not mix" $bin record -o /tmp/x.evt --max-size 1M --ring 5
@@ -90,6 +94,11 @@ assert d["last_event_ns"] <= d["end_ns"] and d["duration_s"] > 0, d
 PY
 claim "info --json: $n events by type as replay reads them, kernel, probes, mounts, whole" \
 	$((rc + $?)) "$tmp/why"
+# a window with nothing in it is no error, and says where the events are
+$bin replay $fx --from 100 --view events >"$tmp/out" 2>"$tmp/err"
+claim "replay: a window past the recording says where its events are" \
+	$(($? + $(grep -cxF "evtrace: $fx: no event in the --from/--to window; the recording's events run from -1.844 s to 3.574 s into it" "$tmp/err") != 1 + $(wc -c <"$tmp/out"))) \
+	"$tmp/err"
 head -c 170000 $fx >"$tmp/cut.evt"
 $bin info "$tmp/cut.evt" >"$tmp/out" 2>&1
 claim "info on a cut file: says where it stops and what is readable" \
