@@ -30,6 +30,7 @@ enum item_kind { IT_CHUNK, IT_MOUNTS, IT_DUMP, IT_STOP };
 struct item {
 	enum item_kind kind;
 	struct tf_chunk *chunk;
+	uint64_t fill_ns;	/* IT_CHUNK: how long the chunk took to fill */
 	struct mount_table mt;
 	uint64_t ts_ns;
 };
@@ -66,6 +67,7 @@ struct recorder {
 
 	/* the writer's side */
 	pthread_t writer;
+	double strong_ns_per_byte;	/* zstd level 19, as measured on this machine */
 	struct held *ring;
 	size_t ring_n, ring_cap;
 	uint64_t ring_bytes;
@@ -176,15 +178,22 @@ static int ring_dump(struct recorder *rc, bool final, uint64_t end_ns)
 }
 
 /*
- * Compression effort follows the load: with nothing queued behind a small
- * chunk the writer has time for zstd's strongest level (the seed's
- * scenarios fit in ~10 bytes/event instead of ~12.5); with a backlog, a
- * fast level keeps the queue short so no event is dropped for want of a
- * free chunk.
+ * Compression effort follows the load.  zstd's strongest level fits the
+ * seed's scenarios in ~10 bytes/event instead of ~12.5, but runs at a few
+ * MB/s: it is used only for a small chunk with nothing queued behind it,
+ * and only if compressing it takes no longer than the chunk took to fill,
+ * at the speed level 19 last ran at here (emulation is ten times slower).
+ * Then the writer keeps up; picking it by an empty queue alone made a
+ * firehose drop most of its events.  With a backlog, a fast level keeps
+ * the queue short so no event is dropped for want of a free chunk.
  */
-static int zstd_level_now(struct recorder *rc, const struct tf_chunk *c)
+#define STRONG_LEVEL		19
+#define STRONG_MAX_RAW		(512u << 10)
+#define STRONG_NS_PER_BYTE	400.0	/* 2.5 MB/s: the guess until measured */
+
+static int zstd_level_now(struct recorder *rc, const struct tf_chunk *c, uint64_t fill_ns)
 {
-	size_t backlog;
+	size_t backlog, raw = tf_chunk_raw_bytes(c);
 
 	pthread_mutex_lock(&rc->lock);
 	backlog = rc->q_n;
@@ -192,10 +201,23 @@ static int zstd_level_now(struct recorder *rc, const struct tf_chunk *c)
 	/* the chunk being written is still counted in q_n */
 	if (backlog > 2)
 		return 1;
-	/* level 19 runs at ~2.5 MB/s here: only small chunks, only when idle */
-	if (backlog == 1 && tf_chunk_raw_bytes(c) <= (512u << 10))
-		return 19;
+	if (backlog == 1 && raw <= STRONG_MAX_RAW &&
+	    raw * rc->strong_ns_per_byte <= fill_ns)
+		return STRONG_LEVEL;
 	return rc->o.zstd_level;
+}
+
+/* Seal c at the level the load allows, and learn how fast level 19 is. */
+static int seal(struct recorder *rc, const struct tf_chunk *c, uint64_t fill_ns, uint8_t **buf,
+		size_t *len)
+{
+	int level = zstd_level_now(rc, c, fill_ns), err;
+	uint64_t t0 = mono_ns();
+
+	err = tf_chunk_seal(c, level, buf, len);
+	if (!err && level == STRONG_LEVEL && tf_chunk_raw_bytes(c) >= 4096)
+		rc->strong_ns_per_byte = (double)(mono_ns() - t0) / tf_chunk_raw_bytes(c);
+	return err;
 }
 
 /*
@@ -217,7 +239,7 @@ static bool fits(struct recorder *rc, uint64_t len)
 	return ok;
 }
 
-static int write_chunk(struct recorder *rc, struct tf_chunk *c)
+static int write_chunk(struct recorder *rc, struct tf_chunk *c, uint64_t fill_ns)
 {
 	uint8_t *buf;
 	size_t len;
@@ -225,7 +247,7 @@ static int write_chunk(struct recorder *rc, struct tf_chunk *c)
 
 	if (rc->o.max_size && LOAD(full))
 		goto cut;
-	err = tf_chunk_seal(c, zstd_level_now(rc, c), &buf, &len);
+	err = seal(rc, c, fill_ns, &buf, &len);
 	if (err)
 		return err;
 	if (ring_mode(rc)) {
@@ -299,7 +321,7 @@ static void *writer_main(void *arg)
 
 		switch (it.kind) {
 		case IT_CHUNK:
-			err = write_chunk(rc, it.chunk);
+			err = write_chunk(rc, it.chunk, it.fill_ns);
 			if (rc->o.max_size)
 				__atomic_fetch_sub(&rc->pending_raw, tf_chunk_raw_bytes(it.chunk),
 						   __ATOMIC_RELAXED);
@@ -363,7 +385,8 @@ static bool enqueue(struct recorder *rc, const struct item *it, bool wait)
  */
 static bool push_chunk(struct recorder *rc, bool wait)
 {
-	struct item it = { .kind = IT_CHUNK, .chunk = rc->cur };
+	struct item it = { .kind = IT_CHUNK, .chunk = rc->cur,
+			   .fill_ns = mono_ns() - rc->cur_started };
 	uint64_t raw = rc->o.max_size ? tf_chunk_raw_bytes(rc->cur) : 0;
 	struct tf_chunk *next = NULL;
 
@@ -405,6 +428,7 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 		rc->o.flush_ns = 1000000000ull;
 	if (!rc->o.zstd_level)
 		rc->o.zstd_level = 3;
+	rc->strong_ns_per_byte = STRONG_NS_PER_BYTE;
 	rc->meta = *meta;
 	if (mount_table_copy(&rc->meta.mounts, &meta->mounts) ||
 	    mount_table_copy(&rc->latest_mounts, &meta->mounts))
