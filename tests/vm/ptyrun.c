@@ -2,9 +2,11 @@
 /*
  * ptyrun ROWS COLS SECONDS OUT CMD [ARGS...]: run CMD on a pseudo-terminal
  * of ROWS x COLS (busybox has no script(1)), save everything it draws to
- * OUT, then type 'q' after SECONDS and wait for it to quit.  Exits with
- * CMD's status, or 124 if it did not quit within 10 s of the 'q'.  Lets
- * the VM tests run the full-screen live view for real.
+ * OUT, then type 'q' on SIGUSR1, or after SECONDS if none came, and wait
+ * for it to quit.  Exits with CMD's status, or 124 if it did not quit
+ * within 10 s of the 'q'.  Lets the VM tests run the full-screen live
+ * view for real, and quit it when their workload is done rather than
+ * after a guess of how long emulation takes.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -16,6 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <utmp.h>
+
+static volatile sig_atomic_t quit_now;
+
+static void on_usr1(int sig)
+{
+	quit_now = 1;
+}
 
 static double now(void)
 {
@@ -55,12 +64,13 @@ int main(int argc, char **argv)
 		perror(argv[5]);
 		_exit(127);
 	}
+	signal(SIGUSR1, on_usr1);
 	t0 = now();
 	for (;;) {
 		struct pollfd p = { .fd = master, .events = POLLIN };
 		ssize_t n;
 
-		if (!quit_at && now() - t0 >= secs) {
+		if (!quit_at && (quit_now || now() - t0 >= secs)) {
 			if (write(master, "q", 1) != 1)
 				break;
 			quit_at = now();

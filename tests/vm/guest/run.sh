@@ -177,14 +177,22 @@ run_all() {
 
 		record_scenarios || return 1
 
-		# the live view on a 40x120 terminal, quit with q after 8 s
+		# the live view on a 40x120 terminal: the screen comes up once the
+		# probes are attached; the loop runs then, and q is typed (USR1 to
+		# ptyrun) after three more redraws, or after 120 s if all else fails
 		mkdir -p /dev/pts
 		mountpoint -q /dev/pts || mount -t devpts devpts /dev/pts
-		ptyrun 40 120 8 /out/live-tui.out env TERM=vt100 TERMINFO=/lib/terminfo \
+		ptyrun 40 120 120 /out/live-tui.out env TERM=vt100 TERMINFO=/lib/terminfo \
 			evtrace live -i 0.5 --fs tracefs >/out/live-tui.err 2>&1 &
 		echo $! >/tmp/live-tui.pid
-		sleep 3
+		i=0
+		while ! grep -q 'INODE NUMBERS' /out/live-tui.out 2>/dev/null && [ $i -lt 600 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
 		INSTANCE_LOOPS=1 instance_loop
+		sleep 1.5
+		kill -USR1 "$(cat /tmp/live-tui.pid)"
 		wait "$(cat /tmp/live-tui.pid)"
 		echo $? >/out/live-tui.rc
 		INSTANCE_LOOPS=3
