@@ -182,7 +182,7 @@ static int ring_dump(struct recorder *rc, bool final, uint64_t end_ns)
  * seed's scenarios in ~10 bytes/event instead of ~12.5, but runs at a few
  * MB/s: it is used only for a small chunk with nothing queued behind it,
  * and only if compressing it takes no longer than the chunk took to fill,
- * at the speed level 19 last ran at here (emulation is ten times slower).
+ * at the speed level 19 last ran at here (much slower under emulation).
  * Then the writer keeps up; picking it by an empty queue alone made a
  * firehose drop most of its events.  With a backlog, a fast level keeps
  * the queue short so no event is dropped for want of a free chunk.
