@@ -56,7 +56,6 @@ static int live_sink(void *ctx, const struct et_rec *r)
 static void live_tick(void *ctx)
 {
 	struct live_run *l = ctx;
-	struct timespec ts;
 
 	/*
 	 * Live and not recording: let the model's clock follow the wall
@@ -65,8 +64,7 @@ static void live_tick(void *ctx)
 	 * its replay gives the same answers.
 	 */
 	if (l->live && !l->rec->rc) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		model_advance(l->s->model, (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+		model_advance(l->s->model, mono_ns());
 	}
 	if (l->lv)
 		live_view_tick(l->lv);

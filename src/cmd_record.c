@@ -53,14 +53,6 @@ static int parse_bytes(const char *opt, const char *arg, uint64_t *out)
 	return 0;
 }
 
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* ---- the recording, usable beside any view (record, hist -o, events -o) ---- */
 
 static int tee_sink(void *ctx, const struct et_rec *r)

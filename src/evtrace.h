@@ -4,7 +4,9 @@
 #define EVTRACE_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #define EVTRACE_VERSION "0.1.0"
 
@@ -19,6 +21,10 @@ extern bool json_errors;
 /* One lowercase line on stderr ("evtrace: ..."), JSON in --json mode. */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* clock_gettime(id) in ns; mono_ns() is CLOCK_MONOTONIC, bpf_ktime_get_ns()'s clock. */
+uint64_t clock_ns(clockid_t id);
+uint64_t mono_ns(void);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

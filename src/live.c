@@ -22,14 +22,6 @@ struct live_ctx {
 	int sink_ret;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);	/* bpf_ktime_get_ns()'s clock */
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 void stats_count(struct et_stats *s, const struct et_rec *r)
 {
 	if (r->type == ET_LOST) {
@@ -63,14 +55,14 @@ static int report_lost(struct tracer *t, struct live_ctx *c)
 
 	if (!n)
 		return 0;
-	decode_lost(&r, now_ns(), n);
+	decode_lost(&r, mono_ns(), n);
 	return deliver(c, &r);
 }
 
 int live_run(struct tracer *t, struct et_stats *stats, const struct live_opts *o)
 {
 	struct live_ctx c = { .stats = stats, .o = o };
-	uint64_t end = o->duration > 0 ? now_ns() + (uint64_t)(o->duration * 1e9) : 0;
+	uint64_t end = o->duration > 0 ? mono_ns() + (uint64_t)(o->duration * 1e9) : 0;
 	int err = 0;
 
 	if (decoder_init(&c.dec, t->ksyms)) {
@@ -91,7 +83,7 @@ int live_run(struct tracer *t, struct et_stats *stats, const struct live_opts *o
 		report_lost(t, &c);
 		if (o->tick)
 			o->tick(o->sink_ctx);
-		if (end && now_ns() >= end)
+		if (end && mono_ns() >= end)
 			break;
 	}
 	/* What the kernel wrote before we stopped still counts. */

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -256,7 +255,6 @@ static void explain_nothing(const struct tracer *t, bool have_kprobes,
 int tracer_start(struct tracer *t, const struct tracer_opts *o)
 {
 	struct btf *vmlinux = NULL;
-	struct timespec now;
 	bool have_kprobes;
 	int err, ret = EXIT_RUNTIME;
 	uint32_t tracefs;
@@ -320,8 +318,7 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 		goto cleanup;
 	}
 	/* Filters are in place: attaching now starts the stream. */
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	t->stream_start_ns = (uint64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	t->stream_start_ns = mono_ns();
 	for (int i = 0; i < NR_PROBES; i++) {
 		struct probe_status *ps = &t->probes[i];
 

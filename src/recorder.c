@@ -74,14 +74,6 @@ struct recorder {
 	struct mount_table latest_mounts;
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static bool ring_mode(const struct recorder *rc)
 {
 	return rc->o.ring_bytes || rc->o.ring_ns;

@@ -16,14 +16,6 @@
 #include "replay.h"
 #include "tracefile.h"
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /*
  * --speed N: event time runs N times faster than the wall clock.  The
  * anchor (first_ts, wall0) moves when the speed changes (+/- in the live

@@ -10,14 +10,6 @@
 
 #define MOUNTINFO "/proc/self/mountinfo"
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void on_sample(void *ctx, const struct sample *smp)
 {
 	struct session *s = ctx;

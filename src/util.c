@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Error reporting: bpftool's p_err(), which knows JSON mode. */
+/* Error reporting: bpftool's p_err(), which knows JSON mode; the clock. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "evtrace.h"
 #include "output.h"
@@ -35,4 +36,17 @@ void p_info(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+uint64_t mono_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
 }

@@ -51,14 +51,6 @@ struct live_view {
 	struct ei_view *rows;
 };
 
-static uint64_t wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* The model's dentry lifetimes, kept per filesystem for the dentries panel. */
 void live_view_sample(struct live_view *v, const struct sample *smp)
 {
@@ -110,7 +102,7 @@ struct live_view *live_view_new(struct session *s, const struct live_view_opts *
 		return NULL;
 	}
 	v->tui = o->tui && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
-	v->started = wall_ns();
+	v->started = mono_ns();
 	if (v->tui) {
 		setlocale(LC_ALL, "");
 		initscr();
@@ -322,7 +314,7 @@ static void draw(struct live_view *v)
 		 v->o.filters[0] ? "filters: " : "no filters", v->o.filters,
 		 v->o.replay ? "replay at " : "elapsed ",
 		 v->o.replay ? dur(st.last_ns > st.first_ns ? (st.last_ns - st.first_ns) / 1e9 : 0, a, sizeof(a))
-			     : dur((wall_ns() - v->started) / 1e9, a, sizeof(a)));
+			     : dur((mono_ns() - v->started) / 1e9, a, sizeof(a)));
 	if (v->o.replay && v->o.speed && *v->o.speed > 0)
 		printw(" x%g", *v->o.speed);
 	else if (v->o.replay)
@@ -491,7 +483,7 @@ static void line(struct live_view *v)
 	printf("%.1fs events %" PRIu64 " (%.0f/s) lost %" PRIu64 " | ino %" PRIu64
 	       " (%.1f/s, highest %u) | eis %" PRIu64 ", %" PRIu64
 	       " removed while referenced | dentries %" PRIu64 " live | anomalies",
-	       (wall_ns() - v->started) / 1e9, st.events, v->ev_rate, st.lost, st.ino_allocs,
+	       (mono_ns() - v->started) / 1e9, st.events, v->ev_rate, st.lost, st.ino_allocs,
 	       st.ino_rate, st.ino_max, st.eis, st.eis_removed_referenced, st.live_dentries);
 	for (int k = 0, any = 0; k < A_MAX; k++)
 		if (st.anomalies[k])
@@ -502,7 +494,7 @@ static void line(struct live_view *v)
 
 void live_view_tick(struct live_view *v)
 {
-	uint64_t now = wall_ns();
+	uint64_t now = mono_ns();
 	bool redraw = false;
 	int ch;
 
