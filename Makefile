@@ -33,8 +33,8 @@ else
 LIBS	:= -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lzstd -lsodium -lncursesw -ltinfo -lpthread
 endif
 
-# Everything but main.c also goes into the unit tests.
-SRCS	:= $(filter-out src/main.c,$(wildcard src/*.c))
+# Everything but main.c (src/*/*.c: every layer) also goes into the unit tests.
+SRCS	:= $(wildcard src/*/*.c)
 OBJS	:= $(patsubst src/%.c,$(OUTPUT)/%.o,$(SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
@@ -69,6 +69,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 
 $(OUTPUT)/%.o: src/%.c $(OUTPUT)/evtrace.skel.h | $(OUTPUT)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
 # The mode the binary was linked in is part of the target: relink on change.
@@ -161,4 +162,4 @@ clean:
 
 FORCE:
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/*/*.d $(OUTPUT)/tests/*.d)

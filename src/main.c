@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
-#include "evtrace.h"
+#include "cmd/cmd.h"
+#include "lib/common.h"
 
 static int do_help(int argc, char **argv);
 

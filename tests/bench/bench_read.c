@@ -10,7 +10,7 @@
  *                model, one thread
  *
  * The file is one gen_trace wrote, so the section walk trusts it only as
- * far as its bounds checks; the real reader is src/tracefile.c.
+ * far as its bounds checks; the real reader is src/file/tracefile.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +25,7 @@
 
 #include <zstd.h>
 
-#include "tracefile.h"
+#include "file/tracefile.h"
 
 #define SEC_HDR		40
 #define SEC_EVENTS	2

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "recorder.h"
+#include "file/recorder.h"
 
 static double now_s(void)
 {

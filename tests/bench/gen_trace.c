@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tracefile.h"
+#include "file/tracefile.h"
 
 static uint64_t rnd(uint64_t *s)
 {

@@ -30,7 +30,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "tracefile.h"
+#include "file/tracefile.h"
 
 #define MAX_KEEP	512	/* records kept for the re-encoding check */
 

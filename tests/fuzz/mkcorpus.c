@@ -17,7 +17,7 @@
 
 #include <zstd.h>
 
-#include "tracefile.h"
+#include "file/tracefile.h"
 
 static const char *dir;
 

@@ -25,7 +25,7 @@ fail() {
 
 mkdir -p $out || fail "cannot create $out"
 # only tracefile.c and the mountinfo unescaper: the reader needs no more
-srcs="src/tracefile.c src/mounts.c"
+srcs="src/file/tracefile.c src/lib/mounts.c"
 cflags="-g -std=gnu11 -D_GNU_SOURCE -Wall -Iinclude -Isrc"
 $CLANG $cflags -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	tests/fuzz/fuzz_tracefile.c $srcs -lzstd -lz -o $out/fuzz_tracefile ||

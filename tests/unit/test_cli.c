@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "cli.h"
-#include "evtrace.h"
-#include "live.h"
-#include "mounts.h"
+#include "cli/opt.h"
+#include "lib/common.h"
+#include "source/ring.h"
+#include "lib/mounts.h"
 
 static struct tracer_opts *new_opts(void)
 {

@@ -10,8 +10,8 @@
  */
 #include "unit.h"
 
-#include "decode.h"
-#include "ksyms.h"
+#include "event/decode.h"
+#include "lib/ksyms.h"
 
 #define A_STEXT		0xffffffff81000000ul
 #define A_GET_NEXT_INO	0xffffffff81234560ul

@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <stdbool.h>
 
-#include "hist.h"
+#include "model/hist.h"
 
 #define STATS_NOTE " (percentiles: bucket upper bounds)\n"
 #define BAR40 "|****************************************|\n"

@@ -9,8 +9,8 @@
 #include <fcntl.h>
 #include <getopt.h>
 
-#include "commands.h"
-#include "tracefile.h"
+#include "cmd/cmd.h"
+#include "file/tracefile.h"
 
 /* A file of n pipe-loop events (ino_alloc, dentry_alloc, dentry_kill...). */
 static char *make_trace(int n, bool trailer)

@@ -10,7 +10,7 @@
 
 #include <errno.h>
 
-#include "ksyms.h"
+#include "lib/ksyms.h"
 
 static const char fake[] =
 	"0000000000000000 A fixed_percpu_data\n"

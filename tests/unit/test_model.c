@@ -20,9 +20,9 @@
 #include <math.h>
 #include <stdbool.h>
 
-#include "evtrace.h"
-#include "model.h"
-#include "mounts.h"
+#include "lib/common.h"
+#include "model/model.h"
+#include "lib/mounts.h"
 
 #define MS(x)		((uint64_t)(x) * 1000000ull)
 #define T0		MS(1000000)	/* streams start at 1000 s: never 0 */

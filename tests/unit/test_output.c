@@ -11,7 +11,7 @@
 
 #include <errno.h>
 
-#include "output.h"
+#include "out/print.h"
 
 #define PREFIX(type)							\
 	"{\"type\":\"" type "\",\"ts_ns\":1234567890123,\"cpu\":3,"	\

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "recorder.h"
+#include "file/recorder.h"
 
 static void ev(struct et_rec *r, uint64_t i, uint64_t ts)
 {

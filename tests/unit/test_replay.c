@@ -16,10 +16,10 @@
 #include <signal.h>
 #include <sys/stat.h>
 
-#include "evtrace.h"
-#include "replay.h"
-#include "session.h"
-#include "tracefile.h"
+#include "lib/common.h"
+#include "source/replay.h"
+#include "pipeline/session.h"
+#include "file/tracefile.h"
 
 #define START_NS	1000000000ull
 #define STEP_NS		1000ull

@@ -27,7 +27,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "tracefile.h"
+#include "file/tracefile.h"
 
 #define HDR_LEN		32
 #define SEC_LEN		40

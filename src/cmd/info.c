@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * evtrace info FILE [--json]: what a recording is before replaying it, as
+ * perf report --header-only or trace-cmd dump would say: where and when it
+ * was made, which probes were attached (a missing probe changes what the
+ * stream can show), the filters, the mount tables, and whether the file is
+ * whole.  The events are read once, for counts and damage.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/opt.h"
+#include "cmd/cmd.h"
+#include "lib/common.h"
+#include "out/print.h"
+#include "file/tracefile.h"
+
+struct info {
+	const char *path;
+	uint64_t size;
+	const struct tf_meta *m;
+	struct tf_status st;
+	uint64_t by_type[ET_TYPE_MAX];
+	uint64_t events;		/* lost records excluded */
+	uint64_t lost;			/* what the lost records say was lost */
+	uint64_t first_ns, last_ns;	/* the oldest and newest event's time */
+	uint64_t mount_changes;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: evtrace info FILE [--json]\n"
+		"\n"
+		"What a trace file holds: the machine, kernel and evtrace that recorded it,\n"
+		"when, the probes and filters, the mount tables, events by type, and whether\n"
+		"the file is whole (clean close, truncation, damaged chunks).\n"
+		"\n"
+		"  -j, --json           one JSON object\n"
+		"  -h, --help           this help\n");
+}
+
+/* "2026-11-23 23:51:02.123 UTC" */
+static void wall(uint64_t ns, char *buf, size_t len)
+{
+	time_t t = ns / 1000000000;
+	struct tm tm;
+
+	if (!ns || !gmtime_r(&t, &tm)) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(buf + strlen(buf), len - strlen(buf), ".%03u UTC",
+		 (unsigned int)(ns % 1000000000 / 1000000));
+}
+
+/* The recording's end: the trailer's, else its newest event's. */
+static uint64_t end_ns(const struct info *in)
+{
+	return in->st.trailer_seen ? in->st.trailer.end_ns : in->last_ns;
+}
+
+static double span_s(const struct info *in)
+{
+	uint64_t end = end_ns(in);
+
+	return end > in->m->start_ns ? (end - in->m->start_ns) / 1e9 : 0;
+}
+
+/* Probes whose mode is "missing", comma separated, into buf; their count. */
+static int missing_probes(const char *probes, char *buf, size_t len)
+{
+	const char *p = probes;
+	int n = 0;
+
+	buf[0] = '\0';
+	while (*p) {
+		size_t item = strcspn(p, ","), used;
+		const char *eq = memchr(p, '=', item);
+
+		if (eq && p + item - (eq + 1) == 7 && !memcmp(eq + 1, "missing", 7)) {
+			used = strlen(buf);
+			snprintf(buf + used, len - used, "%s%.*s", n ? ", " : "", (int)(eq - p), p);
+			n++;
+		}
+		p += item + (p[item] == ',');
+	}
+	return n;
+}
+
+static void print_text(const struct info *in)
+{
+	const struct tf_meta *m = in->m;
+	char a[48], b[48], miss[512];
+	int nmiss = missing_probes(m->probes, miss, sizeof(miss));
+
+	printf("file:       %s, %" PRIu64 " bytes, format %u.%u\n", in->path, in->size,
+	       m->format_major, m->format_minor);
+	printf("recorded:   by evtrace %s on %s %s, %u CPUs\n", m->evtrace_version,
+	       m->kernel_release, m->machine, m->ncpus);
+	wall(m->start_realtime_ns, a, sizeof(a));
+	wall(m->start_realtime_ns + (end_ns(in) - m->start_ns), b, sizeof(b));
+	printf("time:       %s to %s (%.3f s), from %" PRIu64 ".%06" PRIu64
+	       " s on the event clock (CLOCK_MONOTONIC)\n", a, end_ns(in) >= m->start_ns ? b : "?",
+	       span_s(in), m->start_ns / 1000000000, m->start_ns % 1000000000 / 1000);
+	if (in->events)
+		printf("            events from %+.3f s to %+.3f s of it\n",
+		       ((double)in->first_ns - (double)m->start_ns) / 1e9,
+		       ((double)in->last_ns - (double)m->start_ns) / 1e9);
+	printf("probes:     %s\n", m->probes[0] ? m->probes : "(not recorded)");
+	if (nmiss)
+		printf("            missing: %s: their events cannot be in this file\n", miss);
+	printf("filters:    %s\n", m->filters[0] ? m->filters : "none");
+	printf("events:     %" PRIu64 " in %" PRIu64 " chunks (%.2f bytes/event)",
+	       in->events, in->st.chunks,
+	       in->events ? (double)in->size / in->events : 0.0);
+	for (int t = 1, first = 1; t < ET_TYPE_MAX; t++)
+		if (t != ET_LOST && in->by_type[t]) {
+			printf("%s %s %" PRIu64, first ? ":" : ",", et_type_name(t), in->by_type[t]);
+			first = 0;
+		}
+	printf("\n");
+	printf("loss:       %" PRIu64 " lost in the kernel (%" PRIu64 " lost records)",
+	       in->lost, in->by_type[ET_LOST]);
+	if (in->st.trailer_seen)
+		printf(", %" PRIu64 " dropped by the recorder", in->st.trailer.dropped);
+	printf("\n");
+	printf("mounts:     %zu at the start, %" PRIu64 " changes during the recording\n",
+	       m->mounts.n, in->mount_changes);
+	for (size_t i = 0; i < m->mounts.n; i++)
+		printf("            %u:%-5u %-12s %s\n", ET_MAJOR(m->mounts.v[i].dev),
+		       ET_MINOR(m->mounts.v[i].dev),
+		       m->mounts.v[i].fstype[0] ? m->mounts.v[i].fstype : "-",
+		       m->mounts.v[i].path);
+	printf("integrity:  ");
+	if (in->st.trailer_seen && !in->st.bad_chunks && !in->st.truncated_at)
+		printf("whole: closed cleanly, every chunk's CRC checks\n");
+	else {
+		const char *sep = "";
+
+		if (in->st.truncated_at) {
+			printf("truncated at byte %" PRIu64, in->st.truncated_at);
+			sep = "; ";
+		} else if (!in->st.trailer_seen) {
+			printf("no trailer: the recording did not end cleanly");
+			sep = "; ";
+		}
+		if (in->st.bad_chunks)
+			printf("%s%" PRIu64 " damaged chunks skipped (%" PRIu64 " events in them)",
+			       sep, in->st.bad_chunks, in->st.skipped_events);
+		printf("; the %" PRIu64 " events above are readable\n", in->events);
+	}
+}
+
+static void print_json(const struct info *in)
+{
+	const struct tf_meta *m = in->m;
+	char miss[512];
+	bool first = true;
+
+	missing_probes(m->probes, miss, sizeof(miss));
+	printf("{\"file\":");
+	json_str(stdout, in->path);
+	printf(",\"bytes\":%" PRIu64 ",\"format\":\"%u.%u\",\"evtrace_version\":", in->size,
+	       m->format_major, m->format_minor);
+	json_str(stdout, m->evtrace_version);
+	printf(",\"kernel_release\":");
+	json_str(stdout, m->kernel_release);
+	printf(",\"machine\":");
+	json_str(stdout, m->machine);
+	printf(",\"ncpus\":%u,\"boot_offset_ns\":%" PRId64 ",\"start_ns\":%" PRIu64
+	       ",\"start_realtime_ns\":%" PRIu64 ",\"end_ns\":%" PRIu64 ",\"duration_s\":%.6f"
+	       ",\"first_event_ns\":%" PRIu64 ",\"last_event_ns\":%" PRIu64,
+	       m->ncpus, m->boot_offset_ns, m->start_ns, m->start_realtime_ns, end_ns(in),
+	       span_s(in), in->first_ns, in->last_ns);
+	printf(",\"probes\":");
+	json_str(stdout, m->probes);
+	printf(",\"missing_probes\":");
+	json_str(stdout, miss);
+	printf(",\"filters\":");
+	json_str(stdout, m->filters);
+	printf(",\"events\":%" PRIu64 ",\"chunks\":%" PRIu64 ",\"by_type\":{",
+	       in->events, in->st.chunks);
+	for (int t = 1; t < ET_TYPE_MAX; t++) {
+		if (t == ET_LOST || !in->by_type[t])
+			continue;
+		printf("%s\"%s\":%" PRIu64, first ? "" : ",", et_type_name(t), in->by_type[t]);
+		first = false;
+	}
+	printf("},\"lost\":%" PRIu64 ",\"dropped\":%" PRIu64 ",\"mounts\":[", in->lost,
+	       in->st.trailer_seen ? in->st.trailer.dropped : 0);
+	for (size_t i = 0; i < m->mounts.n; i++) {
+		printf("%s{\"dev\":\"%u:%u\",\"fstype\":", i ? "," : "",
+		       ET_MAJOR(m->mounts.v[i].dev), ET_MINOR(m->mounts.v[i].dev));
+		json_str(stdout, m->mounts.v[i].fstype);
+		printf(",\"path\":");
+		json_str(stdout, m->mounts.v[i].path);
+		printf("}");
+	}
+	printf("],\"mount_changes\":%" PRIu64 ",\"clean_close\":%s,\"truncated_at\":%" PRIu64
+	       ",\"bad_chunks\":%" PRIu64 ",\"skipped_events\":%" PRIu64 "}\n",
+	       in->mount_changes, in->st.trailer_seen ? "true" : "false", in->st.truncated_at,
+	       in->st.bad_chunks, in->st.skipped_events);
+}
+
+int do_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct info in = { 0 };
+	struct tf_reader *rd;
+	struct et_rec r;
+	bool json = false;
+	char err[256];
+	int c, n;
+
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			bad_option("info", c, argv);
+			return EXIT_ENV;
+		}
+	}
+	if (optind == argc) {
+		p_err("info: FILE is required (try 'evtrace info --help')");
+		return EXIT_ENV;
+	}
+	in.path = argv[optind++];
+	if (no_extra_args(argc, argv, "info"))
+		return EXIT_ENV;
+	rd = tf_open(in.path, err, sizeof(err));
+	if (!rd) {
+		p_err("cannot read trace file '%s': %s", in.path, err);
+		return EXIT_ENV;
+	}
+	in.m = tf_reader_meta(rd);
+	while ((n = tf_next(rd, &r)) == 1) {
+		if (tf_mounts_changed(rd, NULL))
+			in.mount_changes++;
+		if (r.type > 0 && r.type < ET_TYPE_MAX)
+			in.by_type[r.type]++;
+		if (r.type == ET_LOST) {
+			in.lost += r.value > 0 ? (uint64_t)r.value : 0;
+			continue;
+		}
+		if (!in.events++ || r.ts_ns < in.first_ns)
+			in.first_ns = r.ts_ns;
+		if (r.ts_ns > in.last_ns)
+			in.last_ns = r.ts_ns;
+	}
+	tf_reader_status(rd, &in.st);
+	in.size = tf_reader_size(rd);
+	if (json)
+		print_json(&in);
+	else
+		print_text(&in);
+	tf_close(rd);
+	if (n < 0) {
+		p_err("%s: read error: %s", in.path, strerror(-n));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Ring buffer record -> decoded event. */
+#include <errno.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "event/decode.h"
+#include "lib/ksyms.h"
+
+_Static_assert(ET_IDKEY_LEN == crypto_shorthash_KEYBYTES, "siphash key size");
+
+static const char *const type_names[ET_TYPE_MAX] = {
+	[ET_INO_ALLOC] = "ino_alloc",
+	[ET_INODE_ALLOC] = "inode_alloc",
+	[ET_INODE_EVICT] = "inode_evict",
+	[ET_DENTRY_ALLOC] = "dentry_alloc",
+	[ET_DENTRY_KILL] = "dentry_kill",
+	[ET_LOOKUP] = "lookup",
+	[ET_EI_CREATE] = "ei_create",
+	[ET_EI_GET] = "ei_get",
+	[ET_EI_PUT] = "ei_put",
+	[ET_EI_REMOVE] = "ei_remove",
+	[ET_EI_RELEASE] = "ei_release",
+	[ET_LOST] = "lost",
+};
+
+const char *et_type_name(int type)
+{
+	if (type <= 0 || type >= ET_TYPE_MAX)
+		return "unknown";
+	return type_names[type];
+}
+
+int et_type_from_name(const char *name)
+{
+	for (int t = 1; t < ET_TYPE_MAX; t++)
+		if (!strcmp(type_names[t], name))
+			return t;
+	return -1;
+}
+
+int decoder_init(struct decoder *d, const struct ksyms *ks)
+{
+	if (sodium_init() < 0)
+		return -EIO;
+	randombytes_buf(d->key, sizeof(d->key));
+	d->ksyms = ks;
+	return 0;
+}
+
+/* SipHash-2-4 (libsodium's shorthash): a PRF, so ids reveal no address. */
+uint64_t object_id(const struct decoder *d, uint64_t ptr, uint64_t seq)
+{
+	unsigned char in[16], out[crypto_shorthash_BYTES];
+	uint64_t id;
+
+	if (!ptr)
+		return 0;
+	memcpy(in, &ptr, 8);
+	memcpy(in + 8, &seq, 8);
+	crypto_shorthash(out, in, sizeof(in), d->key);
+	memcpy(&id, out, sizeof(id));
+	return id ? id : 1;	/* 0 means "none" */
+}
+
+/*
+ * fexit: two trampoline frames, get_next_ino, then the caller; kretprobe:
+ * the caller first (rethook restores the real return address).  Skip BPF
+ * and get_next_ino, take the first kernel function after.
+ */
+void resolve_caller(const struct ksyms *ks, const uint64_t *stack, int depth,
+		    char *buf, size_t size)
+{
+	for (int i = 0; i < depth && stack[i]; i++) {
+		const struct ksym *sym = ksyms_lookup(ks, stack[i]);
+
+		if (!sym || sym->bpf || !strcmp(sym->name, "get_next_ino") ||
+		    strstr(sym->name, "trampoline"))
+			continue;
+		snprintf(buf, size, "%s", sym->name);
+		return;
+	}
+	snprintf(buf, size, "?");
+}
+
+static void copy_str(char *dst, const char *src, size_t size)
+{
+	/* kernel strings: bounded and NUL-terminated whatever the input */
+	memcpy(dst, src, size);
+	dst[size - 1] = 0;
+}
+
+void decode_event(const struct decoder *d, const struct et_event *e, struct et_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = e->type < ET_TYPE_MAX ? e->type : 0;
+	r->ts_ns = e->ts_ns;
+	r->cpu = e->cpu;
+	r->pid = e->pid;
+	r->tid = e->tid;
+	r->flags = e->flags;
+	r->dev_major = ET_MAJOR(e->dev);
+	r->dev_minor = ET_MINOR(e->dev);
+	r->ino = e->ino;
+	r->value = e->value;
+	r->obj_id = object_id(d, e->obj, e->obj_seq);
+	r->aux_id = object_id(d, e->aux, e->aux_seq);
+	r->inode_id = object_id(d, e->inode, e->inode_seq);
+	r->inode_ino = e->inode_ino;
+	r->pei_id = object_id(d, e->pei, e->pei_seq);
+	copy_str(r->comm, e->comm, sizeof(r->comm));
+	copy_str(r->fs, e->fs, sizeof(r->fs));
+	copy_str(r->name, e->name, sizeof(r->name));
+	if (e->type == ET_INO_ALLOC)
+		resolve_caller(d->ksyms, (const uint64_t *)e->stack, ET_STACK_DEPTH,
+			       r->caller, sizeof(r->caller));
+}
+
+void decode_lost(struct et_rec *r, uint64_t ts_ns, uint64_t count)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = ET_LOST;
+	r->ts_ns = ts_ns;
+	r->value = (int64_t)count;
+}

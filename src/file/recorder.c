@@ -1,0 +1,669 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The recorder.  The ring buffer thread encodes events into the open chunk
+ * (cheap); full or old chunks go through a bounded queue to the writer
+ * thread, which compresses them, writes them and syncs them to disk, so a
+ * crash loses at most the open chunk (flush_ns of events) and a slow disk
+ * costs counted drops instead of a stalled consumer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/common.h"
+#include "file/recorder.h"
+
+#define QUEUE_LEN	16
+
+/* recorder_add()'s counters, shared with the writer without the lock */
+#define ADD(field, n)	__atomic_fetch_add(&rc->st.field, (n), __ATOMIC_RELAXED)
+#define LOAD(field)	__atomic_load_n(&rc->st.field, __ATOMIC_RELAXED)
+#define LOAD_RC(field)	__atomic_load_n(&rc->field, __ATOMIC_RELAXED)
+
+enum item_kind { IT_CHUNK, IT_MOUNTS, IT_DUMP, IT_STOP };
+
+struct item {
+	enum item_kind kind;
+	struct tf_chunk *chunk;
+	uint64_t fill_ns;	/* IT_CHUNK: how long the chunk took to fill */
+	struct mount_table mt;
+	uint64_t ts_ns;
+};
+
+struct held {			/* ring mode: one sealed chunk kept in memory */
+	uint8_t *buf;
+	size_t len;
+	uint64_t last_ns;
+};
+
+struct recorder {
+	struct recorder_opts o;
+	struct tf_meta meta;
+	int fd;
+	char *tmp_path;		/* ring mode: dumps go here, then rename() */
+
+	/* the caller's side */
+	struct tf_chunk *cur;
+	uint64_t cur_started;	/* CLOCK_MONOTONIC when cur got its first event */
+
+	/* shared, under lock */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct item q[QUEUE_LEN];
+	size_t q_head, q_n;
+	struct tf_chunk *free_chunks[QUEUE_LEN + 1];
+	size_t n_free;
+	struct recorder_stats st;
+	int write_err;
+	/* --max-size: raw bytes of chunks pushed but not yet written or cut */
+	uint64_t pending_raw;
+	/* --max-size: what written chunks were before and after zstd */
+	uint64_t raw_written, zbytes_written;
+
+	/* the writer's side */
+	pthread_t writer;
+	double strong_ns_per_byte;	/* zstd level 19, as measured on this machine */
+	struct held *ring;
+	size_t ring_n, ring_cap;
+	uint64_t ring_bytes;
+	struct mount_table latest_mounts;
+};
+
+static bool ring_mode(const struct recorder *rc)
+{
+	return rc->o.ring_bytes || rc->o.ring_ns;
+}
+
+/* ---- the writer thread ------------------------------------------------- */
+
+static void ring_trim(struct recorder *rc)
+{
+	size_t drop = 0;
+
+	while (drop < rc->ring_n) {
+		const struct held *h = &rc->ring[drop];
+		const struct held *newest = &rc->ring[rc->ring_n - 1];
+		bool too_big = rc->o.ring_bytes && rc->ring_bytes > rc->o.ring_bytes;
+		bool too_old = rc->o.ring_ns && newest->last_ns - h->last_ns > rc->o.ring_ns;
+
+		if (!too_big && !too_old)
+			break;
+		rc->ring_bytes -= h->len;
+		free(h->buf);
+		drop++;
+	}
+	if (drop) {
+		memmove(rc->ring, rc->ring + drop, (rc->ring_n - drop) * sizeof(*rc->ring));
+		rc->ring_n -= drop;
+		pthread_mutex_lock(&rc->lock);
+		rc->st.ring_discarded += drop;
+		pthread_mutex_unlock(&rc->lock);
+	}
+}
+
+static int ring_hold(struct recorder *rc, uint8_t *buf, size_t len, uint64_t last_ns)
+{
+	if (rc->ring_n == rc->ring_cap) {
+		size_t cap = rc->ring_cap ? rc->ring_cap * 2 : 64;
+		void *p = realloc(rc->ring, cap * sizeof(*rc->ring));
+
+		if (!p)
+			return -ENOMEM;
+		rc->ring = p;
+		rc->ring_cap = cap;
+	}
+	rc->ring[rc->ring_n++] = (struct held){ buf, len, last_ns };
+	rc->ring_bytes += len;
+	ring_trim(rc);
+	return 0;
+}
+
+/*
+ * Ring mode: the whole file is rewritten from what the ring holds, into a
+ * temporary file renamed over the target, so a reader never sees half.
+ */
+static int ring_dump(struct recorder *rc, bool final, uint64_t end_ns)
+{
+	struct tf_trailer tr = { .end_ns = end_ns };
+	struct tf_meta meta = rc->meta;
+	int fd, err;
+
+	fd = open(rc->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	/* the mount table as of the dump: the window's events live there */
+	meta.mounts = rc->latest_mounts;
+	err = tf_write_start(fd, &meta);
+	for (size_t i = 0; i < rc->ring_n && !err; i++) {
+		err = tf_write_all(fd, rc->ring[i].buf, rc->ring[i].len);
+		tr.chunks++;
+	}
+	tr.events = LOAD(events);
+	tr.lost = LOAD(lost);
+	tr.dropped = LOAD(dropped);
+	if (!err && final)
+		err = tf_write_trailer(fd, &tr);
+	if (!err && fdatasync(fd))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && rename(rc->tmp_path, rc->o.path))
+		err = -errno;
+	if (!err) {
+		off_t size = 0;
+		int rfd = open(rc->o.path, O_RDONLY | O_CLOEXEC);
+
+		if (rfd >= 0) {
+			size = lseek(rfd, 0, SEEK_END);
+			close(rfd);
+		}
+		pthread_mutex_lock(&rc->lock);
+		rc->st.bytes = size > 0 ? size : 0;
+		pthread_mutex_unlock(&rc->lock);
+	}
+	return err;
+}
+
+/*
+ * Compression effort follows the load.  zstd's strongest level fits the
+ * seed's scenarios in ~10 bytes/event instead of ~12.5, but runs at a few
+ * MB/s: it is used only for a small chunk with nothing queued behind it,
+ * and only if compressing it takes no longer than the chunk took to fill,
+ * at the speed level 19 last ran at here (much slower under emulation).
+ * Then the writer keeps up; picking it by an empty queue alone made a
+ * firehose drop most of its events.  With a backlog, a fast level keeps
+ * the queue short so no event is dropped for want of a free chunk.
+ */
+#define STRONG_LEVEL		19
+#define STRONG_MAX_RAW		(512u << 10)
+#define STRONG_NS_PER_BYTE	400.0	/* 2.5 MB/s: the guess until measured */
+
+static int zstd_level_now(struct recorder *rc, const struct tf_chunk *c, uint64_t fill_ns)
+{
+	size_t backlog, raw = tf_chunk_raw_bytes(c);
+
+	pthread_mutex_lock(&rc->lock);
+	backlog = rc->q_n;
+	pthread_mutex_unlock(&rc->lock);
+	/* the chunk being written is still counted in q_n */
+	if (backlog > 2)
+		return 1;
+	if (backlog == 1 && raw <= STRONG_MAX_RAW &&
+	    raw * rc->strong_ns_per_byte <= fill_ns)
+		return STRONG_LEVEL;
+	return rc->o.zstd_level;
+}
+
+/* Seal c at the level the load allows, and learn how fast level 19 is. */
+static int seal(struct recorder *rc, const struct tf_chunk *c, uint64_t fill_ns, uint8_t **buf,
+		size_t *len)
+{
+	int level = zstd_level_now(rc, c, fill_ns), err;
+	uint64_t t0 = mono_ns();
+
+	err = tf_chunk_seal(c, level, buf, len);
+	if (!err && level == STRONG_LEVEL && tf_chunk_raw_bytes(c) >= 4096)
+		rc->strong_ns_per_byte = (double)(mono_ns() - t0) / tf_chunk_raw_bytes(c);
+	return err;
+}
+
+/*
+ * --max-size: whether len more bytes fit, keeping room for the trailer.
+ * The first thing that does not fit ends the file: it and everything after
+ * it are left out, so the file never grows past the limit.
+ */
+static bool fits(struct recorder *rc, uint64_t len)
+{
+	bool ok;
+
+	if (!rc->o.max_size)
+		return true;
+	pthread_mutex_lock(&rc->lock);
+	ok = !rc->st.full && rc->st.bytes + len + tf_trailer_max() <= rc->o.max_size;
+	if (!ok)
+		__atomic_store_n(&rc->st.full, true, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&rc->lock);
+	return ok;
+}
+
+static int write_chunk(struct recorder *rc, struct tf_chunk *c, uint64_t fill_ns)
+{
+	uint8_t *buf;
+	size_t len;
+	int err;
+
+	if (rc->o.max_size && LOAD(full))
+		goto cut;
+	err = seal(rc, c, fill_ns, &buf, &len);
+	if (err)
+		return err;
+	if (ring_mode(rc)) {
+		err = ring_hold(rc, buf, len, tf_chunk_last_ns(c));
+		if (err)
+			free(buf);
+		return err;
+	}
+	if (!fits(rc, len)) {
+		free(buf);
+		goto cut;
+	}
+	err = tf_write_all(rc->fd, buf, len);
+	free(buf);
+	/* on disk, not just in the page cache: what a dead machine keeps */
+	if (!err && fdatasync(rc->fd) && errno != EINVAL)
+		err = -errno;
+	if (!err) {
+		pthread_mutex_lock(&rc->lock);
+		ADD(bytes, len);
+		rc->st.chunks++;
+		pthread_mutex_unlock(&rc->lock);
+		__atomic_fetch_add(&rc->raw_written, tf_chunk_raw_bytes(c), __ATOMIC_RELAXED);
+		__atomic_fetch_add(&rc->zbytes_written, len, __ATOMIC_RELAXED);
+	}
+	return err;
+cut:
+	pthread_mutex_lock(&rc->lock);
+	rc->st.over_size += tf_chunk_events(c) - tf_chunk_lost_records(c);
+	pthread_mutex_unlock(&rc->lock);
+	return 0;
+}
+
+/* A mount-table change; past --max-size it is taken back (ftruncate). */
+static int write_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_table *mt)
+{
+	off_t before, after;
+	int err;
+
+	if (rc->o.max_size && LOAD(full))
+		return 0;
+	before = lseek(rc->fd, 0, SEEK_CUR);
+	err = tf_write_mounts(rc->fd, ts_ns, mt);
+	after = lseek(rc->fd, 0, SEEK_CUR);
+	if (err || before < 0 || after < 0)
+		return err ?: -errno;
+	if (!fits(rc, after - before)) {
+		if (ftruncate(rc->fd, before) || lseek(rc->fd, before, SEEK_SET) < 0)
+			return -errno;
+		return 0;
+	}
+	pthread_mutex_lock(&rc->lock);
+	ADD(bytes, after - before);
+	pthread_mutex_unlock(&rc->lock);
+	return 0;
+}
+
+static void *writer_main(void *arg)
+{
+	struct recorder *rc = arg;
+
+	for (;;) {
+		struct item it;
+		int err = 0;
+
+		pthread_mutex_lock(&rc->lock);
+		while (!rc->q_n)
+			pthread_cond_wait(&rc->cond, &rc->lock);
+		it = rc->q[rc->q_head];
+		pthread_mutex_unlock(&rc->lock);
+
+		switch (it.kind) {
+		case IT_CHUNK:
+			err = write_chunk(rc, it.chunk, it.fill_ns);
+			if (rc->o.max_size)
+				__atomic_fetch_sub(&rc->pending_raw, tf_chunk_raw_bytes(it.chunk),
+						   __ATOMIC_RELAXED);
+			tf_chunk_reset(it.chunk);
+			break;
+		case IT_MOUNTS:
+			if (ring_mode(rc)) {
+				mount_table_free(&rc->latest_mounts);
+				rc->latest_mounts = it.mt;
+				it.mt.v = NULL;
+			} else {
+				err = write_mounts(rc, it.ts_ns, &it.mt);
+			}
+			mount_table_free(&it.mt);
+			break;
+		case IT_DUMP:
+			err = ring_dump(rc, false, it.ts_ns);
+			break;
+		case IT_STOP:
+			break;
+		}
+
+		pthread_mutex_lock(&rc->lock);
+		if (err && !rc->write_err)
+			rc->write_err = err;
+		if (it.kind == IT_CHUNK)
+			rc->free_chunks[rc->n_free++] = it.chunk;
+		rc->q_head = (rc->q_head + 1) % QUEUE_LEN;
+		rc->q_n--;
+		pthread_cond_broadcast(&rc->cond);
+		pthread_mutex_unlock(&rc->lock);
+		if (it.kind == IT_STOP)
+			return NULL;
+	}
+}
+
+/* ---- the caller's side ---------------------------------------------------- */
+
+/* Queue an item; false if the queue is full (the caller counts a drop). */
+static bool enqueue(struct recorder *rc, const struct item *it, bool wait)
+{
+	bool ok;
+
+	pthread_mutex_lock(&rc->lock);
+	while (wait && rc->q_n == QUEUE_LEN)
+		pthread_cond_wait(&rc->cond, &rc->lock);
+	ok = rc->q_n < QUEUE_LEN;
+	if (ok) {
+		rc->q[(rc->q_head + rc->q_n) % QUEUE_LEN] = *it;
+		rc->q_n++;
+		pthread_cond_broadcast(&rc->cond);
+	}
+	pthread_mutex_unlock(&rc->lock);
+	return ok;
+}
+
+/*
+ * Hand the open chunk to the writer and take a free one.  With no free
+ * chunk (the writer is behind), keep the full one: new events are dropped
+ * and counted until the writer catches up.  wait: at close, block instead.
+ */
+static bool push_chunk(struct recorder *rc, bool wait)
+{
+	struct item it = { .kind = IT_CHUNK, .chunk = rc->cur,
+			   .fill_ns = mono_ns() - rc->cur_started };
+	uint64_t raw = rc->o.max_size ? tf_chunk_raw_bytes(rc->cur) : 0;
+	struct tf_chunk *next = NULL;
+
+	if (!tf_chunk_events(rc->cur))
+		return true;
+	pthread_mutex_lock(&rc->lock);
+	while (wait && !rc->n_free)
+		pthread_cond_wait(&rc->cond, &rc->lock);
+	if (rc->n_free)
+		next = rc->free_chunks[--rc->n_free];
+	pthread_mutex_unlock(&rc->lock);
+	if (!next)
+		return false;
+	/* counted before the writer can see it, so its subtraction never wraps */
+	__atomic_fetch_add(&rc->pending_raw, raw, __ATOMIC_RELAXED);
+	if (!enqueue(rc, &it, wait)) {
+		__atomic_fetch_sub(&rc->pending_raw, raw, __ATOMIC_RELAXED);
+		pthread_mutex_lock(&rc->lock);
+		rc->free_chunks[rc->n_free++] = next;
+		pthread_mutex_unlock(&rc->lock);
+		return false;
+	}
+	rc->cur = next;
+	return true;
+}
+
+struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_meta *meta)
+{
+	struct recorder *rc = calloc(1, sizeof(*rc));
+	int err;
+
+	if (!rc) {
+		p_err("out of memory");
+		return NULL;
+	}
+	rc->o = *o;
+	rc->fd = -1;
+	if (!rc->o.flush_ns)
+		rc->o.flush_ns = 1000000000ull;
+	if (!rc->o.zstd_level)
+		rc->o.zstd_level = 3;
+	rc->strong_ns_per_byte = STRONG_NS_PER_BYTE;
+	rc->meta = *meta;
+	if (mount_table_copy(&rc->meta.mounts, &meta->mounts) ||
+	    mount_table_copy(&rc->latest_mounts, &meta->mounts))
+		goto nomem;
+	pthread_mutex_init(&rc->lock, NULL);
+	pthread_cond_init(&rc->cond, NULL);
+	for (size_t i = 0; i < QUEUE_LEN + 1; i++) {
+		struct tf_chunk *c = tf_chunk_new();
+
+		if (!c)
+			goto nomem;
+		if (i == 0)
+			rc->cur = c;
+		else
+			rc->free_chunks[rc->n_free++] = c;
+	}
+
+	if (ring_mode(rc)) {
+		if (asprintf(&rc->tmp_path, "%s.tmp", o->path) < 0) {
+			rc->tmp_path = NULL;
+			goto nomem;
+		}
+		/* fail now, not at the first SIGUSR1, if the place is not writable */
+		err = ring_dump(rc, false, meta->start_ns);
+	} else {
+		rc->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		err = rc->fd < 0 ? -errno : tf_write_start(rc->fd, &rc->meta);
+		if (!err) {
+			off_t size = lseek(rc->fd, 0, SEEK_CUR);
+
+			rc->st.bytes = size > 0 ? size : 0;
+		}
+		if (!err && o->max_size && rc->st.bytes + tf_trailer_max() > o->max_size) {
+			p_err("--max-size %llu leaves no room for events: the header, metadata and "
+			      "trailer alone take %llu bytes", (unsigned long long)o->max_size,
+			      (unsigned long long)(rc->st.bytes + tf_trailer_max()));
+			unlink(o->path);
+			goto fail;
+		}
+	}
+	if (err) {
+		p_err("cannot write %s: %s", o->path, strerror(-err));
+		goto fail;
+	}
+	err = pthread_create(&rc->writer, NULL, writer_main, rc);
+	if (err) {
+		p_err("cannot start the writer thread: %s", strerror(err));
+		goto fail;
+	}
+	return rc;
+nomem:
+	p_err("out of memory");
+fail:
+	if (rc->fd >= 0)
+		close(rc->fd);
+	tf_chunk_free(rc->cur);
+	for (size_t i = 0; i < rc->n_free; i++)
+		tf_chunk_free(rc->free_chunks[i]);
+	mount_table_free(&rc->meta.mounts);
+	mount_table_free(&rc->latest_mounts);
+	free(rc->tmp_path);
+	free(rc);
+	return NULL;
+}
+
+/*
+ * --max-size on the ring buffer side.  Compression happens later, on the
+ * writer, so the sizes here are estimates: raw bytes times the ratio the
+ * written chunks achieved (with a margin; 1 before the first).  The open
+ * chunk is sealed while it still fits, so the file ends with whole chunks
+ * close to the limit instead of one first chunk too big to write; the
+ * writer's fits() is the ceiling itself.  When the estimate says the limit
+ * is near and chunks are still in flight, this waits for the writer (a
+ * chunk's compression and fdatasync: a few ms natively, a handful of times
+ * at the very start, before any ratio is known, and at the very end of the
+ * recording) rather than guess.  Only a writer that takes longer than
+ * WRITER_WAIT_MS is taken as stuck, which ends the file: under emulation a
+ * level-19 chunk and its fdatasync took over 200 ms, and a recording ended
+ * that way before its first chunk.  1 once the file is full.
+ */
+#define EV_MAX_RAW	192		/* one record with all its strings new */
+#define CHUNK_COST(raw)	(40 + 64 + (raw) / 128)	/* section header, zstd frame */
+#define WRITER_WAIT_MS	5000
+
+static int size_check(struct recorder *rc)
+{
+	for (;;) {
+		uint64_t zw = LOAD_RC(zbytes_written), rw = LOAD_RC(raw_written);
+		uint64_t pending = LOAD_RC(pending_raw), cur = tf_chunk_raw_bytes(rc->cur);
+		uint64_t used = LOAD(bytes) + tf_trailer_max();
+		double ratio = rw ? 1.25 * zw / rw : 1.0;
+		double need;
+
+		if (LOAD(full))
+			return 1;
+		if (ratio > 1.0)
+			ratio = 1.0;
+		need = (pending + cur + EV_MAX_RAW) * ratio + CHUNK_COST(pending) + CHUNK_COST(cur);
+		if (used + need <= rc->o.max_size)
+			return 0;
+		if (pending) {
+			struct timespec dl;
+			bool late = false;
+
+			clock_gettime(CLOCK_REALTIME, &dl);
+			dl.tv_nsec += WRITER_WAIT_MS * 1000000L;
+			dl.tv_sec += dl.tv_nsec / 1000000000L;
+			dl.tv_nsec %= 1000000000L;
+			pthread_mutex_lock(&rc->lock);
+			while (LOAD_RC(pending_raw) == pending && !late)
+				late = pthread_cond_timedwait(&rc->cond, &rc->lock, &dl) == ETIMEDOUT;
+			pthread_mutex_unlock(&rc->lock);
+			if (!late)
+				continue;
+		} else if (tf_chunk_events(rc->cur) && push_chunk(rc, false)) {
+			continue;
+		}
+		/* nothing more fits, or the writer is stuck: end here */
+		__atomic_store_n(&rc->st.full, true, __ATOMIC_RELAXED);
+		return 1;
+	}
+}
+
+/*
+ * The per-event path takes no lock: events, lost and dropped are written
+ * only here and read elsewhere with atomic loads; full by the writer, or by
+ * size_check() here.
+ */
+
+int recorder_add(struct recorder *rc, const struct et_rec *r)
+{
+	int err;
+
+	if (r->type == ET_LOST)
+		ADD(lost, r->value);
+	if (LOAD(full) || (rc->o.max_size && size_check(rc)))
+		return 1;
+	if (!tf_chunk_events(rc->cur))
+		rc->cur_started = mono_ns();
+	err = tf_chunk_add(rc->cur, r);
+	if (err == -E2BIG && push_chunk(rc, false)) {
+		rc->cur_started = mono_ns();
+		err = tf_chunk_add(rc->cur, r);
+	}
+	if (err)
+		ADD(dropped, 1);
+	else if (r->type != ET_LOST)
+		ADD(events, 1);
+	return 0;
+}
+
+void recorder_tick(struct recorder *rc)
+{
+	if (tf_chunk_events(rc->cur) && mono_ns() - rc->cur_started >= rc->o.flush_ns)
+		push_chunk(rc, false);
+}
+
+void recorder_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_table *mt)
+{
+	struct item it = { .kind = IT_MOUNTS, .ts_ns = ts_ns };
+
+	/* events before the change go in the chunks before it */
+	push_chunk(rc, true);
+	if (mount_table_copy(&it.mt, mt))
+		return;
+	if (!enqueue(rc, &it, true))
+		mount_table_free(&it.mt);
+}
+
+int recorder_dump(struct recorder *rc)
+{
+	struct item it = { .kind = IT_DUMP, .ts_ns = mono_ns() };
+
+	if (!ring_mode(rc))
+		return -EINVAL;
+	push_chunk(rc, true);
+	return enqueue(rc, &it, true) ? 0 : -EAGAIN;
+}
+
+int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *st)
+{
+	struct item stop = { .kind = IT_STOP };
+	struct tf_trailer tr = { .end_ns = end_ns };
+	struct timespec rt;
+	int err;
+
+	push_chunk(rc, true);
+	enqueue(rc, &stop, true);
+	pthread_join(rc->writer, NULL);
+	err = rc->write_err;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	tr.end_realtime_ns = (uint64_t)rt.tv_sec * 1000000000 + rt.tv_nsec;
+	if (ring_mode(rc)) {
+		int e = ring_dump(rc, true, end_ns);
+
+		err = err ? err : e;
+	} else {
+		tr.events = rc->st.events - rc->st.over_size;
+		tr.lost = rc->st.lost;
+		tr.dropped = rc->st.dropped;
+		tr.chunks = rc->st.chunks;
+		if (!err)
+			err = tf_write_trailer(rc->fd, &tr);
+		if (!err && fdatasync(rc->fd) && errno != EINVAL)
+			err = -errno;
+		if (close(rc->fd) && !err)
+			err = -errno;
+		rc->fd = -1;
+		if (!err) {
+			int rfd = open(rc->o.path, O_RDONLY | O_CLOEXEC);
+
+			if (rfd >= 0) {
+				off_t size = lseek(rfd, 0, SEEK_END);
+
+				if (size > 0)
+					rc->st.bytes = size;
+				close(rfd);
+			}
+		}
+	}
+	tf_chunk_free(rc->cur);
+	for (size_t i = 0; i < rc->n_free; i++)
+		tf_chunk_free(rc->free_chunks[i]);
+	for (size_t i = 0; i < rc->ring_n; i++)
+		free(rc->ring[i].buf);
+	free(rc->ring);
+	mount_table_free(&rc->meta.mounts);
+	mount_table_free(&rc->latest_mounts);
+	if (rc->tmp_path)
+		unlink(rc->tmp_path);
+	free(rc->tmp_path);
+	pthread_mutex_destroy(&rc->lock);
+	pthread_cond_destroy(&rc->cond);
+	if (st)
+		*st = rc->st;
+	free(rc);
+	return err;
+}
+
+void recorder_get_stats(struct recorder *rc, struct recorder_stats *st)
+{
+	pthread_mutex_lock(&rc->lock);
+	*st = rc->st;
+	pthread_mutex_unlock(&rc->lock);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The recorder: decoded events -> trace file chunks.  Encoding happens on
+ * the caller's (ring buffer) thread; compression and disk I/O on a writer
+ * thread behind a bounded queue, so a slow disk shows up as counted
+ * `dropped` events, never as a stalled ring buffer.  In ring mode (flight
+ * recorder) sealed chunks stay in memory, bounded, and reach the file only
+ * on recorder_dump() (SIGUSR1) and at close.
+ */
+#ifndef EVTRACE_RECORDER_H
+#define EVTRACE_RECORDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event/decode.h"
+#include "lib/mounts.h"
+#include "file/tracefile.h"
+
+struct recorder_opts {
+	const char *path;
+	uint64_t flush_ns;		/* seal the open chunk at least this often (default 1 s) */
+	uint64_t max_size;		/* the file never grows past it; 0 = no limit */
+	uint64_t ring_bytes;		/* ring mode: keep this many bytes of chunks */
+	uint64_t ring_ns;		/* ring mode: keep this much time */
+	int zstd_level;
+};
+
+struct recorder_stats {
+	uint64_t events;		/* encoded */
+	uint64_t lost;			/* kernel reserve failures seen in the stream */
+	uint64_t dropped;		/* by us: writer queue full */
+	uint64_t bytes;			/* written to the file */
+	uint64_t chunks;
+	uint64_t ring_discarded;	/* ring mode: chunks that fell out */
+	uint64_t over_size;		/* encoded but left out: past max_size */
+	bool full;			/* max_size reached: recording stopped */
+};
+
+struct recorder;
+
+/* Creates the file and writes its header and metadata; NULL after p_err. */
+struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_meta *meta);
+/* One event, in stream order; 0, or 1 once --max-size is reached. */
+int recorder_add(struct recorder *rc, const struct et_rec *r);
+/* The live loop's tick: seal the open chunk if it is older than flush_ns. */
+void recorder_tick(struct recorder *rc);
+/* A new mount table, effective from the next event. */
+void recorder_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_table *mt);
+/* Ring mode: write what the ring holds now (the file is rewritten). */
+int recorder_dump(struct recorder *rc);
+/* Seal, drain, write the trailer, close and free; final stats in *st; 0 or -errno. */
+int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *st);
+void recorder_get_stats(struct recorder *rc, struct recorder_stats *st);
+
+#endif

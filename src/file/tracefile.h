@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The trace file (docs/FORMAT.md): a header, a metadata section, then
+ * sections of zstd-compressed event chunks, mount-table changes and a
+ * trailer.  The writer side is split in two so the recorder can encode on
+ * the ring-buffer thread and compress/write on another: tf_chunk encodes
+ * decoded events; tf_chunk_seal() turns a chunk into the bytes of one
+ * section.  The reader is a parser of untrusted input: every length is
+ * checked, every allocation bounded.
+ */
+#ifndef EVTRACE_TRACEFILE_H
+#define EVTRACE_TRACEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event/decode.h"
+#include "lib/mounts.h"
+
+#define TF_VERSION_MAJOR	1
+#define TF_VERSION_MINOR	0
+
+/* Bounds a reader enforces and a writer never exceeds. */
+#define TF_CHUNK_MAX_EVENTS	(1u << 20)
+#define TF_WRITE_EVENTS		16384	/* the most events the writer puts in a chunk */
+#define TF_CHUNK_MAX_RAW	(64u << 20)	/* decompressed payload */
+#define TF_SECTION_MAX		(64u << 20)	/* compressed payload / text */
+
+/* What a recording says about itself (the META section). */
+struct tf_meta {
+	char evtrace_version[32];
+	char kernel_release[128];
+	char machine[64];
+	uint32_t ncpus;
+	int64_t boot_offset_ns;		/* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
+	uint64_t start_ns;		/* CLOCK_MONOTONIC, the events' clock */
+	uint64_t start_realtime_ns;
+	char probes[1024];		/* "name=mode,name=mode,..." */
+	char filters[512];		/* the command line's filters, as given */
+	struct mount_table mounts;	/* at start; tf_meta_free() frees it */
+	uint16_t format_major, format_minor;	/* reading: the file's format version */
+};
+
+/* The TRAILER section: written on a clean close. */
+struct tf_trailer {
+	uint64_t end_ns;		/* CLOCK_MONOTONIC */
+	uint64_t end_realtime_ns;
+	uint64_t events;		/* written, lost records excluded */
+	uint64_t lost;			/* kernel ring buffer reserve failures */
+	uint64_t dropped;		/* dropped by the recorder itself (queue full) */
+	uint64_t chunks;
+};
+
+void tf_meta_free(struct tf_meta *m);
+
+/* ---- writing ------------------------------------------------------------ */
+
+struct tf_chunk;
+
+struct tf_chunk *tf_chunk_new(void);
+void tf_chunk_free(struct tf_chunk *c);
+/* Encode one event; -E2BIG when the chunk is full (seal it, reset, retry). */
+int tf_chunk_add(struct tf_chunk *c, const struct et_rec *r);
+uint32_t tf_chunk_events(const struct tf_chunk *c);
+/* Of those, lost records (which the trailer's event count leaves out). */
+uint32_t tf_chunk_lost_records(const struct tf_chunk *c);
+size_t tf_chunk_raw_bytes(const struct tf_chunk *c);
+uint64_t tf_chunk_first_ns(const struct tf_chunk *c);
+uint64_t tf_chunk_last_ns(const struct tf_chunk *c);
+/* Empty it for reuse: encoder state (string and id tables) starts over. */
+void tf_chunk_reset(struct tf_chunk *c);
+/*
+ * The bytes of one EVENTS section (header + zstd payload), malloc'ed into
+ * *out.  0 or -errno.  Does not reset the chunk.
+ */
+int tf_chunk_seal(const struct tf_chunk *c, int zstd_level, uint8_t **out, size_t *len);
+
+/* The file header plus the META section; 0 or -errno. */
+int tf_write_start(int fd, const struct tf_meta *m);
+/* A MOUNTS section: the whole table as of ts_ns. */
+int tf_write_mounts(int fd, uint64_t ts_ns, const struct mount_table *mt);
+int tf_write_trailer(int fd, const struct tf_trailer *t);
+/* The most bytes tf_write_trailer() can write: what a size cap keeps free. */
+size_t tf_trailer_max(void);
+/* write(2) all of buf, retrying short writes and EINTR. */
+int tf_write_all(int fd, const void *buf, size_t len);
+
+/* ---- reading ------------------------------------------------------------ */
+
+struct tf_reader;
+
+struct tf_status {
+	uint64_t events;		/* delivered so far */
+	uint64_t chunks, bad_chunks;	/* bad: CRC or decoding failed, skipped */
+	uint64_t skipped_events;	/* the events the bad chunks claimed to hold */
+	uint64_t truncated_at;		/* byte offset where the file stops mid-section; 0 if not */
+	bool trailer_seen;		/* the recorder closed it cleanly */
+	struct tf_trailer trailer;	/* valid if trailer_seen */
+};
+
+/*
+ * Opens and checks the header and META section.  NULL with a one-line
+ * reason in err (e.g. "not an evtrace file", "file format 2.0 is newer than
+ * this evtrace reads (1.x): upgrade evtrace", "empty file").
+ */
+struct tf_reader *tf_open(const char *path, char *err, size_t errlen);
+/* The same from memory (the fuzzer, tests); buf must outlive the reader. */
+struct tf_reader *tf_open_mem(const void *buf, size_t len, char *err, size_t errlen);
+void tf_close(struct tf_reader *rd);
+const struct tf_meta *tf_reader_meta(const struct tf_reader *rd);
+/*
+ * The next event, in file order: 1 and *r filled, 0 at the end (clean or
+ * truncated: see tf_reader_status), or -errno on an I/O error.  Damaged
+ * chunks are skipped and counted, never fatal.
+ */
+int tf_next(struct tf_reader *rd, struct et_rec *r);
+/*
+ * The next events in bulk: up to cap of them, all from one chunk, into
+ * out; their count, 0 at the end, or -errno, as tf_next().  A chunk that
+ * fits is checked and decoded in one pass, which is what makes this the
+ * faster way to read a file.  Records of a damaged chunk never count, but
+ * out[] may have been written.  A MOUNTS section comes only before a
+ * batch, so tf_mounts_changed() after a call applies from its out[0].
+ */
+int tf_next_batch(struct tf_reader *rd, struct et_rec *out, uint32_t cap);
+/*
+ * A MOUNTS section read since the last call: non-NULL once, with the time
+ * it applies from; the table stays valid until the next tf_next() or
+ * tf_next_batch().
+ */
+const struct mount_table *tf_mounts_changed(struct tf_reader *rd, uint64_t *ts_ns);
+void tf_reader_status(const struct tf_reader *rd, struct tf_status *st);
+/* The file's size when it was opened (what is read). */
+uint64_t tf_reader_size(const struct tf_reader *rd);
+
+#endif

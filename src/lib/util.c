@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Error reporting: bpftool's p_err(), which knows JSON mode; the clock. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "lib/common.h"
+#include "lib/json.h"
+
+int verbose;
+bool json_errors;
+
+void p_err(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (json_errors) {
+		fputs("{\"error\":", stderr);
+		json_str(stderr, buf);
+		fputs("}\n", stderr);
+	} else {
+		fprintf(stderr, "evtrace: %s\n", buf);
+	}
+}
+
+void p_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("evtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+uint64_t mono_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}

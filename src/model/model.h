@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The model: turns the decoded event stream, live or replayed, into the
+ * answers evtrace exists for (inode-number consumption, eventfs_inode
+ * refcount timelines, dentry and inode lifetimes) and the anomalies the
+ * seed thread hunted for.
+ *
+ * Time is the events' own clock, never the wall clock: the same stream
+ * gives the same answers live and replayed.  Every table is bounded; what
+ * falls out is counted.
+ */
+#ifndef EVTRACE_MODEL_H
+#define EVTRACE_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "event/decode.h"
+
+struct mount_table;
+
+enum group_by { BY_MOUNT, BY_FS, BY_CALLER, BY_COMM, BY_MAX };
+
+/* Values the model hands to histograms, one per finished measurement. */
+enum sample_kind {
+	S_INO,		/* an allocated inode number (ino_alloc) */
+	S_DENTRY_LIFE,	/* dentry allocation -> kill, usecs */
+	S_INODE_LIFE,	/* inode allocation -> evict, usecs */
+	S_EI_LIFE,	/* ei_create -> ei_release, usecs */
+	S_EI_REFS,	/* an ei's refcount after each change */
+	S_MAX,
+};
+
+struct sample {
+	enum sample_kind kind;
+	uint64_t value;
+	const char *group[BY_MAX];
+};
+
+enum anomaly_kind {
+	A_DUP_INO,		/* two live inodes, one superblock, one i_ino */
+	A_EI_REMOVED_REFERENCED,/* removed while dentries still hold it */
+	A_EI_LOOKUP_AFTER_REMOVE,/* a lookup reached an ei after its removal */
+	A_EI_NEGATIVE,		/* a put on a zero refcount, or the model below zero */
+	A_EI_NOT_RELEASED,	/* removed, not released within the timeout */
+	A_DENTRY_OUTLIVES_EI,	/* a holder dentry still alive at release */
+	A_SECOND_DENTRY,	/* (parent, name) looked up again, older dentry unreleased */
+	A_MAX,
+};
+
+struct anomaly {
+	enum anomaly_kind kind;
+	uint64_t ts_ns;
+	uint64_t obj;		/* the ei, inode or dentry id it is about */
+	char text[240];
+};
+
+struct model_opts {
+	uint32_t max_inodes;	/* live inodes tracked (default 65536) */
+	uint32_t max_dentries;	/* live dentries tracked (default 65536) */
+	uint32_t max_eis;	/* eis tracked, released ones included (default 16384) */
+	uint32_t max_groups;	/* groups per --by key (default 1024) */
+	uint32_t ei_history;	/* refcount changes kept per ei (default 64) */
+	uint64_t release_timeout_ns;	/* removed, not released: flag after (default 10 s) */
+	uint64_t interval_ns;	/* rate interval (default 1 s) */
+	/* every sample, e.g. into a histogram; may be NULL */
+	void (*on_sample)(void *ctx, const struct sample *s);
+	/* every anomaly as found; may be NULL */
+	void (*on_anomaly)(void *ctx, const struct anomaly *a);
+	/* a device not in the mount table: the live source may reload it */
+	void (*on_unknown_dev)(void *ctx, uint32_t dev);
+	void *ctx;
+};
+
+#define MODEL_RATE_HISTORY 60	/* intervals of rate history per group */
+
+struct ino_group {
+	const char *name;
+	uint64_t total;			/* inode numbers allocated */
+	uint64_t interval;		/* in the current interval */
+	double rate;			/* per second, exponentially smoothed */
+	uint32_t history[MODEL_RATE_HISTORY];	/* per finished interval, oldest first */
+};
+
+struct ei_change {
+	uint64_t ts_ns;
+	uint64_t dentry;		/* the dentry that caused it, 0 if none */
+	int32_t refcount;		/* after the change */
+	uint8_t op;			/* ET_EI_* */
+	uint8_t gap;			/* the kernel's value disagreed with ours: events missing */
+};
+
+enum ei_state { EI_LIVE, EI_REMOVED, EI_RELEASED };
+
+#define EI_HOLDERS_MAX 16		/* dentries listed per ei; more are counted */
+
+struct ei_view {
+	uint64_t id, parent;
+	const char *name;
+	const char *path;		/* under events/, e.g. "kprobes/sched" */
+	uint64_t ino;
+	enum ei_state state;
+	int64_t refcount;		/* current, per the model */
+	uint64_t created_ns, removed_ns, released_ns;	/* 0: not seen */
+	bool created_seen;		/* false: existed before tracing (unknown start) */
+	bool removed_referenced;	/* dentries still held it when it was removed */
+	const struct ei_change *history;	/* model_ei_find() only: until its next call */
+	uint32_t n_history;
+	uint64_t history_dropped;	/* oldest changes dropped from a long history */
+	const uint64_t *holders;	/* dentries holding a reference now */
+	uint32_t n_holders;
+	uint32_t holders_more;		/* beyond EI_HOLDERS_MAX */
+};
+
+struct model_stats {
+	uint64_t events, lost;
+	uint64_t ino_allocs;
+	uint32_t ino_max;		/* highest get_next_ino() value seen */
+	double ino_rate;		/* all groups, per second, smoothed */
+	uint64_t live_inodes, live_dentries, eis, eis_removed_referenced;
+	uint64_t dentries_on_removed_eis;	/* live holders of removed eis */
+	uint64_t unknown_start;		/* frees of objects allocated before tracing */
+	uint64_t evicted_from_model;	/* dropped from a full table */
+	uint64_t anomalies[A_MAX];
+	uint64_t first_ns, last_ns;
+};
+
+struct model;
+
+struct model *model_new(const struct model_opts *o);
+void model_free(struct model *m);
+/* The table used to name mounts; the model does not own it. */
+void model_set_mounts(struct model *m, const struct mount_table *mt);
+/* Feed one event, in stream order.  0, or -ENOMEM. */
+int model_feed(struct model *m, const struct et_rec *r);
+/* Advance the model's clock without an event (live: the poll loop). */
+void model_advance(struct model *m, uint64_t now_ns);
+
+void model_get_stats(const struct model *m, struct model_stats *s);
+/* Seconds until the 32-bit counter wraps at the current rate; <0: unknown. */
+double model_wrap_eta(const struct model *m);
+/* Groups of one key kind, by total descending; returns the count. */
+size_t model_ino_groups(const struct model *m, enum group_by by,
+			const struct ino_group **out, size_t max);
+/* Iterate eis in creation order, from a zeroed iterator; false at the end. */
+struct ei_iter {
+	const void *next;
+	bool started;
+};
+
+bool model_ei_next(const struct model *m, struct ei_iter *it, struct ei_view *v);
+bool model_ei_find(const struct model *m, uint64_t id, struct ei_view *v);
+/* The newest anomalies, oldest first; returns the count. */
+size_t model_anomalies(const struct model *m, const struct anomaly **out, size_t max);
+
+const char *group_by_name(enum group_by by);
+int group_by_from_name(const char *name);	/* -1 if unknown */
+const char *anomaly_name(enum anomaly_kind k);
+const char *ei_state_name(enum ei_state s);
+
+/* The end-of-run summary: totals per group, anomalies, lost events. */
+void model_print_summary(FILE *f, const struct model *m, enum group_by by);
+void model_print_summary_json(FILE *f, const struct model *m, enum group_by by);
+/* The table of every ei tracked; with history, each one's refcount changes. */
+void model_print_eis(FILE *f, const struct model *m, bool history);
+
+#endif

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Filter options (-p, -c, --fs, --dev, --mount) and --attach.  Each
+ * filter is applied in the kernel: the maps are filled before attach.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "lib/common.h"
+#include "event/decode.h"
+#include "lib/mounts.h"
+#include "source/probes.h"
+
+static int too_many(const char *what)
+{
+	p_err("too many %s filters (at most %d)", what, MAX_FILTER);
+	return -E2BIG;
+}
+
+int filters_add_pid(struct filters *f, const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || v == 0 || v > 0x3fffffff) {
+		p_err("invalid pid '%s'", arg);
+		return -EINVAL;
+	}
+	if (f->npids == MAX_FILTER)
+		return too_many("pid");
+	f->pids[f->npids++] = v;
+	return 0;
+}
+
+/* The kernel's comm is 15 chars + NUL: a longer name can never match. */
+static int add_name(char (*list)[16], int *n, const char *arg, const char *what)
+{
+	if (!*arg || strlen(arg) > 15) {
+		p_err("invalid %s '%s': 1 to 15 characters", what, arg);
+		return -EINVAL;
+	}
+	if (*n == MAX_FILTER)
+		return too_many(what);
+	memset(list[*n], 0, 16);
+	memcpy(list[*n], arg, strlen(arg));
+	(*n)++;
+	return 0;
+}
+
+int filters_add_comm(struct filters *f, const char *arg)
+{
+	return add_name(f->comms, &f->ncomms, arg, "comm");
+}
+
+int filters_add_fs(struct filters *f, const char *arg)
+{
+	return add_name(f->fss, &f->nfss, arg, "filesystem type");
+}
+
+int filters_add_dev(struct filters *f, const char *arg)
+{
+	unsigned int major, minor;
+	char c;
+
+	if (sscanf(arg, "%u:%u%c", &major, &minor, &c) != 2 || major > 4095 ||
+	    minor > 0xfffff) {
+		p_err("invalid device '%s': expected MAJOR:MINOR", arg);
+		return -EINVAL;
+	}
+	if (f->ndevs == MAX_FILTER)
+		return too_many("device");
+	f->devs[f->ndevs++] = ET_MKDEV(major, minor);
+	return 0;
+}
+
+int filters_add_mount(struct filters *f, const char *path)
+{
+	if (f->nmounts == MAX_FILTER)
+		return too_many("mount");
+	f->mounts[f->nmounts++] = path;
+	return 0;
+}
+
+int filters_resolve_mounts(struct filters *f, const struct mount_table *mt)
+{
+	for (int i = 0; i < f->nmounts; i++) {
+		const char *path = f->mounts[i];
+		uint32_t dev = 0;
+		bool found = false;
+		struct stat st;
+
+		if (mt) {
+			for (size_t k = 0; k < mt->n && !found; k++)
+				if (!strcmp(mt->v[k].path, path)) {
+					dev = mt->v[k].dev;
+					found = true;
+				}
+			if (!found) {
+				p_err("cannot use mount '%s': not a mount point in the recording", path);
+				return -ENOENT;
+			}
+		} else {
+			if (stat(path, &st)) {
+				int err = errno;
+
+				p_err("cannot use mount '%s': %s", path, strerror(err));
+				return -err;
+			}
+			/* the superblock of whatever is mounted there */
+			dev = ET_MKDEV(major(st.st_dev), minor(st.st_dev));
+		}
+		if (f->ndevs == MAX_FILTER)
+			return too_many("device");
+		f->devs[f->ndevs++] = dev;
+	}
+	f->nmounts = 0;
+	return 0;
+}
+
+int parse_attach(const char *arg, enum attach_pref *out)
+{
+	if (!strcmp(arg, "auto"))
+		*out = ATTACH_AUTO;
+	else if (!strcmp(arg, "fentry"))
+		*out = ATTACH_FENTRY;
+	else if (!strcmp(arg, "kprobe"))
+		*out = ATTACH_KPROBE;
+	else {
+		p_err("invalid --attach '%s': expected auto, fentry or kprobe", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The kernel's filters, applied in userspace to a replayed stream: a
+ * recording filtered on replay gives what a live run with those filters
+ * would have shown.
+ */
+bool filters_match(const struct filters *f, const struct et_rec *r)
+{
+	bool ok;
+
+	if (r->type == ET_LOST)
+		return true;	/* loss is part of every view */
+	if (f->npids) {
+		ok = false;
+		for (int i = 0; i < f->npids && !ok; i++)
+			ok = f->pids[i] == r->pid;
+		if (!ok)
+			return false;
+	}
+	if (f->ncomms) {
+		ok = false;
+		for (int i = 0; i < f->ncomms && !ok; i++)
+			ok = !strncmp(f->comms[i], r->comm, ET_COMM_LEN);
+		if (!ok)
+			return false;
+	}
+	if (f->nfss) {
+		ok = false;
+		for (int i = 0; i < f->nfss && !ok; i++)
+			ok = !strncmp(f->fss[i], r->fs, ET_FS_LEN);
+		if (!ok)
+			return false;
+	}
+	if (f->ndevs) {
+		uint32_t dev = ET_MKDEV(r->dev_major, r->dev_minor);
+
+		ok = false;
+		for (int i = 0; i < f->ndevs && !ok; i++)
+			ok = f->devs[i] == dev;
+		if (!ok)
+			return false;
+	}
+	return true;
+}

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Probe loading and attach.  For each kernel function we trace, decide at
+ * load time between its fentry/fexit program and its kprobe/kretprobe
+ * program, or turn both off (6.1 has no eventfs at all), then load the one
+ * object and attach what is left.  Support is probed through BTF, a tiny
+ * trial load and /proc/kallsyms: never through tracefs, which is what we
+ * observe.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "lib/common.h"
+#include "evtrace.skel.h"
+#include "lib/ksyms.h"
+#include "lib/mounts.h"
+#include "source/probes.h"
+
+/*
+ * Kernel functions, in the order `evtrace probes` lists them.  Program
+ * names follow from them: <fn>_fentry; <fn>_kprobe, plus <fn>_kretprobe
+ * where the exit needs arguments stashed at entry.
+ */
+static const char *const probe_funcs[NR_PROBES] = {
+	"get_next_ino",
+	"alloc_inode",
+	"evict",
+	"__d_alloc",
+	"__dentry_kill",
+	"__lookup_slow",
+	"eventfs_create_dir",
+	"eventfs_create_events_dir",
+	"eventfs_root_lookup",
+	"eventfs_d_release",
+	"eventfs_remove_rec",
+	"release_ei",
+};
+
+#define KPROBE_PMU "/sys/bus/event_source/devices/kprobe/type"
+#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && verbose < 2)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+const char *probe_mode_name(enum probe_mode m)
+{
+	return m == PROBE_FENTRY ? "fentry" : m == PROBE_KPROBE ? "kprobe" : "missing";
+}
+
+int check_environment(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = {};
+	bool bpf_caps = false;
+
+	if (syscall(SYS_capget, &hdr, data) == 0) {
+		__u32 eff_hi = data[1].effective;
+		bool cap_bpf = eff_hi & (1u << (39 - 32));	/* CAP_BPF */
+		bool cap_perfmon = eff_hi & (1u << (38 - 32));	/* CAP_PERFMON */
+		bool cap_admin = data[0].effective & (1u << 21);	/* CAP_SYS_ADMIN */
+
+		bpf_caps = cap_admin || (cap_bpf && cap_perfmon);
+	}
+	if (geteuid() != 0 && !bpf_caps) {
+		p_err("need root or CAP_BPF and CAP_PERFMON to load BPF programs: run it with sudo");
+		return EXIT_ENV;
+	}
+	if (access(KERNEL_BTF, R_OK)) {
+		p_err("kernel has no BTF (%s: %s): CO-RE needs a kernel built with CONFIG_DEBUG_INFO_BTF=y",
+		      KERNEL_BTF, strerror(errno));
+		return EXIT_ENV;
+	}
+	return 0;
+}
+
+/*
+ * Can a fentry program attach to func?  Load a two-instruction tracing
+ * program against its BTF id, as libbpf-tools' fentry_can_attach() does:
+ * this catches kernels without trampolines and kernels that refuse
+ * tracing programs outright (lockdown gives EPERM before the verifier).
+ */
+static int fentry_probe(const struct btf *vmlinux, const char *func)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
+	int id, fd;
+
+	id = btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC);
+	if (id < 0)
+		return -ENOENT;
+	opts.attach_btf_id = id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "et_probe", "GPL", insns,
+			   ARRAY_SIZE(insns), &opts);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static struct bpf_program *prog_of(struct bpf_object *obj, const char *func,
+				   const char *suffix)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s_%s", func, suffix);
+	return bpf_object__find_program_by_name(obj, name);
+}
+
+static void set_autoload(struct bpf_object *obj, const char *func, enum probe_mode m)
+{
+	struct bpf_program *p;
+
+	if ((p = prog_of(obj, func, "fentry")))
+		bpf_program__set_autoload(p, m == PROBE_FENTRY);
+	if ((p = prog_of(obj, func, "kprobe")))
+		bpf_program__set_autoload(p, m == PROBE_KPROBE);
+	if ((p = prog_of(obj, func, "kretprobe")))
+		bpf_program__set_autoload(p, m == PROBE_KPROBE);
+}
+
+/* Pick fentry or kprobe for one function, or say why neither. */
+static void choose(struct probe_status *ps, const struct btf *vmlinux,
+		   const struct ksyms *ks, bool have_kprobes, enum attach_pref pref)
+{
+	int ferr = -EOPNOTSUPP;
+	bool in_btf = btf__find_by_name_kind(vmlinux, ps->name, BTF_KIND_FUNC) >= 0;
+	bool in_kallsyms = ksyms_has(ks, ps->name);
+
+	if (!in_btf && !in_kallsyms) {
+		snprintf(ps->reason, sizeof(ps->reason),
+			 "no such function in this kernel (not in BTF nor kallsyms)");
+		return;
+	}
+	if (pref != ATTACH_KPROBE) {
+		ferr = in_btf ? fentry_probe(vmlinux, ps->name) : -ENOENT;
+		if (!ferr) {
+			ps->mode = PROBE_FENTRY;
+			return;
+		}
+	}
+	if (pref != ATTACH_FENTRY && have_kprobes && in_kallsyms) {
+		ps->mode = PROBE_KPROBE;
+		if (pref == ATTACH_AUTO)
+			snprintf(ps->reason, sizeof(ps->reason), "fentry: %s",
+				 ferr == -ENOENT ? "not in kernel BTF" : strerror(-ferr));
+		else
+			snprintf(ps->reason, sizeof(ps->reason), "forced by --attach kprobe");
+		return;
+	}
+	if (pref == ATTACH_KPROBE)
+		snprintf(ps->reason, sizeof(ps->reason), "kprobe: %s",
+			 !have_kprobes ? "kernel has no kprobes (" KPROBE_PMU " missing)" :
+			 "function not in /proc/kallsyms (inlined?)");
+	else if (pref == ATTACH_FENTRY)
+		snprintf(ps->reason, sizeof(ps->reason), "fentry: %s",
+			 ferr == -ENOENT ? "not in kernel BTF" : strerror(-ferr));
+	else
+		snprintf(ps->reason, sizeof(ps->reason), "fentry: %s; kprobe: %s",
+			 ferr == -ENOENT ? "not in kernel BTF" : strerror(-ferr),
+			 !have_kprobes ? "kernel has no kprobes" : "not in /proc/kallsyms");
+}
+
+static int fill_filters(struct evtrace_bpf *skel, const struct filters *f)
+{
+	__u8 one = 1;
+	int err = 0;
+
+	for (int i = 0; i < f->npids && !err; i++)
+		err = bpf_map__update_elem(skel->maps.filter_pids, &f->pids[i],
+					   sizeof(f->pids[i]), &one, 1, BPF_ANY);
+	for (int i = 0; i < f->ncomms && !err; i++)
+		err = bpf_map__update_elem(skel->maps.filter_comms, f->comms[i],
+					   ET_COMM_LEN, &one, 1, BPF_ANY);
+	for (int i = 0; i < f->nfss && !err; i++)
+		err = bpf_map__update_elem(skel->maps.filter_fss, f->fss[i],
+					   ET_FS_LEN, &one, 1, BPF_ANY);
+	for (int i = 0; i < f->ndevs && !err; i++)
+		err = bpf_map__update_elem(skel->maps.filter_devs, &f->devs[i],
+					   sizeof(f->devs[i]), &one, 1, BPF_ANY);
+	return err;
+}
+
+static int attach_one(struct tracer *t, struct probe_status *ps, int idx)
+{
+	const char *suffixes[2];
+	int n = 0;
+
+	if (ps->mode == PROBE_FENTRY) {
+		suffixes[n++] = "fentry";
+	} else {
+		suffixes[n++] = "kprobe";
+		suffixes[n++] = "kretprobe";
+	}
+	for (int i = 0; i < n; i++) {
+		struct bpf_program *p = prog_of(t->skel->obj, ps->name, suffixes[i]);
+		struct bpf_link *l;
+
+		if (!p)
+			continue;
+		l = bpf_program__attach(p);
+		if (!l)
+			return -errno;
+		t->links[idx][i] = l;
+	}
+	return 0;
+}
+
+static void detach_one(struct tracer *t, int idx)
+{
+	for (int i = 0; i < 2; i++) {
+		bpf_link__destroy(t->links[idx][i]);
+		t->links[idx][i] = NULL;
+	}
+}
+
+static int handle_event(void *ctx, void *data, size_t size);
+
+/*
+ * Why nothing attached, in one line, from what the probes said: on the
+ * build machines the kernel refuses tracing programs (lockdown) and has
+ * no kprobes.
+ */
+static void explain_nothing(const struct tracer *t, bool have_kprobes,
+			    enum attach_pref pref)
+{
+	const char *first = t->probes[0].reason;
+
+	if (!have_kprobes && pref != ATTACH_FENTRY && strstr(first, "fentry: "))
+		p_err("no probe can attach: this kernel refuses BPF tracing programs (%.*s) and has no kprobes; "
+		      "run evtrace on a kernel that allows them, or try it in a VM with `make demo`",
+		      (int)strcspn(first + 8, ";"), first + 8);
+	else
+		p_err("no probe can attach (%s: %s); see `evtrace probes`",
+		      t->probes[0].name, first);
+}
+
+int tracer_start(struct tracer *t, const struct tracer_opts *o)
+{
+	struct btf *vmlinux = NULL;
+	bool have_kprobes;
+	int err, ret = EXIT_RUNTIME;
+	uint32_t tracefs;
+
+	libbpf_set_print(verbose ? libbpf_print : NULL);
+	memset(t, 0, sizeof(*t));
+
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		p_err("cannot read kernel BTF: %s", strerror(errno));
+		return EXIT_ENV;
+	}
+	t->ksyms = ksyms_load("/proc/kallsyms");
+	if (!t->ksyms) {
+		p_err("cannot read /proc/kallsyms: %s", strerror(errno));
+		goto cleanup;
+	}
+	have_kprobes = access(KPROBE_PMU, F_OK) == 0;
+
+	t->skel = evtrace_bpf__open();
+	if (!t->skel) {
+		p_err("cannot open BPF object: %s", strerror(errno));
+		goto cleanup;
+	}
+	t->skel->rodata->self_tgid = o->filters.include_self ? 0 : getpid();
+	t->skel->rodata->filter_pid = o->filters.npids > 0;
+	t->skel->rodata->filter_comm = o->filters.ncomms > 0;
+	t->skel->rodata->filter_fs = o->filters.nfss > 0;
+	t->skel->rodata->filter_dev = o->filters.ndevs > 0;
+	if (mounts_find_fs_dev("tracefs", &tracefs) == 0)
+		t->skel->rodata->tracefs_dev = tracefs;
+	if (o->ringbuf_bytes)
+		bpf_map__set_max_entries(t->skel->maps.events, o->ringbuf_bytes);
+	if (o->max_objects)
+		bpf_map__set_max_entries(t->skel->maps.seqs, o->max_objects);
+
+	for (int i = 0; i < NR_PROBES; i++) {
+		struct probe_status *ps = &t->probes[i];
+
+		ps->name = probe_funcs[i];
+		choose(ps, vmlinux, t->ksyms, have_kprobes, o->attach);
+		set_autoload(t->skel->obj, ps->name, ps->mode);
+		if (ps->mode == PROBE_MISSING)
+			t->n_missing++;
+	}
+	if (t->n_missing == NR_PROBES) {
+		explain_nothing(t, have_kprobes, o->attach);
+		ret = EXIT_ENV;
+		goto cleanup;
+	}
+
+	err = evtrace_bpf__load(t->skel);
+	if (err) {
+		p_err("cannot load BPF programs: %s (run with -v for the verifier log)",
+		      strerror(-err));
+		goto cleanup;
+	}
+	err = fill_filters(t->skel, &o->filters);
+	if (err) {
+		p_err("cannot fill filter maps: %s", strerror(-err));
+		goto cleanup;
+	}
+	/* Filters are in place: attaching now starts the stream. */
+	t->stream_start_ns = mono_ns();
+	for (int i = 0; i < NR_PROBES; i++) {
+		struct probe_status *ps = &t->probes[i];
+
+		if (ps->mode == PROBE_MISSING)
+			continue;
+		err = attach_one(t, ps, i);
+		if (err) {
+			detach_one(t, i);
+			snprintf(ps->reason, sizeof(ps->reason), "%s attach failed: %s",
+				 probe_mode_name(ps->mode), strerror(-err));
+			ps->mode = PROBE_MISSING;
+			t->n_missing++;
+			continue;
+		}
+		if (ps->mode == PROBE_FENTRY)
+			t->n_fentry++;
+		else
+			t->n_kprobe++;
+	}
+	if (!t->n_fentry && !t->n_kprobe) {
+		explain_nothing(t, have_kprobes, o->attach);
+		ret = EXIT_ENV;
+		goto cleanup;
+	}
+
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_event, t, NULL);
+	if (!t->rb) {
+		p_err("cannot create ring buffer: %s", strerror(errno));
+		goto cleanup;
+	}
+	/*
+	 * Reread kallsyms now that our trampolines exist: they show up as
+	 * [bpf] symbols, and the caller resolution must skip them.
+	 */
+	ksyms_free(t->ksyms);
+	t->ksyms = ksyms_load("/proc/kallsyms");
+	btf__free(vmlinux);
+	return 0;
+
+cleanup:
+	btf__free(vmlinux);
+	tracer_stop(t);
+	return ret;
+}
+
+void tracer_stop(struct tracer *t)
+{
+	ring_buffer__free(t->rb);
+	t->rb = NULL;
+	for (int i = 0; i < NR_PROBES; i++)
+		detach_one(t, i);
+	evtrace_bpf__destroy(t->skel);
+	t->skel = NULL;
+	ksyms_free(t->ksyms);
+	t->ksyms = NULL;
+}
+
+/* The consumer sets t->on_event; libbpf's callback forwards to it. */
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+
+	if (size < sizeof(struct et_event) || !t->on_event)
+		return 0;
+	return t->on_event(t->on_event_ctx, data);
+}
+
+uint64_t tracer_new_lost(struct tracer *t)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t sum = 0, fresh;
+	__u32 zero = 0;
+	__u64 *vals;
+
+	if (ncpu <= 0 || !t->skel)
+		return 0;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return 0;
+	if (!bpf_map__lookup_elem(t->skel->maps.lost, &zero, sizeof(zero), vals,
+				  ncpu * sizeof(*vals), 0))
+		for (int i = 0; i < ncpu; i++)
+			sum += vals[i];
+	free(vals);
+	fresh = sum - t->lost_seen;
+	t->lost_seen = sum;
+	return fresh;
+}
+
+uint64_t tracer_seq_full(struct tracer *t)
+{
+	return t->skel ? t->skel->bss->seq_full : 0;
+}
+
+void tracer_summary(const struct tracer *t, char *buf, size_t size)
+{
+	snprintf(buf, size, "attached %d probes (%d fentry, %d kprobe, %d missing)",
+		 t->n_fentry + t->n_kprobe, t->n_fentry, t->n_kprobe, t->n_missing);
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The live loop: poll the ring buffer, decode, hand each event to the
+ * sink, and turn the kernel's per-CPU reserve-failure counters into `lost`
+ * events where they happened, so nothing is dropped silently.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/libbpf.h>
+
+#include "lib/common.h"
+#include "source/ring.h"
+
+#define POLL_MS 100
+
+struct live_ctx {
+	struct decoder dec;
+	struct et_stats *stats;
+	const struct live_opts *o;
+	int sink_ret;
+};
+
+void stats_count(struct et_stats *s, const struct et_rec *r)
+{
+	if (r->type == ET_LOST) {
+		s->n[ET_LOST] += r->value;
+		return;
+	}
+	s->n[r->type]++;
+	s->total++;
+}
+
+static int deliver(struct live_ctx *c, const struct et_rec *r)
+{
+	stats_count(c->stats, r);
+	c->sink_ret = c->o->sink(c->o->sink_ctx, r);
+	return c->sink_ret;
+}
+
+static int on_event(void *ctx, const struct et_event *e)
+{
+	struct live_ctx *c = ctx;
+	struct et_rec r;
+
+	decode_event(&c->dec, e, &r);
+	return deliver(c, &r);
+}
+
+static int report_lost(struct tracer *t, struct live_ctx *c)
+{
+	uint64_t n = tracer_new_lost(t);
+	struct et_rec r;
+
+	if (!n)
+		return 0;
+	decode_lost(&r, mono_ns(), n);
+	return deliver(c, &r);
+}
+
+int live_run(struct tracer *t, struct et_stats *stats, const struct live_opts *o)
+{
+	struct live_ctx c = { .stats = stats, .o = o };
+	uint64_t end = o->duration > 0 ? mono_ns() + (uint64_t)(o->duration * 1e9) : 0;
+	int err = 0;
+
+	if (decoder_init(&c.dec, t->ksyms)) {
+		p_err("cannot initialise libsodium");
+		return EXIT_RUNTIME;
+	}
+	t->on_event = on_event;
+	t->on_event_ctx = &c;
+	while (!*o->stop && !c.sink_ret) {
+		err = ring_buffer__poll(t->rb, POLL_MS);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0 && !c.sink_ret)
+			break;
+		err = 0;
+		report_lost(t, &c);
+		if (o->tick)
+			o->tick(o->sink_ctx);
+		if (end && mono_ns() >= end)
+			break;
+	}
+	/* What the kernel wrote before we stopped still counts. */
+	if (!c.sink_ret)
+		ring_buffer__consume(t->rb);
+	report_lost(t, &c);
+	t->on_event = NULL;
+	t->on_event_ctx = NULL;
+	if (err < 0) {
+		p_err("ring buffer poll failed: %s", strerror(-err));
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+void stats_line(const struct et_stats *s, char *buf, size_t size)
+{
+	size_t off;
+	bool first = true;
+
+	off = snprintf(buf, size, "%llu events (", (unsigned long long)s->total);
+	for (int t = 1; t < ET_TYPE_MAX && off < size; t++) {
+		if (t == ET_LOST || !s->n[t])
+			continue;
+		off += snprintf(buf + off, size - off, "%s%s %llu", first ? "" : ", ",
+				et_type_name(t), (unsigned long long)s->n[t]);
+		first = false;
+	}
+	if (off < size)
+		snprintf(buf + off, size - off, "), %llu lost",
+			 (unsigned long long)s->n[ET_LOST]);
+}
