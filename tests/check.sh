@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: build, then every suite (unit, unit under ASan+UBSan+TSan, host CLI,
-# live view, fuzz, VM on 6.12 and 6.1),
+# make check: build, then every suite (src/'s layering and its self-test, unit,
+# unit under ASan+UBSan+TSan, host CLI, live view, fuzz, VM on 6.12 and 6.1),
 # each ending in a "NAME: N passed, N failed" line; this adds them up into
 # the last line.  Exits non-zero if any suite failed or did not finish.
 set -u
@@ -30,6 +30,8 @@ if ! make -s all .output/evtrace-static .output/ptyrun; then
 	echo "check: 0 passed, 1 failed (build)"
 	exit 1
 fi
+suite layers tests/host/layers.sh
+suite layers-selftest tests/host/layers.sh --self-test
 suite unit make -s unit
 suite unit-san make -s unit-san
 suite host tests/host/cli.sh
