@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* evtrace: command dispatch in bpftool's manner, a cmds[] table. */
+/*
+ * evtrace: command dispatch in bpftool's manner, a cmds[] table.  Global
+ * options (-v, -V, -h) may come before the command as well as after it.
+ */
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/opt.h"
 #include "cmd/cmd.h"
 #include "lib/common.h"
 
@@ -10,7 +14,7 @@ static int do_help(int argc, char **argv);
 
 static int do_version(int argc, char **argv)
 {
-	printf("evtrace %s\n", EVTRACE_VERSION);
+	opt_version();
 	return EXIT_OK;
 }
 
@@ -22,7 +26,7 @@ static const struct cmd {
 	{ "events", do_events, "stream decoded events, one per line (--json for JSON Lines)" },
 	{ "hist", do_hist, "histograms per mount, fs, caller or comm, and a summary" },
 	{ "record", do_record, "record the event stream to a trace file (-o FILE)" },
-	{ "replay", do_replay, "replay a trace file into a view: events, hist, summary" },
+	{ "replay", do_replay, "replay a trace file into a view: events, hist, summary, live" },
 	{ "export", do_export, "a trace file as perfetto JSON, JSON Lines or CSV" },
 	{ "info", do_info, "what a trace file holds: machine, kernel, probes, time, integrity" },
 	{ "probes", do_probes, "what can attach on this kernel, and why not" },
@@ -33,35 +37,47 @@ static const struct cmd {
 
 static int do_help(int argc, char **argv)
 {
-	printf("usage: evtrace [COMMAND] [OPTIONS]\n\n"
+	printf("usage: evtrace [-v] [COMMAND] [OPTIONS]\n\n"
 	       "Watch inode numbers, inode and dentry lifetimes and eventfs_inode\n"
 	       "refcounts with CO-RE BPF.\n\ncommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		printf("  %-8s %s\n", cmds[i].name, cmds[i].help);
-	printf("\n`evtrace COMMAND --help` for options.  Exit status: 0 ok, 1 runtime\n"
-	       "failure, 2 usage or environment (not root, no BTF, nothing attaches).\n");
+	printf("\n`evtrace COMMAND --help` for options.  -v (-vv) more messages, -V the version,\n"
+	       "before or after the command.  Exit status: 0 ok, 1 runtime failure, 2 usage or\n"
+	       "environment (not root, no BTF, nothing attaches).\n");
 	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
-	const char *name = argc > 1 ? argv[1] : "live";
 	char *live_argv[] = { "live", NULL };
+	int i;
 
-	if (argc > 1 && (!strcmp(name, "-h") || !strcmp(name, "--help")))
-		return do_help(argc, argv);
-	if (argc > 1 && !strcmp(name, "--version"))
-		return do_version(argc, argv);
-	/* `evtrace -v ...` and friends: options without a command mean live */
-	if (argc > 1 && name[0] == '-') {
-		argv[0] = "live";
-		return do_live(argc, argv);
+	/* the global options before the command */
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			return do_help(argc, argv);
+		if (!strcmp(a, "-V") || !strcmp(a, "--version"))
+			return do_version(argc, argv);
+		if (!strcmp(a, "--verbose"))
+			verbose++;
+		else if (a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1))
+			verbose += strlen(a + 1);
+		else
+			break;	/* the live view's own options: `evtrace --no-tui` */
 	}
-	if (argc == 1)
+	/* no command: the live view, with whatever options follow */
+	if (i == argc)
 		return do_live(1, live_argv);
-	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (!strcmp(cmds[i].name, name))
-			return cmds[i].fn(argc > 1 ? argc - 1 : 1, argc > 1 ? argv + 1 : argv);
-	p_err("unknown command '%s' (try evtrace help)", name);
+	if (argv[i][0] == '-') {
+		argv[i - 1] = "live";
+		return do_live(argc - i + 1, argv + i - 1);
+	}
+	for (size_t c = 0; c < ARRAY_SIZE(cmds); c++)
+		if (!strcmp(cmds[c].name, argv[i]))
+			return cmds[c].fn(argc - i, argv + i);
+	p_err("unknown command '%s' (try evtrace help)", argv[i]);
 	return EXIT_ENV;
 }

@@ -5,53 +5,28 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "cli/opt.h"
+#include "cli/groups.h"
 #include "cmd/cmd.h"
 #include "lib/common.h"
-#include "source/replay.h"
-#include "pipeline/session.h"
+#include "out/recording.h"
+#include "out/report.h"
+#include "pipeline/pipeline.h"
 
-enum { OPT_OF = OPT_FIRST_CMD, OPT_BY, OPT_LINEAR, OPT_SUMMARY_ONLY };
+/* --of, in enum sample_kind's order, and the unit of each */
+static const char *const of_names[] = { "ino", "dentry-life", "inode-life", "ei-life", "ei-refs",
+					NULL };
+static const char *const of_units[] = { "ino", "usecs", "usecs", "usecs", "refs" };
 
-static const struct {
-	const char *name;
-	enum sample_kind kind;
-	const char *unit;
-} of_names[] = {
-	{ "ino", S_INO, "ino" },
-	{ "dentry-life", S_DENTRY_LIFE, "usecs" },
-	{ "inode-life", S_INODE_LIFE, "usecs" },
-	{ "ei-life", S_EI_LIFE, "usecs" },
-	{ "ei-refs", S_EI_REFS, "refs" },
+static const struct opt_cmd cmd = {
+	.name = "hist",
+	.usage = "evtrace hist [--of WHAT] [--by KEY] [--linear STEP] [--json] [--duration SEC]\n"
+		 "                    [filters] [FILE]",
+	.about = "Trace until Ctrl-C or --duration (or read the recording FILE), then print one\n"
+		 "histogram per group and a summary.\n",
+	.examples = "  sudo evtrace hist --by caller -d 10          who consumes inode numbers\n"
+		    "  sudo evtrace hist --of dentry-life --by fs    how long dentries live\n",
 };
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: evtrace hist [--of WHAT] [--by KEY] [--linear STEP] [--json] [--duration SEC]\n"
-		"                    [filters] [FILE]\n"
-		"\n"
-		"Trace until Ctrl-C or --duration (or read the recording FILE), then print one\n"
-		"histogram per group and a summary.\n"
-		"\n"
-		"      --of WHAT        ino (allocated inode numbers, the default), dentry-life,\n"
-		"                       inode-life, ei-life (usecs), ei-refs (an ei's refcount\n"
-		"                       after each change)\n"
-		"      --by KEY         mount (default), fs, caller (get_next_ino's caller), comm\n"
-		"      --linear STEP    linear buckets of STEP instead of log2\n"
-		"  -j, --json           one JSON object: {\"of\",\"by\",\"hist\",\"summary\"}\n"
-		"  -d, --duration SEC   stop after SEC seconds\n"
-		"  -o, --output FILE    also record the run to FILE (as evtrace record)\n"
-		REPLAY_OPTS_HELP
-		MODEL_OPTS_HELP
-		TRACE_OPTS_HELP
-		"\n"
-		"examples:\n"
-		"  sudo evtrace hist --by caller -d 10          who consumes inode numbers\n"
-		"  sudo evtrace hist --of dentry-life --by fs    how long dentries live\n");
-}
 
 /* Both printers end their JSON with a newline: embed them without it. */
 static void embed(FILE *out, char *buf, size_t len)
@@ -94,96 +69,70 @@ static int print_json(const struct session *s, const char *of, const char *unit)
 
 int do_hist(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "of", required_argument, NULL, OPT_OF },
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "linear", required_argument, NULL, OPT_LINEAR },
-		{ "json", no_argument, NULL, 'j' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "summary-only", no_argument, NULL, OPT_SUMMARY_ONLY },
-		{ "output", required_argument, NULL, 'o' },
-		REPLAY_LONGOPTS,
-		MODEL_LONGOPTS,
-		TRACE_LONGOPTS,
-		{}
+	struct pipeline_opts po = { .session = { .by = BY_MOUNT, .hist = true, .of = S_INO } };
+	struct session_opts *so = &po.session;
+	struct recording rec = { 0 };
+	bool json = false, summary_only = false, from_replay = false;
+	const char *by_names[BY_MAX + 1] = { NULL };
+	struct pipeline p;
+	char filters[512];
+	const struct opt rows[] = {
+		OPT_ENUM(0, "of", &so->of, of_names, "WHAT",
+			 "ino (allocated inode numbers, the default), dentry-life,\n"
+			 "inode-life, ei-life (usecs), ei-refs (an ei's refcount\n"
+			 "after each change)"),
+		OPT_ENUM(0, "by", &so->by, by_names, "KEY",
+			 "mount (default), fs, caller (get_next_ino's caller), comm"),
+		{ .name = "linear", .arg = "STEP", .type = OPT_T_COUNT, .dst = &so->linear_step,
+		  .size = sizeof(so->linear_step), .min = 1, .max = UINT64_MAX,
+		  .expected = "a step > 0", .help = "linear buckets of STEP instead of log2" },
+		OPT_CALL('j', "json", &json, opt_json_errors, NULL,
+			 "one JSON object: {\"of\",\"by\",\"hist\",\"summary\"}"),
+		OPT_SECONDS('d', "duration", &po.duration, "stop after SEC seconds"),
+		OPT_STRING('o', "output", &rec.ro.path, "FILE",
+			   "also record the run to FILE (as evtrace record)"),
+		PACE_ROWS(&po.replay, "--max"),
+		WINDOW_ROWS(&po.replay),
+		MODEL_ROWS(so),
+		FILTER_ROWS(&po.trace.filters),
+		TRACE_ROWS(&po.trace),
+		/* replay --view summary: the summary alone */
+		{ .name = "summary-only", .type = OPT_T_FLAG, .dst = &summary_only },
+		FROM_REPLAY_ROW(&from_replay),
+		OPT_END
 	};
-	struct replay_opts ro = {};
-	struct view_opts v = { .so = { .by = BY_MOUNT, .hist = true, .of = S_INO }, .ro = &ro };
-	struct session_opts *so = &v.so;
-	struct et_stats stats = {};
-	struct session s;
-	const char *unit = "ino", *of = "ino";
-	const char *file;
-	bool json = false, summary_only = false;
-	char *end;
-	int c, ret;
+	int n, ret;
 
-	while ((c = getopt_long(argc, argv, ":jd:o:" TRACE_SHORTOPTS, opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_OF:
-			ret = -1;
-			for (size_t i = 0; i < ARRAY_SIZE(of_names); i++) {
-				if (!strcmp(optarg, of_names[i].name)) {
-					so->of = of_names[i].kind;
-					unit = of_names[i].unit;
-					of = of_names[i].name;
-					ret = 0;
-				}
-			}
-			if (ret) {
-				p_err("invalid --of '%s': expected ino, dentry-life, inode-life, ei-life or ei-refs",
-				      optarg);
-				return EXIT_ENV;
-			}
-			break;
-		case OPT_BY:
-			ret = group_by_from_name(optarg);
-			if (ret < 0) {
-				p_err("invalid --by '%s': expected mount, fs, caller or comm", optarg);
-				return EXIT_ENV;
-			}
-			so->by = ret;
-			break;
-		case OPT_LINEAR:
-			so->linear_step = strtoull(optarg, &end, 10);
-			if (*end || end == optarg || !so->linear_step || optarg[0] == '-') {
-				p_err("invalid --linear '%s': expected a step > 0", optarg);
-				return EXIT_ENV;
-			}
-			break;
-		case 'j':
-			json = json_errors = true;
-			break;
-		case OPT_SUMMARY_ONLY:
-			summary_only = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			if (!view_opt(c, optarg, &v, "hist", argv))
-				return EXIT_ENV;
-		}
-	}
-	ret = view_begin(argc, argv, "hist", &v, &s, &file);
+	for (int i = 0; i < BY_MAX; i++)
+		by_names[i] = group_by_name(i);
+	n = opt_parse(&cmd, rows, argc, argv, filters, sizeof(filters));
+	if (n < 0)
+		return opt_status(n);
+	if (window_check(&po.replay))
+		return EXIT_ENV;
+	po.file = opt_operand(from_replay ? "replay" : cmd.name, n, argc, argv, from_replay);
+	if (po.file && !*po.file)
+		return EXIT_ENV;
+	ret = pipeline_init(&p, &po);
 	if (ret)
 		return ret;
-	ret = view_run_source(file, &v.to, &ro, v.duration, &s, &v.rec, NULL, &stats);
+	ret = rec.ro.path ? recording_add(&rec, &p, filters) : 0;
+	ret = ret ?: pipeline_run(&p);
 	/* what was traced before a failure is still worth printing */
-	if (ret == EXIT_OK || stats.total) {
+	if (ret == EXIT_OK || p.stats.total) {
 		if (summary_only && json) {
-			model_print_summary_json(stdout, s.model, so->by);
+			model_print_summary_json(stdout, p.s.model, so->by);
 		} else if (summary_only) {
-			session_report(&s, stdout, so->by);
+			report_run(stdout, p.s.model, so->by, so->eis);
 		} else if (json) {
-			if (print_json(&s, of, unit) && !ret)
+			if (print_json(&p.s, of_names[so->of], of_units[so->of]) && !ret)
 				ret = EXIT_RUNTIME;
 		} else {
-			hist_print_text(stdout, s.hist, unit);
+			hist_print_text(stdout, p.s.hist, of_units[so->of]);
 			fputc('\n', stdout);
-			session_report(&s, stdout, so->by);
+			report_run(stdout, p.s.model, so->by, so->eis);
 		}
 	}
-	session_free(&s);
+	pipeline_free(&p);
 	return ret;
 }

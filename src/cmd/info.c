@@ -6,7 +6,6 @@
  * stream can show), the filters, the mount tables, and whether the file is
  * whole.  The events are read once, for counts and damage.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,18 +29,15 @@ struct info {
 	uint64_t mount_changes;
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: evtrace info FILE [--json]\n"
-		"\n"
-		"What a trace file holds: the machine, kernel and evtrace that recorded it,\n"
-		"when, the probes and filters, the mount tables, events by type, and whether\n"
-		"the file is whole (clean close, truncation, damaged chunks).\n"
-		"\n"
-		"  -j, --json           one JSON object\n"
-		"  -h, --help           this help\n");
-}
+static const struct opt_cmd cmd = {
+	.name = "info",
+	.usage = "evtrace info FILE [--json]",
+	.about = "What a trace file holds: the machine, kernel and evtrace that recorded it,\n"
+		 "when, the probes and filters, the mount tables, events by type, and whether\n"
+		 "the file is whole (clean close, truncation, damaged chunks).\n",
+	.examples = "  evtrace info trace.evt\n"
+		    "  evtrace info --json trace.evt\n",
+};
 
 /* "2026-11-23 23:51:02.123 UTC" */
 static void wall(uint64_t ns, char *buf, size_t len)
@@ -209,37 +205,22 @@ static void print_json(const struct info *in)
 
 int do_info(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	struct info in = { 0 };
 	struct tf_reader *rd;
 	struct et_rec r;
 	bool json = false;
 	char err[256];
-	int c, n;
+	const struct opt rows[] = {
+		OPT_FLAG('j', "json", &json, "one JSON object"),
+		OPT_END
+	};
+	int n;
 
-	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			bad_option("info", c, argv);
-			return EXIT_ENV;
-		}
-	}
-	if (optind == argc) {
-		p_err("info: FILE is required (try 'evtrace info --help')");
-		return EXIT_ENV;
-	}
-	in.path = argv[optind++];
-	if (no_extra_args(argc, argv, "info"))
+	n = opt_parse(&cmd, rows, argc, argv, NULL, 0);
+	if (n < 0)
+		return opt_status(n);
+	in.path = opt_operand(cmd.name, n, argc, argv, true);
+	if (!*in.path)
 		return EXIT_ENV;
 	rd = tf_open(in.path, err, sizeof(err));
 	if (!rd) {

@@ -6,22 +6,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/opt.h"
+#include "cli/groups.h"
 #include "cmd/cmd.h"
 #include "lib/common.h"
 #include "lib/json.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: evtrace probes [--json] [--attach auto|fentry|kprobe]\n"
-		"\n"
-		"Attach every probe, say how each attached or why it is missing, detach.\n"
-		"Exits 2 if none can attach.\n"
-		"\n"
-		"  -j, --json           one JSON array\n"
-		TRACE_OPTS_HELP);
-}
+static const struct opt_cmd cmd = {
+	.name = "probes",
+	.usage = "evtrace probes [--json] [--attach auto|fentry|kprobe]",
+	.about = "Attach every probe, say how each attached or why it is missing, detach.\n"
+		 "Exits 2 if none can attach.\n",
+	.examples = "  sudo evtrace probes\n"
+		    "  sudo evtrace probes --attach kprobe --json\n",
+};
 
 static void print_table(const struct tracer *t, bool json)
 {
@@ -47,37 +44,21 @@ static void print_table(const struct tracer *t, bool json)
 
 int do_probes(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		TRACE_LONGOPTS,
-		{}
-	};
 	struct tracer_opts to = {};
 	struct tracer t;
 	bool json = false;
 	char line[160];
-	int c, ret;
+	const struct opt rows[] = {
+		OPT_CALL('j', "json", &json, opt_json_errors, NULL, "one JSON array"),
+		ATTACH_ROWS(&to),
+		OPT_END
+	};
+	int n, ret;
 
-	while ((c = getopt_long(argc, argv, ":j" TRACE_SHORTOPTS, opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = json_errors = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			ret = trace_opt(c, optarg, &to);
-			if (ret == 1)
-				break;
-			if (ret == 0)
-				bad_option("probes", c, argv);
-			return EXIT_ENV;
-		}
-	}
-	if (no_extra_args(argc, argv, "probes"))
-		return EXIT_ENV;
-	if (filters_resolve_mounts(&to.filters, NULL))
+	n = opt_parse(&cmd, rows, argc, argv, NULL, 0);
+	if (n < 0)
+		return opt_status(n);
+	if (opt_no_operands(cmd.name, n, argc, argv))
 		return EXIT_ENV;
 	ret = check_environment();
 	if (ret)

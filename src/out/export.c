@@ -32,6 +32,7 @@ struct ino_count {
 };
 
 struct exporter {
+	struct sink sink;
 	enum export_format fmt;
 	FILE *out;
 	const struct model *m;
@@ -381,4 +382,25 @@ void exporter_free(struct exporter *x)
 		free(d);
 	}
 	free(x);
+}
+
+/* ---- the exporter as a sink ---- */
+
+static int exporter_sink_event(void *ctx, const struct et_rec *r)
+{
+	/* a write error ends the run; the command says so */
+	return exporter_event(ctx, r) ? 1 : 0;
+}
+
+static void exporter_sink_anomaly(void *ctx, const struct anomaly *a)
+{
+	exporter_anomaly(ctx, a);
+}
+
+struct sink *exporter_sink(struct exporter *x)
+{
+	x->sink = (struct sink){
+		.ctx = x, .event = exporter_sink_event, .anomaly = exporter_sink_anomaly,
+	};
+	return &x->sink;
 }

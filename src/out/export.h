@@ -7,6 +7,7 @@
 
 #include "event/decode.h"
 #include "model/model.h"
+#include "pipeline/sink.h"
 
 enum export_format { EXPORT_JSONL, EXPORT_CSV, EXPORT_PERFETTO };
 
@@ -22,6 +23,8 @@ void exporter_anomaly(struct exporter *x, const struct anomaly *a);
 /* Close what is open (slices, arrays); 0 or -errno. */
 int exporter_finish(struct exporter *x);
 void exporter_free(struct exporter *x);
+/* The exporter fed by a pipeline: events, and anomalies as the model finds them. */
+struct sink *exporter_sink(struct exporter *x);
 /* Tests: bound on open dentry slices (default 65536). */
 void exporter_set_limit(struct exporter *x, size_t max_open);
 

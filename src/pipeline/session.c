@@ -4,7 +4,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/opt.h"
 #include "lib/common.h"
 #include "pipeline/session.h"
 
@@ -16,16 +15,18 @@ static void on_sample(void *ctx, const struct sample *smp)
 
 	if (s->hist && smp->kind == s->of)
 		hist_add(s->hist, smp->group[s->by], smp->value);
-	if (s->sample)
-		s->sample(s->sample_ctx, smp);
+	for (int i = 0; i < s->n_sinks; i++)
+		if (s->sinks[i]->sample)
+			s->sinks[i]->sample(s->sinks[i]->ctx, smp);
 }
 
 static void on_anomaly(void *ctx, const struct anomaly *a)
 {
 	struct session *s = ctx;
 
-	if (s->anomaly)
-		s->anomaly(s->anomaly_ctx, a);
+	for (int i = 0; i < s->n_sinks; i++)
+		if (s->sinks[i]->anomaly)
+			s->sinks[i]->anomaly(s->sinks[i]->ctx, a);
 }
 
 /*
@@ -53,12 +54,14 @@ static void on_unknown_dev(void *ctx, uint32_t dev)
 	mount_table_free(&s->mounts);
 	s->mounts = mt;
 	model_set_mounts(s->model, &s->mounts);
-	if (s->mounts_changed)
-		s->mounts_changed(s->mounts_ctx, s->cur_ts, &s->mounts);
+	for (int i = 0; i < s->n_sinks; i++)
+		if (s->sinks[i]->mounts)
+			s->sinks[i]->mounts(s->sinks[i]->ctx, s->cur_ts, &s->mounts);
 }
 
-int session_set_mounts(struct session *s, const struct mount_table *mt)
+int session_set_mounts(void *ctx, const struct mount_table *mt)
 {
+	struct session *s = ctx;
 	struct mount_table copy;
 
 	if (mount_table_copy(&copy, mt))
@@ -78,7 +81,6 @@ int session_init(struct session *s, const struct session_opts *o)
 	s->by = o->by;
 	s->of = o->of;
 	s->live_mounts = o->live_mounts;
-	s->eis = o->eis;
 	mo.on_sample = on_sample;
 	mo.on_unknown_dev = on_unknown_dev;
 	mo.on_anomaly = on_anomaly;
@@ -114,7 +116,15 @@ void session_free(struct session *s)
 	s->hist = NULL;
 }
 
-int session_sink(void *ctx, const struct et_rec *r)
+int session_add_sink(struct session *s, struct sink *k)
+{
+	if (s->n_sinks == SESSION_SINKS)
+		return -E2BIG;
+	s->sinks[s->n_sinks++] = k;
+	return 0;
+}
+
+int session_feed(void *ctx, const struct et_rec *r)
 {
 	struct session *s = ctx;
 	int err;
@@ -126,57 +136,12 @@ int session_sink(void *ctx, const struct et_rec *r)
 		s->err = err;
 		p_err("model: %s; its figures are incomplete from here", strerror(-err));
 	}
-	return s->out ? s->out(s->out_ctx, r) : 0;
-}
-
-static int parse_count(const char *opt, const char *arg, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(arg, &end, 10);
-	if (errno || end == arg || *end || v < 1 || v > (1ul << 26)) {
-		p_err("invalid %s '%s': expected 1 to %lu", opt, arg, 1ul << 26);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-int model_opt(int c, const char *arg, struct session_opts *so)
-{
-	struct model_opts *o = &so->model;
-	double sec;
-
-	switch (c) {
-	case OPT_EIS:
-		so->eis = so->eis > 1 ? so->eis : 1;
-		return 1;
-	case OPT_EI_HISTORY:
-		so->eis = 2;
-		return 1;
-	case OPT_MAX_INODES:
-		return parse_count("--max-inodes", arg, &o->max_inodes) ? -1 : 1;
-	case OPT_MAX_DENTRIES:
-		return parse_count("--max-dentries", arg, &o->max_dentries) ? -1 : 1;
-	case OPT_MAX_EIS:
-		return parse_count("--max-eis", arg, &o->max_eis) ? -1 : 1;
-	case OPT_RELEASE_TIMEOUT:
-		sec = parse_seconds("--release-timeout", arg);
-		if (sec < 0)
-			return -1;
-		o->release_timeout_ns = sec * 1e9;
-		return 1;
+	for (int i = 0; i < s->n_sinks; i++) {
+		if (!s->sinks[i]->event)
+			continue;
+		err = s->sinks[i]->event(s->sinks[i]->ctx, r);
+		if (err)
+			return err;
 	}
 	return 0;
-}
-
-void session_report(const struct session *s, FILE *f, enum group_by by)
-{
-	if (s->eis) {
-		model_print_eis(f, s->model, s->eis > 1);
-		fputc('\n', f);
-	}
-	model_print_summary(f, s->model, by);
 }

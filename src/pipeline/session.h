@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * One run of the pipeline: decoded events -> model (and histogram) -> the
- * command's own output.  Every command that consumes events goes through
- * it, so live and (later) replayed streams get the same answers.
+ * The middle of the pipeline: decoded events -> the model (and the
+ * histogram of what it measures) -> the sinks.  Live and replayed streams
+ * go through the same session, so they get the same answers.
  */
-#ifndef EVTRACE_SESSION_H
-#define EVTRACE_SESSION_H
+#ifndef EVTRACE_PIPELINE_SESSION_H
+#define EVTRACE_PIPELINE_SESSION_H
 
 #include <stdint.h>
 
-#include "model/hist.h"
-#include "source/ring.h"
-#include "model/model.h"
 #include "lib/mounts.h"
+#include "model/hist.h"
+#include "model/model.h"
+#include "pipeline/sink.h"
+
+#define SESSION_SINKS	4
 
 struct session {
 	struct model *model;
@@ -22,20 +24,10 @@ struct session {
 	struct hist_set *hist;		/* NULL unless hist */
 	enum sample_kind of;
 	enum group_by by;
-	rec_sink_fn out;		/* after the model; may be NULL */
-	void *out_ctx;
+	struct sink *sinks[SESSION_SINKS];
+	int n_sinks;
 	int err;			/* first model error */
 	uint64_t cur_ts;		/* the event being fed */
-	/* live: mountinfo was reread and differs (the recorder writes it down) */
-	void (*mounts_changed)(void *ctx, uint64_t ts_ns, const struct mount_table *mt);
-	void *mounts_ctx;
-	/* every sample the model takes; may be NULL */
-	void (*sample)(void *ctx, const struct sample *smp);
-	void *sample_ctx;
-	/* every anomaly the model finds, as found; may be NULL */
-	void (*anomaly)(void *ctx, const struct anomaly *a);
-	void *anomaly_ctx;
-	int eis;			/* 1: print the ei table, 2: with histories */
 };
 
 struct session_opts {
@@ -45,37 +37,17 @@ struct session_opts {
 	enum sample_kind of;
 	uint64_t linear_step;
 	bool live_mounts;
-	int eis;		/* 1: --eis, 2: --ei-history */
+	int eis;		/* 1: --eis, 2: --ei-history (the report at the end) */
 };
 
 /* 0 or EXIT_RUNTIME after printing why. */
 int session_init(struct session *s, const struct session_opts *o);
 void session_free(struct session *s);
-/* The sink to hand to a source. */
-int session_sink(void *ctx, const struct et_rec *r);
-/* Replay: the recording's mount table from now on (copied). */
-int session_set_mounts(struct session *s, const struct mount_table *mt);
-
-/* Model options shared by events and hist: --max-*, --release-timeout. */
-#define MODEL_LONGOPTS							\
-	{ "max-inodes", required_argument, NULL, OPT_MAX_INODES },	\
-	{ "max-dentries", required_argument, NULL, OPT_MAX_DENTRIES },	\
-	{ "max-eis", required_argument, NULL, OPT_MAX_EIS },		\
-	{ "release-timeout", required_argument, NULL, OPT_RELEASE_TIMEOUT },	\
-	{ "eis", no_argument, NULL, OPT_EIS },				\
-	{ "ei-history", no_argument, NULL, OPT_EI_HISTORY }
-
-#define MODEL_OPTS_HELP							\
-	"      --max-inodes N   live inodes the model tracks (default 65536)\n" \
-	"      --max-dentries N live dentries the model tracks (default 65536)\n" \
-	"      --max-eis N      eventfs_inodes the model tracks (default 16384)\n" \
-	"      --release-timeout SEC  flag a removed ei not released by then (default 10)\n" \
-	"      --eis            at the end, the table of every eventfs_inode seen\n" \
-	"      --ei-history     ... with each one's refcount changes\n"
-
-/* 1 if c was a model option (applied to o), 0 if not, -1 on a bad value. */
-int model_opt(int c, const char *arg, struct session_opts *o);
-/* The end of a run: the ei table if asked for, then the summary. */
-void session_report(const struct session *s, FILE *f, enum group_by by);
+/* After the model, in the order added.  0 or -E2BIG. */
+int session_add_sink(struct session *s, struct sink *k);
+/* One event: the model, then every sink; a sink's non-zero ends the run. */
+int session_feed(void *ctx, const struct et_rec *r);
+/* Replay: the recording's mount table from now on (copied).  0 or -ENOMEM. */
+int session_set_mounts(void *ctx, const struct mount_table *mt);
 
 #endif

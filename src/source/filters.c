@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Filter options (-p, -c, --fs, --dev, --mount) and --attach.  Each
- * filter is applied in the kernel: the maps are filled before attach.
+ * The filters (-p, -c, --fs, --dev, --mount).  Each is applied in the
+ * kernel, the maps filled before attach, and the same in userspace to a
+ * replayed stream.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -119,21 +120,6 @@ int filters_resolve_mounts(struct filters *f, const struct mount_table *mt)
 		f->devs[f->ndevs++] = dev;
 	}
 	f->nmounts = 0;
-	return 0;
-}
-
-int parse_attach(const char *arg, enum attach_pref *out)
-{
-	if (!strcmp(arg, "auto"))
-		*out = ATTACH_AUTO;
-	else if (!strcmp(arg, "fentry"))
-		*out = ATTACH_FENTRY;
-	else if (!strcmp(arg, "kprobe"))
-		*out = ATTACH_KPROBE;
-	else {
-		p_err("invalid --attach '%s': expected auto, fentry or kprobe", arg);
-		return -EINVAL;
-	}
 	return 0;
 }
 

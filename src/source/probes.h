@@ -84,7 +84,6 @@ struct mount_table;
  * a recording's mount table.  0 or -errno after printing why.
  */
 int filters_resolve_mounts(struct filters *f, const struct mount_table *mt);
-int parse_attach(const char *arg, enum attach_pref *out);
 struct et_rec;
 /* The same filters in userspace, for replayed streams. */
 bool filters_match(const struct filters *f, const struct et_rec *r);

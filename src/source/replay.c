@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/opt.h"
 #include "lib/common.h"
 #include "source/replay.h"
 #include "file/tracefile.h"
@@ -220,7 +219,7 @@ static bool consume(const struct replay_opts *o, struct batch *b, struct pacer *
 		    uint64_t *n_read, struct et_stats *stats, int *ret)
 {
 	if (b->has_mounts) {
-		int err = o->s ? session_set_mounts(o->s, &b->mounts) : 0;
+		int err = o->mounts ? o->mounts(o->ctx, &b->mounts) : 0;
 
 		mount_table_free(&b->mounts);
 		b->has_mounts = false;
@@ -267,10 +266,14 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 		tf_close(f.rd);
 		return EXIT_ENV;
 	}
-	if (o->s && session_set_mounts(o->s, &tf_reader_meta(f.rd)->mounts)) {
+	if (o->mounts && o->mounts(o->ctx, &tf_reader_meta(f.rd)->mounts)) {
 		p_err("out of memory");
 		tf_close(f.rd);
 		return EXIT_RUNTIME;
+	}
+	if (o->started && (ret = o->started(o->ctx))) {
+		tf_close(f.rd);
+		return ret;
 	}
 	/* --from/--to count from the moment the recording began */
 	start = tf_reader_meta(f.rd)->start_ns;
@@ -346,43 +349,4 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 		       o->path, st.trailer.lost, st.trailer.dropped);
 	tf_close(f.rd);
 	return ret;
-}
-
-int replay_opt(int c, const char *arg, struct replay_opts *o)
-{
-	double v;
-
-	switch (c) {
-	case OPT_SPEED:
-		v = parse_positive("--speed", arg, "a factor > 0 such as 10 or 0.5 (or --max)");
-		if (v < 0)
-			return -1;
-		o->speed = v;
-		return 1;
-	case OPT_MAX:
-		o->speed = 0;
-		return 1;
-	case OPT_FROM:
-		/* 0 is a fine start of a window */
-		v = strcmp(arg, "0") ? parse_positive("--from", arg, "seconds >= 0 into the recording")
-				     : 0;
-		if (v < 0)
-			return -1;
-		o->from_s = v;
-		break;
-	case OPT_TO:
-		v = parse_positive("--to", arg, "seconds > 0 into the recording");
-		if (v < 0)
-			return -1;
-		o->to_s = v;
-		break;
-	default:
-		return 0;
-	}
-	/* either order on the command line: the second one checks the pair */
-	if (o->to_s > 0 && o->from_s >= o->to_s) {
-		p_err("empty window: --from %g is not before --to %g", o->from_s, o->to_s);
-		return -1;
-	}
-	return 1;
 }

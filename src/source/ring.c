@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The live loop: poll the ring buffer, decode, hand each event to the
+ * The live source: poll the ring buffer, decode, hand each event to the
  * sink, and turn the kernel's per-CPU reserve-failure counters into `lost`
  * events where they happened, so nothing is dropped silently.
  */
@@ -15,24 +15,14 @@
 
 #define POLL_MS 100
 
-struct live_ctx {
+struct ring_ctx {
 	struct decoder dec;
 	struct et_stats *stats;
-	const struct live_opts *o;
+	const struct ring_opts *o;
 	int sink_ret;
 };
 
-void stats_count(struct et_stats *s, const struct et_rec *r)
-{
-	if (r->type == ET_LOST) {
-		s->n[ET_LOST] += r->value;
-		return;
-	}
-	s->n[r->type]++;
-	s->total++;
-}
-
-static int deliver(struct live_ctx *c, const struct et_rec *r)
+static int deliver(struct ring_ctx *c, const struct et_rec *r)
 {
 	stats_count(c->stats, r);
 	c->sink_ret = c->o->sink(c->o->sink_ctx, r);
@@ -41,14 +31,14 @@ static int deliver(struct live_ctx *c, const struct et_rec *r)
 
 static int on_event(void *ctx, const struct et_event *e)
 {
-	struct live_ctx *c = ctx;
+	struct ring_ctx *c = ctx;
 	struct et_rec r;
 
 	decode_event(&c->dec, e, &r);
 	return deliver(c, &r);
 }
 
-static int report_lost(struct tracer *t, struct live_ctx *c)
+static int report_lost(struct tracer *t, struct ring_ctx *c)
 {
 	uint64_t n = tracer_new_lost(t);
 	struct et_rec r;
@@ -59,9 +49,9 @@ static int report_lost(struct tracer *t, struct live_ctx *c)
 	return deliver(c, &r);
 }
 
-int live_run(struct tracer *t, struct et_stats *stats, const struct live_opts *o)
+int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o)
 {
-	struct live_ctx c = { .stats = stats, .o = o };
+	struct ring_ctx c = { .stats = stats, .o = o };
 	uint64_t end = o->duration > 0 ? mono_ns() + (uint64_t)(o->duration * 1e9) : 0;
 	int err = 0;
 
@@ -97,22 +87,4 @@ int live_run(struct tracer *t, struct et_stats *stats, const struct live_opts *o
 		return EXIT_RUNTIME;
 	}
 	return 0;
-}
-
-void stats_line(const struct et_stats *s, char *buf, size_t size)
-{
-	size_t off;
-	bool first = true;
-
-	off = snprintf(buf, size, "%llu events (", (unsigned long long)s->total);
-	for (int t = 1; t < ET_TYPE_MAX && off < size; t++) {
-		if (t == ET_LOST || !s->n[t])
-			continue;
-		off += snprintf(buf + off, size - off, "%s%s %llu", first ? "" : ", ",
-				et_type_name(t), (unsigned long long)s->n[t]);
-		first = false;
-	}
-	if (off < size)
-		snprintf(buf + off, size - off, "), %llu lost",
-			 (unsigned long long)s->n[ET_LOST]);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/common.h"
+#include "pipeline/pipeline.h"
 #include "ui/dashboard.h"
 
 enum panel { P_INO, P_EI, P_ANOMALY, P_MAX };
@@ -32,9 +33,9 @@ struct fs_life {
 	uint64_t n, b[64];	/* log2 buckets of usecs */
 };
 
-struct live_view {
-	struct session *s;
-	struct live_view_opts o;
+struct dashboard {
+	const struct model *m;
+	struct dashboard_opts o;
 	bool tui, paused, help, details, ended;
 	enum panel focus;
 	enum sort_key sort;
@@ -52,7 +53,7 @@ struct live_view {
 };
 
 /* The model's dentry lifetimes, kept per filesystem for the dentries panel. */
-void live_view_sample(struct live_view *v, const struct sample *smp)
+void dashboard_sample(struct dashboard *v, const struct sample *smp)
 {
 	struct fs_life *l = NULL;
 	int b = 0;
@@ -86,13 +87,13 @@ static uint64_t life_pct(const struct fs_life *l, double p)
 	return 0;
 }
 
-struct live_view *live_view_new(struct session *s, const struct live_view_opts *o)
+struct dashboard *dashboard_new(const struct model *m, const struct dashboard_opts *o)
 {
-	struct live_view *v = calloc(1, sizeof(*v));
+	struct dashboard *v = calloc(1, sizeof(*v));
 
 	if (!v)
 		return NULL;
-	v->s = s;
+	v->m = m;
 	v->o = *o;
 	if (v->o.interval <= 0)
 		v->o.interval = 1;
@@ -116,7 +117,7 @@ struct live_view *live_view_new(struct session *s, const struct live_view_opts *
 	return v;
 }
 
-void live_view_free(struct live_view *v)
+void dashboard_free(struct dashboard *v)
 {
 	if (!v)
 		return;
@@ -126,17 +127,12 @@ void live_view_free(struct live_view *v)
 	free(v);
 }
 
-bool live_view_is_tui(const struct live_view *v)
-{
-	return v->tui;
-}
-
-void live_view_end(struct live_view *v)
+void dashboard_end(struct dashboard *v)
 {
 	v->ended = true;
 }
 
-const bool *live_view_paused(const struct live_view *v)
+const bool *dashboard_paused(const struct dashboard *v)
 {
 	return &v->paused;
 }
@@ -176,16 +172,16 @@ static void spark(const uint32_t *vals, int n, int width)
 		addstr(bars[max ? (vals[i] * 8 + max - 1) / max : 0]);
 }
 
-static bool matches(const struct live_view *v, const char *s)
+static bool matches(const struct dashboard *v, const char *s)
 {
 	return !v->filter[0] || strstr(s, v->filter);
 }
 
-static uint64_t now_event(const struct live_view *v)
+static uint64_t now_event(const struct dashboard *v)
 {
 	struct model_stats st;
 
-	model_get_stats(v->s->model, &st);
+	model_get_stats(v->m, &st);
 	return st.last_ns;
 }
 
@@ -214,12 +210,12 @@ static int cmp_ei(const void *a, const void *b)
 					       ((const struct ei_view *)b)->path);
 }
 
-static int collect_eis(struct live_view *v, uint64_t now)
+static int collect_eis(struct dashboard *v, uint64_t now)
 {
 	struct ei_iter it = {};
 	int n = 0;
 
-	while (n < MAX_EI_ROWS && model_ei_next(v->s->model, &it, &v->rows[n]))
+	while (n < MAX_EI_ROWS && model_ei_next(v->m, &it, &v->rows[n]))
 		if (matches(v, v->rows[n].path))
 			n++;
 	cmp_key = v->sort;
@@ -228,20 +224,20 @@ static int collect_eis(struct live_view *v, uint64_t now)
 	return n;
 }
 
-static void title(struct live_view *v, int y, enum panel p, const char *text)
+static void title(struct dashboard *v, int y, enum panel p, const char *text)
 {
 	attron(A_BOLD | (v->focus == p ? A_REVERSE : 0));
 	mvprintw(y, 0, "%s", text);
 	attroff(A_BOLD | A_REVERSE);
 }
 
-static void draw_details(struct live_view *v, int rows, int cols)
+static void draw_details(struct dashboard *v, int rows, int cols)
 {
 	struct ei_view e;
 	char a[32], b[32], c[32];
 	int y = 2;
 
-	if (!model_ei_find(v->s->model, v->detail_ei, &e)) {
+	if (!model_ei_find(v->m, v->detail_ei, &e)) {
 		v->details = false;
 		return;
 	}
@@ -293,7 +289,7 @@ static void draw_help(int rows)
 		mvprintw(3 + i, 2, "%s", lines[i]);
 }
 
-static void draw(struct live_view *v)
+static void draw(struct dashboard *v)
 {
 	const struct ino_group *g[64];
 	const struct anomaly *an[64];
@@ -304,7 +300,7 @@ static void draw(struct live_view *v)
 
 	getmaxyx(stdscr, rows, cols);
 	erase();
-	model_get_stats(v->s->model, &st);
+	model_get_stats(v->m, &st);
 	now = st.last_ns;
 	/* header: what is running, how fast, what is lost */
 	attron(A_REVERSE);
@@ -337,8 +333,8 @@ static void draw(struct live_view *v)
 	title(v, y++, P_INO, "INODE NUMBERS");
 	printw("  %" PRIu64 " allocated, highest %s (global counter within a few 1024-batches), "
 	       "%.1f/s, wraps in %s", st.ino_allocs, b, st.ino_rate,
-	       model_wrap_eta(v->s->model) < 0 ? "?" : dur(model_wrap_eta(v->s->model), a, sizeof(a)));
-	n = model_ino_groups(v->s->model, BY_MOUNT, g, ARRAY_SIZE(g));
+	       model_wrap_eta(v->m) < 0 ? "?" : dur(model_wrap_eta(v->m), a, sizeof(a)));
+	n = model_ino_groups(v->m, BY_MOUNT, g, ARRAY_SIZE(g));
 	half = rows / 4;
 	for (int i = v->scroll[P_INO], shown = 0; i < n && shown < half; i++) {
 		if (!matches(v, g[i]->name))
@@ -377,7 +373,7 @@ static void draw(struct live_view *v)
 		 st.dentries_on_removed_eis);
 	y++;
 	title(v, y++, P_ANOMALY, "ANOMALIES");
-	n = model_anomalies(v->s->model, an, ARRAY_SIZE(an));
+	n = model_anomalies(v->m, an, ARRAY_SIZE(an));
 	for (int i = n - 1 - v->scroll[P_ANOMALY]; i >= 0 && y < rows - 1; i--, y++)
 		mvprintw(y, 2, "%" PRIu64 ".%03" PRIu64 " %s: %.*s", an[i]->ts_ns / 1000000000,
 			 an[i]->ts_ns % 1000000000 / 1000000, anomaly_name(an[i]->kind),
@@ -394,7 +390,7 @@ footer:
 	refresh();
 }
 
-static void key(struct live_view *v, int ch)
+static void key(struct dashboard *v, int ch)
 {
 	if (v->typing) {
 		size_t len = strlen(v->filter);
@@ -475,11 +471,11 @@ static void key(struct live_view *v, int ch)
 }
 
 /* Not a terminal: one line per interval, for logs and pipes. */
-static void line(struct live_view *v)
+static void line(struct dashboard *v)
 {
 	struct model_stats st;
 
-	model_get_stats(v->s->model, &st);
+	model_get_stats(v->m, &st);
 	printf("%.1fs events %" PRIu64 " (%.0f/s) lost %" PRIu64 " | ino %" PRIu64
 	       " (%.1f/s, highest %u) | eis %" PRIu64 ", %" PRIu64
 	       " removed while referenced | dentries %" PRIu64 " live | anomalies",
@@ -492,7 +488,7 @@ static void line(struct live_view *v)
 	fflush(stdout);
 }
 
-void live_view_tick(struct live_view *v)
+void dashboard_tick(struct dashboard *v)
 {
 	uint64_t now = mono_ns();
 	bool redraw = false;
@@ -509,7 +505,7 @@ void live_view_tick(struct live_view *v)
 		struct model_stats st;
 		double dt = v->last_draw_ns ? (now - v->last_draw_ns) / 1e9 : 0;
 
-		model_get_stats(v->s->model, &st);
+		model_get_stats(v->m, &st);
 		if (dt > 0)
 			v->ev_rate = (st.events - v->last_events) / dt;
 		v->last_events = st.events;
@@ -522,4 +518,64 @@ void live_view_tick(struct live_view *v)
 	}
 	if (v->tui && redraw)
 		draw(v);
+}
+
+/* ---- the dashboard as a sink ---- */
+
+static int run_start(void *ctx, struct pipeline *p, const struct tracer *t)
+{
+	struct dashboard_run *r = ctx;
+
+	if (t)
+		snprintf(r->o.probes, sizeof(r->o.probes), "%s", p->attached);
+	r->d = dashboard_new(p->s.model, &r->o);
+	if (!r->d) {
+		p_err("out of memory");
+		return EXIT_RUNTIME;
+	}
+	if (r->o.replay)
+		p->o->replay.paused = dashboard_paused(r->d);
+	return 0;
+}
+
+static void run_sample(void *ctx, const struct sample *smp)
+{
+	struct dashboard_run *r = ctx;
+
+	if (r->d)
+		dashboard_sample(r->d, smp);
+}
+
+static void run_tick(void *ctx)
+{
+	struct dashboard_run *r = ctx;
+
+	if (r->d)
+		dashboard_tick(r->d);
+}
+
+static int run_finish(void *ctx, int status)
+{
+	struct dashboard_run *r = ctx;
+
+	/* the end of a recording: the screen stays until q, as a pager would */
+	while (r->d && r->o.replay && !status && r->d->tui && !pipeline_stopping()) {
+		struct timespec d = { 0, 50000000 };
+
+		dashboard_end(r->d);
+		dashboard_tick(r->d);
+		nanosleep(&d, NULL);
+	}
+	dashboard_free(r->d);	/* the terminal is back before anything prints */
+	r->d = NULL;
+	return 0;
+}
+
+struct sink *dashboard_sink(struct dashboard_run *r)
+{
+	r->sink = (struct sink){
+		.ctx = r, .start = run_start, .sample = run_sample, .tick = run_tick,
+		.finish = run_finish,
+	};
+	return &r->sink;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The options every tracing command shares (filters.c, cli.c) and the
- * end-of-run summary line (live.c): what users type goes straight into
+ * The options every tracing command shares (source/filters.c, the rows of
+ * cli/groups.h parsed by cli/opt.c), the option mechanism itself, and the
+ * end-of-run summary line (event/stream.c): what users type goes straight into
  * kernel filter maps, so bad values must be refused with nothing stored,
  * good ones stored in the kernel's encodings (NUL-padded comm, 20-bit
  * minor dev_t), and limits enforced.  Rejections print one line on
@@ -13,10 +14,24 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "cli/opt.h"
+#include "cli/groups.h"
 #include "lib/common.h"
-#include "source/ring.h"
 #include "lib/mounts.h"
+
+/* Parses the NULL-terminated options in rows, as command "t" would. */
+static int parse(const struct opt *rows, char *note, size_t len, ...)
+{
+	char *argv[32] = { "t" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, len);
+	while ((argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	return opt_parse(&(struct opt_cmd){ .name = "t", .usage = "t" }, rows, argc, argv, note,
+			 len);
+}
 
 static struct tracer_opts *new_opts(void)
 {
@@ -210,18 +225,18 @@ static void test_mount(void **state)
 
 static void test_attach(void **state)
 {
-	enum attach_pref a = ATTACH_KPROBE;
+	int a = ATTACH_KPROBE;
 
-	assert_int_equal(parse_attach("auto", &a), 0);
+	assert_int_equal(parse_enum("--attach", "auto", attach_names, &a), 0);
 	assert_int_equal(a, ATTACH_AUTO);
-	assert_int_equal(parse_attach("fentry", &a), 0);
+	assert_int_equal(parse_enum("--attach", "fentry", attach_names, &a), 0);
 	assert_int_equal(a, ATTACH_FENTRY);
-	assert_int_equal(parse_attach("kprobe", &a), 0);
+	assert_int_equal(parse_enum("--attach", "kprobe", attach_names, &a), 0);
 	assert_int_equal(a, ATTACH_KPROBE);
-	assert_int_equal(parse_attach("uprobe", &a), -EINVAL);
-	assert_int_equal(parse_attach("", &a), -EINVAL);
-	assert_int_equal(parse_attach("FENTRY", &a), -EINVAL);
-	assert_int_equal(parse_attach("fentry ", &a), -EINVAL);
+	assert_int_equal(parse_enum("--attach", "uprobe", attach_names, &a), -1);
+	assert_int_equal(parse_enum("--attach", "", attach_names, &a), -1);
+	assert_int_equal(parse_enum("--attach", "FENTRY", attach_names, &a), -1);
+	assert_int_equal(parse_enum("--attach", "fentry ", attach_names, &a), -1);
 	assert_int_equal(a, ATTACH_KPROBE);
 }
 
@@ -233,58 +248,74 @@ static void test_seconds(void **state)
 		"0", "-1", "inf", "nan", "abc", "", "2s", "1e8", "-0", "0.0",
 		"1.5.2", "1e-400",
 	};
+	double v = 0;
 
-	assert_true(parse_seconds("--duration", "1.5") == 1.5);
-	assert_true(parse_seconds("--duration", "10") == 10.0);
-	assert_true(parse_seconds("--duration", "0.25") == 0.25);
-	assert_true(parse_seconds("--duration", "1e7") == 1e7);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (parse_seconds("--duration", bad[i]) != -1)
+	assert_int_equal(parse_seconds("--duration", "1.5", &v), 0);
+	assert_true(v == 1.5);
+	assert_int_equal(parse_seconds("--duration", "10", &v), 0);
+	assert_true(v == 10.0);
+	assert_int_equal(parse_seconds("--duration", "0.25", &v), 0);
+	assert_true(v == 0.25);
+	assert_int_equal(parse_seconds("--duration", "1e7", &v), 0);
+	assert_true(v == 1e7);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 42;
+		if (parse_seconds("--duration", bad[i], &v) != -1 || v != 42)
 			fail_msg("--duration '%s' accepted", bad[i]);
+	}
 }
 
-/* ---- trace_opt: each option reaches its place ---- */
+/* ---- the trace rows: each option reaches its place ---- */
 
 static void test_trace_opt(void **state)
 {
 	struct tracer_opts *o = new_opts();
+	const struct opt rows[] = { FILTER_ROWS(&o->filters), TRACE_ROWS(o), OPT_END };
 	int v = verbose;
+	char note[128];
 
-	assert_int_equal(trace_opt('p', "42", o), 1);
+	assert_int_equal(parse(rows, note, sizeof(note), "-p", "42", NULL), 3);
 	assert_int_equal(o->filters.pids[0], 42);
-	assert_int_equal(trace_opt('p', "x", o), -1);
-	assert_int_equal(trace_opt('c', "cat", o), 1);
+	assert_int_equal(parse(rows, NULL, 0, "-p", "x", NULL), -1);
+	assert_int_equal(parse(rows, NULL, 0, "-c", "cat", NULL), 3);
 	assert_string_equal(o->filters.comms[0], "cat");
-	assert_int_equal(trace_opt(OPT_FS, "tracefs", o), 1);
+	assert_int_equal(parse(rows, NULL, 0, "--fs", "tracefs", NULL), 3);
 	assert_string_equal(o->filters.fss[0], "tracefs");
-	assert_int_equal(trace_opt(OPT_DEV, "0:12", o), 1);
+	assert_int_equal(parse(rows, NULL, 0, "--dev", "0:12", NULL), 3);
 	assert_int_equal(o->filters.devs[0], 12);
-	assert_int_equal(trace_opt(OPT_DEV, "12", o), -1);
+	assert_int_equal(parse(rows, NULL, 0, "--dev", "12", NULL), -1);
 	/* --mount paths are resolved later: live by stat(), replay by the file's table */
-	assert_int_equal(trace_opt(OPT_MOUNT, "/", o), 1);
+	assert_int_equal(parse(rows, NULL, 0, "--mount", "/", NULL), 3);
 	assert_int_equal(o->filters.nmounts, 1);
 	assert_string_equal(o->filters.mounts[0], "/");
 	assert_int_equal(filters_resolve_mounts(&o->filters, NULL), 0);
 	assert_int_equal(o->filters.devs[1], kdev_of("/"));
-	assert_int_equal(trace_opt(OPT_MOUNT, "/nonexistent/evtrace-unit", o), 1);
+	assert_int_equal(parse(rows, NULL, 0, "--mount", "/nonexistent/evtrace-unit", NULL), 3);
 	assert_int_equal(filters_resolve_mounts(&o->filters, NULL), -ENOENT);
 	o->filters.nmounts = 0;
-	assert_int_equal(trace_opt(OPT_ATTACH, "kprobe", o), 1);
+	assert_int_equal(parse(rows, NULL, 0, "--attach", "kprobe", NULL), 3);
 	assert_int_equal(o->attach, ATTACH_KPROBE);
-	assert_int_equal(trace_opt(OPT_ATTACH, "x", o), -1);
+	assert_int_equal(parse(rows, NULL, 0, "--attach", "x", NULL), -1);
 	assert_false(o->filters.include_self);
-	assert_int_equal(trace_opt(OPT_SELF, NULL, o), 1);
+	assert_int_equal(parse(rows, NULL, 0, "--include-self", NULL), 2);
 	assert_true(o->filters.include_self);
-	assert_int_equal(trace_opt('v', NULL, o), 1);
-	assert_int_equal(trace_opt('v', NULL, o), 1);
+	/* -v is global: every command takes it, -vv too */
+	assert_int_equal(parse(rows, NULL, 0, "-v", "--verbose", NULL), 3);
 	assert_int_equal(verbose, v + 2);
+	assert_int_equal(parse(rows, NULL, 0, "-vv", NULL), 2);
+	assert_int_equal(verbose, v + 4);
 	verbose = v;
-	/* not a trace option: the command's own, or getopt's '?' */
-	assert_int_equal(trace_opt('z', "1", o), 0);
-	assert_int_equal(trace_opt('?', NULL, o), 0);
-	assert_int_equal(trace_opt('h', NULL, o), 0);
+	/* not a trace option: refused, saying which (expected on stderr) */
+	assert_int_equal(parse(rows, NULL, 0, "-z", "1", NULL), -1);
+	assert_int_equal(parse(rows, NULL, 0, "--frobnicate", NULL), -1);
+	assert_int_equal(parse(rows, NULL, 0, "--fs", NULL), -1);
 	assert_int_equal(o->filters.npids, 1);
 	assert_int_equal(o->filters.ndevs, 2);
+	/* the filters as typed, for a recording's META */
+	assert_string_equal(note, "-p 42");
+	assert_int_equal(parse(rows, note, sizeof(note), "--fs", "pipefs", "-c", "sh", "x.evt",
+			       "--dev", "1:2", NULL), 7);	/* getopt moves x.evt last */
+	assert_string_equal(note, "--fs pipefs -c sh --dev 1:2");
 	free(o);
 }
 
@@ -314,19 +345,137 @@ static void test_bufsize(void **state)
 		"17592186044417M",
 	};
 	struct tracer_opts *o = new_opts();
+	const struct opt rows[] = { TRACE_ROWS(o), OPT_END };
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		o->ringbuf_bytes = 0;
-		assert_int_equal(trace_opt(OPT_BUFSIZE, good[i].arg, o), 1);
+		assert_int_equal(parse(rows, NULL, 0, "--bufsize", good[i].arg, NULL), 3);
 		assert_int_equal(o->ringbuf_bytes, good[i].bytes);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		o->ringbuf_bytes = 12345;
-		if (trace_opt(OPT_BUFSIZE, bad[i], o) != -1)
+		if (parse(rows, NULL, 0, "--bufsize", bad[i], NULL) != -1)
 			fail_msg("--bufsize '%s' accepted as %u", bad[i], o->ringbuf_bytes);
 		assert_int_equal(o->ringbuf_bytes, 12345);
 	}
 	free(o);
+}
+
+/* ---- the option mechanism: rows, typed parsers, help ---- */
+
+static void test_typed_rows(void **state)
+{
+	struct pipeline_opts po = { 0 };
+	uint64_t size = 0, ns = 0, step = 0;
+	const char *path = NULL;
+	bool flag = false;
+	int e = -1;
+	static const char *const names[] = { "perfetto", "jsonl", "csv", NULL };
+	const struct opt rows[] = {
+		OPT_FLAG('j', "json", &flag, "j"),
+		OPT_STRING('o', "output", &path, "FILE", "o"),
+		OPT_SIZE(0, "max-size", &size, 1, 1ull << 50, "s"),
+		OPT_NS(0, "flush", &ns, "f"),
+		OPT_ENUM('f', "format", &e, names, "FMT", "e"),
+		{ .name = "linear", .arg = "STEP", .type = OPT_T_COUNT, .dst = &step,
+		  .size = sizeof(step), .min = 1, .max = UINT64_MAX, .expected = "a step > 0",
+		  .help = "l" },
+		MODEL_ROWS(&po.session),
+		WINDOW_ROWS(&po.replay),
+		PACE_ROWS(&po.replay, "1"),
+		OPT_END
+	};
+
+	assert_int_equal(parse(rows, NULL, 0, "-j", "-o", "x.evt", "--max-size", "3G", "--flush",
+			       "0.5", "-f", "csv", "--linear", "100", "--max-eis", "7",
+			       "--release-timeout", "2.5", "--ei-history", "--eis", "--from", "0",
+			       "--to", "3", "--speed", "2", NULL), 24);
+	assert_true(flag);
+	assert_string_equal(path, "x.evt");
+	assert_int_equal(size, 3ull << 30);
+	assert_int_equal(ns, 500000000);
+	assert_int_equal(e, 2);
+	assert_int_equal(step, 100);
+	assert_int_equal(po.session.model.max_eis, 7);
+	assert_int_equal(po.session.model.release_timeout_ns, 2500000000ull);
+	/* --eis after --ei-history does not take the histories away */
+	assert_int_equal(po.session.eis, 2);
+	assert_true(po.replay.from_s == 0 && po.replay.to_s == 3 && po.replay.speed == 2);
+	assert_int_equal(window_check(&po.replay), 0);
+	assert_int_equal(parse(rows, NULL, 0, "--max", NULL), 2);
+	assert_true(po.replay.speed == 0);
+	/* bad values: refused, nothing stored */
+	assert_int_equal(parse(rows, NULL, 0, "--max-size", "0", NULL), -1);
+	assert_int_equal(parse(rows, NULL, 0, "--max-size", "1X", NULL), -1);
+	assert_int_equal(parse(rows, NULL, 0, "--linear", "0", NULL), -1);
+	assert_int_equal(parse(rows, NULL, 0, "--linear", "-3", NULL), -1);
+	assert_int_equal(parse(rows, NULL, 0, "--max-eis", "67108865", NULL), -1);
+	assert_int_equal(parse(rows, NULL, 0, "-f", "svg", NULL), -1);
+	assert_int_equal(parse(rows, NULL, 0, "--to", "0", NULL), -1);
+	assert_int_equal(parse(rows, NULL, 0, "--speed", "0", NULL), -1);
+	assert_int_equal(size, 3ull << 30);
+	assert_int_equal(step, 100);
+	assert_int_equal(e, 2);
+	/* an empty window, whichever order the pair came in */
+	assert_int_equal(parse(rows, NULL, 0, "--to", "2", "--from", "2", NULL), 5);
+	assert_int_equal(window_check(&po.replay), -1);
+	/* -h and -V are answered, not errors */
+	assert_int_equal(opt_status(parse(rows, NULL, 0, "-V", NULL)), EXIT_OK);
+	assert_int_equal(opt_status(parse(rows, NULL, 0, "x", "-j", "--version", NULL)), EXIT_OK);
+	assert_int_equal(opt_status(-1), EXIT_ENV);
+}
+
+/* --help is made from the same rows: every listed option, nothing hidden. */
+static void test_usage(void **state)
+{
+	bool a = false, hidden = false;
+	const struct opt rows[] = {
+		OPT_FLAG('j', "json", &a, "JSON, one object"),
+		OPT_SECONDS('d', "duration", &a, "stop after SEC seconds"),
+		{ .name = "secret", .type = OPT_T_FLAG, .dst = &hidden },
+		OPT_CALL(0, "release-timeout", &a, NULL, "SEC", "two lines\nof help"),
+		OPT_END
+	};
+	struct opt_cmd c = { .name = "t", .usage = "evtrace t [-j]", .about = "About.\n",
+			     .examples = "  evtrace t -j\n" };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	opt_usage(f, &c, rows);
+	fclose(f);
+	assert_string_equal(buf,
+		"usage: evtrace t [-j]\n"
+		"\n"
+		"About.\n"
+		"\n"
+		"  -j, --json           JSON, one object\n"
+		"  -d, --duration SEC   stop after SEC seconds\n"
+		"      --release-timeout SEC  two lines\n"
+		"                       of help\n"
+		"  -v, --verbose        more messages: libbpf's (-vv: debug)\n"
+		"  -V, --version        print the version and exit\n"
+		"  -h, --help           this help\n"
+		"\n"
+		"examples:\n"
+		"  evtrace t -j\n");
+	free(buf);
+	/* a hidden row is still an option */
+	assert_int_equal(parse(rows, NULL, 0, "--secret", NULL), 2);
+	assert_true(hidden);
+}
+
+static void test_operand(void **state)
+{
+	char *one[] = { "t", "a.evt" }, *two[] = { "t", "a.evt", "b.evt" };
+
+	assert_null(opt_operand("t", 1, 1, one, false));
+	assert_string_equal(opt_operand("t", 1, 1, one, true), "");
+	assert_string_equal(opt_operand("t", 1, 2, one, true), "a.evt");
+	assert_string_equal(opt_operand("t", 1, 3, two, false), "");
+	assert_int_equal(opt_no_operands("t", 1, 1, one), 0);
+	assert_int_equal(opt_no_operands("t", 1, 2, one), -1);
 }
 
 /* ---- the summary line ---- */
@@ -426,6 +575,9 @@ int main(void)
 		cmocka_unit_test(test_seconds),
 		cmocka_unit_test(test_trace_opt),
 		cmocka_unit_test(test_bufsize),
+		cmocka_unit_test(test_typed_rows),
+		cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_operand),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_stats_every_type),
 		cmocka_unit_test(test_stats_short_buffer),

@@ -125,6 +125,14 @@ static int sink(void *ctx, const struct et_rec *r)
 	return !sn->stop && sn->n == sn->stop_after;
 }
 
+/* The source's mount tables, into the session as the pipeline does. */
+static int set_mounts(void *ctx, const struct mount_table *mt)
+{
+	struct seen *sn = ctx;
+
+	return session_set_mounts(sn->s, mt);
+}
+
 static int expected_mounts(int i)
 {
 	return i < 1500 ? 1 : i < 2048 ? 2 : 4;
@@ -149,7 +157,7 @@ static int setup_with(void **state, bool trailer)
 	x->path = make_file(trailer);
 	assert_int_equal(session_init(&x->s, &so), 0);
 	x->sn.s = &x->s;
-	x->o = (struct replay_opts){ .path = x->path, .filters = &x->f, .s = &x->s,
+	x->o = (struct replay_opts){ .path = x->path, .filters = &x->f, .mounts = set_mounts,
 				     .sink = sink, .ctx = &x->sn };
 	*state = x;
 	return 0;

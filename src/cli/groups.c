@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The callbacks behind the shared option rows (cli/groups.h). */
+#include "cli/groups.h"
+#include "lib/common.h"
+
+/* In enum attach_pref's order. */
+const char *const attach_names[] = { "auto", "fentry", "kprobe", NULL };
+
+int opt_json_errors(bool *json, const char *arg)
+{
+	*json = json_errors = true;
+	return 0;
+}
+
+int opt_eis(int *eis, const char *arg)
+{
+	*eis = *eis > 1 ? *eis : 1;
+	return 0;
+}
+
+int opt_ei_history(int *eis, const char *arg)
+{
+	*eis = 2;
+	return 0;
+}
+
+int opt_max_speed(double *speed, const char *arg)
+{
+	*speed = 0;
+	return 0;
+}
+
+int window_check(const struct replay_opts *ro)
+{
+	/* either order on the command line: the pair is checked once both are in */
+	if (ro->to_s > 0 && ro->from_s >= ro->to_s) {
+		p_err("empty window: --from %g is not before --to %g", ro->from_s, ro->to_s);
+		return -1;
+	}
+	return 0;
+}

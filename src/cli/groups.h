@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The option rows several commands share, one group per struct of the
+ * pipeline (perf's OPT_PARENT).  Each expands to rows that point into the
+ * struct given, so a command lists the groups that apply to it and its
+ * --help shows only what it takes.
+ */
+#ifndef EVTRACE_CLI_GROUPS_H
+#define EVTRACE_CLI_GROUPS_H
+
+#include "cli/opt.h"
+#include "pipeline/pipeline.h"
+
+/* What selects events: in the kernel live, in userspace on a file (struct filters *). */
+#define FILTER_ROWS(f)							\
+	OPT_CALL_NOTE('p', "pid", f, filters_add_pid, "PID",		\
+		      "only events of this process (repeatable)"),	\
+	OPT_CALL_NOTE('c', "comm", f, filters_add_comm, "COMM",		\
+		      "only events of tasks with this name (repeatable)"), \
+	OPT_CALL_NOTE(0, "fs", f, filters_add_fs, "TYPE",		\
+		      "only this filesystem type, e.g. tracefs, pipefs"), \
+	OPT_CALL_NOTE(0, "dev", f, filters_add_dev, "MAJ:MIN",		\
+		      "only this superblock (device number)"),		\
+	OPT_CALL_NOTE(0, "mount", f, filters_add_mount, "PATH",		\
+		      "only the filesystem mounted at PATH")
+
+/* How the probes attach (struct tracer_opts *). */
+#define ATTACH_ROWS(to)							\
+	OPT_ENUM(0, "attach", &(to)->attach, attach_names, "MODE",	\
+		 "auto (fentry, else kprobe), fentry or kprobe")
+
+/* What a live run traces and how much it buffers (struct tracer_opts *). */
+#define TRACE_ROWS(to)							\
+	ATTACH_ROWS(to),						\
+	OPT_FLAG(0, "include-self", &(to)->filters.include_self,	\
+		 "also trace evtrace's own process"),			\
+	{ .name = "bufsize", .arg = "BYTES", .type = OPT_T_SIZE,	\
+	  .dst = &(to)->ringbuf_bytes, .size = sizeof((to)->ringbuf_bytes), \
+	  .min = 64 << 10, .max = 1 << 30, .flags = OPT_F_POW2, .suffixes = "KM", \
+	  .help = "ring buffer size, a power of two (default 8M)" }
+
+/* The model's bounds and the ei table at the end (struct session_opts *). */
+#define MODEL_ROWS(so)							\
+	OPT_COUNT(0, "max-inodes", &(so)->model.max_inodes, 1 << 26,	\
+		  "live inodes the model tracks (default 65536)"),	\
+	OPT_COUNT(0, "max-dentries", &(so)->model.max_dentries, 1 << 26, \
+		  "live dentries the model tracks (default 65536)"),	\
+	OPT_COUNT(0, "max-eis", &(so)->model.max_eis, 1 << 26,		\
+		  "eventfs_inodes the model tracks (default 16384)"),	\
+	OPT_NS(0, "release-timeout", &(so)->model.release_timeout_ns,	\
+	       "flag a removed ei not released by then (default 10)"), \
+	OPT_CALL(0, "eis", &(so)->eis, opt_eis, NULL,			\
+		 "at the end, the table of every eventfs_inode seen"),	\
+	OPT_CALL(0, "ei-history", &(so)->eis, opt_ei_history, NULL,	\
+		 "... with each one's refcount changes")
+
+/* A recording's window (struct replay_opts *); window_check() checks the pair. */
+#define WINDOW_ROWS(ro)							\
+	{ .name = "from", .arg = "SEC", .type = OPT_T_NUMBER, .dst = &(ro)->from_s, \
+	  .flags = OPT_F_ZERO, .expected = "seconds >= 0 into the recording", \
+	  .help = "only the events from SEC seconds after the recording began" }, \
+	OPT_NUMBER(0, "to", &(ro)->to_s, "SEC", "seconds > 0 into the recording", \
+		   "only the events until SEC seconds after it began")
+
+/*
+ * Not listed: `evtrace replay` runs a view command with this, which makes
+ * FILE required and names replay in what is said about it.
+ */
+#define FROM_REPLAY_ROW(b) { .name = "from-replay", .type = OPT_T_FLAG, .dst = (b) }
+
+/* A recording's pace (struct replay_opts *); dflt: what --speed is without it. */
+#define PACE_ROWS(ro, dflt)						\
+	OPT_NUMBER(0, "speed", &(ro)->speed, "N",			\
+		   "a factor > 0 such as 10 or 0.5 (or --max)",		\
+		   "replay a FILE at N times real time (default: " dflt ")"), \
+	OPT_CALL(0, "max", &(ro)->speed, opt_max_speed, NULL,		\
+		 "replay a FILE as fast as possible")
+
+extern const char *const attach_names[];
+
+/* --json where errors are JSON too (bpftool's manner): from this option on. */
+int opt_json_errors(bool *json, const char *arg);
+int opt_eis(int *eis, const char *arg);
+int opt_ei_history(int *eis, const char *arg);
+int opt_max_speed(double *speed, const char *arg);
+
+/* After opt_parse(): what no single option can check (--from before --to); 0 or -1. */
+int window_check(const struct replay_opts *ro);
+
+#endif

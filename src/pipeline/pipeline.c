@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Running the pipeline: start the source, hand every event to the session
+ * (model, then sinks), tick the sinks, stop on a signal, a duration, a
+ * sink's word or the end of the file, and finish the sinks.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+
+#include "lib/common.h"
+#include "pipeline/pipeline.h"
+#include "source/ring.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	stop_flag = 1;
+}
+
+static void install_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* a closed pipe (| head) is a write error the event lines see */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void pipeline_stop(void)
+{
+	stop_flag = 1;
+}
+
+bool pipeline_stopping(void)
+{
+	return stop_flag;
+}
+
+volatile sig_atomic_t *pipeline_stop_flag(void)
+{
+	return &stop_flag;
+}
+
+int pipeline_init(struct pipeline *p, struct pipeline_opts *o)
+{
+	memset(p, 0, sizeof(*p));
+	p->o = o;
+	/* live: reread mountinfo for new devices; a recording has its own tables */
+	o->session.live_mounts = !o->file;
+	return session_init(&p->s, &o->session);
+}
+
+int pipeline_add(struct pipeline *p, struct sink *k)
+{
+	if (session_add_sink(&p->s, k)) {
+		p_err("too many outputs for one run");
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+void pipeline_free(struct pipeline *p)
+{
+	session_free(&p->s);
+}
+
+static int feed(void *ctx, const struct et_rec *r)
+{
+	struct pipeline *p = ctx;
+
+	return session_feed(&p->s, r);
+}
+
+static void tick(void *ctx)
+{
+	struct pipeline *p = ctx;
+
+	if (p->o->wall_clock && !p->o->file)
+		model_advance(p->s.model, mono_ns());
+	for (int i = 0; i < p->s.n_sinks; i++)
+		if (p->s.sinks[i]->tick)
+			p->s.sinks[i]->tick(p->s.sinks[i]->ctx);
+}
+
+static int start_sinks(struct pipeline *p, const struct tracer *t)
+{
+	for (int i = 0; i < p->s.n_sinks; i++) {
+		int ret = p->s.sinks[i]->start ? p->s.sinks[i]->start(p->s.sinks[i]->ctx, p, t) : 0;
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int replay_started(void *ctx)
+{
+	return start_sinks(ctx, NULL);
+}
+
+static int replay_mounts(void *ctx, const struct mount_table *mt)
+{
+	struct pipeline *p = ctx;
+
+	return session_set_mounts(&p->s, mt);
+}
+
+static int run_live(struct pipeline *p)
+{
+	struct pipeline_opts *o = p->o;
+	struct ring_opts ro = {
+		.duration = o->duration, .stop = &stop_flag, .sink = feed, .sink_ctx = p,
+		.tick = tick,
+	};
+	struct tracer t;
+	int ret;
+
+	if (filters_resolve_mounts(&o->trace.filters, NULL))
+		return EXIT_ENV;
+	ret = check_environment();
+	if (ret)
+		return ret;
+	ret = tracer_start(&t, &o->trace);
+	if (ret)
+		return ret;
+	install_stop_signals();
+	tracer_summary(&t, p->attached, sizeof(p->attached));
+	ret = start_sinks(p, &t);
+	if (ret) {
+		tracer_stop(&t);
+		return ret;
+	}
+	/* scripts wait for this line before starting their workload */
+	p_info("%s", p->attached);
+	ret = ring_run(&t, &p->stats, &ro);
+	if (tracer_seq_full(&t))
+		p_info("%llu objects got no generation (table full): their ids may repeat",
+		       (unsigned long long)tracer_seq_full(&t));
+	tracer_stop(&t);
+	return ret;
+}
+
+static int run_file(struct pipeline *p)
+{
+	struct replay_opts *ro = &p->o->replay;
+
+	ro->path = p->o->file;
+	ro->filters = &p->o->trace.filters;
+	ro->sink = feed;
+	ro->ctx = p;
+	ro->tick = tick;
+	ro->started = replay_started;
+	ro->mounts = replay_mounts;
+	ro->stop = &stop_flag;
+	install_stop_signals();
+	return replay_run(ro, &p->stats);
+}
+
+int pipeline_run(struct pipeline *p)
+{
+	int ret = p->o->file ? run_file(p) : run_live(p);
+
+	for (int i = p->s.n_sinks - 1; i >= 0; i--) {
+		int err = p->s.sinks[i]->finish ? p->s.sinks[i]->finish(p->s.sinks[i]->ctx, ret) : 0;
+
+		ret = ret ? ret : err;
+	}
+	return ret;
+}
