@@ -165,9 +165,9 @@ struct m_ei {
 	bool created_seen, refcount_known, flagged_not_released, removed_referenced;
 	uint32_t dev;			/* tracefs' superblock */
 	char comm[ET_COMM_LEN];
-	struct ei_change *hist;		/* ring of ei_history entries */
-	uint32_t hist_start, hist_n, hist_cap;	/* grows to ei_history, then a ring */
-	uint64_t hist_dropped;
+	struct ei_change *history;	/* ring of ei_history refcount changes */
+	uint32_t history_start, n_history, history_cap;	/* grows to ei_history, then a ring */
+	uint64_t history_dropped;
 	uint64_t holders[EI_HOLDERS_MAX];
 	uint32_t n_holders, holders_more;
 	UT_hash_handle hh;
@@ -240,7 +240,7 @@ struct model {
 	} mcache[64];
 	size_t n_mcache, mcache_next;
 	char dev_name[32];
-	struct ei_change *hist_scratch;	/* model_ei_find()'s history, ei_history long */
+	struct ei_change *history_scratch;	/* model_ei_find()'s history, ei_history long */
 };
 
 static const char *const by_names[BY_MAX] = { "mount", "fs", "caller", "comm" };
@@ -327,8 +327,8 @@ struct model *model_new(const struct model_opts *o)
 	if (!m->o.interval_ns)
 		m->o.interval_ns = 1000000000ull;
 	m->next_check_ns = m->o.interval_ns;
-	m->hist_scratch = calloc(m->o.ei_history, sizeof(*m->hist_scratch));
-	if (!m->hist_scratch) {
+	m->history_scratch = calloc(m->o.ei_history, sizeof(*m->history_scratch));
+	if (!m->history_scratch) {
 		free(m);
 		return NULL;
 	}
@@ -338,7 +338,7 @@ struct model *model_new(const struct model_opts *o)
 static void ei_free(struct m_ei *e)
 {
 	free(e->path);
-	free(e->hist);
+	free(e->history);
 	free(e);
 }
 
@@ -377,7 +377,7 @@ void model_free(struct model *m)
 	pool_drain(&m->slot_pool);
 	pool_drain(&m->dentry_pool);
 	hash_keep_drain();
-	free(m->hist_scratch);
+	free(m->history_scratch);
 	free(m);
 }
 
@@ -917,9 +917,9 @@ static struct m_ei *ei_add(struct model *m, const struct et_rec *r)
 	if (!e)
 		return NULL;
 	/* most eis see create, remove, release: start small */
-	e->hist_cap = m->o.ei_history < 4 ? m->o.ei_history : 4;
-	e->hist = calloc(e->hist_cap, sizeof(*e->hist));
-	if (!e->hist) {
+	e->history_cap = m->o.ei_history < 4 ? m->o.ei_history : 4;
+	e->history = calloc(e->history_cap, sizeof(*e->history));
+	if (!e->history) {
 		free(e);
 		return NULL;
 	}
@@ -958,22 +958,23 @@ static void history_push(struct model *m, struct m_ei *e, const struct et_rec *r
 {
 	struct ei_change *c;
 
-	if (e->hist_n == e->hist_cap && e->hist_cap < m->o.ei_history) {
-		uint32_t cap = e->hist_cap * 2 < m->o.ei_history ? e->hist_cap * 2 : m->o.ei_history;
-		void *p = realloc(e->hist, cap * sizeof(*e->hist));
+	if (e->n_history == e->history_cap && e->history_cap < m->o.ei_history) {
+		uint32_t cap = e->history_cap * 2 < m->o.ei_history ?
+			       e->history_cap * 2 : m->o.ei_history;
+		void *p = realloc(e->history, cap * sizeof(*e->history));
 
 		/* no memory: keep the ring we have, dropping the oldest */
 		if (p) {
-			e->hist = p;
-			e->hist_cap = cap;	/* hist_start is 0 until the ring is full */
+			e->history = p;
+			e->history_cap = cap;	/* history_start is 0 until the ring is full */
 		}
 	}
-	if (e->hist_n == e->hist_cap) {
-		e->hist_start = (e->hist_start + 1) % e->hist_cap;
-		e->hist_n--;
-		e->hist_dropped++;
+	if (e->n_history == e->history_cap) {
+		e->history_start = (e->history_start + 1) % e->history_cap;
+		e->n_history--;
+		e->history_dropped++;
 	}
-	c = &e->hist[(e->hist_start + e->hist_n++) % e->hist_cap];
+	c = &e->history[(e->history_start + e->n_history++) % e->history_cap];
 	c->ts_ns = r->ts_ns;
 	c->dentry = r->type == ET_EI_GET || r->type == ET_EI_PUT ? r->aux_id : 0;
 	c->refcount = e->refcount;
@@ -1255,14 +1256,14 @@ static void ei_fill(const struct model *m, struct m_ei *e, struct ei_view *v, bo
 	v->released_ns = e->released_ns;
 	v->created_seen = e->created_seen;
 	v->removed_referenced = e->removed_referenced;
-	v->n_history = e->hist_n;
+	v->n_history = e->n_history;
 	/* unroll the ring, oldest first, into the model's one scratch copy */
 	if (with_history) {
-		for (uint32_t i = 0; i < e->hist_n; i++)
-			m->hist_scratch[i] = e->hist[(e->hist_start + i) % e->hist_cap];
-		v->history = m->hist_scratch;
+		for (uint32_t i = 0; i < e->n_history; i++)
+			m->history_scratch[i] = e->history[(e->history_start + i) % e->history_cap];
+		v->history = m->history_scratch;
 	}
-	v->history_dropped = e->hist_dropped;
+	v->history_dropped = e->history_dropped;
 	v->holders = e->holders;
 	v->n_holders = e->n_holders;
 	v->holders_more = e->holders_more;
