@@ -10,6 +10,7 @@
 #include "cli/opt.h"
 #include "cmd/cmd.h"
 #include "lib/common.h"
+#include "out/report.h"
 #include "source/replay.h"
 #include "pipeline/session.h"
 

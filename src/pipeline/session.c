@@ -6,6 +6,7 @@
 
 #include "cli/opt.h"
 #include "lib/common.h"
+#include "out/report.h"
 #include "pipeline/session.h"
 
 #define MOUNTINFO "/proc/self/mountinfo"
