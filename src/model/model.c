@@ -4,50 +4,24 @@
  * by the decoder's opaque ids, per-group inode-number counters, samples
  * for histograms and anomaly detection.  Hash tables are uthash's; every
  * table is bounded and evicts its oldest entry, counted, when full.
+ *
+ * This file is the core (the feed, the clock, groups and rates, mounts,
+ * anomaly reporting, the queries) and the VFS tables: inodes, their
+ * numbers, dentries.  The eventfs_inode state machine is eventfs.c's; the
+ * state both share is model_int.h's.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sys/random.h>
 
-/*
- * uthash's default (Jenkins) costs more than the rest of a lookup for our
- * 8- and 16-byte keys.  Ids are keyed SipHash already, but (dev, ino) and
- * (parent, name) keys come straight from a trace file that may have been
- * crafted to collide: a per-process random seed keeps chains short.
- */
-static uint64_t hash_seed;
+#include "model/model_int.h"
+#include "lib/mounts.h"
 
-static inline uint64_t hash_mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
-}
-
-static inline unsigned int model_hash(const void *key, size_t len)
-{
-	const unsigned char *p = key;
-	uint64_t h = hash_seed ^ len, v;
-
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&v, p, 8);
-		h = hash_mix(h ^ v) + 0x9e3779b97f4a7c15ull;
-	}
-	if (len) {
-		v = 0;
-		memcpy(&v, p, len);
-		h = hash_mix(h ^ v);
-	}
-	return (unsigned int)(h ^ h >> 32);
-}
+uint64_t m_hash_seed;
 
 /*
  * uthash frees a table's buckets when its last item goes and allocates
@@ -65,7 +39,7 @@ static __thread struct {
 } hash_keep[HASH_KEEP];
 static __thread int n_hash_keep;
 
-static void *hash_alloc(size_t size)
+void *m_hash_alloc(size_t size)
 {
 	for (int i = n_hash_keep - 1; i >= 0; i--) {
 		if (hash_keep[i].size == size) {
@@ -78,7 +52,7 @@ static void *hash_alloc(size_t size)
 	return malloc(size);
 }
 
-static void hash_release(void *p, size_t size)
+void m_hash_release(void *p, size_t size)
 {
 	if (p && size <= HASH_KEEP_MAX && n_hash_keep < HASH_KEEP) {
 		hash_keep[n_hash_keep].p = p;
@@ -94,19 +68,7 @@ static void hash_keep_drain(void)
 		free(hash_keep[--n_hash_keep].p);
 }
 
-#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = model_hash((keyptr), (keylen)))
-#define uthash_malloc(size) hash_alloc(size)
-#define uthash_free(ptr, size) hash_release((ptr), (size))
-#include <uthash.h>
-
-#include "lib/common.h"
-#include "model/model.h"
-#include "lib/mounts.h"
-#include "lib/json.h"
-
 #define RATE_ALPHA	0.3	/* weight of the newest interval in the smoothed rate */
-#define ANOMALY_RING	256
-#define PATH_MAX_LEN	256
 #define INO_SPACE	4294967296.0	/* get_next_ino() is 32-bit */
 
 struct m_inode;
@@ -154,40 +116,7 @@ struct m_dentry {
 	UT_hash_handle hh_pn;
 };
 
-struct m_ei {
-	uint64_t id, parent;
-	char name[ET_NAME_LEN];
-	char *path;
-	uint64_t ino;
-	enum ei_state state;
-	int64_t refcount;
-	uint64_t created_ns, removed_ns, released_ns;
-	bool created_seen, refcount_known, flagged_not_released, removed_referenced;
-	uint32_t dev;			/* tracefs' superblock */
-	char comm[ET_COMM_LEN];
-	struct ei_change *hist;		/* ring of ei_history entries */
-	uint32_t hist_start, hist_n, hist_cap;	/* grows to ei_history, then a ring */
-	uint64_t hist_dropped;
-	uint64_t holders[EI_HOLDERS_MAX];
-	uint32_t n_holders, holders_more;
-	UT_hash_handle hh;
-};
-
-struct group_table {
-	struct ino_group *g;
-	size_t n, cap;
-};
-
-/*
- * Freed objects of one kind, reused before malloc is asked again: replay
- * allocates and frees one per event, and malloc's bookkeeping was a tenth
- * of it.  Never longer than the table's peak, which the table bounds.
- */
-struct pool {
-	void *head;
-	size_t size;
-};
-
+/* The VFS tables' free lists (struct pool, in model_int.h). */
 static void *pool_get(struct pool *p)
 {
 	void *o = p->head;
@@ -214,34 +143,6 @@ static void pool_drain(struct pool *p)
 		free(o);
 	}
 }
-
-struct model {
-	struct model_opts o;
-	struct pool inode_pool, slot_pool, dentry_pool;
-	const struct mount_table *mounts;
-	struct m_inode *inodes;
-	struct ino_slot *slots;
-	struct m_dentry *dentries;
-	struct m_dentry *pn_index;
-	struct m_ei *eis;
-	size_t n_inodes, n_dentries, n_eis;
-	struct group_table groups[BY_MAX];
-	struct anomaly ring[ANOMALY_RING];
-	size_t ring_start, ring_n;
-	struct model_stats st;
-	uint64_t interval_start;	/* current rate interval; 0 before the first event */
-	uint64_t next_check_ns;		/* model_advance(): the next interval's start */
-	uint64_t all_interval;		/* allocations in it, all groups */
-	double all_rate;
-	struct mount_cache {
-		uint32_t dev;
-		const char *path;	/* into mounts; NULL: not a mount */
-		uint64_t retry_ns;	/* NULL path: ask on_unknown_dev again from then */
-	} mcache[64];
-	size_t n_mcache, mcache_next;
-	char dev_name[32];
-	struct ei_change *hist_scratch;	/* model_ei_find()'s history, ei_history long */
-};
 
 static const char *const by_names[BY_MAX] = { "mount", "fs", "caller", "comm" };
 static const char *const anomaly_names[A_MAX] = {
@@ -277,15 +178,6 @@ const char *ei_state_name(enum ei_state s)
 	return s == EI_LIVE ? "live" : s == EI_REMOVED ? "removed" : "released";
 }
 
-/* Bounded copy, NUL-terminated: on the per-event path, no snprintf. */
-static void copy_name(char *dst, const char *src, size_t size)
-{
-	size_t n = strnlen(src, size - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
-
 /*
  * A record's comm or fs into a field of the same size, whole: one fixed
  * move instead of strnlen and a copy.  Only for fields read as strings,
@@ -305,10 +197,11 @@ struct model *model_new(const struct model_opts *o)
 	if (!m)
 		return NULL;
 	m->o = *o;
-	while (!hash_seed && getrandom(&hash_seed, sizeof(hash_seed), 0) < 0 && errno == EINTR)
+	while (!m_hash_seed && getrandom(&m_hash_seed, sizeof(m_hash_seed), 0) < 0 &&
+	       errno == EINTR)
 		;
-	if (!hash_seed)
-		hash_seed = 0x2545f4914f6cdd1dull;	/* no entropy yet: still a valid seed */
+	if (!m_hash_seed)
+		m_hash_seed = 0x2545f4914f6cdd1dull;	/* no entropy yet: still a valid seed */
 	m->inode_pool.size = sizeof(struct m_inode);
 	m->slot_pool.size = sizeof(struct ino_slot);
 	m->dentry_pool.size = sizeof(struct m_dentry);
@@ -327,19 +220,12 @@ struct model *model_new(const struct model_opts *o)
 	if (!m->o.interval_ns)
 		m->o.interval_ns = 1000000000ull;
 	m->next_check_ns = m->o.interval_ns;
-	m->hist_scratch = calloc(m->o.ei_history, sizeof(*m->hist_scratch));
-	if (!m->hist_scratch) {
+	m->history_scratch = calloc(m->o.ei_history, sizeof(*m->history_scratch));
+	if (!m->history_scratch) {
 		free(m);
 		return NULL;
 	}
 	return m;
-}
-
-static void ei_free(struct m_ei *e)
-{
-	free(e->path);
-	free(e->hist);
-	free(e);
 }
 
 void model_free(struct model *m)
@@ -347,7 +233,6 @@ void model_free(struct model *m)
 	struct m_inode *i, *ti;
 	struct ino_slot *s, *ts;
 	struct m_dentry *d, *td;
-	struct m_ei *e, *te;
 
 	if (!m)
 		return;
@@ -364,10 +249,7 @@ void model_free(struct model *m)
 		HASH_DEL(m->dentries, d);
 		free(d);
 	}
-	HASH_ITER(hh, m->eis, e, te) {
-		HASH_DEL(m->eis, e);
-		ei_free(e);
-	}
+	m_eis_free(m);
 	for (int b = 0; b < BY_MAX; b++) {
 		for (size_t k = 0; k < m->groups[b].n; k++)
 			free((char *)m->groups[b].g[k].name);
@@ -377,7 +259,7 @@ void model_free(struct model *m)
 	pool_drain(&m->slot_pool);
 	pool_drain(&m->dentry_pool);
 	hash_keep_drain();
-	free(m->hist_scratch);
+	free(m->history_scratch);
 	free(m);
 }
 
@@ -394,7 +276,7 @@ void model_set_mounts(struct model *m, const struct mount_table *mt)
  * (on_unknown_dev) a second of event time; answers are cached until the
  * mount table changes, so pipefs does not ask again for every pipe.
  */
-static const char *mount_of(struct model *m, uint32_t dev, const char *fs)
+const char *m_mount_of(struct model *m, uint32_t dev, const char *fs)
 {
 	const struct mount_ent *me;
 	struct mount_cache *c;
@@ -434,8 +316,8 @@ static const char *mount_of(struct model *m, uint32_t dev, const char *fs)
 
 /* ---- anomalies ---------------------------------------------------------- */
 
-static void __attribute__((format(printf, 5, 6)))
-report(struct model *m, enum anomaly_kind k, uint64_t ts, uint64_t obj, const char *fmt, ...)
+void __attribute__((format(printf, 5, 6)))
+m_report(struct model *m, enum anomaly_kind k, uint64_t ts, uint64_t obj, const char *fmt, ...)
 {
 	struct anomaly *a;
 	va_list ap;
@@ -457,11 +339,6 @@ report(struct model *m, enum anomaly_kind k, uint64_t ts, uint64_t obj, const ch
 	va_end(ap);
 	if (m->o.on_anomaly)
 		m->o.on_anomaly(m->o.ctx, a);
-}
-
-static double secs(uint64_t ns)
-{
-	return ns / 1e9;
 }
 
 /* ---- inode-number groups and rates --------------------------------------- */
@@ -541,16 +418,6 @@ static void advance(struct model *m, uint64_t now)
 			m->interval_start = now - (now - m->interval_start) % m->o.interval_ns;
 		}
 	}
-}
-
-static void sample(struct model *m, enum sample_kind k, uint64_t v, const char *mount,
-		   const char *fs, const char *caller, const char *comm)
-{
-	struct sample s = { .kind = k, .value = v,
-			    .group = { mount, fs, caller, comm } };
-
-	if (m->o.on_sample)
-		m->o.on_sample(m->o.ctx, &s);
 }
 
 /* ---- inodes -------------------------------------------------------------- */
@@ -646,11 +513,11 @@ static int inode_set_ino(struct model *m, struct m_inode *i, uint64_t ino, uint6
 		struct m_inode *o = s->list;
 		char a1[48], a2[48];
 
-		report(m, A_DUP_INO, ts, i->id,
-		       "%s %u:%u: ino %" PRIu64 " on two live inodes: '%s' (%s) and '%s' (%s)",
-		       i->fs, ET_MAJOR(key.dev), ET_MINOR(key.dev), ino,
-		       i->name[0] ? i->name : "?", age(i->born_ns, ts, a1, sizeof(a1)),
-		       o->name[0] ? o->name : "?", age(o->born_ns, ts, a2, sizeof(a2)));
+		m_report(m, A_DUP_INO, ts, i->id,
+			 "%s %u:%u: ino %" PRIu64 " on two live inodes: '%s' (%s) and '%s' (%s)",
+			 i->fs, ET_MAJOR(key.dev), ET_MINOR(key.dev), ino,
+			 i->name[0] ? i->name : "?", age(i->born_ns, ts, a1, sizeof(a1)),
+			 o->name[0] ? o->name : "?", age(o->born_ns, ts, a2, sizeof(a2)));
 	}
 	i->next_same = s->list;
 	s->list = i;
@@ -677,7 +544,7 @@ static int inode_seen(struct model *m, const struct et_rec *r, uint64_t id, uint
 
 static int on_ino_alloc(struct model *m, const struct et_rec *r)
 {
-	const char *mount = mount_of(m, (r->dev_major << ET_MINORBITS) | r->dev_minor, r->fs);
+	const char *mount = m_mount_of(m, (r->dev_major << ET_MINORBITS) | r->dev_minor, r->fs);
 	const char *fs = r->fs[0] ? r->fs : "?";
 	const char *keys[BY_MAX] = { mount, fs, r->caller[0] ? r->caller : "?", r->comm };
 	struct m_inode *i;
@@ -720,7 +587,7 @@ static void on_inode_evict(struct model *m, const struct et_rec *r)
 	if (!i || !i->born_ns) {
 		m->st.unknown_start++;
 	} else {
-		const char *mount = mount_of(m, i->key.dev, i->fs);
+		const char *mount = m_mount_of(m, i->key.dev, i->fs);
 
 		sample(m, S_INODE_LIFE, (r->ts_ns - i->born_ns) / 1000, mount, i->fs,
 		       i->caller[0] ? i->caller : "?", i->comm);
@@ -817,10 +684,10 @@ static int on_lookup(struct model *m, const struct et_rec *r)
 	if (old && old != d) {
 		char a[48];
 
-		report(m, A_SECOND_DENTRY, r->ts_ns, d->id,
-		       "%s: '%s' looked up again while its older dentry %016" PRIx64
-		       " (%s) is not yet released",
-		       d->fs, r->name, old->id, age(old->born_ns, r->ts_ns, a, sizeof(a)));
+		m_report(m, A_SECOND_DENTRY, r->ts_ns, d->id,
+			 "%s: '%s' looked up again while its older dentry %016" PRIx64
+			 " (%s) is not yet released",
+			 d->fs, r->name, old->id, age(old->born_ns, r->ts_ns, a, sizeof(a)));
 		dentry_unindex(m, old);
 	}
 	d->pn = key;
@@ -838,286 +705,20 @@ static int on_dentry_kill(struct model *m, const struct et_rec *r)
 		m->st.unknown_start++;
 	} else {
 		sample(m, S_DENTRY_LIFE, (r->ts_ns - d->born_ns) / 1000,
-		       mount_of(m, d->dev, d->fs), d->fs, "?", d->comm);
+		       m_mount_of(m, d->dev, d->fs), d->fs, "?", d->comm);
 	}
 	if (d)
 		dentry_drop(m, d);
 	return err;
 }
 
-/* ---- eventfs_inodes ------------------------------------------------------- */
-
-static struct m_ei *ei_find(const struct model *m, uint64_t id)
+/* An ei_get's lookup: the inode its dentry got, named after that dentry. */
+int m_dentry_inode_seen(struct model *m, const struct et_rec *r, uint64_t dentry,
+			uint64_t inode_id, uint64_t ino)
 {
-	struct m_ei *e = NULL;
+	const struct m_dentry *d = dentry_find(m, dentry);
 
-	if (id)
-		HASH_FIND(hh, m->eis, &id, sizeof(id), e);
-	return e;
-}
-
-/*
- * Path under events/, from the parent chain (bounded: eventfs is 4 deep).
- * Recomputed on use: a parent may be learned after its children.
- */
-static const char *ei_label(const struct model *m, struct m_ei *e)
-{
-	const struct m_ei *chain[8];
-	char buf[PATH_MAX_LEN] = "";
-	size_t n = 0, off = 0;
-
-	for (const struct m_ei *p = e; p && n < ARRAY_SIZE(chain); p = ei_find(m, p->parent))
-		chain[n++] = p;
-	/* the top "events" directory is the root the path is relative to */
-	if (n > 1 && chain[n - 1]->parent == 0 && !strcmp(chain[n - 1]->name, "events"))
-		n--;
-	while (n-- && off < sizeof(buf))
-		off += snprintf(buf + off, sizeof(buf) - off, "%s%s", off ? "/" : "",
-				chain[n]->name);
-	if (!e->path || strcmp(e->path, buf)) {
-		char *p = strdup(buf);
-
-		if (p) {
-			free(e->path);
-			e->path = p;
-		}
-	}
-	return e->path ? e->path : e->name;
-}
-
-static void ei_drop(struct model *m, struct m_ei *e)
-{
-	HASH_DEL(m->eis, e);
-	m->n_eis--;
-	ei_free(e);
-}
-
-static struct m_ei *ei_add(struct model *m, const struct et_rec *r)
-{
-	struct m_ei *e;
-
-	if (m->n_eis >= m->o.max_eis) {
-		struct m_ei *victim = m->eis, *it = m->eis;
-
-		/*
-		 * The oldest released ei goes first: live ones are the story.
-		 * Look only near the head, so a full table of live eis costs
-		 * no scan per insertion.
-		 */
-		for (int i = 0; i < 64 && it; i++, it = it->hh.next) {
-			if (it->state == EI_RELEASED) {
-				victim = it;
-				break;
-			}
-		}
-		ei_drop(m, victim);
-		m->st.evicted_from_model++;
-	}
-	e = calloc(1, sizeof(*e));
-	if (!e)
-		return NULL;
-	/* most eis see create, remove, release: start small */
-	e->hist_cap = m->o.ei_history < 4 ? m->o.ei_history : 4;
-	e->hist = calloc(e->hist_cap, sizeof(*e->hist));
-	if (!e->hist) {
-		free(e);
-		return NULL;
-	}
-	e->id = r->obj_id;
-	e->dev = (r->dev_major << ET_MINORBITS) | r->dev_minor;
-	copy_name(e->name, r->name, sizeof(e->name));
-	copy_name(e->comm, r->comm, sizeof(e->comm));
-	HASH_ADD(hh, m->eis, id, sizeof(e->id), e);
-	m->n_eis++;
-	return e;
-}
-
-static void holder_add(struct m_ei *e, uint64_t dentry)
-{
-	if (!dentry)
-		return;
-	if (e->n_holders < EI_HOLDERS_MAX)
-		e->holders[e->n_holders++] = dentry;
-	else
-		e->holders_more++;
-}
-
-static void holder_del(struct m_ei *e, uint64_t dentry)
-{
-	for (uint32_t i = 0; i < e->n_holders; i++) {
-		if (e->holders[i] == dentry) {
-			e->holders[i] = e->holders[--e->n_holders];
-			return;
-		}
-	}
-	if (e->holders_more)
-		e->holders_more--;
-}
-
-static void history_push(struct model *m, struct m_ei *e, const struct et_rec *r, bool gap)
-{
-	struct ei_change *c;
-
-	if (e->hist_n == e->hist_cap && e->hist_cap < m->o.ei_history) {
-		uint32_t cap = e->hist_cap * 2 < m->o.ei_history ? e->hist_cap * 2 : m->o.ei_history;
-		void *p = realloc(e->hist, cap * sizeof(*e->hist));
-
-		/* no memory: keep the ring we have, dropping the oldest */
-		if (p) {
-			e->hist = p;
-			e->hist_cap = cap;	/* hist_start is 0 until the ring is full */
-		}
-	}
-	if (e->hist_n == e->hist_cap) {
-		e->hist_start = (e->hist_start + 1) % e->hist_cap;
-		e->hist_n--;
-		e->hist_dropped++;
-	}
-	c = &e->hist[(e->hist_start + e->hist_n++) % e->hist_cap];
-	c->ts_ns = r->ts_ns;
-	c->dentry = r->type == ET_EI_GET || r->type == ET_EI_PUT ? r->aux_id : 0;
-	c->refcount = e->refcount;
-	c->op = r->type;
-	c->gap = gap;
-}
-
-static void ei_sample(struct model *m, const struct m_ei *e, enum sample_kind k, uint64_t v)
-{
-	sample(m, k, v, mount_of(m, e->dev, "tracefs"), "tracefs", "?", e->comm);
-}
-
-static const char *holders_text(const struct m_ei *e, char *buf, size_t size)
-{
-	size_t off = 0;
-
-	buf[0] = 0;
-	for (uint32_t i = 0; i < e->n_holders && i < 4 && off < size; i++)
-		off += snprintf(buf + off, size - off, "%s%016" PRIx64, i ? "," : "",
-				e->holders[i]);
-	if (e->n_holders + e->holders_more > 4 && off < size)
-		snprintf(buf + off, size - off, ",+%u", e->n_holders + e->holders_more - 4);
-	return buf;
-}
-
-static int on_ei(struct model *m, const struct et_rec *r)
-{
-	struct m_ei *e = ei_find(m, r->obj_id);
-	int64_t before = 0, after;
-	bool gap = false;
-	char hb[96];
-
-	if (!e) {
-		if (!(e = ei_add(m, r)))
-			return -ENOMEM;
-		/* created before tracing, or its ei_create was lost */
-		if (r->type != ET_EI_CREATE)
-			gap = true;
-	}
-	if (r->ino)
-		e->ino = r->ino;
-	if (r->name[0] && !e->name[0])
-		copy_name(e->name, r->name, sizeof(e->name));
-
-	/* The kernel's reading: after the change for create/get, before for the rest. */
-	switch (r->type) {
-	case ET_EI_CREATE:
-		e->created_ns = r->ts_ns;
-		e->created_seen = true;
-		e->parent = r->aux_id;
-		e->refcount = r->value;
-		e->refcount_known = true;
-		break;
-	case ET_EI_GET:
-		if (r->flags & ET_F_NOREF || r->flags & ET_F_FREED || e->state != EI_LIVE) {
-			report(m, A_EI_LOOKUP_AFTER_REMOVE, r->ts_ns, e->id,
-			       "ei %s: a lookup of '%s' reached it after its removal%s%s",
-			       ei_label(m, e), r->name,
-			       e->removed_ns ? "" : " (removal not seen)",
-			       r->flags & ET_F_NOREF ? " (no reference taken)" : "");
-			if (r->flags & ET_F_NOREF)
-				return 0;
-		}
-		before = r->value - 1;
-		gap = gap || (e->refcount_known && before != e->refcount);
-		e->refcount = r->value;
-		holder_add(e, r->aux_id);
-		/* an ei created before tracing learns its place from lookups */
-		if (!e->parent && r->pei_id)
-			e->parent = r->pei_id;
-		if (r->inode_id) {
-			const struct m_dentry *d = dentry_find(m, r->aux_id);
-			int err = inode_seen(m, r, r->inode_id, r->inode_ino,
-					     d && d->pn.name[0] ? d->pn.name : NULL);
-
-			if (err)
-				return err;
-		}
-		break;
-	case ET_EI_PUT:
-	case ET_EI_REMOVE:
-		before = r->value;
-		gap = gap || (e->refcount_known && before != e->refcount);
-		if (before <= 0)
-			report(m, A_EI_NEGATIVE, r->ts_ns, e->id,
-			       "ei %s: %s on refcount %" PRId64, ei_label(m, e),
-			       r->type == ET_EI_PUT ? "put" : "remove", before);
-		e->refcount = before - 1;
-		if (r->type == ET_EI_PUT) {
-			holder_del(e, r->aux_id);
-			break;
-		}
-		e->state = EI_REMOVED;
-		e->removed_ns = r->ts_ns;
-		if (e->refcount > 0) {
-			e->removed_referenced = true;
-			m->st.eis_removed_referenced++;
-			report(m, A_EI_REMOVED_REFERENCED, r->ts_ns, e->id,
-			       "ei %s removed while still referenced: refcount %" PRId64
-			       ", held by dentries %s",
-			       ei_label(m, e), e->refcount,
-			       e->n_holders ? holders_text(e, hb, sizeof(hb)) : "(not seen)");
-		}
-		break;
-	case ET_EI_RELEASE:
-		gap = gap || (e->refcount_known && e->refcount != 0);
-		e->refcount = 0;
-		e->state = EI_RELEASED;
-		e->released_ns = r->ts_ns;
-		if (e->n_holders)
-			report(m, A_DENTRY_OUTLIVES_EI, r->ts_ns, e->id,
-			       "ei %s released while dentries %s still held it",
-			       ei_label(m, e), holders_text(e, hb, sizeof(hb)));
-		if (e->created_seen)
-			ei_sample(m, e, S_EI_LIFE, (r->ts_ns - e->created_ns) / 1000);
-		else
-			m->st.unknown_start++;
-		break;
-	}
-	/* every event carries the kernel's own reading: from here we know it */
-	e->refcount_known = true;
-	after = e->refcount;
-	history_push(m, e, r, gap);
-	ei_sample(m, e, S_EI_REFS, after < 0 ? 0 : (uint64_t)after);
-	return 0;
-}
-
-/* Removed eis that stay unreleased longer than the timeout, once each. */
-static void check_release_timeouts(struct model *m, uint64_t now)
-{
-	struct m_ei *e, *tmp;
-	char hb[96];
-
-	HASH_ITER(hh, m->eis, e, tmp) {
-		if (e->state != EI_REMOVED || e->flagged_not_released ||
-		    now - e->removed_ns < m->o.release_timeout_ns)
-			continue;
-		e->flagged_not_released = true;
-		report(m, A_EI_NOT_RELEASED, now, e->id,
-		       "ei %s not released %.1fs after its removal: refcount %" PRId64
-		       ", held by dentries %s",
-		       ei_label(m, e), secs(now - e->removed_ns), e->refcount,
-		       e->n_holders ? holders_text(e, hb, sizeof(hb)) : "(not seen)");
-	}
+	return inode_seen(m, r, inode_id, ino, d && d->pn.name[0] ? d->pn.name : NULL);
 }
 
 /* ---- the feed ------------------------------------------------------------- */
@@ -1139,7 +740,7 @@ void model_advance(struct model *m, uint64_t now)
 		uint64_t k = now / iv + 1;
 
 		m->next_check_ns = k <= UINT64_MAX / iv ? k * iv : UINT64_MAX;
-		check_release_timeouts(m, now);
+		m_check_release_timeouts(m, now);
 	}
 }
 
@@ -1172,7 +773,7 @@ int model_feed(struct model *m, const struct et_rec *r)
 	case ET_EI_PUT:
 	case ET_EI_REMOVE:
 	case ET_EI_RELEASE:
-		return on_ei(m, r);
+		return m_on_ei(m, r);
 	}
 	return 0;
 }
@@ -1240,57 +841,6 @@ size_t model_ino_groups(const struct model *m, enum group_by by, const struct in
 	return n;
 }
 
-static void ei_fill(const struct model *m, struct m_ei *e, struct ei_view *v, bool with_history)
-{
-	memset(v, 0, sizeof(*v));
-	v->id = e->id;
-	v->parent = e->parent;
-	v->name = e->name;
-	v->path = ei_label(m, e);
-	v->ino = e->ino;
-	v->state = e->state;
-	v->refcount = e->refcount;
-	v->created_ns = e->created_ns;
-	v->removed_ns = e->removed_ns;
-	v->released_ns = e->released_ns;
-	v->created_seen = e->created_seen;
-	v->removed_referenced = e->removed_referenced;
-	v->n_history = e->hist_n;
-	/* unroll the ring, oldest first, into the model's one scratch copy */
-	if (with_history) {
-		for (uint32_t i = 0; i < e->hist_n; i++)
-			m->hist_scratch[i] = e->hist[(e->hist_start + i) % e->hist_cap];
-		v->history = m->hist_scratch;
-	}
-	v->history_dropped = e->hist_dropped;
-	v->holders = e->holders;
-	v->n_holders = e->n_holders;
-	v->holders_more = e->holders_more;
-}
-
-bool model_ei_next(const struct model *m, struct ei_iter *it, struct ei_view *v)
-{
-	struct m_ei *e = it->started ? (struct m_ei *)it->next : m->eis;
-
-	it->started = true;
-	if (!e)
-		return false;
-	/* uthash's app order is insertion order: creation order */
-	it->next = e->hh.next;
-	ei_fill(m, e, v, false);
-	return true;
-}
-
-bool model_ei_find(const struct model *m, uint64_t id, struct ei_view *v)
-{
-	struct m_ei *e = ei_find(m, id);
-
-	if (!e)
-		return false;
-	ei_fill(m, e, v, true);
-	return true;
-}
-
 size_t model_anomalies(const struct model *m, const struct anomaly **out, size_t max)
 {
 	size_t n = m->ring_n < max ? m->ring_n : max;
@@ -1299,217 +849,4 @@ size_t model_anomalies(const struct model *m, const struct anomaly **out, size_t
 	for (size_t i = 0; i < n; i++)
 		out[i] = &m->ring[(m->ring_start + skip + i) % ANOMALY_RING];
 	return n;
-}
-
-/* ---- the end-of-run summary ---------------------------------------------------- */
-
-static const char *duration_text(double s, char *buf, size_t size)
-{
-	if (s < 0)
-		snprintf(buf, size, "an unknown time (no full interval measured yet)");
-	else if (s < 120)
-		snprintf(buf, size, "%.0f seconds", s);
-	else if (s < 7200)
-		snprintf(buf, size, "%.0f minutes", s / 60);
-	else if (s < 2 * 86400)
-		snprintf(buf, size, "%.1f hours", s / 3600);
-	else if (s < 2 * 365 * 86400.0)
-		snprintf(buf, size, "%.1f days", s / 86400);
-	else
-		snprintf(buf, size, "%.1f years", s / (365 * 86400.0));
-	return buf;
-}
-
-#define SUMMARY_GROUPS	20
-#define SUMMARY_ANOMALIES 10
-
-void model_print_summary(FILE *f, const struct model *m, enum group_by by)
-{
-	const struct ino_group *g[SUMMARY_GROUPS];
-	const struct anomaly *a[SUMMARY_ANOMALIES];
-	struct model_stats st;
-	struct ei_iter it = {};
-	struct ei_view v;
-	uint64_t n_live = 0, n_removed = 0, n_released = 0;
-	size_t n;
-	char buf[64];
-	bool any = false;
-
-	model_get_stats(m, &st);
-	fprintf(f, "summary: %" PRIu64 " events over %.3fs, %" PRIu64 " lost\n", st.events,
-		st.last_ns > st.first_ns ? secs(st.last_ns - st.first_ns) : 0.0, st.lost);
-	fprintf(f, "inode numbers: %" PRIu64 " allocated, %.1f/s, highest %u", st.ino_allocs,
-		st.ino_rate, st.ino_max);
-	if (st.ino_allocs)
-		fprintf(f, " (the global counter is at most a few 1024-batches past it)"
-			   "; wraps in %s at this rate",
-			duration_text(model_wrap_eta(m), buf, sizeof(buf)));
-	fputc('\n', f);
-	n = model_ino_groups(m, by, g, SUMMARY_GROUPS);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "  %-32s %10" PRIu64 " allocated, %8.1f/s\n", g[i]->name,
-			g[i]->total, g[i]->rate);
-	while (model_ei_next(m, &it, &v)) {
-		n_live += v.state == EI_LIVE;
-		n_removed += v.state == EI_REMOVED;
-		n_released += v.state == EI_RELEASED;
-	}
-	fprintf(f, "eventfs_inodes: %" PRIu64 " tracked: %" PRIu64 " live, %" PRIu64
-		" removed but still referenced (%" PRIu64 " dentries holding them), %" PRIu64
-		" released\n", st.eis, n_live, n_removed, st.dentries_on_removed_eis, n_released);
-	if (st.eis_removed_referenced)
-		fputs("eventfs_inodes removed while still referenced:\n", f);
-	it = (struct ei_iter){};
-	n = 0;
-	while (model_ei_next(m, &it, &v) && n < SUMMARY_GROUPS) {
-		if (!v.removed_referenced)
-			continue;
-		n++;
-		fprintf(f, "  %s (ei %016" PRIx64 "): removed at %.6f", v.path, v.id,
-			secs(v.removed_ns));
-		if (v.state == EI_RELEASED)
-			fprintf(f, ", released %.6fs later, once its holders let go\n",
-				secs(v.released_ns - v.removed_ns));
-		else
-			fprintf(f, ", still referenced (refcount %" PRId64 ") %.6fs later by %u dentries\n",
-				v.refcount, secs(st.last_ns - v.removed_ns), v.n_holders + v.holders_more);
-	}
-	fprintf(f, "objects: %" PRIu64 " live inodes and %" PRIu64 " live dentries tracked, %"
-		PRIu64 " evicted_from_model, %" PRIu64 " freed with unknown start (before tracing)\n",
-		st.live_inodes, st.live_dentries, st.evicted_from_model, st.unknown_start);
-	fputs("anomalies:", f);
-	for (int k = 0; k < A_MAX; k++) {
-		if (!st.anomalies[k])
-			continue;
-		fprintf(f, "%s %s %" PRIu64, any ? "," : "", anomaly_name(k), st.anomalies[k]);
-		any = true;
-	}
-	fputs(any ? "\n" : " none\n", f);
-	n = model_anomalies(m, a, SUMMARY_ANOMALIES);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "  %" PRIu64 ".%06" PRIu64 " %s: %s\n", a[i]->ts_ns / 1000000000,
-			a[i]->ts_ns % 1000000000 / 1000, anomaly_name(a[i]->kind), a[i]->text);
-}
-
-static void print_removed_referenced_json(FILE *f, const struct model *m,
-					 const struct model_stats *st)
-{
-	struct ei_iter it = {};
-	struct ei_view v;
-	size_t n = 0;
-
-	while (model_ei_next(m, &it, &v) && n < SUMMARY_GROUPS) {
-		if (!v.removed_referenced)
-			continue;
-		fprintf(f, "%s{\"ei\":\"%016" PRIx64 "\",\"path\":", n++ ? "," : "", v.id);
-		json_str(f, v.path);
-		fprintf(f, ",\"state\":\"%s\",\"refcount\":%" PRId64 ",\"removed_ns\":%" PRIu64
-			",\"released_ns\":%" PRIu64 ",\"held_ns\":%" PRIu64 ",\"holders\":[",
-			ei_state_name(v.state), v.refcount, v.removed_ns, v.released_ns,
-			(v.state == EI_RELEASED ? v.released_ns : st->last_ns) - v.removed_ns);
-		for (uint32_t i = 0; i < v.n_holders; i++)
-			fprintf(f, "%s\"%016" PRIx64 "\"", i ? "," : "", v.holders[i]);
-		fputs("]}", f);
-	}
-}
-
-void model_print_summary_json(FILE *f, const struct model *m, enum group_by by)
-{
-	const struct ino_group *g[SUMMARY_GROUPS];
-	const struct anomaly *a[SUMMARY_ANOMALIES];
-	struct model_stats st;
-	size_t n;
-
-	model_get_stats(m, &st);
-	fprintf(f, "{\"events\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"first_ns\":%" PRIu64
-		",\"last_ns\":%" PRIu64 ",\"ino_allocs\":%" PRIu64 ",\"ino_max\":%u"
-		",\"ino_rate\":%.3f,\"wrap_eta_s\":%.0f,\"by\":\"%s\",\"groups\":[",
-		st.events, st.lost, st.first_ns, st.last_ns, st.ino_allocs, st.ino_max,
-		st.ino_rate, model_wrap_eta(m), group_by_name(by));
-	n = model_ino_groups(m, by, g, SUMMARY_GROUPS);
-	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ",{\"group\":" : "{\"group\":", f);
-		json_str(f, g[i]->name);
-		fprintf(f, ",\"ino_allocs\":%" PRIu64 ",\"rate\":%.3f}", g[i]->total, g[i]->rate);
-	}
-	fprintf(f, "],\"eis\":%" PRIu64 ",\"eis_removed_referenced\":%" PRIu64
-		",\"dentries_on_removed_eis\":%" PRIu64 ",\"live_inodes\":%" PRIu64
-		",\"live_dentries\":%" PRIu64 ",\"evicted_from_model\":%" PRIu64
-		",\"unknown_start\":%" PRIu64 ",\"anomalies\":{",
-		st.eis, st.eis_removed_referenced, st.dentries_on_removed_eis, st.live_inodes,
-		st.live_dentries, st.evicted_from_model, st.unknown_start);
-	for (int k = 0; k < A_MAX; k++)
-		fprintf(f, "%s\"%s\":%" PRIu64, k ? "," : "", anomaly_name(k), st.anomalies[k]);
-	fputs("},\"removed_referenced\":[", f);
-	print_removed_referenced_json(f, m, &st);
-	fputs("],\"recent_anomalies\":[", f);
-	n = model_anomalies(m, a, SUMMARY_ANOMALIES);
-	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "%s{\"kind\":\"%s\",\"ts_ns\":%" PRIu64 ",\"id\":\"%016" PRIx64
-			"\",\"text\":", i ? "," : "", anomaly_name(a[i]->kind), a[i]->ts_ns,
-			a[i]->obj);
-		json_str(f, a[i]->text);
-		fputc('}', f);
-	}
-	fputs("]}\n", f);
-}
-
-static const char *op_name(uint8_t op)
-{
-	return op == ET_EI_CREATE ? "create" : op == ET_EI_GET ? "get" :
-	       op == ET_EI_PUT ? "put" : op == ET_EI_REMOVE ? "remove" :
-	       op == ET_EI_RELEASE ? "release" : "?";
-}
-
-static void ts_text(FILE *f, uint64_t ns)
-{
-	if (ns)
-		fprintf(f, " %" PRIu64 ".%06" PRIu64, ns / 1000000000, ns % 1000000000 / 1000);
-	else
-		fputs(" -", f);
-}
-
-/*
- * The ei table: one line per ei (path, ino, state, refcount, created,
- * removed, released, holders), and with history its refcount changes.
- */
-void model_print_eis(FILE *f, const struct model *m, bool history)
-{
-	struct ei_iter it = {};
-	struct ei_view v;
-
-	fprintf(f, "%-40s %10s %-8s %4s %17s %17s %17s  %s\n", "EVENTFS_INODE", "INO", "STATE",
-		"REFS", "CREATED", "REMOVED", "RELEASED", "HOLDERS");
-	while (model_ei_next(m, &it, &v)) {
-		fprintf(f, "%-40s %10" PRIu64 " %-8s %4" PRId64, v.path, v.ino,
-			ei_state_name(v.state), v.refcount);
-		if (v.created_seen)
-			ts_text(f, v.created_ns);
-		else
-			fputs(" before-tracing", f);
-		ts_text(f, v.removed_ns);
-		ts_text(f, v.released_ns);
-		fputs(" ", f);
-		for (uint32_t i = 0; i < v.n_holders; i++)
-			fprintf(f, " %016" PRIx64, v.holders[i]);
-		if (v.holders_more)
-			fprintf(f, " +%u", v.holders_more);
-		fputc('\n', f);
-		if (!history || !model_ei_find(m, v.id, &v))
-			continue;
-		if (v.history_dropped)
-			fprintf(f, "    (%" PRIu64 " older changes not kept)\n", v.history_dropped);
-		for (uint32_t i = 0; i < v.n_history; i++) {
-			const struct ei_change *c = &v.history[i];
-
-			fputs("   ", f);
-			ts_text(f, c->ts_ns);
-			fprintf(f, " %-7s -> %d", op_name(c->op), c->refcount);
-			if (c->dentry)
-				fprintf(f, " dentry %016" PRIx64, c->dentry);
-			if (c->gap)
-				fputs(" (gap: events before this one are missing)", f);
-			fputc('\n', f);
-		}
-	}
 }

@@ -159,10 +159,4 @@ int group_by_from_name(const char *name);	/* -1 if unknown */
 const char *anomaly_name(enum anomaly_kind k);
 const char *ei_state_name(enum ei_state s);
 
-/* The end-of-run summary: totals per group, anomalies, lost events. */
-void model_print_summary(FILE *f, const struct model *m, enum group_by by);
-void model_print_summary_json(FILE *f, const struct model *m, enum group_by by);
-/* The table of every ei tracked; with history, each one's refcount changes. */
-void model_print_eis(FILE *f, const struct model *m, bool history);
-
 #endif

@@ -23,6 +23,7 @@
 #include "lib/common.h"
 #include "model/model.h"
 #include "lib/mounts.h"
+#include "out/report.h"
 
 #define MS(x)		((uint64_t)(x) * 1000000ull)
 #define T0		MS(1000000)	/* streams start at 1000 s: never 0 */

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The eventfs_inode state machine: one entry per ei, fed its create, get,
+ * put, remove and release events, with the dentries holding it and a
+ * bounded history of its refcount changes, and the anomalies the seed
+ * thread was about (removed while referenced, lookups after removal,
+ * releases that never come).  The VFS tables and the rest of the model
+ * are model.c's.
+ */
+#include <errno.h>
+#include <inttypes.h>
+
+#include "model/model_int.h"
+
+#define PATH_MAX_LEN	256
+
+static void ei_free(struct m_ei *e)
+{
+	free(e->path);
+	free(e->history);
+	free(e);
+}
+
+void m_eis_free(struct model *m)
+{
+	struct m_ei *e, *te;
+
+	HASH_ITER(hh, m->eis, e, te) {
+		HASH_DEL(m->eis, e);
+		ei_free(e);
+	}
+}
+
+static struct m_ei *ei_find(const struct model *m, uint64_t id)
+{
+	struct m_ei *e = NULL;
+
+	if (id)
+		HASH_FIND(hh, m->eis, &id, sizeof(id), e);
+	return e;
+}
+
+/*
+ * Path under events/, from the parent chain (bounded: eventfs is 4 deep).
+ * Recomputed on use: a parent may be learned after its children.
+ */
+static const char *ei_label(const struct model *m, struct m_ei *e)
+{
+	const struct m_ei *chain[8];
+	char buf[PATH_MAX_LEN] = "";
+	size_t n = 0, off = 0;
+
+	for (const struct m_ei *p = e; p && n < ARRAY_SIZE(chain); p = ei_find(m, p->parent))
+		chain[n++] = p;
+	/* the top "events" directory is the root the path is relative to */
+	if (n > 1 && chain[n - 1]->parent == 0 && !strcmp(chain[n - 1]->name, "events"))
+		n--;
+	while (n-- && off < sizeof(buf))
+		off += snprintf(buf + off, sizeof(buf) - off, "%s%s", off ? "/" : "",
+				chain[n]->name);
+	if (!e->path || strcmp(e->path, buf)) {
+		char *p = strdup(buf);
+
+		if (p) {
+			free(e->path);
+			e->path = p;
+		}
+	}
+	return e->path ? e->path : e->name;
+}
+
+static void ei_drop(struct model *m, struct m_ei *e)
+{
+	HASH_DEL(m->eis, e);
+	m->n_eis--;
+	ei_free(e);
+}
+
+static struct m_ei *ei_add(struct model *m, const struct et_rec *r)
+{
+	struct m_ei *e;
+
+	if (m->n_eis >= m->o.max_eis) {
+		struct m_ei *victim = m->eis, *it = m->eis;
+
+		/*
+		 * The oldest released ei goes first: live ones are the story.
+		 * Look only near the head, so a full table of live eis costs
+		 * no scan per insertion.
+		 */
+		for (int i = 0; i < 64 && it; i++, it = it->hh.next) {
+			if (it->state == EI_RELEASED) {
+				victim = it;
+				break;
+			}
+		}
+		ei_drop(m, victim);
+		m->st.evicted_from_model++;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	/* most eis see create, remove, release: start small */
+	e->history_cap = m->o.ei_history < 4 ? m->o.ei_history : 4;
+	e->history = calloc(e->history_cap, sizeof(*e->history));
+	if (!e->history) {
+		free(e);
+		return NULL;
+	}
+	e->id = r->obj_id;
+	e->dev = (r->dev_major << ET_MINORBITS) | r->dev_minor;
+	copy_name(e->name, r->name, sizeof(e->name));
+	copy_name(e->comm, r->comm, sizeof(e->comm));
+	HASH_ADD(hh, m->eis, id, sizeof(e->id), e);
+	m->n_eis++;
+	return e;
+}
+
+static void holder_add(struct m_ei *e, uint64_t dentry)
+{
+	if (!dentry)
+		return;
+	if (e->n_holders < EI_HOLDERS_MAX)
+		e->holders[e->n_holders++] = dentry;
+	else
+		e->holders_more++;
+}
+
+static void holder_del(struct m_ei *e, uint64_t dentry)
+{
+	for (uint32_t i = 0; i < e->n_holders; i++) {
+		if (e->holders[i] == dentry) {
+			e->holders[i] = e->holders[--e->n_holders];
+			return;
+		}
+	}
+	if (e->holders_more)
+		e->holders_more--;
+}
+
+static void history_push(struct model *m, struct m_ei *e, const struct et_rec *r, bool gap)
+{
+	struct ei_change *c;
+
+	if (e->n_history == e->history_cap && e->history_cap < m->o.ei_history) {
+		uint32_t cap = e->history_cap * 2 < m->o.ei_history ?
+			       e->history_cap * 2 : m->o.ei_history;
+		void *p = realloc(e->history, cap * sizeof(*e->history));
+
+		/* no memory: keep the ring we have, dropping the oldest */
+		if (p) {
+			e->history = p;
+			e->history_cap = cap;	/* history_start is 0 until the ring is full */
+		}
+	}
+	if (e->n_history == e->history_cap) {
+		e->history_start = (e->history_start + 1) % e->history_cap;
+		e->n_history--;
+		e->history_dropped++;
+	}
+	c = &e->history[(e->history_start + e->n_history++) % e->history_cap];
+	c->ts_ns = r->ts_ns;
+	c->dentry = r->type == ET_EI_GET || r->type == ET_EI_PUT ? r->aux_id : 0;
+	c->refcount = e->refcount;
+	c->op = r->type;
+	c->gap = gap;
+}
+
+static void ei_sample(struct model *m, const struct m_ei *e, enum sample_kind k, uint64_t v)
+{
+	sample(m, k, v, m_mount_of(m, e->dev, "tracefs"), "tracefs", "?", e->comm);
+}
+
+static const char *holders_text(const struct m_ei *e, char *buf, size_t size)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (uint32_t i = 0; i < e->n_holders && i < 4 && off < size; i++)
+		off += snprintf(buf + off, size - off, "%s%016" PRIx64, i ? "," : "",
+				e->holders[i]);
+	if (e->n_holders + e->holders_more > 4 && off < size)
+		snprintf(buf + off, size - off, ",+%u", e->n_holders + e->holders_more - 4);
+	return buf;
+}
+
+int m_on_ei(struct model *m, const struct et_rec *r)
+{
+	struct m_ei *e = ei_find(m, r->obj_id);
+	int64_t before = 0, after;
+	bool gap = false;
+	char hb[96];
+
+	if (!e) {
+		if (!(e = ei_add(m, r)))
+			return -ENOMEM;
+		/* created before tracing, or its ei_create was lost */
+		if (r->type != ET_EI_CREATE)
+			gap = true;
+	}
+	if (r->ino)
+		e->ino = r->ino;
+	if (r->name[0] && !e->name[0])
+		copy_name(e->name, r->name, sizeof(e->name));
+
+	/* The kernel's reading: after the change for create/get, before for the rest. */
+	switch (r->type) {
+	case ET_EI_CREATE:
+		e->created_ns = r->ts_ns;
+		e->created_seen = true;
+		e->parent = r->aux_id;
+		e->refcount = r->value;
+		e->refcount_known = true;
+		break;
+	case ET_EI_GET:
+		if (r->flags & ET_F_NOREF || r->flags & ET_F_FREED || e->state != EI_LIVE) {
+			m_report(m, A_EI_LOOKUP_AFTER_REMOVE, r->ts_ns, e->id,
+				 "ei %s: a lookup of '%s' reached it after its removal%s%s",
+				 ei_label(m, e), r->name,
+				 e->removed_ns ? "" : " (removal not seen)",
+				 r->flags & ET_F_NOREF ? " (no reference taken)" : "");
+			if (r->flags & ET_F_NOREF)
+				return 0;
+		}
+		before = r->value - 1;
+		gap = gap || (e->refcount_known && before != e->refcount);
+		e->refcount = r->value;
+		holder_add(e, r->aux_id);
+		/* an ei created before tracing learns its place from lookups */
+		if (!e->parent && r->pei_id)
+			e->parent = r->pei_id;
+		if (r->inode_id) {
+			int err = m_dentry_inode_seen(m, r, r->aux_id, r->inode_id, r->inode_ino);
+
+			if (err)
+				return err;
+		}
+		break;
+	case ET_EI_PUT:
+	case ET_EI_REMOVE:
+		before = r->value;
+		gap = gap || (e->refcount_known && before != e->refcount);
+		if (before <= 0)
+			m_report(m, A_EI_NEGATIVE, r->ts_ns, e->id,
+				 "ei %s: %s on refcount %" PRId64, ei_label(m, e),
+				 r->type == ET_EI_PUT ? "put" : "remove", before);
+		e->refcount = before - 1;
+		if (r->type == ET_EI_PUT) {
+			holder_del(e, r->aux_id);
+			break;
+		}
+		e->state = EI_REMOVED;
+		e->removed_ns = r->ts_ns;
+		if (e->refcount > 0) {
+			e->removed_referenced = true;
+			m->st.eis_removed_referenced++;
+			m_report(m, A_EI_REMOVED_REFERENCED, r->ts_ns, e->id,
+				 "ei %s removed while still referenced: refcount %" PRId64
+				 ", held by dentries %s",
+				 ei_label(m, e), e->refcount,
+				 e->n_holders ? holders_text(e, hb, sizeof(hb)) : "(not seen)");
+		}
+		break;
+	case ET_EI_RELEASE:
+		gap = gap || (e->refcount_known && e->refcount != 0);
+		e->refcount = 0;
+		e->state = EI_RELEASED;
+		e->released_ns = r->ts_ns;
+		if (e->n_holders)
+			m_report(m, A_DENTRY_OUTLIVES_EI, r->ts_ns, e->id,
+				 "ei %s released while dentries %s still held it",
+				 ei_label(m, e), holders_text(e, hb, sizeof(hb)));
+		if (e->created_seen)
+			ei_sample(m, e, S_EI_LIFE, (r->ts_ns - e->created_ns) / 1000);
+		else
+			m->st.unknown_start++;
+		break;
+	}
+	/* every event carries the kernel's own reading: from here we know it */
+	e->refcount_known = true;
+	after = e->refcount;
+	history_push(m, e, r, gap);
+	ei_sample(m, e, S_EI_REFS, after < 0 ? 0 : (uint64_t)after);
+	return 0;
+}
+
+/* Removed eis that stay unreleased longer than the timeout, once each. */
+void m_check_release_timeouts(struct model *m, uint64_t now)
+{
+	struct m_ei *e, *tmp;
+	char hb[96];
+
+	HASH_ITER(hh, m->eis, e, tmp) {
+		if (e->state != EI_REMOVED || e->flagged_not_released ||
+		    now - e->removed_ns < m->o.release_timeout_ns)
+			continue;
+		e->flagged_not_released = true;
+		m_report(m, A_EI_NOT_RELEASED, now, e->id,
+			 "ei %s not released %.1fs after its removal: refcount %" PRId64
+			 ", held by dentries %s",
+			 ei_label(m, e), secs(now - e->removed_ns), e->refcount,
+			 e->n_holders ? holders_text(e, hb, sizeof(hb)) : "(not seen)");
+	}
+}
+
+/* ---- queries --------------------------------------------------------------- */
+
+static void ei_fill(const struct model *m, struct m_ei *e, struct ei_view *v, bool with_history)
+{
+	memset(v, 0, sizeof(*v));
+	v->id = e->id;
+	v->parent = e->parent;
+	v->name = e->name;
+	v->path = ei_label(m, e);
+	v->ino = e->ino;
+	v->state = e->state;
+	v->refcount = e->refcount;
+	v->created_ns = e->created_ns;
+	v->removed_ns = e->removed_ns;
+	v->released_ns = e->released_ns;
+	v->created_seen = e->created_seen;
+	v->removed_referenced = e->removed_referenced;
+	v->n_history = e->n_history;
+	/* unroll the ring, oldest first, into the model's one scratch copy */
+	if (with_history) {
+		for (uint32_t i = 0; i < e->n_history; i++)
+			m->history_scratch[i] = e->history[(e->history_start + i) % e->history_cap];
+		v->history = m->history_scratch;
+	}
+	v->history_dropped = e->history_dropped;
+	v->holders = e->holders;
+	v->n_holders = e->n_holders;
+	v->holders_more = e->holders_more;
+}
+
+bool model_ei_next(const struct model *m, struct ei_iter *it, struct ei_view *v)
+{
+	struct m_ei *e = it->started ? (struct m_ei *)it->next : m->eis;
+
+	it->started = true;
+	if (!e)
+		return false;
+	/* uthash's app order is insertion order: creation order */
+	it->next = e->hh.next;
+	ei_fill(m, e, v, false);
+	return true;
+}
+
+bool model_ei_find(const struct model *m, uint64_t id, struct ei_view *v)
+{
+	struct m_ei *e = ei_find(m, id);
+
+	if (!e)
+		return false;
+	ei_fill(m, e, v, true);
+	return true;
+}
