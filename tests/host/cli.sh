@@ -64,6 +64,14 @@ expect "info without FILE" 2 "^evtrace: info: FILE is required" $bin info
 expect "info on a non-trace file" 2 "^evtrace: cannot read trace file '/etc/passwd': not an evtrace file" $bin info /etc/passwd
 expect "info with two files" 2 "^evtrace: info: unexpected argument 'b'" $bin info a b
 
+expect "export without FILE names export" 2 "^evtrace: export: FILE is required \\(try 'evtrace export --help'\\)$" \
+	$bin export --format csv -o "$tmp/x.csv"
+expect "probes takes no operand" 2 "^evtrace: probes: unexpected argument 'x'" $bin probes x
+expect "export takes no tracing option" 2 "^evtrace: export: unknown option '--attach'" \
+	$bin export a.evt --attach kprobe -f csv -o -
+expect "replay: a bad value in the view's option" 2 "^evtrace: invalid --linear '0': expected a step > 0" \
+	$bin replay x.evt --linear 0
+
 # claim NAME STATUS [DETAIL-FILE]: a check that is not an error message
 claim() {
 	if [ "$2" -eq 0 ]; then
@@ -104,6 +112,31 @@ $bin info "$tmp/cut.evt" >"$tmp/out" 2>&1
 claim "info on a cut file: says where it stops and what is readable" \
 	$(($? + $(grep -cE '^integrity: +truncated at byte [0-9]+; the [0-9]+ events above are readable$' "$tmp/out") != 1)) \
 	"$tmp/out"
+
+# global options: before or after the command, and alone
+v=$($bin --version 2>"$tmp/err"); rc=$?
+claim "--version prints the version" $((rc + $(echo "$v" | grep -cxE 'evtrace [0-9]+\.[0-9]+\.[0-9]+') != 1))
+for args in "-V" "version" "probes -V" "hist -V" "export --version" "-v -V"; do
+	out=$($bin $args 2>&1); rc=$?
+	claim "evtrace $args: the version, status 0" $((rc + $([ "$out" = "$v" ]; echo $?)))
+done
+# -v before the command is the command's -v: probes runs (and says why nothing attached here)
+$bin -v probes >"$tmp/out" 2>"$tmp/err"; rc=$?
+claim "evtrace -v probes runs probes" $(( $(grep -c '^PROBE ' "$tmp/out") != 1 || $(grep -c "cannot read trace file" "$tmp/err") != 0 )) "$tmp/err"
+$bin -vv events --json $fx >"$tmp/out" 2>/dev/null
+claim "evtrace -vv events FILE reads the file" $(( $? != 0 || $(wc -l <"$tmp/out") < 1000 ))
+# each command's --help lists only what applies to it
+for c in export info probes; do
+	$bin $c --help >"$tmp/out"
+	claim "$c --help lists no option it does not take" \
+		$(grep -cE -- '^ +(-., )?--(attach|bufsize|include-self|speed|max-inodes|duration)\b' "$tmp/out" | \
+		  awk -v c=$c '{ print (c == "probes" ? $1 != 1 : $1 != 0) }') "$tmp/out"
+done
+for c in events hist record live; do
+	$bin $c --help >"$tmp/out"
+	claim "$c --help lists the tracing options" \
+		$(( $(grep -cE -- '^ +(-p, )?--(pid|attach|bufsize|include-self|max-inodes)\b' "$tmp/out") != 5 )) "$tmp/out"
+done
 
 for cmd in events probes help info; do
 	if $bin $cmd --help 2>&1 | grep -q '^usage: evtrace'; then
