@@ -30,6 +30,30 @@ int opt_max_speed(double *speed, const char *arg)
 	return 0;
 }
 
+bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, char **argv,
+		struct view_args *v, struct pipeline *p, int *status)
+{
+	int n = opt_parse(cmd, rows, argc, argv, v->filters, sizeof(v->filters));
+
+	*status = opt_status(n);
+	if (n < 0)
+		return false;
+	*status = EXIT_ENV;
+	if (window_check(&v->po.replay))
+		return false;
+	v->po.file = opt_operand(v->from_replay ? "replay" : cmd->name, n, argc, argv,
+				 v->from_replay);
+	if (v->po.file && !*v->po.file)
+		return false;
+	*status = pipeline_init(p, &v->po);
+	if (*status)
+		return false;
+	*status = v->rec.ro.path ? recording_add(&v->rec, p, v->filters) : 0;
+	if (*status)
+		pipeline_free(p);
+	return !*status;
+}
+
 int window_check(const struct replay_opts *ro)
 {
 	/* either order on the command line: the pair is checked once both are in */

@@ -9,6 +9,7 @@
 #define EVTRACE_CLI_GROUPS_H
 
 #include "cli/opt.h"
+#include "out/recording.h"
 #include "pipeline/pipeline.h"
 
 /* What selects events: in the kernel live, in userspace on a file (struct filters *). */
@@ -75,6 +76,37 @@
 		   "replay a FILE at N times real time (default: " dflt ")"), \
 	OPT_CALL(0, "max", &(ro)->speed, opt_max_speed, NULL,		\
 		 "replay a FILE as fast as possible")
+
+/*
+ * What the views (events, hist, live) share: a duration, -o FILE beside,
+ * a recording's pace and window, the model, the filters and the probes.
+ */
+struct view_args {
+	struct pipeline_opts po;
+	struct recording rec;		/* rec.ro.path: -o FILE */
+	bool from_replay;
+	char filters[512];		/* as given: the recording's META, the view's header */
+};
+
+#define VIEW_ROWS(v, speed_dflt)					\
+	OPT_SECONDS('d', "duration", &(v)->po.duration, "stop after SEC seconds"), \
+	OPT_STRING('o', "output", &(v)->rec.ro.path, "FILE",		\
+		   "also record the run to FILE (as evtrace record)"),	\
+	PACE_ROWS(&(v)->po.replay, speed_dflt),				\
+	WINDOW_ROWS(&(v)->po.replay),					\
+	MODEL_ROWS(&(v)->po.session),					\
+	FILTER_ROWS(&(v)->po.trace.filters),				\
+	TRACE_ROWS(&(v)->po.trace),					\
+	FROM_REPLAY_ROW(&(v)->from_replay)
+
+/*
+ * A view's start: opt_parse(), what its rows leave to check (the window,
+ * the FILE operand into v->po.file), pipeline_init(), and the recording
+ * beside it with -o.  false when the command is done (--help, or a bad
+ * option said so): it returns *status.
+ */
+bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, char **argv,
+		struct view_args *v, struct pipeline *p, int *status);
 
 extern const char *const attach_names[];
 

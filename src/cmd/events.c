@@ -6,7 +6,6 @@
 #include "cmd/cmd.h"
 #include "lib/common.h"
 #include "out/lines.h"
-#include "out/recording.h"
 #include "out/report.h"
 #include "pipeline/pipeline.h"
 
@@ -24,41 +23,22 @@ static const struct opt_cmd cmd = {
 
 int do_events(int argc, char **argv)
 {
-	struct pipeline_opts po = { .session.by = BY_MOUNT };
-	struct recording rec = { 0 };
-	bool json = false, from_replay = false;
+	struct view_args v = { .po.session.by = BY_MOUNT };
+	bool json = false;
 	struct lines lines;
 	struct pipeline p;
-	char filters[512], line[512];
+	char line[512];
 	const struct opt rows[] = {
 		OPT_FLAG('j', "json", &json, "JSON Lines, one object per event"),
-		OPT_SECONDS('d', "duration", &po.duration, "stop after SEC seconds"),
-		OPT_STRING('o', "output", &rec.ro.path, "FILE",
-			   "also record the run to FILE (as evtrace record)"),
-		PACE_ROWS(&po.replay, "--max"),
-		WINDOW_ROWS(&po.replay),
-		MODEL_ROWS(&po.session),
-		FILTER_ROWS(&po.trace.filters),
-		TRACE_ROWS(&po.trace),
-		FROM_REPLAY_ROW(&from_replay),
+		VIEW_ROWS(&v, "--max"),
 		OPT_END
 	};
-	int n, ret;
+	int ret;
 
-	n = opt_parse(&cmd, rows, argc, argv, filters, sizeof(filters));
-	if (n < 0)
-		return opt_status(n);
-	if (window_check(&po.replay))
-		return EXIT_ENV;
-	po.file = opt_operand(from_replay ? "replay" : cmd.name, n, argc, argv, from_replay);
-	if (po.file && !*po.file)
-		return EXIT_ENV;
-	ret = pipeline_init(&p, &po);
-	if (ret)
+	if (!view_begin(&cmd, rows, argc, argv, &v, &p, &ret))
 		return ret;
-	ret = rec.ro.path ? recording_add(&rec, &p, filters) : 0;
 	/* the model watches the same stream, for the summary at the end */
-	ret = ret ?: pipeline_add(&p, lines_sink(&lines, stdout, json));
+	ret = pipeline_add(&p, lines_sink(&lines, stdout, json));
 	if (ret) {
 		pipeline_free(&p);
 		return ret;
@@ -67,7 +47,7 @@ int do_events(int argc, char **argv)
 	if (ret == EXIT_OK || p.stats.total) {
 		stats_line(&p.stats, line, sizeof(line));
 		p_info("%s", line);
-		report_run(stderr, p.s.model, po.session.by, po.session.eis);
+		report_run(stderr, p.s.model, v.po.session.by, v.po.session.eis);
 	}
 	pipeline_free(&p);
 	return ret;

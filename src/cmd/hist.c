@@ -9,7 +9,6 @@
 #include "cli/groups.h"
 #include "cmd/cmd.h"
 #include "lib/common.h"
-#include "out/recording.h"
 #include "out/report.h"
 #include "pipeline/pipeline.h"
 
@@ -69,13 +68,11 @@ static int print_json(const struct session *s, const char *of, const char *unit)
 
 int do_hist(int argc, char **argv)
 {
-	struct pipeline_opts po = { .session = { .by = BY_MOUNT, .hist = true, .of = S_INO } };
-	struct session_opts *so = &po.session;
-	struct recording rec = { 0 };
-	bool json = false, summary_only = false, from_replay = false;
+	struct view_args v = { .po.session = { .by = BY_MOUNT, .hist = true, .of = S_INO } };
+	struct session_opts *so = &v.po.session;
+	bool json = false, summary_only = false;
 	const char *by_names[BY_MAX + 1] = { NULL };
 	struct pipeline p;
-	char filters[512];
 	const struct opt rows[] = {
 		OPT_ENUM(0, "of", &so->of, of_names, "WHAT",
 			 "ino (allocated inode numbers, the default), dentry-life,\n"
@@ -88,36 +85,18 @@ int do_hist(int argc, char **argv)
 		  .expected = "a step > 0", .help = "linear buckets of STEP instead of log2" },
 		OPT_CALL('j', "json", &json, opt_json_errors, NULL,
 			 "one JSON object: {\"of\",\"by\",\"hist\",\"summary\"}"),
-		OPT_SECONDS('d', "duration", &po.duration, "stop after SEC seconds"),
-		OPT_STRING('o', "output", &rec.ro.path, "FILE",
-			   "also record the run to FILE (as evtrace record)"),
-		PACE_ROWS(&po.replay, "--max"),
-		WINDOW_ROWS(&po.replay),
-		MODEL_ROWS(so),
-		FILTER_ROWS(&po.trace.filters),
-		TRACE_ROWS(&po.trace),
+		VIEW_ROWS(&v, "--max"),
 		/* replay --view summary: the summary alone */
 		{ .name = "summary-only", .type = OPT_T_FLAG, .dst = &summary_only },
-		FROM_REPLAY_ROW(&from_replay),
 		OPT_END
 	};
-	int n, ret;
+	int ret;
 
 	for (int i = 0; i < BY_MAX; i++)
 		by_names[i] = group_by_name(i);
-	n = opt_parse(&cmd, rows, argc, argv, filters, sizeof(filters));
-	if (n < 0)
-		return opt_status(n);
-	if (window_check(&po.replay))
-		return EXIT_ENV;
-	po.file = opt_operand(from_replay ? "replay" : cmd.name, n, argc, argv, from_replay);
-	if (po.file && !*po.file)
-		return EXIT_ENV;
-	ret = pipeline_init(&p, &po);
-	if (ret)
+	if (!view_begin(&cmd, rows, argc, argv, &v, &p, &ret))
 		return ret;
-	ret = rec.ro.path ? recording_add(&rec, &p, filters) : 0;
-	ret = ret ?: pipeline_run(&p);
+	ret = pipeline_run(&p);
 	/* what was traced before a failure is still worth printing */
 	if (ret == EXIT_OK || p.stats.total) {
 		if (summary_only && json) {

@@ -13,9 +13,10 @@
 
 #include "cli/opt.h"
 #include "cmd/cmd.h"
-#include "lib/common.h"
-#include "out/print.h"
+#include "event/decode.h"
 #include "file/tracefile.h"
+#include "lib/common.h"
+#include "lib/json.h"
 
 struct info {
 	const char *path;

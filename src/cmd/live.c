@@ -9,7 +9,6 @@
 #include "cli/groups.h"
 #include "cmd/cmd.h"
 #include "lib/common.h"
-#include "out/recording.h"
 #include "out/report.h"
 #include "pipeline/pipeline.h"
 #include "ui/dashboard.h"
@@ -27,57 +26,37 @@ static const struct opt_cmd cmd = {
 
 int do_live(int argc, char **argv)
 {
-	struct pipeline_opts po = { .session.by = BY_MOUNT, .replay.speed = 1 };
+	struct view_args v = { .po = { .session.by = BY_MOUNT, .replay.speed = 1 } };
+	struct pipeline_opts *po = &v.po;
 	struct dashboard_run view = { .o = { .tui = true, .interval = 1 } };
-	struct recording rec = { 0 };
-	bool no_tui = false, from_replay = false;
+	bool no_tui = false;
 	struct utsname u;
 	struct pipeline p;
-	char filters[512];
 	const struct opt rows[] = {
 		OPT_SECONDS('i', "interval", &view.o.interval, "redraw period (default 1)"),
 		OPT_FLAG(0, "no-tui", &no_tui, "summary lines instead of the screen"),
-		OPT_SECONDS('d', "duration", &po.duration, "stop after SEC seconds"),
-		OPT_STRING('o', "output", &rec.ro.path, "FILE",
-			   "also record the run to FILE (as evtrace record)"),
-		PACE_ROWS(&po.replay, "1"),
-		WINDOW_ROWS(&po.replay),
-		MODEL_ROWS(&po.session),
-		FILTER_ROWS(&po.trace.filters),
-		TRACE_ROWS(&po.trace),
-		FROM_REPLAY_ROW(&from_replay),
+		VIEW_ROWS(&v, "1"),
 		OPT_END
 	};
-	int n, ret;
+	int ret;
 
-	n = opt_parse(&cmd, rows, argc, argv, filters, sizeof(filters));
-	if (n < 0)
-		return opt_status(n);
-	if (window_check(&po.replay))
-		return EXIT_ENV;
-	po.file = opt_operand(from_replay ? "replay" : cmd.name, n, argc, argv, from_replay);
-	if (po.file && !*po.file)
-		return EXIT_ENV;
+	if (!view_begin(&cmd, rows, argc, argv, &v, &p, &ret))
+		return ret;
 	/* live and not recording: the model's clock follows the wall between events */
-	po.wall_clock = !rec.ro.path;
+	po->wall_clock = !v.rec.ro.path;
 	view.o.tui = !no_tui;
-	view.o.replay = po.file != NULL;
-	view.o.speed = po.file ? &po.replay.speed : NULL;
+	view.o.replay = po->file != NULL;
+	view.o.speed = po->file ? &po->replay.speed : NULL;
 	view.o.stop = pipeline_stop_flag();
 	snprintf(view.o.kernel, sizeof(view.o.kernel), "%s",
-		 po.file ? po.file : !uname(&u) ? u.release : "?");
-	snprintf(view.o.probes, sizeof(view.o.probes), "%s", po.file ? "replay" : "starting");
-	snprintf(view.o.filters, sizeof(view.o.filters), "%s", filters);
-
-	ret = pipeline_init(&p, &po);
-	if (ret)
-		return ret;
-	ret = rec.ro.path ? recording_add(&rec, &p, filters) : 0;
-	ret = ret ?: pipeline_add(&p, dashboard_sink(&view));
+		 po->file ? po->file : !uname(&u) ? u.release : "?");
+	snprintf(view.o.probes, sizeof(view.o.probes), "%s", po->file ? "replay" : "starting");
+	snprintf(view.o.filters, sizeof(view.o.filters), "%s", v.filters);
+	ret = pipeline_add(&p, dashboard_sink(&view));
 	ret = ret ?: pipeline_run(&p);
 	/* the screen is gone (the sinks finished): the summary on a normal terminal */
 	if (ret == EXIT_OK || p.stats.total)
-		report_run(stdout, p.s.model, po.session.by, po.session.eis);
+		report_run(stdout, p.s.model, po->session.by, po->session.eis);
 	pipeline_free(&p);
 	return ret;
 }
