@@ -17,7 +17,6 @@ struct recording {
 	struct recorder_opts ro;	/* ro.path: the file */
 	const char *filters;		/* the filters as given, for the file's META */
 	struct recorder *rc;
-	const struct mount_table *mounts;	/* the session's, at start */
 	bool started, full_reported;
 };
 
