@@ -13,6 +13,7 @@
 
 #include <uthash.h>
 
+#include "event/schema.h"
 #include "out/export.h"
 #include "out/print.h"
 
@@ -100,30 +101,46 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void csv_id(FILE *f, uint64_t id)
+static void csv_cell(FILE *f, const struct et_rec *r, enum et_col c)
 {
-	if (id)
-		fprintf(f, "%016" PRIx64, id);
+	uint64_t v = et_col_num(r, c);
+
+	switch (et_columns[c].kind) {
+	case ETK_TYPE:
+		fputs(et_type_name(r->type), f);
+		break;
+	case ETK_U32:
+	case ETK_U64:
+		fprintf(f, "%" PRIu64, v);
+		break;
+	case ETK_S64:
+		fprintf(f, "%" PRId64, (int64_t)v);
+		break;
+	case ETK_DEV:
+		fprintf(f, "%u:%u", r->dev_major, r->dev_minor);
+		break;
+	case ETK_ID:
+		if (v)
+			fprintf(f, "%016" PRIx64, v);
+		break;
+	case ETK_STR:
+		csv_field(f, et_col_str(r, c));
+		break;
+	}
 }
 
+/* The columns of et_csv[]: their names as the header, or r's values. */
 static void csv_row(FILE *f, const struct et_rec *r)
 {
-	fprintf(f, "%s,%" PRIu64 ",%u,%u,%u,", et_type_name(r->type), r->ts_ns, r->cpu, r->pid,
-		r->tid);
-	csv_field(f, r->comm);
-	fputc(',', f);
-	csv_field(f, r->fs);
-	fprintf(f, ",%u:%u,%" PRIu64 ",", r->dev_major, r->dev_minor, r->ino);
-	csv_field(f, r->name);
-	fputc(',', f);
-	csv_field(f, r->caller);
-	fprintf(f, ",%" PRId64 ",", r->value);
-	csv_id(f, r->obj_id);
-	fputc(',', f);
-	csv_id(f, r->aux_id);
-	fputc(',', f);
-	csv_id(f, r->inode_id);
-	fprintf(f, ",%u\r\n", r->flags);
+	for (unsigned int i = 0; i < et_n_csv; i++) {
+		if (i)
+			fputc(',', f);
+		if (r)
+			csv_cell(f, r, et_csv[i]);
+		else
+			fputs(et_columns[et_csv[i]].name, f);
+	}
+	fputs("\r\n", f);
 }
 
 /* ---- perfetto ---- */
@@ -239,12 +256,8 @@ static void pf_event(struct exporter *x, const struct et_rec *r)
 	int pid;
 
 	pf_ino_flush(x, r->ts_ns);
-	switch (r->type) {
-	case ET_EI_CREATE:
-	case ET_EI_GET:
-	case ET_EI_PUT:
-	case ET_EI_REMOVE:
-	case ET_EI_RELEASE: {
+	/* an ei event: its refcount counter */
+	if (et_refcount_after(r, &refs)) {
 		struct ei_view v;
 		const char *path = r->name;
 
@@ -252,11 +265,10 @@ static void pf_event(struct exporter *x, const struct et_rec *r)
 			path = v.path;
 		/* the id keeps two eis with one path apart */
 		snprintf(name, sizeof(name), "refcount %s #%06" PRIx64, path, r->obj_id >> 40);
-		refs = r->type == ET_EI_CREATE || r->type == ET_EI_GET ? r->value :
-		       r->type == ET_EI_RELEASE ? 0 : r->value - 1;
 		pf_counter(x, PID_EI, name, r->ts_ns, "refs", refs);
-		break;
+		return;
 	}
+	switch (r->type) {
 	case ET_DENTRY_ALLOC:
 		pid = fs_pid(x, r->fs);
 		HASH_FIND(hh, x->open, &r->obj_id, sizeof(r->obj_id), d);
@@ -320,8 +332,7 @@ int exporter_event(struct exporter *x, const struct et_rec *r)
 		break;
 	case EXPORT_CSV:
 		if (!x->started)
-			fputs("type,ts_ns,cpu,pid,tid,comm,fs,dev,ino,name,caller,value,obj,aux,inode,flags\r\n",
-			      x->out);
+			csv_row(x->out, NULL);
 		csv_row(x->out, r);
 		break;
 	case EXPORT_PERFETTO:
@@ -348,8 +359,7 @@ int exporter_finish(struct exporter *x)
 	struct open_dentry *d, *tmp;
 
 	if (x->fmt == EXPORT_CSV && !x->started)
-		fputs("type,ts_ns,cpu,pid,tid,comm,fs,dev,ino,name,caller,value,obj,aux,inode,flags\r\n",
-		      x->out);
+		csv_row(x->out, NULL);
 	if (x->fmt == EXPORT_PERFETTO) {
 		if (!x->started)
 			pf_start(x, 0);
