@@ -16,6 +16,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "event/schema.h"
 #include "file/tracefile.h"
 
 #define HDR_LEN		32
@@ -49,20 +50,32 @@ enum { SEC_META = 1, SEC_EVENTS = 2, SEC_MOUNTS = 3, SEC_TRAILER = 4 };
  */
 #define REC_MIN		6
 
+/* presence bits: one per optional column of struct et_rec, in its order */
+enum {
+#define P_BIT(id, member, kind, name)	PB_##id,
+	ET_REC_OPTIONAL(P_BIT)
+#undef P_BIT
+	PB_KNOWN,
+};
+#define P(id)		(1ull << PB_##id)
+#define P_KNOWN		(P(KNOWN) - 1)
+_Static_assert(PB_KNOWN == 13, "bits past 12 are extension fields with a length (FORMAT.md)");
+
 /*
  * The largest record this writer makes: type 1, presence 2, ts 10, cpu 5,
- * pid 5, tid 5, flags 5, dev 5, ino 10, value 10, four ids of 3 + 8,
- * inode_ino 10, four strings of 3 + 1 + 15/15/63/63: 284 bytes.
+ * pid 5, tid 5, then each optional column at its largest (an id: a 3-byte
+ * index and 8 bytes; a string: index 3, length 1 and its bytes): 284 bytes.
  */
 #define REC_MAX		512
-
-/* presence bits of a record's optional fields, in encoding order */
-enum {
-	P_FLAGS = 1 << 0, P_DEV = 1 << 1, P_INO = 1 << 2, P_VALUE = 1 << 3,
-	P_OBJ = 1 << 4, P_AUX = 1 << 5, P_INODE = 1 << 6, P_PEI = 1 << 7,
-	P_INODE_INO = 1 << 8, P_COMM = 1 << 9, P_FS = 1 << 10, P_NAME = 1 << 11,
-	P_CALLER = 1 << 12, P_KNOWN = (1 << 13) - 1,
-};
+#define MAX_U32(m)	5
+#define MAX_DEV(m)	5
+#define MAX_U64(m)	10
+#define MAX_S64(m)	10
+#define MAX_ID(m)	(3 + 8)
+#define MAX_STR(m)	(3 + 1 + sizeof(((struct et_rec *)0)->m) - 1)
+#define REC_LARGEST(id, member, kind, name)	+ MAX_##kind(member)
+_Static_assert(1 + 2 + 10 + 5 + 5 + 5 ET_REC_OPTIONAL(REC_LARGEST) <= REC_MAX,
+	       "REC_MAX holds the largest record");
 
 /* ---- little-endian and varint helpers ------------------------------------ */
 
@@ -300,9 +313,17 @@ static void undo_tables(struct tf_chunk *c, uint32_t ids, uint32_t strs, size_t 
 	c->strs_len = strs_len;
 }
 
+/* How tf_chunk_add() writes a column of each kind (FORMAT.md). */
+#define W_U32(m)	w_varint(&b, r->m)
+#define W_U64(m)	w_varint(&b, r->m)
+#define W_S64(m)	w_varint(&b, zigzag(r->m))
+#define W_DEV(m)	w_varint(&b, et_rec_dev(r))
+#define W_ID(m)		(err = err ?: w_id(c, &b, r->m))
+#define W_STR(m)	(err = err ?: w_str(c, &b, r->m, sizeof(r->m)))
+
 int tf_chunk_add(struct tf_chunk *c, const struct et_rec *r)
 {
-	uint32_t pres = 0, dev = ET_MKDEV(r->dev_major, r->dev_minor);
+	uint32_t pres = 0;
 	uint32_t save_ids = c->n_ids, save_strs = c->n_strs;
 	size_t save_strs_len = c->strs_len;
 	struct wbuf b;
@@ -325,32 +346,9 @@ int tf_chunk_add(struct tf_chunk *c, const struct et_rec *r)
 		c->cap = cap;
 	}
 	/* zero and empty cost nothing: a record carries only what it has */
-	if (r->flags)
-		pres |= P_FLAGS;
-	if (dev)
-		pres |= P_DEV;
-	if (r->ino)
-		pres |= P_INO;
-	if (r->value)
-		pres |= P_VALUE;
-	if (r->obj_id)
-		pres |= P_OBJ;
-	if (r->aux_id)
-		pres |= P_AUX;
-	if (r->inode_id)
-		pres |= P_INODE;
-	if (r->pei_id)
-		pres |= P_PEI;
-	if (r->inode_ino)
-		pres |= P_INODE_INO;
-	if (r->comm[0])
-		pres |= P_COMM;
-	if (r->fs[0])
-		pres |= P_FS;
-	if (r->name[0])
-		pres |= P_NAME;
-	if (r->caller[0])
-		pres |= P_CALLER;
+#define W_PRESENT(id, member, kind, name)	pres |= ET_SET(kind, r, member) ? P(id) : 0;
+	ET_REC_OPTIONAL(W_PRESENT)
+#undef W_PRESENT
 
 	if (!c->n)
 		c->base_ns = c->prev_ts = r->ts_ns;
@@ -363,32 +361,10 @@ int tf_chunk_add(struct tf_chunk *c, const struct et_rec *r)
 	w_varint(&b, r->cpu);
 	w_varint(&b, r->pid);
 	w_varint(&b, zigzag((int64_t)r->tid - (int64_t)r->pid));
-	if (pres & P_FLAGS)
-		w_varint(&b, r->flags);
-	if (pres & P_DEV)
-		w_varint(&b, dev);
-	if (pres & P_INO)
-		w_varint(&b, r->ino);
-	if (pres & P_VALUE)
-		w_varint(&b, zigzag(r->value));
-	if (pres & P_OBJ)
-		err = err ?: w_id(c, &b, r->obj_id);
-	if (pres & P_AUX)
-		err = err ?: w_id(c, &b, r->aux_id);
-	if (pres & P_INODE)
-		err = err ?: w_id(c, &b, r->inode_id);
-	if (pres & P_PEI)
-		err = err ?: w_id(c, &b, r->pei_id);
-	if (pres & P_INODE_INO)
-		w_varint(&b, r->inode_ino);
-	if (pres & P_COMM)
-		err = err ?: w_str(c, &b, r->comm, sizeof(r->comm));
-	if (pres & P_FS)
-		err = err ?: w_str(c, &b, r->fs, sizeof(r->fs));
-	if (pres & P_NAME)
-		err = err ?: w_str(c, &b, r->name, sizeof(r->name));
-	if (pres & P_CALLER)
-		err = err ?: w_str(c, &b, r->caller, sizeof(r->caller));
+	/* then each column present, in presence-bit order */
+#define W_COLUMN(id, member, kind, name)	if (pres & P(id)) W_##kind(member);
+	ET_REC_OPTIONAL(W_COLUMN)
+#undef W_COLUMN
 	if (err) {
 		undo_tables(c, save_ids, save_strs, save_strs_len);
 		return err;
@@ -1054,6 +1030,28 @@ static void r_ext(struct cur *c, uint64_t pres)
 }
 
 /*
+ * How dec_rec() reads a column of each kind that has is set: into r
+ * only when filling; absent, it is 0 or empty.  A string present is
+ * copied with its padding, so only absent ones are zeroed.
+ */
+#define R_FILL(m, v)	do { __typeof__(r->m) v_ = (v); if (fill) r->m = v_; } while (0)
+#define R_U32(m, has)	R_FILL(m, has ? r_u32(&c) : 0)
+#define R_U64(m, has)	R_FILL(m, has ? r_varint(&c) : 0)
+#define R_S64(m, has)	R_FILL(m, has ? unzigzag(r_varint(&c)) : 0)
+#define R_ID(m, has)	R_FILL(m, has ? r_id(d, &c) : 0)
+#define R_DEV(m, has)	do {							\
+		uint32_t dev_ = has ? r_u32(&c) : 0;				\
+		R_FILL(dev_major, ET_MAJOR(dev_));				\
+		R_FILL(dev_minor, ET_MINOR(dev_));				\
+	} while (0)
+#define R_STR(m, has)	do {							\
+		if (has)							\
+			r_str(d, &c, r->m, sizeof(r->m), fill);			\
+		else if (fill)							\
+			memset(r->m, 0, sizeof(r->m));				\
+	} while (0)
+
+/*
  * One record; 0 or -1 for damage.  Twice per chunk: first to check it all
  * (fill false: nothing is written to r, so a damaged chunk gives nothing),
  * then to deliver.  One body for both, so they cannot disagree.
@@ -1062,9 +1060,9 @@ static inline __attribute__((always_inline))
 int dec_rec(struct dec *d, struct et_rec *r, const bool fill)
 {
 	struct cur c = { d->p + d->pos, d->p + d->len, false };
-	uint32_t type, cpu, pid, tid, flags = 0, dev = 0;
-	uint64_t pres, ts, ino = 0, obj = 0, aux = 0, inode = 0, pei = 0, inode_ino = 0;
-	int64_t dt, value = 0;
+	uint32_t type, cpu, pid;
+	uint64_t pres, ts;
+	int64_t dt;
 
 	if (c.p >= c.end)
 		return -1;
@@ -1078,59 +1076,17 @@ int dec_rec(struct dec *d, struct et_rec *r, const bool fill)
 	dt = unzigzag(r_varint(&c));
 	if (c.bad || dt < -(int64_t)pid || dt > (int64_t)UINT32_MAX - pid)
 		return -1;
-	tid = pid + dt;
-	if (pres & P_FLAGS)
-		flags = r_u32(&c);
-	if (pres & P_DEV)
-		dev = r_u32(&c);
-	if (pres & P_INO)
-		ino = r_varint(&c);
-	if (pres & P_VALUE)
-		value = unzigzag(r_varint(&c));
-	if (pres & P_OBJ)
-		obj = r_id(d, &c);
-	if (pres & P_AUX)
-		aux = r_id(d, &c);
-	if (pres & P_INODE)
-		inode = r_id(d, &c);
-	if (pres & P_PEI)
-		pei = r_id(d, &c);
-	if (pres & P_INODE_INO)
-		inode_ino = r_varint(&c);
 	if (fill) {
 		r->type = type;
 		r->ts_ns = ts;
 		r->cpu = cpu;
 		r->pid = pid;
-		r->tid = tid;
-		r->flags = flags;
-		r->dev_major = ET_MAJOR(dev);
-		r->dev_minor = ET_MINOR(dev);
-		r->ino = ino;
-		r->value = value;
-		r->obj_id = obj;
-		r->aux_id = aux;
-		r->inode_id = inode;
-		r->pei_id = pei;
-		r->inode_ino = inode_ino;
+		r->tid = pid + dt;
 	}
-	/* a string present is copied with its padding: only absent ones are zeroed */
-	if (pres & P_COMM)
-		r_str(d, &c, r->comm, sizeof(r->comm), fill);
-	else if (fill)
-		memset(r->comm, 0, sizeof(r->comm));
-	if (pres & P_FS)
-		r_str(d, &c, r->fs, sizeof(r->fs), fill);
-	else if (fill)
-		memset(r->fs, 0, sizeof(r->fs));
-	if (pres & P_NAME)
-		r_str(d, &c, r->name, sizeof(r->name), fill);
-	else if (fill)
-		memset(r->name, 0, sizeof(r->name));
-	if (pres & P_CALLER)
-		r_str(d, &c, r->caller, sizeof(r->caller), fill);
-	else if (fill)
-		memset(r->caller, 0, sizeof(r->caller));
+	/* then each column, in presence-bit order */
+#define R_COLUMN(id, member, kind, name)	R_##kind(member, (pres & P(id)));
+	ET_REC_OPTIONAL(R_COLUMN)
+#undef R_COLUMN
 	if (pres & ~(uint64_t)P_KNOWN)
 		r_ext(&c, pres);
 	if (c.bad)
