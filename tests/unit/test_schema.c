@@ -4,8 +4,9 @@
  * source tree (the tests run from the repository root):
  * include/evtrace/evtrace.h (the enum, the ET_F_* flags, the per-type
  * table of what the BPF side fills in), README.md's list of event types,
- * docs/FORMAT.md's presence bits; and struct et_rec itself, which its
- * columns must cover member by member.  Then the rules the printers rely
+ * docs/FORMAT.md's presence bits; struct et_rec itself, which its
+ * columns must cover member by member; and the trace file's encoder,
+ * which must store each column under its own presence bit.  Then the rules the printers rely
  * on: unique keys, text places without gaps, alternatives only among flags.
  */
 #include "unit.h"
@@ -13,7 +14,11 @@
 #include <ctype.h>
 #include <stdbool.h>
 
+#include <zstd.h>
+
 #include "event/schema.h"
+#include "file/codec.h"
+#include "file/tracefile.h"
 #include "lib/common.h"
 
 #define HEADER	"include/evtrace/evtrace.h"
@@ -386,6 +391,40 @@ static void test_presence_bits_documented(void **state)
 	free(text);
 }
 
+/* ---- the codec: each optional column under its own presence bit ---- */
+
+static void test_codec_columns(void **state)
+{
+	assert_int_equal(PB_KNOWN, ETC_MAX - ETC_FIRST_OPTIONAL);
+	for (int col = ETC_FIRST_OPTIONAL; col < ETC_MAX; col++) {
+		struct tf_chunk *c = tf_chunk_new();
+		uint8_t raw[REC_MAX], *sealed;
+		uint64_t pres = 0;
+		struct et_rec r;
+		size_t len, n;
+
+		/* this column set (a byte 1 is a 1, a "\x01" or a dev), nothing else */
+		memset(&r, 0, sizeof(r));
+		r.type = ET_LOST;
+		((uint8_t *)&r)[spans[col].off] = 1;
+		assert_non_null(c);
+		assert_int_equal(tf_chunk_add(c, &r), 0);
+		assert_int_equal(tf_chunk_seal(c, 1, &sealed, &len), 0);
+		n = ZSTD_decompress(raw, sizeof(raw), sealed + 40, len - 40);
+		assert_false(ZSTD_isError(n));
+		for (int i = 1, shift = 0; i < (int)n; i++, shift += 7) {
+			pres |= (uint64_t)(raw[i] & 0x7f) << shift;
+			if (raw[i] < 0x80)
+				break;
+		}
+		if (pres != 1ull << (col - ETC_FIRST_OPTIONAL))
+			fail_msg("column %s: presence %#llx, not bit %d", et_columns[col].name,
+				 (unsigned long long)pres, col - ETC_FIRST_OPTIONAL);
+		free(sealed);
+		tf_chunk_free(c);
+	}
+}
+
 /* ---- the rules the printers rely on ---- */
 
 static void check_fields(const char *type, const struct et_field *f, unsigned int n,
@@ -472,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_comment_table),
 		cmocka_unit_test(test_columns_cover_rec),
 		cmocka_unit_test(test_presence_bits_documented),
+		cmocka_unit_test(test_codec_columns),
 		cmocka_unit_test(test_field_rules),
 		cmocka_unit_test(test_csv_and_refs),
 	};
