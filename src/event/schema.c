@@ -4,6 +4,8 @@
  * type its name and fields.  The JSON field names are a contract (README.md
  * lists them); the text form is for people, but tests pin it too.
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "event/schema.h"
@@ -40,6 +42,7 @@ const unsigned int et_n_csv = ARRAY_SIZE(et_csv);
 #define RESULT(pos)		{ .key = "result", .col = ETC_VALUE, .show = ETS_RESULT, \
 				  .flag = ET_F_NEGATIVE, .text_pos = pos }
 
+/* in text, the fixed-width start of every line (out/print.c) */
 const struct et_field et_common[] = {
 	VAL("type", TYPE, 0), VAL("ts_ns", TS, 0), VAL("cpu", CPU, 0), VAL("pid", PID, 0),
 	VAL("tid", TID, 0), VAL("comm", COMM, 0), VAL("fs", FS, 0), VAL("dev", DEV, 0),
@@ -51,7 +54,7 @@ static const struct et_field ino_alloc[] = {
 	VAL("caller", CALLER, 2),
 	VAL("inode", OBJ, 0),
 	FLAG("no_sb", ET_F_NO_SB, "sb=unknown", 3),
-	FLAG("sb_guess", ET_F_SB_GUESS, "sb=guess", 3),
+	FLAG("sb_guess", ET_F_SB_GUESS, "sb=guess", 3),	/* place 3 is sb=unknown's first */
 };
 
 static const struct et_field inode_alloc[] = {
@@ -140,6 +143,34 @@ int et_type_from_name(const char *name)
 		if (!strcmp(et_types[t].name, name))
 			return t;
 	return -1;
+}
+
+const char *et_col_format(const struct et_rec *r, enum et_col c, char *buf, size_t size)
+{
+	uint64_t v = et_col_num(r, c);
+
+	switch (et_columns[c].kind) {
+	case ETK_TYPE:
+		return et_type_name(r->type);
+	case ETK_S64:
+		snprintf(buf, size, "%" PRId64, (int64_t)v);
+		break;
+	case ETK_DEV:
+		snprintf(buf, size, "%u:%u", r->dev_major, r->dev_minor);
+		break;
+	case ETK_ID:
+		if (v)
+			snprintf(buf, size, "%016" PRIx64, v);
+		else
+			buf[0] = 0;
+		break;
+	case ETK_STR:
+		return NULL;
+	default:
+		snprintf(buf, size, "%" PRIu64, v);
+		break;
+	}
+	return buf;
 }
 
 bool et_field_shown(const struct et_field *f, const struct et_rec *r)

@@ -117,7 +117,7 @@ static inline uint32_t et_rec_dev(const struct et_rec *r)
 
 #define ET_SET(kind, r, m)	(ET_NUM_##kind(r, m) != 0)
 
-/* A column as a number (signed ones two's complement), or a string. */
+/* A column as a number: a signed one in two's complement, a string 0 if empty. */
 static inline uint64_t et_col_num(const struct et_rec *r, enum et_col c)
 {
 	switch (c) {
@@ -129,6 +129,7 @@ static inline uint64_t et_col_num(const struct et_rec *r, enum et_col c)
 	}
 }
 
+/* Per kind: a column's chars, for the string ones. */
 #define ET_STR_TYPE(r, m)	NULL
 #define ET_STR_U32(r, m)	NULL
 #define ET_STR_U64(r, m)	NULL
@@ -148,6 +149,13 @@ static inline const char *et_col_str(const struct et_rec *r, enum et_col c)
 		return NULL;
 	}
 }
+
+/*
+ * A column's value as a word, into buf: numbers in decimal, dev as
+ * major:minor, an id as 16 lowercase hex digits ("" for 0, none), a type
+ * as its name.  NULL for a string column: its chars are the value.
+ */
+const char *et_col_format(const struct et_rec *r, enum et_col c, char *buf, size_t size);
 
 /* ---- event types ---------------------------------------------------------- */
 

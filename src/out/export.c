@@ -101,44 +101,21 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void csv_cell(FILE *f, const struct et_rec *r, enum et_col c)
-{
-	uint64_t v = et_col_num(r, c);
-
-	switch (et_columns[c].kind) {
-	case ETK_TYPE:
-		fputs(et_type_name(r->type), f);
-		break;
-	case ETK_U32:
-	case ETK_U64:
-		fprintf(f, "%" PRIu64, v);
-		break;
-	case ETK_S64:
-		fprintf(f, "%" PRId64, (int64_t)v);
-		break;
-	case ETK_DEV:
-		fprintf(f, "%u:%u", r->dev_major, r->dev_minor);
-		break;
-	case ETK_ID:
-		if (v)
-			fprintf(f, "%016" PRIx64, v);
-		break;
-	case ETK_STR:
-		csv_field(f, et_col_str(r, c));
-		break;
-	}
-}
-
 /* The columns of et_csv[]: their names as the header, or r's values. */
 static void csv_row(FILE *f, const struct et_rec *r)
 {
+	char buf[32];
+	const char *v;
+
 	for (unsigned int i = 0; i < et_n_csv; i++) {
 		if (i)
 			fputc(',', f);
-		if (r)
-			csv_cell(f, r, et_csv[i]);
-		else
+		if (!r)
 			fputs(et_columns[et_csv[i]].name, f);
+		else if ((v = et_col_format(r, et_csv[i], buf, sizeof(buf))))
+			fputs(v, f);
+		else
+			csv_field(f, et_col_str(r, et_csv[i]));
 	}
 	fputs("\r\n", f);
 }

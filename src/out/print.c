@@ -26,8 +26,8 @@ const char *lookup_result(const struct et_rec *r, char *buf, size_t size)
 
 static void json_field(FILE *f, const struct et_field *fd, const struct et_rec *r, bool first)
 {
-	uint64_t v = et_col_num(r, fd->col);
 	char buf[32];
+	const char *v;
 
 	fprintf(f, first ? "\"%s\":" : ",\"%s\":", fd->key);
 	if (fd->show == ETS_FLAG) {
@@ -38,25 +38,15 @@ static void json_field(FILE *f, const struct et_field *fd, const struct et_rec *
 		json_str(f, lookup_result(r, buf, sizeof(buf)));
 		return;
 	}
+	v = et_col_format(r, fd->col, buf, sizeof(buf));
 	switch (et_columns[fd->col].kind) {
-	case ETK_TYPE:
-		json_str(f, et_type_name(r->type));
-		break;
 	case ETK_U32:
 	case ETK_U64:
-		fprintf(f, "%" PRIu64, v);
-		break;
 	case ETK_S64:
-		fprintf(f, "%" PRId64, (int64_t)v);
+		fputs(v, f);
 		break;
-	case ETK_DEV:
-		fprintf(f, "\"%u:%u\"", r->dev_major, r->dev_minor);
-		break;
-	case ETK_ID:
-		fprintf(f, "\"%016" PRIx64 "\"", v);
-		break;
-	case ETK_STR:
-		json_str(f, et_col_str(r, fd->col));
+	default:	/* the rest are strings: a type's name, dev, an id */
+		json_str(f, v ?: et_col_str(r, fd->col));
 		break;
 	}
 }
@@ -88,36 +78,22 @@ static void text_name(FILE *f, const char *name)
 
 static void text_field(FILE *f, const struct et_field *fd, const struct et_rec *r)
 {
-	uint64_t v = et_col_num(r, fd->col);
+	const char *v;
 	char buf[32];
 
 	if (fd->show == ETS_FLAG) {
-		fprintf(f, " %s", fd->text ? fd->text : fd->key);
+		fprintf(f, " %s", fd->text ?: fd->key);
 		return;
 	}
-	fprintf(f, " %s=", fd->text ? fd->text : fd->key);
-	if (fd->show == ETS_RESULT) {
+	fprintf(f, " %s=", fd->text ?: fd->key);
+	if (fd->show == ETS_RESULT)
 		fputs(lookup_result(r, buf, sizeof(buf)), f);
-		return;
-	}
-	if (fd->show == ETS_NAME) {
+	else if (fd->show == ETS_NAME)
 		text_name(f, et_col_str(r, fd->col));
-		return;
-	}
-	switch (et_columns[fd->col].kind) {
-	case ETK_S64:
-		fprintf(f, "%" PRId64, (int64_t)v);
-		break;
-	case ETK_ID:
-		fprintf(f, "%016" PRIx64, v);
-		break;
-	case ETK_STR:
+	else if ((v = et_col_format(r, fd->col, buf, sizeof(buf))))
+		fputs(v, f);
+	else
 		fputs(et_col_str(r, fd->col), f);
-		break;
-	default:
-		fprintf(f, "%" PRIu64, v);
-		break;
-	}
 }
 
 void rec_print_text(FILE *f, const struct et_rec *r)
