@@ -18,8 +18,9 @@
  * in evtrace.h, the BPF program that emits it, its row in et_types[].
  * A new field of an existing column: a line in its type's field list.
  * A new column: struct et_rec, and a line at the end of ET_REC_OPTIONAL,
- * which is a new presence bit in the trace file (docs/FORMAT.md: bits past
- * 12 are extension fields and need a minor version).
+ * which is a new presence bit in the trace file: a format change (readers
+ * take bits past 12 for extension fields that carry their length), so
+ * docs/FORMAT.md and a minor version too.
  */
 #ifndef EVTRACE_SCHEMA_H
 #define EVTRACE_SCHEMA_H

@@ -57,7 +57,7 @@ enum {
 };
 #define P(id)		(1ull << PB_##id)
 #define P_KNOWN		(P(KNOWN) - 1)
-_Static_assert(PB_KNOWN == 13, "bits past 12 are extension fields with a length (FORMAT.md)");
+_Static_assert(PB_KNOWN == 13, "bits past 12 are extension fields with a length (r_ext)");
 
 /*
  * The largest record this writer makes: type 1, presence 2, ts 10, cpu 5,
