@@ -3,7 +3,7 @@
  * The event ABI shared by the BPF programs (bpf/) and userspace (src/).
  *
  * One fixed-size record per event in the BPF ring buffer.  Kernel pointers
- * travel only from the kernel to the decoder (src/decode.c), which turns
+ * travel only from the kernel to the decoder (src/event/decode.c), which turns
  * them into keyed-hash ids: no raw address ever leaves evtrace.
  *
  * Only linux/types.h-style types here, so both sides can include it; the
@@ -21,6 +21,11 @@
 #define ET_NAME_LEN	64	/* dentry/ei names are cut here; ET_F_TRUNC says so */
 #define ET_STACK_DEPTH	6	/* get_next_ino caller: trampolines, callee, caller */
 
+/*
+ * A type's name (in JSON, text, CSV, --type) is its enumerator in lower
+ * case; it, the fields each type shows and how the trace file stores them
+ * are the schema, src/event/schema.c.
+ */
 enum et_type {
 	ET_INO_ALLOC = 1,	/* get_next_ino() returned ino */
 	ET_INODE_ALLOC,		/* alloc_inode() returned an inode */
@@ -47,9 +52,14 @@ enum et_type {
 #define ET_F_SB_GUESS	(1u << 6)	/* ino_alloc: that inode already had a number */
 
 /*
- * What the object fields mean, per type (ptr = kernel pointer, seq = the
- * generation the BPF side gave that object at allocation, 0 if it was
- * allocated before tracing started):
+ * What the BPF side puts in the object fields, per type (ptr = kernel
+ * pointer, seq = the generation the BPF side gave that object at
+ * allocation, 0 if it was allocated before tracing started).  How each is
+ * then shown (JSON keys, text, CSV) is src/event/schema.c, and
+ * tests/unit/test_schema.c holds this table against it: a column marked
+ * "-" is never shown unconditionally, every other one is shown, obj under
+ * the key its first word names, and value's refcount before/after/(0) is
+ * the count Perfetto draws.
  *
  *   type           obj        aux             inode          ino           value
  *   ino_alloc      inode      -               -              returned ino  -

@@ -9,36 +9,6 @@
 
 _Static_assert(ET_IDKEY_LEN == crypto_shorthash_KEYBYTES, "siphash key size");
 
-static const char *const type_names[ET_TYPE_MAX] = {
-	[ET_INO_ALLOC] = "ino_alloc",
-	[ET_INODE_ALLOC] = "inode_alloc",
-	[ET_INODE_EVICT] = "inode_evict",
-	[ET_DENTRY_ALLOC] = "dentry_alloc",
-	[ET_DENTRY_KILL] = "dentry_kill",
-	[ET_LOOKUP] = "lookup",
-	[ET_EI_CREATE] = "ei_create",
-	[ET_EI_GET] = "ei_get",
-	[ET_EI_PUT] = "ei_put",
-	[ET_EI_REMOVE] = "ei_remove",
-	[ET_EI_RELEASE] = "ei_release",
-	[ET_LOST] = "lost",
-};
-
-const char *et_type_name(int type)
-{
-	if (type <= 0 || type >= ET_TYPE_MAX)
-		return "unknown";
-	return type_names[type];
-}
-
-int et_type_from_name(const char *name)
-{
-	for (int t = 1; t < ET_TYPE_MAX; t++)
-		if (!strcmp(type_names[t], name))
-			return t;
-	return -1;
-}
-
 int decoder_init(struct decoder *d, const struct ksyms *ks)
 {
 	if (sodium_init() < 0)

@@ -51,6 +51,7 @@ uint64_t object_id(const struct decoder *d, uint64_t ptr, uint64_t seq);
 void resolve_caller(const struct ksyms *ks, const uint64_t *stack, int depth,
 		    char *buf, size_t size);
 
+/* From the schema table (event/schema.c); "unknown" out of range. */
 const char *et_type_name(int type);
 /* -1 if unknown */
 int et_type_from_name(const char *name);

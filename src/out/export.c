@@ -13,6 +13,7 @@
 
 #include <uthash.h>
 
+#include "event/schema.h"
 #include "out/export.h"
 #include "out/print.h"
 
@@ -101,30 +102,23 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void csv_id(FILE *f, uint64_t id)
-{
-	if (id)
-		fprintf(f, "%016" PRIx64, id);
-}
-
+/* The columns of et_csv[]: their names as the header, or r's values. */
 static void csv_row(FILE *f, const struct et_rec *r)
 {
-	fprintf(f, "%s,%" PRIu64 ",%u,%u,%u,", et_type_name(r->type), r->ts_ns, r->cpu, r->pid,
-		r->tid);
-	csv_field(f, r->comm);
-	fputc(',', f);
-	csv_field(f, r->fs);
-	fprintf(f, ",%u:%u,%" PRIu64 ",", r->dev_major, r->dev_minor, r->ino);
-	csv_field(f, r->name);
-	fputc(',', f);
-	csv_field(f, r->caller);
-	fprintf(f, ",%" PRId64 ",", r->value);
-	csv_id(f, r->obj_id);
-	fputc(',', f);
-	csv_id(f, r->aux_id);
-	fputc(',', f);
-	csv_id(f, r->inode_id);
-	fprintf(f, ",%u\r\n", r->flags);
+	char buf[32];
+	const char *v;
+
+	for (unsigned int i = 0; i < et_n_csv; i++) {
+		if (i)
+			fputc(',', f);
+		if (!r)
+			fputs(et_columns[et_csv[i]].name, f);
+		else if ((v = et_col_format(r, et_csv[i], buf, sizeof(buf))))
+			fputs(v, f);
+		else
+			csv_field(f, et_col_str(r, et_csv[i]));
+	}
+	fputs("\r\n", f);
 }
 
 /* ---- perfetto ---- */
@@ -240,12 +234,8 @@ static void pf_event(struct exporter *x, const struct et_rec *r)
 	int pid;
 
 	pf_ino_flush(x, r->ts_ns);
-	switch (r->type) {
-	case ET_EI_CREATE:
-	case ET_EI_GET:
-	case ET_EI_PUT:
-	case ET_EI_REMOVE:
-	case ET_EI_RELEASE: {
+	/* an ei event: its refcount counter */
+	if (et_refcount_after(r, &refs)) {
 		struct ei_view v;
 		const char *path = r->name;
 
@@ -253,11 +243,10 @@ static void pf_event(struct exporter *x, const struct et_rec *r)
 			path = v.path;
 		/* the id keeps two eis with one path apart */
 		snprintf(name, sizeof(name), "refcount %s #%06" PRIx64, path, r->obj_id >> 40);
-		refs = r->type == ET_EI_CREATE || r->type == ET_EI_GET ? r->value :
-		       r->type == ET_EI_RELEASE ? 0 : r->value - 1;
 		pf_counter(x, PID_EI, name, r->ts_ns, "refs", refs);
-		break;
+		return;
 	}
+	switch (r->type) {
 	case ET_DENTRY_ALLOC:
 		pid = fs_pid(x, r->fs);
 		HASH_FIND(hh, x->open, &r->obj_id, sizeof(r->obj_id), d);
@@ -321,8 +310,7 @@ int exporter_event(struct exporter *x, const struct et_rec *r)
 		break;
 	case EXPORT_CSV:
 		if (!x->started)
-			fputs("type,ts_ns,cpu,pid,tid,comm,fs,dev,ino,name,caller,value,obj,aux,inode,flags\r\n",
-			      x->out);
+			csv_row(x->out, NULL);
 		csv_row(x->out, r);
 		break;
 	case EXPORT_PERFETTO:
@@ -349,8 +337,7 @@ int exporter_finish(struct exporter *x)
 	struct open_dentry *d, *tmp;
 
 	if (x->fmt == EXPORT_CSV && !x->started)
-		fputs("type,ts_ns,cpu,pid,tid,comm,fs,dev,ino,name,caller,value,obj,aux,inode,flags\r\n",
-		      x->out);
+		csv_row(x->out, NULL);
 	if (x->fmt == EXPORT_PERFETTO) {
 		if (!x->started)
 			pf_start(x, 0);

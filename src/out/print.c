@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * One decoded event per line.  The JSON field names are a contract (the
- * README lists them); the text form is for people and may change.
+ * One decoded event per line, each type's fields as the schema
+ * (event/schema.c) lists them: in JSON, in the schema's order; in text,
+ * at the places the schema gives them.
  */
 #include <inttypes.h>
 #include <string.h>
 
+#include "event/schema.h"
 #include "out/print.h"
 
 const char *lookup_result(const struct et_rec *r, char *buf, size_t size)
@@ -22,159 +24,92 @@ const char *lookup_result(const struct et_rec *r, char *buf, size_t size)
 	return r->flags & ET_F_NEGATIVE ? "negative" : "positive";
 }
 
-static void json_id(FILE *f, const char *key, uint64_t id)
+static void json_field(FILE *f, const struct et_field *fd, const struct et_rec *r, bool first)
 {
-	if (id)
-		fprintf(f, ",\"%s\":\"%016" PRIx64 "\"", key, id);
+	char buf[32];
+	const char *v;
+
+	fprintf(f, first ? "\"%s\":" : ",\"%s\":", fd->key);
+	if (fd->show == ETS_FLAG) {
+		fputs("true", f);
+		return;
+	}
+	if (fd->show == ETS_RESULT) {
+		json_str(f, lookup_result(r, buf, sizeof(buf)));
+		return;
+	}
+	v = et_col_format(r, fd->col, buf, sizeof(buf));
+	switch (et_columns[fd->col].kind) {
+	case ETK_U32:
+	case ETK_U64:
+	case ETK_S64:
+		fputs(v, f);
+		break;
+	default:	/* the rest are strings: a type's name, dev, an id */
+		json_str(f, v ?: et_col_str(r, fd->col));
+		break;
+	}
 }
 
-static void json_name(FILE *f, const struct et_rec *r)
+static void json_fields(FILE *f, const struct et_field *fds, unsigned int n,
+			const struct et_rec *r, bool first)
 {
-	fputs(",\"name\":", f);
-	json_str(f, r->name);
-	if (r->flags & ET_F_TRUNC)
-		fputs(",\"truncated\":true", f);
-}
-
-static void json_flag(FILE *f, const struct et_rec *r, unsigned int flag, const char *key)
-{
-	if (r->flags & flag)
-		fprintf(f, ",\"%s\":true", key);
+	for (unsigned int i = 0; i < n; i++)
+		if (et_field_shown(&fds[i], r))
+			json_field(f, &fds[i], r, first && !i);
 }
 
 void rec_print_json(FILE *f, const struct et_rec *r)
 {
-	char buf[32];
+	const struct et_type_info *t = et_type_info(r->type);
 
-	fprintf(f, "{\"type\":\"%s\",\"ts_ns\":%" PRIu64 ",\"cpu\":%u,\"pid\":%u,\"tid\":%u,\"comm\":",
-		et_type_name(r->type), r->ts_ns, r->cpu, r->pid, r->tid);
-	json_str(f, r->comm);
-	fputs(",\"fs\":", f);
-	json_str(f, r->fs);
-	fprintf(f, ",\"dev\":\"%u:%u\"", r->dev_major, r->dev_minor);
-
-	switch (r->type) {
-	case ET_INO_ALLOC:
-		fprintf(f, ",\"ino\":%" PRIu64 ",\"caller\":", r->ino);
-		json_str(f, r->caller);
-		json_id(f, "inode", r->obj_id);
-		json_flag(f, r, ET_F_NO_SB, "no_sb");
-		json_flag(f, r, ET_F_SB_GUESS, "sb_guess");
-		break;
-	case ET_INODE_ALLOC:
-		json_id(f, "inode", r->obj_id);
-		break;
-	case ET_INODE_EVICT:
-		fprintf(f, ",\"ino\":%" PRIu64, r->ino);
-		json_id(f, "inode", r->obj_id);
-		break;
-	case ET_DENTRY_ALLOC:
-	case ET_DENTRY_KILL:
-		json_id(f, "dentry", r->obj_id);
-		json_id(f, "parent", r->aux_id);
-		json_name(f, r);
-		if (r->type == ET_DENTRY_KILL)
-			fprintf(f, ",\"ino\":%" PRIu64, r->ino);
-		json_id(f, "inode", r->inode_id);
-		break;
-	case ET_LOOKUP:
-		json_id(f, "dir", r->obj_id);
-		json_name(f, r);
-		fputs(",\"result\":", f);
-		json_str(f, lookup_result(r, buf, sizeof(buf)));
-		json_id(f, "dentry", r->aux_id);
-		if (r->ino)
-			fprintf(f, ",\"ino\":%" PRIu64, r->ino);
-		json_id(f, "inode", r->inode_id);
-		break;
-	case ET_EI_CREATE:
-	case ET_EI_GET:
-	case ET_EI_PUT:
-	case ET_EI_REMOVE:
-	case ET_EI_RELEASE:
-		json_id(f, "ei", r->obj_id);
-		json_name(f, r);
-		fprintf(f, ",\"ino\":%" PRIu64 ",\"refcount\":%" PRId64, r->ino, r->value);
-		json_id(f, r->type == ET_EI_CREATE ? "parent" : "dentry", r->aux_id);
-		json_flag(f, r, ET_F_FREED, "freed");
-		json_flag(f, r, ET_F_NOREF, "noref");
-		json_flag(f, r, ET_F_EVENTS, "events_dir");
-		json_id(f, "inode", r->inode_id);
-		if (r->inode_id)
-			fprintf(f, ",\"inode_ino\":%" PRIu64, r->inode_ino);
-		json_id(f, "dir_ei", r->pei_id);
-		break;
-	case ET_LOST:
-		fprintf(f, ",\"count\":%" PRId64, r->value);
-		break;
-	}
+	fputc('{', f);
+	json_fields(f, et_common, et_n_common, r, true);
+	json_fields(f, t->fields, t->n_fields, r, false);
 	fputs("}\n", f);
 }
 
 /* Names come from the kernel: keep control bytes off the terminal. */
 static void text_name(FILE *f, const char *name)
 {
-	fputs(" name=", f);
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
 		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
 }
 
-static void text_id(FILE *f, const char *key, uint64_t id)
+static void text_field(FILE *f, const struct et_field *fd, const struct et_rec *r)
 {
-	if (id)
-		fprintf(f, " %s=%016" PRIx64, key, id);
+	const char *v;
+	char buf[32];
+
+	if (fd->show == ETS_FLAG) {
+		fprintf(f, " %s", fd->text ?: fd->key);
+		return;
+	}
+	fprintf(f, " %s=", fd->text ?: fd->key);
+	if (fd->show == ETS_RESULT)
+		fputs(lookup_result(r, buf, sizeof(buf)), f);
+	else if (fd->show == ETS_NAME)
+		text_name(f, et_col_str(r, fd->col));
+	else if ((v = et_col_format(r, fd->col, buf, sizeof(buf))))
+		fputs(v, f);
+	else
+		fputs(et_col_str(r, fd->col), f);
 }
 
 void rec_print_text(FILE *f, const struct et_rec *r)
 {
-	char buf[32];
+	const struct et_type_info *t = et_type_info(r->type);
 
 	fprintf(f, "%" PRIu64 ".%09" PRIu64 " [%03u] %-16s %7u/%-7u %-12s %-10s %3u:%-3u",
 		r->ts_ns / 1000000000, r->ts_ns % 1000000000, r->cpu, r->comm, r->pid,
 		r->tid, et_type_name(r->type), r->fs[0] ? r->fs : "-", r->dev_major,
 		r->dev_minor);
-	switch (r->type) {
-	case ET_INO_ALLOC:
-		fprintf(f, " ino=%" PRIu64 " caller=%s%s", r->ino, r->caller,
-			r->flags & ET_F_NO_SB ? " sb=unknown" :
-			r->flags & ET_F_SB_GUESS ? " sb=guess" : "");
-		break;
-	case ET_INODE_ALLOC:
-		text_id(f, "inode", r->obj_id);
-		break;
-	case ET_INODE_EVICT:
-		fprintf(f, " ino=%" PRIu64, r->ino);
-		text_id(f, "inode", r->obj_id);
-		break;
-	case ET_DENTRY_ALLOC:
-	case ET_DENTRY_KILL:
-		text_name(f, r->name);
-		if (r->type == ET_DENTRY_KILL)
-			fprintf(f, " ino=%" PRIu64, r->ino);
-		text_id(f, "dentry", r->obj_id);
-		text_id(f, "parent", r->aux_id);
-		break;
-	case ET_LOOKUP:
-		text_name(f, r->name);
-		fprintf(f, " result=%s", lookup_result(r, buf, sizeof(buf)));
-		if (r->ino)
-			fprintf(f, " ino=%" PRIu64, r->ino);
-		text_id(f, "dir", r->obj_id);
-		break;
-	case ET_EI_CREATE:
-	case ET_EI_GET:
-	case ET_EI_PUT:
-	case ET_EI_REMOVE:
-	case ET_EI_RELEASE:
-		text_name(f, r->name);
-		fprintf(f, " ref=%" PRId64 " ino=%" PRIu64 "%s%s", r->value, r->ino, r->flags & ET_F_FREED ? " freed" : "",
-			r->flags & ET_F_NOREF ? " noref" : "");
-		text_id(f, "ei", r->obj_id);
-		text_id(f, r->type == ET_EI_CREATE ? "parent" : "dentry", r->aux_id);
-		break;
-	case ET_LOST:
-		fprintf(f, " count=%" PRId64, r->value);
-		break;
-	}
+	/* place by place; of the fields that share one, the first shown */
+	for (unsigned int pos = 1; pos <= t->n_fields; pos++)
+		for (unsigned int i = 0; i < t->n_fields; i++)
+			if (t->fields[i].text_pos == pos && et_field_shown(&t->fields[i], r)) {
+				text_field(f, &t->fields[i], r);
+				break;
+			}
 	fputc('\n', f);
 }

@@ -10,7 +10,7 @@
  *                model, one thread
  *
  * The file is one gen_trace wrote, so the section walk trusts it only as
- * far as its bounds checks; the real reader is src/file/tracefile.c.
+ * far as its bounds checks; the real reader is src/file/reader.c.
  */
 #include <errno.h>
 #include <fcntl.h>

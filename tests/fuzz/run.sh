@@ -24,8 +24,9 @@ fail() {
 }
 
 mkdir -p $out || fail "cannot create $out"
-# only tracefile.c and the mountinfo unescaper: the reader needs no more
-srcs="src/file/tracefile.c src/lib/mounts.c"
+# only the trace file (reader, writer for the seeds and re-encoding, their
+# shared codec) and the mountinfo unescaper: the reader needs no more
+srcs="src/file/reader.c src/file/writer.c src/file/codec.c src/lib/mounts.c"
 cflags="-g -std=gnu11 -D_GNU_SOURCE -Wall -Iinclude -Isrc"
 $CLANG $cflags -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	tests/fuzz/fuzz_tracefile.c $srcs -lzstd -lz -o $out/fuzz_tracefile ||

@@ -11,6 +11,7 @@
  * complete chunks.
  */
 #include "unit.h"
+#include "helpers.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -45,17 +46,6 @@ static void rec_at(struct et_rec *r, int i)
 	snprintf(r->comm, sizeof(r->comm), "task%d", i % 3);
 	strcpy(r->fs, "tracefs");
 	strcpy(r->caller, "eventfs_get_inode");
-}
-
-static void seal_to(int fd, struct tf_chunk *c)
-{
-	uint8_t *p;
-	size_t len;
-
-	assert_int_equal(tf_chunk_seal(c, 3, &p, &len), 0);
-	assert_int_equal(tf_write_all(fd, p, len), 0);
-	free(p);
-	tf_chunk_reset(c);
 }
 
 /*

@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The trace file (docs/FORMAT.md): every field of every event type
- * survives a round trip, and the bytes are the ones the document
- * describes (a chunk built here by hand from the document decodes, and the
- * writer's output matches hand-encoded bytes); a file cut at any byte
- * gives exactly its complete chunks and says where it stops; a damaged
- * chunk is skipped whole and the rest read, also in batches; a garbage section header is
- * resynchronised past; what a newer minor version may add is skipped;
- * wrong magic, a newer major version and an empty file are refused with a
- * clear reason; the encoding stays at or under 12 bytes per event for a
+ * The trace file (docs/FORMAT.md): every field of every event type survives
+ * a round trip, and the bytes are the ones the document describes (a chunk
+ * built by hand from the document, with helpers.h, decodes, and the writer's
+ * output matches hand-encoded bytes); a file cut at any byte gives exactly
+ * its complete chunks and says where it stops; a damaged chunk is skipped
+ * whole and the rest read, also in batches; a garbage section header is
+ * resynchronised past; what a newer minor version may add is skipped; wrong
+ * magic, a newer major version and an empty file are refused with a clear
+ * reason; the encoding stays at or under 12 bytes per event for a
  * pipe-creating loop.
  */
 #include "unit.h"
+#include "helpers.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,9 +30,6 @@
 
 #include "file/tracefile.h"
 
-#define HDR_LEN		32
-#define SEC_LEN		40
-
 static uint64_t rnd(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -39,99 +37,6 @@ static uint64_t rnd(uint64_t *s)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return z ^ (z >> 31);
-}
-
-/* ---- byte buffers, and the format spelled out from the document ---------- */
-
-struct buf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static void b_put(struct buf *b, const void *p, size_t n)
-{
-	if (b->len + n > b->cap) {
-		b->cap = (b->len + n) * 2 + 64;
-		b->p = realloc(b->p, b->cap);
-		assert_non_null(b->p);
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-}
-
-static void b_byte(struct buf *b, uint8_t v)
-{
-	b_put(b, &v, 1);
-}
-
-static void b_le(struct buf *b, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		b_byte(b, i < 8 ? v >> (8 * i) : 0);	/* wider: zero padding */
-}
-
-static void b_varint(struct buf *b, uint64_t v)
-{
-	for (; v >= 0x80; v >>= 7)
-		b_byte(b, (v & 0x7f) | 0x80);
-	b_byte(b, v);
-}
-
-static void b_zigzag(struct buf *b, int64_t v)
-{
-	b_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
-}
-
-static void b_newstr(struct buf *b, uint64_t k, const char *s)
-{
-	b_varint(b, k);
-	b_varint(b, strlen(s));
-	b_put(b, s, strlen(s));
-}
-
-/* A section header as the document lays it out, then the payload. */
-static void b_section(struct buf *b, uint16_t type, const void *payload, uint32_t stored,
-		      uint32_t raw, uint32_t count, uint64_t first, uint64_t last)
-{
-	b_put(b, "ESEC", 4);
-	b_le(b, type, 2);
-	b_le(b, 0, 2);
-	b_le(b, stored, 4);
-	b_le(b, raw, 4);
-	b_le(b, crc32(0, payload, stored), 4);
-	b_le(b, count, 4);
-	b_le(b, first, 8);
-	b_le(b, last, 8);
-	b_put(b, payload, stored);
-}
-
-/* An EVENTS section around hand-made records. */
-static void b_events(struct buf *b, const struct buf *raw, uint32_t count, uint64_t first)
-{
-	size_t bound = ZSTD_compressBound(raw->len), n;
-	uint8_t *z = malloc(bound);
-
-	assert_non_null(z);
-	n = ZSTD_compress(z, bound, raw->p, raw->len, 3);
-	assert_false(ZSTD_isError(n));
-	b_section(b, 2, z, n, raw->len, count, first, first);
-	free(z);
-}
-
-static void b_text(struct buf *b, uint16_t type, const char *text)
-{
-	b_section(b, type, text, strlen(text), strlen(text), 0, 0, 0);
-}
-
-/* The 32-byte file header. */
-static void b_header(struct buf *b, uint16_t major, uint16_t minor)
-{
-	b_put(b, "EVTRACE\0", 8);
-	b_le(b, major, 2);
-	b_le(b, minor, 2);
-	b_le(b, HDR_LEN, 4);
-	b_le(b, 0, 4);
-	b_le(b, 0, 12);
 }
 
 /* ---- records ---------------------------------------------------------------- */
@@ -209,17 +114,6 @@ static void slurp(int fd, struct buf *b)
 	close(fd);
 }
 
-static void seal_to(int fd, struct tf_chunk *c)
-{
-	uint8_t *p;
-	size_t len;
-
-	assert_int_equal(tf_chunk_seal(c, 3, &p, &len), 0);
-	assert_int_equal(tf_write_all(fd, p, len), 0);
-	free(p);
-	tf_chunk_reset(c);
-}
-
 static struct mount_ent ents[3] = {
 	{ .dev = ET_MKDEV(0u, 13u), .fstype = "tracefs", .path = "/sys/kernel/tracing" },
 	{ .dev = ET_MKDEV(8u, 1u), .fstype = "ext4", .path = "/mnt/with space\\and\ttab\nnl" },
@@ -242,7 +136,7 @@ struct layout {
 
 static void layout_of(const struct buf *f, struct layout *l)
 {
-	size_t off = HDR_LEN;
+	size_t off = TF_HDR_LEN;
 
 	memset(l, 0, sizeof(*l));
 	while (off < f->len) {
@@ -254,7 +148,7 @@ static void layout_of(const struct buf *f, struct layout *l)
 		l->s[l->n].off = off;
 		l->s[l->n].type = f->p[off + 4];
 		l->s[l->n].count = f->p[off + 20] | f->p[off + 21] << 8 | f->p[off + 22] << 16;
-		off += SEC_LEN + stored;
+		off += TF_SEC_LEN + stored;
 		l->s[l->n++].end = off;
 	}
 	assert_int_equal(off, f->len);
@@ -639,13 +533,13 @@ static void test_writer_bytes(void **state)
 	assert_memory_equal(p, "ESEC", 4);
 	assert_int_equal(le(p + 4, 2), 2);			/* EVENTS */
 	assert_int_equal(le(p + 6, 2), 0);			/* flags */
-	assert_int_equal(le(p + 8, 4), len - SEC_LEN);		/* stored */
+	assert_int_equal(le(p + 8, 4), len - TF_SEC_LEN);		/* stored */
 	assert_int_equal(le(p + 12, 4), sizeof(golden));	/* raw */
-	assert_int_equal(le(p + 16, 4), crc32(0, p + SEC_LEN, len - SEC_LEN));
+	assert_int_equal(le(p + 16, 4), crc32(0, p + TF_SEC_LEN, len - TF_SEC_LEN));
 	assert_int_equal(le(p + 20, 4), 2);			/* count */
 	assert_int_equal(le(p + 24, 8), 1000);			/* the first record's ts */
 	assert_int_equal(le(p + 32, 8), 1000);			/* the largest */
-	n = ZSTD_decompress(raw, sizeof(raw), p + SEC_LEN, len - SEC_LEN);
+	n = ZSTD_decompress(raw, sizeof(raw), p + TF_SEC_LEN, len - TF_SEC_LEN);
 	assert_int_equal(n, sizeof(golden));
 	assert_memory_equal(raw, golden, sizeof(golden));
 	free(p);
@@ -774,7 +668,7 @@ static void test_flipped_byte(void **state)
 	make_file(&f);
 	layout_of(&f, &l);
 	assert_int_equal(l.s[3].type, 2);
-	for (size_t at = l.s[3].off + SEC_LEN; at < l.s[3].end; at++) {
+	for (size_t at = l.s[3].off + TF_SEC_LEN; at < l.s[3].end; at++) {
 		struct tf_reader *rd;
 		int n;
 
@@ -856,7 +750,7 @@ static void test_batches(void **state)
 	/* the second chunk damaged: it gives nothing, the third is read */
 	layout_of(&f, &l);
 	assert_int_equal(l.s[3].type, 2);
-	f.p[(l.s[3].off + SEC_LEN + l.s[3].end) / 2] ^= 0x40;
+	f.p[(l.s[3].off + TF_SEC_LEN + l.s[3].end) / 2] ^= 0x40;
 	batches(&f, 1000, damaged, 2, 1, 40, 80);
 	free(f.p);
 }
@@ -872,7 +766,7 @@ static void test_flipped_header_bytes(void **state)
 	make_file(&f);
 	layout_of(&f, &l);
 	for (int k = 1; k < l.n; k++) {
-		for (size_t at = l.s[k].off; at < l.s[k].off + SEC_LEN; at++) {
+		for (size_t at = l.s[k].off; at < l.s[k].off + TF_SEC_LEN; at++) {
 			for (int bit = 0; bit < 8; bit++) {
 				struct tf_reader *rd;
 				int n;
@@ -904,7 +798,7 @@ static void test_resync(void **state)
 	layout_of(&f, &l);
 
 	/* chunk 2's header overwritten: the reader finds chunk 3 */
-	for (int i = 0; i < SEC_LEN; i++)
+	for (int i = 0; i < TF_SEC_LEN; i++)
 		f.p[l.s[3].off + i] = rnd(&seed);
 	rd = open_buf(&f);
 	n = read_all(rd, r, 100, &st);
@@ -1180,14 +1074,14 @@ static void test_refusals(void **state)
 	tf_close(rd);
 	f.p[10] = 0;
 
-	f.p[HDR_LEN + 4] = 2;	/* the first section is not META */
+	f.p[TF_HDR_LEN + 4] = 2;	/* the first section is not META */
 	assert_null(tf_open_mem(f.p, f.len, err, sizeof(err)));
 	assert_string_equal(err, "not an evtrace file (no metadata section)");
-	f.p[HDR_LEN + 4] = 1;
-	f.p[HDR_LEN + SEC_LEN] ^= 1;	/* META's CRC */
+	f.p[TF_HDR_LEN + 4] = 1;
+	f.p[TF_HDR_LEN + TF_SEC_LEN] ^= 1;	/* META's CRC */
 	assert_null(tf_open_mem(f.p, f.len, err, sizeof(err)));
 	assert_string_equal(err, "damaged metadata section");
-	f.p[HDR_LEN + SEC_LEN] ^= 1;
+	f.p[TF_HDR_LEN + TF_SEC_LEN] ^= 1;
 
 	/* a longer header from a newer minor version: the rest is skipped */
 	b_put(&g, f.p, 12);
@@ -1195,7 +1089,7 @@ static void test_refusals(void **state)
 	b_put(&g, f.p + 16, 16);
 	for (int i = 0; i < 32; i++)
 		b_byte(&g, 0xab);
-	b_put(&g, f.p + HDR_LEN, f.len - HDR_LEN);
+	b_put(&g, f.p + TF_HDR_LEN, f.len - TF_HDR_LEN);
 	rd = open_buf(&g);
 	assert_int_equal(read_all(rd, r, 100, &st), 100);
 	tf_close(rd);

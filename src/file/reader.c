@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The trace file, docs/FORMAT.md.  Writer: events are encoded into a chunk
- * (varints, per-chunk string and id tables), sealed with zstd and a CRC.
- * Reader: a parser of untrusted bytes; every length is checked against
- * what is left and against fixed bounds, so any input gives events or a
- * clear error, in memory bounded by one chunk, in time linear in the file.
+ * The trace file's reader, docs/FORMAT.md: a parser of untrusted bytes,
+ * and what tests/fuzz/ aims at.  Every length is checked against what is
+ * left and against fixed bounds, so any input gives events or a clear
+ * error, in memory bounded by one chunk, in time linear in the file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,588 +15,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "file/tracefile.h"
-
-#define HDR_LEN		32
-#define HDR_MAX		4096	/* a reader skips header bytes past the 32 it knows */
-#define SEC_LEN		40
-#define SEC_MAGIC	0x43455345u	/* "ESEC" read as a little-endian u32 */
-
-enum { SEC_META = 1, SEC_EVENTS = 2, SEC_MOUNTS = 3, SEC_TRAILER = 4 };
-
-/*
- * What this writer puts in one chunk.  Small enough that a damaged chunk
- * costs little and the recorder's chunks stay a few MiB; big enough that
- * the 40-byte section header and zstd's frame overhead vanish per event.
- */
-#define W_EVENTS	TF_WRITE_EVENTS
-#define W_RAW		(4u << 20)
-#define W_IDS		(4 * W_EVENTS)	/* at most four id fields per record */
-#define W_STRINGS	W_EVENTS
-
-/* What a reader accepts per chunk (any writer of 1.x stays within). */
-#define R_IDS		(1u << 20)
-#define R_STRINGS	(1u << 16)
-#define R_EXT_LEN	4096	/* one extension field (presence bits 13..63) */
-
-/* META, MOUNTS, TRAILER: MOUNTS_MAX escaped mount lines fit with room */
-#define TEXT_MAX	(16u << 20)
-
-/*
- * The smallest record: type, presence, ts, cpu, pid, tid, one byte each.
- * Lets a reader refuse a count its payload cannot hold before inflating.
- */
-#define REC_MIN		6
-
-/*
- * The largest record this writer makes: type 1, presence 2, ts 10, cpu 5,
- * pid 5, tid 5, flags 5, dev 5, ino 10, value 10, four ids of 3 + 8,
- * inode_ino 10, four strings of 3 + 1 + 15/15/63/63: 284 bytes.
- */
-#define REC_MAX		512
-
-/* presence bits of a record's optional fields, in encoding order */
-enum {
-	P_FLAGS = 1 << 0, P_DEV = 1 << 1, P_INO = 1 << 2, P_VALUE = 1 << 3,
-	P_OBJ = 1 << 4, P_AUX = 1 << 5, P_INODE = 1 << 6, P_PEI = 1 << 7,
-	P_INODE_INO = 1 << 8, P_COMM = 1 << 9, P_FS = 1 << 10, P_NAME = 1 << 11,
-	P_CALLER = 1 << 12, P_KNOWN = (1 << 13) - 1,
-};
-
-/* ---- little-endian and varint helpers ------------------------------------ */
-
-static void put_le(uint8_t *p, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = v >> (8 * i);
-}
-
-static uint64_t get_le(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-/* Spelled out so compilers see one load on little-endian hosts. */
-static inline uint64_t get_le64(const uint8_t *p)
-{
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-	       (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-	       (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
-}
-
-static uint64_t zigzag(int64_t v)
-{
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-}
-
-static int64_t unzigzag(uint64_t v)
-{
-	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
-}
-
-/* ---- writing ---------------------------------------------------------------- */
-
-struct tf_chunk {
-	uint8_t *raw;
-	size_t len, cap;
-	uint32_t n;
-	uint32_t n_lost;		/* of n: ET_LOST records */
-	uint64_t first_ns, last_ns;	/* smallest and largest ts */
-	uint64_t base_ns;		/* the first record's ts: its delta's base */
-	uint64_t prev_ts;
-	/* id -> index, open addressing; id 0 is never stored, so 0 is empty */
-	uint64_t *id_keys;
-	uint32_t *id_vals;
-	uint32_t n_ids;
-	/* string -> index: FNV-1a into slots that hold index + 1 */
-	uint32_t *str_slots;
-	uint32_t *str_off;		/* into strs */
-	char *strs;
-	size_t strs_len;
-	uint32_t n_strs;
-};
-
-#define ID_SLOTS	(2 * W_IDS)	/* load factor <= 1/2: short probes */
-#define STR_SLOTS	(2 * W_STRINGS)
-#define STRS_CAP	(W_STRINGS * ET_CALLER_LEN)
-
-_Static_assert((ID_SLOTS & (ID_SLOTS - 1)) == 0, "ID_SLOTS is a power of two");
-_Static_assert((STR_SLOTS & (STR_SLOTS - 1)) == 0, "STR_SLOTS is a power of two");
-_Static_assert(W_EVENTS <= TF_CHUNK_MAX_EVENTS && W_RAW <= TF_CHUNK_MAX_RAW &&
-	       W_IDS <= R_IDS && W_STRINGS <= R_STRINGS, "the writer stays within the reader's bounds");
-
-struct tf_chunk *tf_chunk_new(void)
-{
-	struct tf_chunk *c = calloc(1, sizeof(*c));
-
-	if (!c)
-		return NULL;
-	c->cap = 1 << 16;
-	c->raw = malloc(c->cap);
-	c->id_keys = calloc(ID_SLOTS, sizeof(*c->id_keys));
-	c->id_vals = calloc(ID_SLOTS, sizeof(*c->id_vals));
-	c->str_slots = calloc(STR_SLOTS, sizeof(*c->str_slots));
-	c->str_off = calloc(W_STRINGS, sizeof(*c->str_off));
-	c->strs = malloc(STRS_CAP);
-	if (!c->raw || !c->id_keys || !c->id_vals || !c->str_slots || !c->str_off || !c->strs) {
-		tf_chunk_free(c);
-		return NULL;
-	}
-	return c;
-}
-
-void tf_chunk_free(struct tf_chunk *c)
-{
-	if (!c)
-		return;
-	free(c->raw);
-	free(c->id_keys);
-	free(c->id_vals);
-	free(c->str_slots);
-	free(c->str_off);
-	free(c->strs);
-	free(c);
-}
-
-void tf_chunk_reset(struct tf_chunk *c)
-{
-	c->len = 0;
-	c->n = c->n_lost = 0;
-	c->first_ns = c->last_ns = c->prev_ts = c->base_ns = 0;
-	if (c->n_ids)
-		memset(c->id_keys, 0, ID_SLOTS * sizeof(*c->id_keys));
-	if (c->n_strs)
-		memset(c->str_slots, 0, STR_SLOTS * sizeof(*c->str_slots));
-	c->n_ids = 0;
-	c->n_strs = 0;
-	c->strs_len = 0;
-}
-
-uint32_t tf_chunk_events(const struct tf_chunk *c)
-{
-	return c->n;
-}
-
-uint32_t tf_chunk_lost_records(const struct tf_chunk *c)
-{
-	return c->n_lost;
-}
-
-size_t tf_chunk_raw_bytes(const struct tf_chunk *c)
-{
-	return c->len;
-}
-
-uint64_t tf_chunk_first_ns(const struct tf_chunk *c)
-{
-	return c->first_ns;
-}
-
-uint64_t tf_chunk_last_ns(const struct tf_chunk *c)
-{
-	return c->last_ns;
-}
-
-/* A record being encoded: tf_chunk_add() made room for REC_MAX bytes. */
-struct wbuf {
-	uint8_t *p;
-	size_t len;
-};
-
-static void w_varint(struct wbuf *b, uint64_t v)
-{
-	while (v >= 0x80) {
-		b->p[b->len++] = (uint8_t)v | 0x80;
-		v >>= 7;
-	}
-	b->p[b->len++] = (uint8_t)v;
-}
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	return x;
-}
-
-/* An id reference; -E2BIG when the chunk's id table is full. */
-static int w_id(struct tf_chunk *c, struct wbuf *b, uint64_t id)
-{
-	uint32_t slot = mix64(id) & (ID_SLOTS - 1);
-
-	while (c->id_keys[slot]) {
-		if (c->id_keys[slot] == id) {
-			w_varint(b, c->id_vals[slot]);
-			return 0;
-		}
-		slot = (slot + 1) & (ID_SLOTS - 1);
-	}
-	if (c->n_ids == W_IDS)
-		return -E2BIG;
-	c->id_keys[slot] = id;
-	c->id_vals[slot] = c->n_ids;
-	w_varint(b, c->n_ids++);
-	put_le(b->p + b->len, id, 8);
-	b->len += 8;
-	return 0;
-}
-
-/* A string reference; at most max - 1 bytes, as the field holds. */
-static int w_str(struct tf_chunk *c, struct wbuf *b, const char *s, size_t max)
-{
-	size_t len = strnlen(s, max - 1);
-	uint32_t h = 2166136261u, slot;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	slot = h & (STR_SLOTS - 1);
-	while (c->str_slots[slot]) {
-		uint32_t k = c->str_slots[slot] - 1;
-		const char *t = c->strs + c->str_off[k];
-
-		if (strlen(t) == len && !memcmp(t, s, len)) {
-			w_varint(b, k);
-			return 0;
-		}
-		slot = (slot + 1) & (STR_SLOTS - 1);
-	}
-	if (c->n_strs == W_STRINGS || c->strs_len + len + 1 > STRS_CAP)
-		return -E2BIG;
-	memcpy(c->strs + c->strs_len, s, len);
-	c->strs[c->strs_len + len] = 0;
-	c->str_off[c->n_strs] = c->strs_len;
-	c->strs_len += len + 1;
-	c->str_slots[slot] = c->n_strs + 1;
-	w_varint(b, c->n_strs++);
-	w_varint(b, len);
-	memcpy(b->p + b->len, s, len);
-	b->len += len;
-	return 0;
-}
-
-/*
- * A table filled up in the middle of a record: drop the entries this record
- * added.  They are the newest, so no older entry probed past their slots
- * and clearing them restores the tables exactly.
- */
-static void undo_tables(struct tf_chunk *c, uint32_t ids, uint32_t strs, size_t strs_len)
-{
-	for (uint32_t s = 0; s < ID_SLOTS && c->n_ids != ids; s++)
-		if (c->id_keys[s] && c->id_vals[s] >= ids) {
-			c->id_keys[s] = 0;
-			c->n_ids--;
-		}
-	for (uint32_t s = 0; s < STR_SLOTS && c->n_strs != strs; s++)
-		if (c->str_slots[s] && c->str_slots[s] - 1 >= strs) {
-			c->str_slots[s] = 0;
-			c->n_strs--;
-		}
-	c->strs_len = strs_len;
-}
-
-int tf_chunk_add(struct tf_chunk *c, const struct et_rec *r)
-{
-	uint32_t pres = 0, dev = ET_MKDEV(r->dev_major, r->dev_minor);
-	uint32_t save_ids = c->n_ids, save_strs = c->n_strs;
-	size_t save_strs_len = c->strs_len;
-	struct wbuf b;
-	int err = 0;
-
-	if (r->type <= 0 || r->type >= ET_TYPE_MAX)
-		return -EINVAL;
-	if (c->n == W_EVENTS || c->len + REC_MAX > W_RAW)
-		return -E2BIG;
-	if (c->len + REC_MAX > c->cap) {
-		size_t cap = c->cap * 2;
-		void *p;
-
-		if (cap > W_RAW)
-			cap = W_RAW;
-		p = realloc(c->raw, cap);
-		if (!p)
-			return -ENOMEM;
-		c->raw = p;
-		c->cap = cap;
-	}
-	/* zero and empty cost nothing: a record carries only what it has */
-	if (r->flags)
-		pres |= P_FLAGS;
-	if (dev)
-		pres |= P_DEV;
-	if (r->ino)
-		pres |= P_INO;
-	if (r->value)
-		pres |= P_VALUE;
-	if (r->obj_id)
-		pres |= P_OBJ;
-	if (r->aux_id)
-		pres |= P_AUX;
-	if (r->inode_id)
-		pres |= P_INODE;
-	if (r->pei_id)
-		pres |= P_PEI;
-	if (r->inode_ino)
-		pres |= P_INODE_INO;
-	if (r->comm[0])
-		pres |= P_COMM;
-	if (r->fs[0])
-		pres |= P_FS;
-	if (r->name[0])
-		pres |= P_NAME;
-	if (r->caller[0])
-		pres |= P_CALLER;
-
-	if (!c->n)
-		c->base_ns = c->prev_ts = r->ts_ns;
-	b.p = c->raw + c->len;
-	b.len = 0;
-	b.p[b.len++] = r->type;
-	w_varint(&b, pres);
-	/* ring buffers are per CPU: merged order can step back a little */
-	w_varint(&b, zigzag((int64_t)(r->ts_ns - c->prev_ts)));
-	w_varint(&b, r->cpu);
-	w_varint(&b, r->pid);
-	w_varint(&b, zigzag((int64_t)r->tid - (int64_t)r->pid));
-	if (pres & P_FLAGS)
-		w_varint(&b, r->flags);
-	if (pres & P_DEV)
-		w_varint(&b, dev);
-	if (pres & P_INO)
-		w_varint(&b, r->ino);
-	if (pres & P_VALUE)
-		w_varint(&b, zigzag(r->value));
-	if (pres & P_OBJ)
-		err = err ?: w_id(c, &b, r->obj_id);
-	if (pres & P_AUX)
-		err = err ?: w_id(c, &b, r->aux_id);
-	if (pres & P_INODE)
-		err = err ?: w_id(c, &b, r->inode_id);
-	if (pres & P_PEI)
-		err = err ?: w_id(c, &b, r->pei_id);
-	if (pres & P_INODE_INO)
-		w_varint(&b, r->inode_ino);
-	if (pres & P_COMM)
-		err = err ?: w_str(c, &b, r->comm, sizeof(r->comm));
-	if (pres & P_FS)
-		err = err ?: w_str(c, &b, r->fs, sizeof(r->fs));
-	if (pres & P_NAME)
-		err = err ?: w_str(c, &b, r->name, sizeof(r->name));
-	if (pres & P_CALLER)
-		err = err ?: w_str(c, &b, r->caller, sizeof(r->caller));
-	if (err) {
-		undo_tables(c, save_ids, save_strs, save_strs_len);
-		return err;
-	}
-	c->len += b.len;
-	c->prev_ts = r->ts_ns;
-	if (!c->n || r->ts_ns > c->last_ns)
-		c->last_ns = r->ts_ns;
-	if (!c->n || r->ts_ns < c->first_ns)
-		c->first_ns = r->ts_ns;
-	c->n++;
-	c->n_lost += r->type == ET_LOST;
-	return 0;
-}
-
-static void sec_header(uint8_t *h, uint16_t type, uint32_t stored, uint32_t raw,
-		       uint32_t crc, uint32_t count, uint64_t first, uint64_t last)
-{
-	put_le(h, SEC_MAGIC, 4);
-	put_le(h + 4, type, 2);
-	put_le(h + 6, 0, 2);
-	put_le(h + 8, stored, 4);
-	put_le(h + 12, raw, 4);
-	put_le(h + 16, crc, 4);
-	put_le(h + 20, count, 4);
-	put_le(h + 24, first, 8);
-	put_le(h + 32, last, 8);
-}
-
-int tf_chunk_seal(const struct tf_chunk *c, int zstd_level, uint8_t **out, size_t *len)
-{
-	size_t bound = ZSTD_compressBound(c->len), n;
-	uint8_t *buf;
-
-	if (bound > TF_SECTION_MAX)
-		return -E2BIG;
-	buf = malloc(SEC_LEN + bound);
-	if (!buf)
-		return -ENOMEM;
-	n = ZSTD_compress(buf + SEC_LEN, bound, c->raw, c->len, zstd_level);
-	if (ZSTD_isError(n)) {
-		free(buf);
-		return -EIO;
-	}
-	/* first ts is the first record's: the base its delta is coded from */
-	sec_header(buf, SEC_EVENTS, n, c->len, crc32(0, buf + SEC_LEN, n), c->n,
-		   c->base_ns, c->last_ns);
-	*out = buf;
-	*len = SEC_LEN + n;
-	return 0;
-}
-
-int tf_write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/*
- * Text values: space, tab, newline, backslash (and any other control byte)
- * as \ooo, as mountinfo does, so a value is one word of one line.
- */
-static void put_escaped(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == ' ' || ch == '\\' || ch < 0x20 || ch == 0x7f)
-			fprintf(f, "\\%03o", ch);
-		else
-			fputc(ch, f);
-	}
-}
-
-static void put_mounts(FILE *f, const struct mount_table *mt)
-{
-	for (size_t i = 0; i < mt->n && i < MOUNTS_MAX; i++) {
-		const struct mount_ent *e = &mt->v[i];
-		char fstype[sizeof(e->fstype)], path[sizeof(e->path)];
-
-		/* the table's strings may fill their arrays: cut, never overrun */
-		snprintf(fstype, sizeof(fstype), "%.*s", (int)sizeof(e->fstype) - 1, e->fstype);
-		snprintf(path, sizeof(path), "%.*s", (int)sizeof(e->path) - 1, e->path);
-		fprintf(f, "mount %u:%u ", ET_MAJOR(e->dev), ET_MINOR(e->dev));
-		put_escaped(f, fstype[0] ? fstype : "-");
-		fputc(' ', f);
-		put_escaped(f, path);
-		fputc('\n', f);
-	}
-}
-
-static int write_text(int fd, uint16_t type, const char *text, size_t len, uint64_t first,
-		      uint64_t last)
-{
-	uint8_t h[SEC_LEN];
-	int err;
-
-	if (len > TEXT_MAX)
-		return -E2BIG;
-	sec_header(h, type, len, len, crc32(0, (const uint8_t *)text, len), 0, first, last);
-	err = tf_write_all(fd, h, sizeof(h));
-	return err ?: tf_write_all(fd, text, len);
-}
-
-/* A memstream's text as a section; closes f. */
-static int write_stream(int fd, FILE *f, char **text, size_t *len, uint16_t type,
-			uint64_t first, uint64_t last)
-{
-	int err;
-
-	if (fclose(f)) {
-		free(*text);
-		return -ENOMEM;
-	}
-	err = write_text(fd, type, *text, *len, first, last);
-	free(*text);
-	return err;
-}
-
-static void put_kv(FILE *f, const char *key, const char *val, size_t size)
-{
-	char v[1024];
-
-	snprintf(v, sizeof(v), "%.*s", (int)size - 1, val);
-	fprintf(f, "%s ", key);
-	put_escaped(f, v);
-	fputc('\n', f);
-}
-
-int tf_write_start(int fd, const struct tf_meta *m)
-{
-	uint8_t h[HDR_LEN] = { 'E', 'V', 'T', 'R', 'A', 'C', 'E', 0 };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
-	int err;
-
-	_Static_assert(sizeof(m->probes) <= 1024 && sizeof(m->filters) <= 1024, "put_kv's buffer");
-	put_le(h + 8, TF_VERSION_MAJOR, 2);
-	put_le(h + 10, TF_VERSION_MINOR, 2);
-	put_le(h + 12, HDR_LEN, 4);
-	/* flags and reserved stay zero */
-	err = tf_write_all(fd, h, sizeof(h));
-	if (err)
-		return err;
-	f = open_memstream(&text, &len);
-	if (!f)
-		return -ENOMEM;
-	put_kv(f, "evtrace_version", m->evtrace_version, sizeof(m->evtrace_version));
-	put_kv(f, "kernel_release", m->kernel_release, sizeof(m->kernel_release));
-	put_kv(f, "machine", m->machine, sizeof(m->machine));
-	fprintf(f, "ncpus %u\nboot_offset_ns %lld\nstart_ns %llu\nstart_realtime_ns %llu\n",
-		m->ncpus, (long long)m->boot_offset_ns, (unsigned long long)m->start_ns,
-		(unsigned long long)m->start_realtime_ns);
-	put_kv(f, "probes", m->probes, sizeof(m->probes));
-	put_kv(f, "filters", m->filters, sizeof(m->filters));
-	put_mounts(f, &m->mounts);
-	return write_stream(fd, f, &text, &len, SEC_META, m->start_ns, m->start_ns);
-}
-
-int tf_write_mounts(int fd, uint64_t ts_ns, const struct mount_table *mt)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	if (!f)
-		return -ENOMEM;
-	fprintf(f, "ts_ns %llu\n", (unsigned long long)ts_ns);
-	put_mounts(f, mt);
-	return write_stream(fd, f, &text, &len, SEC_MOUNTS, ts_ns, ts_ns);
-}
-
-#define TRAILER_FMT							\
-	"end_ns %llu\nend_realtime_ns %llu\nevents %llu\nlost %llu\ndropped %llu\nchunks %llu\n"
-
-int tf_write_trailer(int fd, const struct tf_trailer *t)
-{
-	char text[512];
-	int len;
-
-	len = snprintf(text, sizeof(text), TRAILER_FMT,
-		       (unsigned long long)t->end_ns, (unsigned long long)t->end_realtime_ns,
-		       (unsigned long long)t->events, (unsigned long long)t->lost,
-		       (unsigned long long)t->dropped, (unsigned long long)t->chunks);
-	return write_text(fd, SEC_TRAILER, text, len, t->end_ns, t->end_ns);
-}
-
-size_t tf_trailer_max(void)
-{
-	unsigned long long m = UINT64_MAX;
-
-	return SEC_LEN + snprintf(NULL, 0, TRAILER_FMT, m, m, m, m, m, m);
-}
-
-/* ---- reading ---------------------------------------------------------------- */
+#include "file/codec.h"
 
 /* Resync: how far past a damaged header to look, what CRC work to spend. */
 #define RESYNC_WINDOW	(1u << 16)
@@ -640,11 +58,6 @@ struct tf_reader {
 	uint64_t mounts_ts;
 	bool mounts_new;
 };
-
-void tf_meta_free(struct tf_meta *m)
-{
-	mount_table_free(&m->mounts);
-}
 
 /* Bytes at off, as many as there are; -errno on an I/O error. */
 static ssize_t rd_read(struct tf_reader *rd, uint64_t off, void *buf, size_t len)
@@ -823,33 +236,6 @@ static int trailer_kv(void *ctx, const char *k, char *v)
 	else if (!strcmp(k, "chunks"))
 		t->chunks = num(v);
 	return 0;
-}
-
-struct sec {
-	uint16_t type;
-	uint32_t stored, raw, crc, count;
-	uint64_t first, last;
-};
-
-/* A section header: false if it is not one or breaks a bound. */
-static bool sec_parse(const uint8_t *h, struct sec *s)
-{
-	if (get_le(h, 4) != SEC_MAGIC)
-		return false;
-	s->type = get_le(h + 4, 2);
-	s->stored = get_le(h + 8, 4);
-	s->raw = get_le(h + 12, 4);
-	s->crc = get_le(h + 16, 4);
-	s->count = get_le(h + 20, 4);
-	s->first = get_le(h + 24, 8);
-	s->last = get_le(h + 32, 8);
-	if (s->type == SEC_EVENTS)
-		return s->stored <= TF_SECTION_MAX && s->raw <= TF_CHUNK_MAX_RAW &&
-		       s->count <= TF_CHUNK_MAX_EVENTS;
-	if (s->type == SEC_META || s->type == SEC_MOUNTS || s->type == SEC_TRAILER)
-		return s->stored <= TEXT_MAX;
-	/* a type from a newer minor version: skipped, but still bounded */
-	return s->stored <= TF_SECTION_MAX;
 }
 
 /* Whether the section at off ends past the end of the file. */
@@ -1054,6 +440,28 @@ static void r_ext(struct cur *c, uint64_t pres)
 }
 
 /*
+ * How dec_rec() reads a column of each kind that has is set: into r
+ * only when filling; absent, it is 0 or empty.  A string present is
+ * copied with its padding, so only absent ones are zeroed.
+ */
+#define R_FILL(m, v)	do { __typeof__(r->m) v_ = (v); if (fill) r->m = v_; } while (0)
+#define R_U32(m, has)	R_FILL(m, has ? r_u32(&c) : 0)
+#define R_U64(m, has)	R_FILL(m, has ? r_varint(&c) : 0)
+#define R_S64(m, has)	R_FILL(m, has ? unzigzag(r_varint(&c)) : 0)
+#define R_ID(m, has)	R_FILL(m, has ? r_id(d, &c) : 0)
+#define R_DEV(m, has)	do {							\
+		uint32_t dev_ = has ? r_u32(&c) : 0;				\
+		R_FILL(dev_major, ET_MAJOR(dev_));				\
+		R_FILL(dev_minor, ET_MINOR(dev_));				\
+	} while (0)
+#define R_STR(m, has)	do {							\
+		if (has)							\
+			r_str(d, &c, r->m, sizeof(r->m), fill);			\
+		else if (fill)							\
+			memset(r->m, 0, sizeof(r->m));				\
+	} while (0)
+
+/*
  * One record; 0 or -1 for damage.  Twice per chunk: first to check it all
  * (fill false: nothing is written to r, so a damaged chunk gives nothing),
  * then to deliver.  One body for both, so they cannot disagree.
@@ -1062,9 +470,9 @@ static inline __attribute__((always_inline))
 int dec_rec(struct dec *d, struct et_rec *r, const bool fill)
 {
 	struct cur c = { d->p + d->pos, d->p + d->len, false };
-	uint32_t type, cpu, pid, tid, flags = 0, dev = 0;
-	uint64_t pres, ts, ino = 0, obj = 0, aux = 0, inode = 0, pei = 0, inode_ino = 0;
-	int64_t dt, value = 0;
+	uint32_t type, cpu, pid;
+	uint64_t pres, ts;
+	int64_t dt;
 
 	if (c.p >= c.end)
 		return -1;
@@ -1078,59 +486,17 @@ int dec_rec(struct dec *d, struct et_rec *r, const bool fill)
 	dt = unzigzag(r_varint(&c));
 	if (c.bad || dt < -(int64_t)pid || dt > (int64_t)UINT32_MAX - pid)
 		return -1;
-	tid = pid + dt;
-	if (pres & P_FLAGS)
-		flags = r_u32(&c);
-	if (pres & P_DEV)
-		dev = r_u32(&c);
-	if (pres & P_INO)
-		ino = r_varint(&c);
-	if (pres & P_VALUE)
-		value = unzigzag(r_varint(&c));
-	if (pres & P_OBJ)
-		obj = r_id(d, &c);
-	if (pres & P_AUX)
-		aux = r_id(d, &c);
-	if (pres & P_INODE)
-		inode = r_id(d, &c);
-	if (pres & P_PEI)
-		pei = r_id(d, &c);
-	if (pres & P_INODE_INO)
-		inode_ino = r_varint(&c);
 	if (fill) {
 		r->type = type;
 		r->ts_ns = ts;
 		r->cpu = cpu;
 		r->pid = pid;
-		r->tid = tid;
-		r->flags = flags;
-		r->dev_major = ET_MAJOR(dev);
-		r->dev_minor = ET_MINOR(dev);
-		r->ino = ino;
-		r->value = value;
-		r->obj_id = obj;
-		r->aux_id = aux;
-		r->inode_id = inode;
-		r->pei_id = pei;
-		r->inode_ino = inode_ino;
+		r->tid = pid + dt;
 	}
-	/* a string present is copied with its padding: only absent ones are zeroed */
-	if (pres & P_COMM)
-		r_str(d, &c, r->comm, sizeof(r->comm), fill);
-	else if (fill)
-		memset(r->comm, 0, sizeof(r->comm));
-	if (pres & P_FS)
-		r_str(d, &c, r->fs, sizeof(r->fs), fill);
-	else if (fill)
-		memset(r->fs, 0, sizeof(r->fs));
-	if (pres & P_NAME)
-		r_str(d, &c, r->name, sizeof(r->name), fill);
-	else if (fill)
-		memset(r->name, 0, sizeof(r->name));
-	if (pres & P_CALLER)
-		r_str(d, &c, r->caller, sizeof(r->caller), fill);
-	else if (fill)
-		memset(r->caller, 0, sizeof(r->caller));
+	/* then each column, in presence-bit order */
+#define R_COLUMN(id, member, kind, name)	R_##kind(member, (pres & P(id)));
+	ET_REC_OPTIONAL(R_COLUMN)
+#undef R_COLUMN
 	if (pres & ~(uint64_t)P_KNOWN)
 		r_ext(&c, pres);
 	if (c.bad)
