@@ -53,19 +53,6 @@ struct exporter {
 	uint64_t ino_max;
 };
 
-int export_format_from_name(const char *name, enum export_format *out)
-{
-	if (!strcmp(name, "jsonl"))
-		*out = EXPORT_JSONL;
-	else if (!strcmp(name, "csv"))
-		*out = EXPORT_CSV;
-	else if (!strcmp(name, "perfetto"))
-		*out = EXPORT_PERFETTO;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 struct exporter *exporter_new(enum export_format fmt, FILE *out, const struct model *m)
 {
 	struct exporter *x = calloc(1, sizeof(*x));

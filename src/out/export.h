@@ -11,8 +11,6 @@
 
 enum export_format { EXPORT_JSONL, EXPORT_CSV, EXPORT_PERFETTO };
 
-int export_format_from_name(const char *name, enum export_format *out);
-
 struct exporter;
 
 /* m: the model fed the same events first (ei paths); may be NULL for jsonl/csv */

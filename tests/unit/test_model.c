@@ -16,6 +16,7 @@
  * from the model's own output.  Time is the events' clock only.
  */
 #include "unit.h"
+#include "helpers.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -1425,88 +1426,11 @@ static void test_bounded_dentry_index(void **state)
 
 /* ---- 11: the end-of-run summary ---- */
 
-/* A minimal JSON grammar check (what model.c writes: no true/false/null). */
-static const char *j_value(const char *p);
-
-static const char *j_string(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	while (*p != '"') {
-		if ((unsigned char)*p < 0x20)
-			return NULL;
-		if (*p == '\\') {
-			p++;
-			if (*p == 'u') {
-				for (int i = 1; i <= 4; i++)
-					if (!p[i] || !strchr("0123456789abcdefABCDEF", p[i]))
-						return NULL;
-				p += 4;
-			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
-				return NULL;
-			}
-		}
-		p++;
-	}
-	return p + 1;
-}
-
-static const char *j_digits(const char *p)
-{
-	if (*p < '0' || *p > '9')
-		return NULL;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	return p;
-}
-
-static const char *j_number(const char *p)
-{
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (!(p = j_digits(p)))
-		return NULL;
-	if (*p == '.' && !(p = j_digits(p + 1)))
-		return NULL;
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		p = j_digits(p);
-	}
-	return p;
-}
-
-static const char *j_list(const char *p, char close, bool members)
-{
-	p++;
-	if (*p == close)
-		return p + 1;
-	for (;;) {
-		if (members) {
-			if (!(p = j_string(p)) || *p++ != ':')
-				return NULL;
-		}
-		if (!(p = j_value(p)))
-			return NULL;
-		if (*p == close)
-			return p + 1;
-		if (*p++ != ',')
-			return NULL;
-	}
-}
-
+/* The shared JSON checker, as strict as what the summary writes: negative and
+ * fractional numbers, no true/false/null. */
 static const char *j_value(const char *p)
 {
-	if (*p == '{')
-		return j_list(p, '}', true);
-	if (*p == '[')
-		return j_list(p, ']', false);
-	if (*p == '"')
-		return j_string(p);
-	return j_number(p);
+	return json_value_end(p, JSON_NEGATIVE | JSON_FRACTION);
 }
 
 static void test_json_checker(void **state)
