@@ -127,7 +127,7 @@ PY
 }
 
 self_test() {
-	local pass=0 fail=0 rc1 rc2
+	local pass=0 fail=0 rc1 rc2 same
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	local t=$tmp/src sum='^layers: [0-9]* passed, [0-9]* failed$'
@@ -158,9 +158,10 @@ self_test() {
 	# the unplanted copy says what src/ says (so, on a clean tree, passes)
 	fresh
 	check "$t" >"$tmp/base"; rc1=$?
-	check src | sed "s|\bsrc/|$t/|g" >"$tmp/real"; rc2=$?
+	check src | sed "s|\bsrc/|$t/|g" >"$tmp/real"; rc2=${PIPESTATUS[0]}
 	cmp -s "$tmp/base" "$tmp/real" && [ $rc1 -eq $rc2 ]
-	ok "unplanted copy: the same $(grep -c -v "$sum" "$tmp/base") failure(s) as src/, exit $rc1" $? "$tmp/base"
+	same=$?	# taken before the $(grep) below, which sets $? of its own
+	ok "unplanted copy: the same $(grep -c -v "$sum" "$tmp/base") failure(s) as src/, exit $rc1" $same "$tmp/base"
 
 	echo '#include "cli/opt.h"' >>"$t/model/model.c"
 	planted "a core layer includes cli/opt.h" \
