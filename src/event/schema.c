@@ -10,6 +10,7 @@
 
 #include "event/schema.h"
 #include "lib/common.h"
+#include "lib/line.h"
 
 const struct et_column et_columns[ETC_MAX] = {
 #define ET_COL_ROW(id, member, kind, name)	[ETC_##id] = { name, ETK_##kind },
@@ -148,27 +149,35 @@ int et_type_from_name(const char *name)
 const char *et_col_format(const struct et_rec *r, enum et_col c, char *buf, size_t size)
 {
 	uint64_t v = et_col_num(r, c);
+	char tmp[44], *end = tmp;
 
+	/* by hand, not snprintf: this runs for every field of every event printed */
 	switch (et_columns[c].kind) {
 	case ETK_TYPE:
 		return et_type_name(r->type);
 	case ETK_S64:
-		snprintf(buf, size, "%" PRId64, (int64_t)v);
+		end = fmt_s64(tmp, (int64_t)v);
 		break;
 	case ETK_DEV:
-		snprintf(buf, size, "%u:%u", r->dev_major, r->dev_minor);
+		end = fmt_u64(tmp, r->dev_major);
+		*end++ = ':';
+		end = fmt_u64(end, r->dev_minor);
 		break;
 	case ETK_ID:
 		if (v)
-			snprintf(buf, size, "%016" PRIx64, v);
-		else
-			buf[0] = 0;
+			end = fmt_hex64(tmp, v);
 		break;
 	case ETK_STR:
 		return NULL;
 	default:
-		snprintf(buf, size, "%" PRIu64, v);
+		end = fmt_u64(tmp, v);
 		break;
+	}
+	if (size) {
+		size_t n = (size_t)(end - tmp) < size ? (size_t)(end - tmp) : size - 1;
+
+		memcpy(buf, tmp, n);
+		buf[n] = '\0';
 	}
 	return buf;
 }

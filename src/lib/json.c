@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* JSON string literals: every printer, and p_err() in --json mode, use this one. */
+#include <string.h>
+
 #include "lib/json.h"
 
 /*
  * Length of the valid UTF-8 sequence at s, 0 if there is none.  Valid as
  * RFC 3629 says: no overlong forms, no surrogates, nothing past U+10FFFF.
  */
-static int utf8_len(const unsigned char *s)
+static int utf8_len(const unsigned char *s, size_t left)
 {
 	unsigned char lo = 0x80, hi = 0xbf;	/* the second byte's range */
 	int n, i;
@@ -14,6 +16,8 @@ static int utf8_len(const unsigned char *s)
 	if (s[0] < 0xc2 || s[0] > 0xf4)
 		return 0;
 	n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	if ((size_t)n > left)
+		return 0;
 	if (s[0] == 0xe0)
 		lo = 0xa0;
 	else if (s[0] == 0xed)
@@ -30,27 +34,74 @@ static int utf8_len(const unsigned char *s)
 	return n;
 }
 
-void json_str(FILE *f, const char *str)
+size_t json_escape(char *dst, const char *src, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *s = (const unsigned char *)src, *end = s + len;
+	char *d = dst;
 
-	fputc('"', f);
-	while (*s) {
+	while (s < end) {
 		int n;
 
 		if (*s == '"' || *s == '\\') {
-			fputc('\\', f);
-			fputc(*s++, f);
-		} else if (*s < 0x20 || *s == 0x7f) {
-			fprintf(f, "\\u%04x", *s++);
-		} else if (*s < 0x80) {
-			fputc(*s++, f);
-		} else if ((n = utf8_len(s))) {
-			fwrite(s, 1, n, f);
+			*d++ = '\\';
+			*d++ = *s++;
+		} else if (*s >= 0x20 && *s < 0x7f) {
+			*d++ = *s++;
+		} else if (*s >= 0x80 && (n = utf8_len(s, end - s))) {
+			memcpy(d, s, n);
+			d += n;
 			s += n;
 		} else {
-			fprintf(f, "\\u%04x", *s++);
+			/* control bytes, DEL, and bytes that are not UTF-8 */
+			memcpy(d, "\\u00", 4);
+			d[4] = "0123456789abcdef"[*s >> 4];
+			d[5] = "0123456789abcdef"[*s & 15];
+			d += 6;
+			s++;
 		}
 	}
+	return d - dst;
+}
+
+void json_str(FILE *f, const char *str)
+{
+	size_t len = strlen(str);
+	char out[6 * 256];
+
 	fputc('"', f);
+	/* in pieces that end where no UTF-8 sequence is cut */
+	while (len) {
+		size_t n = len < 256 ? len : 256;
+
+		while (n < len && n > 252 && ((unsigned char)str[n] & 0xc0) == 0x80)
+			n--;
+		fwrite(out, 1, json_escape(out, str, n), f);
+		str += n;
+		len -= n;
+	}
+	fputc('"', f);
+}
+
+void line_json_str(struct line *l, const char *s)
+{
+	size_t len = strlen(s);
+
+	line_putc(l, '"');
+	/* 6 bytes out at most per byte in: escape in place only when it fits */
+	if (line_room(l, 6 * len + 1) == 6 * len + 1) {
+		l->n += json_escape(l->buf + l->n, s, len);
+	} else {
+		char out[6 * 256];
+
+		while (len) {
+			size_t n = len < 256 ? len : 256;
+
+			while (n < len && n > 252 && ((unsigned char)s[n] & 0xc0) == 0x80)
+				n--;
+			line_put(l, out, json_escape(out, s, n));
+			s += n;
+			len -= n;
+		}
+	}
+	line_putc(l, '"');
 }

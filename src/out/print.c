@@ -24,18 +24,26 @@ const char *lookup_result(const struct et_rec *r, char *buf, size_t size)
 	return r->flags & ET_F_NEGATIVE ? "negative" : "positive";
 }
 
-static void json_field(FILE *f, const struct et_field *fd, const struct et_rec *r, bool first)
+/*
+ * Each event is built as one line in memory and written with one call
+ * (lib/line.h): `events --json` prints every event the kernel sends.
+ */
+
+static void json_field(struct line *l, const struct et_field *fd, const struct et_rec *r,
+		       bool first)
 {
-	char buf[32];
+	char buf[48];
 	const char *v;
 
-	fprintf(f, first ? "\"%s\":" : ",\"%s\":", fd->key);
+	line_puts(l, first ? "\"" : ",\"");
+	line_puts(l, fd->key);
+	line_put(l, "\":", 2);
 	if (fd->show == ETS_FLAG) {
-		fputs("true", f);
+		line_put(l, "true", 4);
 		return;
 	}
 	if (fd->show == ETS_RESULT) {
-		json_str(f, lookup_result(r, buf, sizeof(buf)));
+		line_json_str(l, lookup_result(r, buf, sizeof(buf)));
 		return;
 	}
 	v = et_col_format(r, fd->col, buf, sizeof(buf));
@@ -43,73 +51,81 @@ static void json_field(FILE *f, const struct et_field *fd, const struct et_rec *
 	case ETK_U32:
 	case ETK_U64:
 	case ETK_S64:
-		fputs(v, f);
+		line_puts(l, v);
 		break;
 	default:	/* the rest are strings: a type's name, dev, an id */
-		json_str(f, v ?: et_col_str(r, fd->col));
+		line_json_str(l, v ?: et_col_str(r, fd->col));
 		break;
 	}
 }
 
-static void json_fields(FILE *f, const struct et_field *fds, unsigned int n,
+static void json_fields(struct line *l, const struct et_field *fds, unsigned int n,
 			const struct et_rec *r, bool first)
 {
 	for (unsigned int i = 0; i < n; i++)
 		if (et_field_shown(&fds[i], r))
-			json_field(f, &fds[i], r, first && !i);
+			json_field(l, &fds[i], r, first && !i);
 }
 
 void rec_print_json(FILE *f, const struct et_rec *r)
 {
 	const struct et_type_info *t = et_type_info(r->type);
+	struct line l;
 
-	fputc('{', f);
-	json_fields(f, et_common, et_n_common, r, true);
-	json_fields(f, t->fields, t->n_fields, r, false);
-	fputs("}\n", f);
+	line_reset(&l);
+	line_putc(&l, '{');
+	json_fields(&l, et_common, et_n_common, r, true);
+	json_fields(&l, t->fields, t->n_fields, r, false);
+	line_put(&l, "}\n", 2);
+	line_write(&l, f);
 }
 
 /* Names come from the kernel: keep control bytes off the terminal. */
-static void text_name(FILE *f, const char *name)
+static void text_name(struct line *l, const char *name)
 {
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+		line_putc(l, *p < 0x20 || *p == 0x7f ? '?' : *p);
 }
 
-static void text_field(FILE *f, const struct et_field *fd, const struct et_rec *r)
+static void text_field(struct line *l, const struct et_field *fd, const struct et_rec *r)
 {
 	const char *v;
-	char buf[32];
+	char buf[48];
 
-	if (fd->show == ETS_FLAG) {
-		fprintf(f, " %s", fd->text ?: fd->key);
+	line_putc(l, ' ');
+	line_puts(l, fd->text ?: fd->key);
+	if (fd->show == ETS_FLAG)
 		return;
-	}
-	fprintf(f, " %s=", fd->text ?: fd->key);
+	line_putc(l, '=');
 	if (fd->show == ETS_RESULT)
-		fputs(lookup_result(r, buf, sizeof(buf)), f);
+		line_puts(l, lookup_result(r, buf, sizeof(buf)));
 	else if (fd->show == ETS_NAME)
-		text_name(f, et_col_str(r, fd->col));
+		text_name(l, et_col_str(r, fd->col));
 	else if ((v = et_col_format(r, fd->col, buf, sizeof(buf))))
-		fputs(v, f);
+		line_puts(l, v);
 	else
-		fputs(et_col_str(r, fd->col), f);
+		line_puts(l, et_col_str(r, fd->col));
 }
 
 void rec_print_text(FILE *f, const struct et_rec *r)
 {
 	const struct et_type_info *t = et_type_info(r->type);
+	struct line l;
+	int n;
 
-	fprintf(f, "%" PRIu64 ".%09" PRIu64 " [%03u] %-16s %7u/%-7u %-12s %-10s %3u:%-3u",
-		r->ts_ns / 1000000000, r->ts_ns % 1000000000, r->cpu, r->comm, r->pid,
-		r->tid, et_type_name(r->type), r->fs[0] ? r->fs : "-", r->dev_major,
-		r->dev_minor);
+	n = snprintf(l.buf, sizeof(l.buf),
+		     "%" PRIu64 ".%09" PRIu64 " [%03u] %-16s %7u/%-7u %-12s %-10s %3u:%-3u",
+		     r->ts_ns / 1000000000, r->ts_ns % 1000000000, r->cpu, r->comm, r->pid,
+		     r->tid, et_type_name(r->type), r->fs[0] ? r->fs : "-", r->dev_major,
+		     r->dev_minor);
+	l.n = n > 0 && (size_t)n < sizeof(l.buf) ? (size_t)n : 0;
 	/* place by place; of the fields that share one, the first shown */
 	for (unsigned int pos = 1; pos <= t->n_fields; pos++)
 		for (unsigned int i = 0; i < t->n_fields; i++)
 			if (t->fields[i].text_pos == pos && et_field_shown(&t->fields[i], r)) {
-				text_field(f, &t->fields[i], r);
+				text_field(&l, &t->fields[i], r);
 				break;
 			}
-	fputc('\n', f);
+	line_putc(&l, '\n');
+	line_write(&l, f);
 }
