@@ -26,11 +26,19 @@ const volatile bool filter_pid = false;
 const volatile bool filter_comm = false;
 const volatile bool filter_fs = false;
 const volatile bool filter_dev = false;
+/* 1 << ET_*: the event types asked for (--type); their probes alone attach */
+const volatile __u32 emit_types = ~0u;
 /*
  * eventfs_inodes carry no superblock of their own; tracefs has a single
  * superblock (get_tree_single), whose s_dev userspace reads from mountinfo.
  */
 const volatile __u32 tracefs_dev = 0;
+/*
+ * Submits do not wake the consumer (it polls on a timer) until this many
+ * bytes wait in the ring: a wakeup per event costs the traced task an
+ * irq_work and the consumer a context switch, a burst thousands of them.
+ */
+const volatile __u64 wakeup_bytes = 1 << 20;
 
 /* Generations handed out; objects the generation table had no room for. */
 __u64 next_seq = 0;
@@ -41,7 +49,11 @@ struct {
 	__uint(max_entries, 8 << 20);	/* resized by userspace (--bufsize) */
 } events SEC(".maps");
 
-/* Reserve failures, per CPU so counting costs no atomics. */
+/*
+ * Reserve failures, per CPU so counting does not bounce a cache line.  The
+ * increment is atomic all the same: a program that interrupts another on
+ * the same CPU (an interrupt's lookup during a task's) may count too.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -129,7 +141,10 @@ struct {
 
 /*
  * kprobe path only: arguments stashed at entry for the kretprobe.  Keyed
- * by (tid, function) because __lookup_slow() calls eventfs_root_lookup().
+ * by (tid, function), as __lookup_slow() calls eventfs_root_lookup(), and a
+ * stack per key: a call nested in one of the same function (__lookup_slow()
+ * of a lower filesystem inside an overlayfs lookup) pushes its own, and its
+ * return pops it, instead of overwriting its caller's.
  */
 enum stash_fn { STASH_LOOKUP = 1, STASH_CREATE_DIR, STASH_ROOT_LOOKUP };
 
@@ -138,9 +153,13 @@ struct stash_key {
 	__u32 fn;
 };
 
+#define STASH_DEPTH	8	/* nested calls of one function in one task */
+
 struct stash {
-	__u64 a0;
-	__u64 a1;
+	__u32 n;		/* calls under way; past STASH_DEPTH only counted */
+	__u32 pad;
+	__u64 a0[STASH_DEPTH];
+	__u64 a1[STASH_DEPTH];
 };
 
 struct {
@@ -184,17 +203,60 @@ struct sbinfo {
 	char fs[ET_FS_LEN];
 };
 
-static __always_inline void sb_read(struct super_block *sb, struct sbinfo *s)
+/*
+ * What we know of a superblock: its type's name (the fs column of every
+ * event on it) and the filters' verdict, read once instead of per event.
+ * Checked against s_dev and s_type on each use: a superblock freed and
+ * another allocated at its address is seen as new.
+ */
+struct sb_known {
+	__u64 s_type;
+	struct sbinfo info;
+	__u8 wanted;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct sb_known);
+} sbs SEC(".maps");
+
+static __always_inline bool sb_filter(struct sbinfo *s)
 {
+	if (filter_dev && !bpf_map_lookup_elem(&filter_devs, &s->dev))
+		return false;
+	if (filter_fs && !bpf_map_lookup_elem(&filter_fss, s->fs))
+		return false;
+	return true;
+}
+
+/* The superblock's dev and type name into s; whether the filters want it. */
+static __always_inline bool sb_read(struct super_block *sb, struct sbinfo *s)
+{
+	struct sb_known *k, fresh;
+	__u64 key = (__u64)sb;
 	const char *name;
 
-	__builtin_memset(s, 0, sizeof(*s));
-	if (!sb)
-		return;
-	s->dev = BPF_CORE_READ(sb, s_dev);
+	if (!sb) {
+		__builtin_memset(s, 0, sizeof(*s));
+		return sb_filter(s);
+	}
+	fresh.s_type = (__u64)BPF_CORE_READ(sb, s_type);
+	fresh.info.dev = BPF_CORE_READ(sb, s_dev);
+	k = bpf_map_lookup_elem(&sbs, &key);
+	if (k && k->s_type == fresh.s_type && k->info.dev == fresh.info.dev) {
+		*s = k->info;
+		return k->wanted;
+	}
+	__builtin_memset(fresh.info.fs, 0, sizeof(fresh.info.fs));
 	name = BPF_CORE_READ(sb, s_type, name);
 	if (name)
-		bpf_probe_read_kernel_str(s->fs, sizeof(s->fs), name);
+		bpf_probe_read_kernel_str(fresh.info.fs, sizeof(fresh.info.fs), name);
+	fresh.wanted = sb_filter(&fresh.info);
+	bpf_map_update_elem(&sbs, &key, &fresh, BPF_ANY);
+	*s = fresh.info;
+	return fresh.wanted;
 }
 
 static __always_inline void sb_tracefs(struct sbinfo *s)
@@ -204,31 +266,33 @@ static __always_inline void sb_tracefs(struct sbinfo *s)
 	__builtin_memcpy(s->fs, "tracefs", 8);
 }
 
-static __always_inline bool sb_wanted(struct sbinfo *s)
-{
-	if (filter_dev && !bpf_map_lookup_elem(&filter_devs, &s->dev))
-		return false;
-	if (filter_fs && !bpf_map_lookup_elem(&filter_fss, s->fs))
-		return false;
-	return true;
-}
-
+/*
+ * A record of size bytes: ET_EVENT_BASE, or with its tail (ET_EVENT_STACK,
+ * ET_EVENT_NAME).  The size must be a constant at each call site.
+ */
 static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
-						    struct sbinfo *s)
+						    struct sbinfo *s, __u64 size)
 {
 	struct et_event *e;
 	__u32 zero = 0;
 	__u64 *cnt;
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	/* a probe kept for another type's sake (alloc_inode for ino_alloc) */
+	if (!(emit_types & (1u << type)))
+		return NULL;
+	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		cnt = bpf_map_lookup_elem(&lost, &zero);
 		if (cnt)
-			(*cnt)++;
+			__sync_fetch_and_add(cnt, 1);
 		return NULL;
 	}
-	/* The record is reused memory: every field must be written. */
-	__builtin_memset(e, 0, sizeof(*e));
+	/*
+	 * The record is reused memory: every field of the fixed part must be
+	 * written.  The tail need not be: a name ends at its NUL, which
+	 * bpf_probe_read_kernel_str() writes, and the stack is written whole.
+	 */
+	__builtin_memset(e, 0, ET_EVENT_BASE);
 	e->ts_ns = bpf_ktime_get_ns();
 	e->pid = t->pid;
 	e->tid = t->tid;
@@ -240,12 +304,22 @@ static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
 	return e;
 }
 
+static __always_inline void ev_submit(struct et_event *e)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(e, flags);
+}
+
 /* Copy a kernel string into e->name, flagging truncation. */
 static __always_inline void ev_name(struct et_event *e, const void *str, __u32 len)
 {
 	if (!str)
 		return;
-	bpf_probe_read_kernel_str(e->name, sizeof(e->name), str);
+	if (bpf_probe_read_kernel_str(e->name, sizeof(e->name), str) < 0)
+		e->name[0] = 0;
 	if (len >= sizeof(e->name))
 		e->flags |= ET_F_TRUNC;
 }
@@ -298,9 +372,9 @@ static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
 		s.dev = li->dev;
 		__builtin_memcpy(s.fs, li->fs, sizeof(s.fs));
 	}
-	if (!sb_wanted(&s))
+	if (!sb_filter(&s))
 		return 0;
-	e = ev_reserve(ET_INO_ALLOC, &t, &s);
+	e = ev_reserve(ET_INO_ALLOC, &t, &s, ET_EVENT_STACK);
 	if (!e)
 		return 0;
 	e->ino = ino;
@@ -315,7 +389,7 @@ static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
 	}
 	/* trampoline or kretprobe frames, get_next_ino, then the caller */
 	bpf_get_stack(ctx, e->stack, sizeof(e->stack), 0);
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -337,28 +411,30 @@ static __always_inline int on_inode_alloc(struct inode *inode)
 {
 	struct last_inode li = {};
 	struct sbinfo s;
+	bool wanted;
 	struct et_event *e;
 	struct task t;
 
 	if (!inode || !task_wanted(&t))
 		return 0;
-	sb_read(BPF_CORE_READ(inode, i_sb), &s);
+	wanted = sb_read(BPF_CORE_READ(inode, i_sb), &s);
 	/* stash before the sb filter so get_next_ino can filter on it too */
 	li.inode = (__u64)inode;
 	li.dev = s.dev;
 	__builtin_memcpy(li.fs, s.fs, sizeof(li.fs));
-	if (!sb_wanted(&s)) {
+	if (!wanted) {
 		bpf_map_update_elem(&last_inodes, &t.tid, &li, BPF_ANY);
 		return 0;
 	}
+	/* before the reserve: a record lost to a full ring keeps ids unique */
 	li.seq = seq_new(inode);
 	bpf_map_update_elem(&last_inodes, &t.tid, &li, BPF_ANY);
-	e = ev_reserve(ET_INODE_ALLOC, &t, &s);
+	e = ev_reserve(ET_INODE_ALLOC, &t, &s, ET_EVENT_BASE);
 	if (!e)
 		return 0;
 	e->obj = (__u64)inode;
 	e->obj_seq = li.seq;
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -385,19 +461,18 @@ static __always_inline int on_inode_evict(struct inode *inode)
 	struct task t;
 	__u64 seq;
 
-	sb_read(BPF_CORE_READ(inode, i_sb), &s);
-	if (!sb_wanted(&s))
+	if (!sb_read(BPF_CORE_READ(inode, i_sb), &s))
 		return 0;
 	seq = seq_end(inode);
 	if (!task_wanted(&t))
 		return 0;
-	e = ev_reserve(ET_INODE_EVICT, &t, &s);
+	e = ev_reserve(ET_INODE_EVICT, &t, &s, ET_EVENT_BASE);
 	if (!e)
 		return 0;
 	e->obj = (__u64)inode;
 	e->obj_seq = seq;
 	e->ino = BPF_CORE_READ(inode, i_ino);
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -446,18 +521,20 @@ static __always_inline int on_dentry_alloc(struct dentry *d)
 	struct sbinfo s;
 	struct et_event *e;
 	struct task t;
+	__u64 seq;
 
 	if (!d || IS_ERR_VALUE(d) || !task_wanted(&t))
 		return 0;
-	sb_read(BPF_CORE_READ(d, d_sb), &s);
-	if (!sb_wanted(&s))
+	if (!sb_read(BPF_CORE_READ(d, d_sb), &s))
 		return 0;
-	e = ev_reserve(ET_DENTRY_ALLOC, &t, &s);
+	/* before the reserve: a record lost to a full ring keeps ids unique */
+	seq = seq_new(d);
+	e = ev_reserve(ET_DENTRY_ALLOC, &t, &s, ET_EVENT_NAME);
 	if (!e)
 		return 0;
 	ev_dentry(e, d);
-	e->obj_seq = seq_new(d);
-	bpf_ringbuf_submit(e, 0);
+	e->obj_seq = seq;
+	ev_submit(e);
 	return 0;
 }
 
@@ -488,20 +565,19 @@ static __always_inline int on_dentry_kill(struct dentry *d)
 	struct et_event *e;
 	struct task t;
 
-	sb_read(BPF_CORE_READ(d, d_sb), &s);
-	if (!sb_wanted(&s))
+	if (!sb_read(BPF_CORE_READ(d, d_sb), &s))
 		return 0;
 	dy.dentry = (__u64)d;
 	dy.seq = seq_end(d);
 	if (!task_wanted(&t))
 		return 0;
 	bpf_map_update_elem(&dying, &t.tid, &dy, BPF_ANY);
-	e = ev_reserve(ET_DENTRY_KILL, &t, &s);
+	e = ev_reserve(ET_DENTRY_KILL, &t, &s, ET_EVENT_NAME);
 	if (!e)
 		return 0;
 	ev_dentry(e, d);
 	e->obj_seq = dy.seq;
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -541,10 +617,9 @@ static __always_inline int on_lookup(const struct qstr *name, struct dentry *dir
 
 	if (!task_wanted(&t))
 		return 0;
-	sb_read(BPF_CORE_READ(dir, d_sb), &s);
-	if (!sb_wanted(&s))
+	if (!sb_read(BPF_CORE_READ(dir, d_sb), &s))
 		return 0;
-	e = ev_reserve(ET_LOOKUP, &t, &s);
+	e = ev_reserve(ET_LOOKUP, &t, &s, ET_EVENT_NAME);
 	if (!e)
 		return 0;
 	e->obj = (__u64)dir;
@@ -560,7 +635,7 @@ static __always_inline int on_lookup(const struct qstr *name, struct dentry *dir
 		if (!inode)
 			e->flags |= ET_F_NEGATIVE;
 	}
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -571,23 +646,40 @@ int BPF_PROG(__lookup_slow_fentry, const struct qstr *name, struct dentry *dir,
 	return on_lookup(name, dir, ret);
 }
 
+/* The stack is only ever touched by its own task: no lock needed. */
 static __always_inline void stash_put(enum stash_fn fn, __u64 a0, __u64 a1)
-{
-	struct stash_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .fn = fn };
-	struct stash v = { .a0 = a0, .a1 = a1 };
-
-	bpf_map_update_elem(&stashes, &k, &v, BPF_ANY);
-}
-
-static __always_inline bool stash_take(enum stash_fn fn, struct stash *out)
 {
 	struct stash_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .fn = fn };
 	struct stash *v = bpf_map_lookup_elem(&stashes, &k);
 
-	if (!v)
+	if (!v) {
+		struct stash empty = {};
+
+		bpf_map_update_elem(&stashes, &k, &empty, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&stashes, &k);
+		if (!v)
+			return;
+	}
+	if (v->n < STASH_DEPTH) {
+		v->a0[v->n & (STASH_DEPTH - 1)] = a0;
+		v->a1[v->n & (STASH_DEPTH - 1)] = a1;
+	}
+	v->n++;
+}
+
+/* The arguments of the innermost call under way, into a0 and a1. */
+static __always_inline bool stash_take(enum stash_fn fn, __u64 *a0, __u64 *a1)
+{
+	struct stash_key k = { .tid = (__u32)bpf_get_current_pid_tgid(), .fn = fn };
+	struct stash *v = bpf_map_lookup_elem(&stashes, &k);
+
+	if (!v || !v->n)
 		return false;
-	*out = *v;
-	bpf_map_delete_elem(&stashes, &k);
+	v->n--;
+	if (v->n >= STASH_DEPTH)
+		return false;
+	*a0 = v->a0[v->n & (STASH_DEPTH - 1)];
+	*a1 = v->a1[v->n & (STASH_DEPTH - 1)];
 	return true;
 }
 
@@ -601,11 +693,11 @@ int BPF_KPROBE(__lookup_slow_kprobe, const struct qstr *name, struct dentry *dir
 SEC("kretprobe/__lookup_slow")
 int BPF_KRETPROBE(__lookup_slow_kretprobe, struct dentry *ret)
 {
-	struct stash st;
+	__u64 name, dir;
 
-	if (!stash_take(STASH_LOOKUP, &st))
+	if (!stash_take(STASH_LOOKUP, &name, &dir))
 		return 0;
-	return on_lookup((void *)st.a0, (void *)st.a1, ret);
+	return on_lookup((void *)name, (void *)dir, ret);
 }
 
 /* ---- eventfs_inodes --------------------------------------------------- */
@@ -628,36 +720,43 @@ static __always_inline void ev_ei(struct et_event *e, struct eventfs_inode *ei)
 		e->flags |= ET_F_TRUNC;
 }
 
+static __always_inline bool ei_wanted(struct task *t, struct sbinfo *s)
+{
+	if (!task_wanted(t))
+		return false;
+	sb_tracefs(s);
+	return sb_filter(s);
+}
+
 static __always_inline struct et_event *ei_reserve(__u16 type, struct task *t)
 {
 	struct sbinfo s;
 
-	if (!task_wanted(t))
-		return NULL;
-	sb_tracefs(&s);
-	if (!sb_wanted(&s))
-		return NULL;
-	return ev_reserve(type, t, &s);
+	return ei_wanted(t, &s) ? ev_reserve(type, t, &s, ET_EVENT_NAME) : NULL;
 }
 
 static __always_inline int on_ei_create(struct eventfs_inode *ei,
 					struct eventfs_inode *parent)
 {
 	struct et_event *e;
+	struct sbinfo s;
 	struct task t;
+	__u64 seq;
 
-	if (!ei || IS_ERR_VALUE(ei))
+	if (!ei || IS_ERR_VALUE(ei) || !ei_wanted(&t, &s))
 		return 0;
-	e = ei_reserve(ET_EI_CREATE, &t);
+	/* before the reserve: a record lost to a full ring keeps ids unique */
+	seq = seq_new(ei);
+	e = ev_reserve(ET_EI_CREATE, &t, &s, ET_EVENT_NAME);
 	if (!e)
 		return 0;
 	ev_ei(e, ei);
-	e->obj_seq = seq_new(ei);
+	e->obj_seq = seq;
 	if (parent && !IS_ERR_VALUE(parent)) {
 		e->aux = (__u64)parent;
 		e->aux_seq = seq_get(parent);
 	}
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -680,11 +779,11 @@ int BPF_KPROBE(eventfs_create_dir_kprobe, const char *name,
 SEC("kretprobe/eventfs_create_dir")
 int BPF_KRETPROBE(eventfs_create_dir_kretprobe, struct eventfs_inode *ret)
 {
-	struct stash st;
+	__u64 parent, unused;
 
-	if (!stash_take(STASH_CREATE_DIR, &st))
+	if (!stash_take(STASH_CREATE_DIR, &parent, &unused))
 		return 0;
-	return on_ei_create(ret, (void *)st.a0);
+	return on_ei_create(ret, (void *)parent);
 }
 
 /* the top "events" directory: its parent is a dentry, not an ei */
@@ -747,7 +846,7 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 		e->pei = (__u64)dir_ei;
 		e->pei_seq = seq_get(dir_ei);
 	}
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -768,11 +867,11 @@ int BPF_KPROBE(eventfs_root_lookup_kprobe, struct inode *dir, struct dentry *den
 SEC("kretprobe/eventfs_root_lookup")
 int BPF_KRETPROBE(eventfs_root_lookup_kretprobe)
 {
-	struct stash st;
+	__u64 dir, dentry;
 
-	if (!stash_take(STASH_ROOT_LOOKUP, &st))
+	if (!stash_take(STASH_ROOT_LOOKUP, &dir, &dentry))
 		return 0;
-	return on_ei_lookup((void *)st.a0, (void *)st.a1);
+	return on_ei_lookup((void *)dir, (void *)dentry);
 }
 
 /* Read at entry: the refcount is the value before the put. */
@@ -791,7 +890,7 @@ static __always_inline int on_ei_put(struct dentry *dentry)
 	e->obj_seq = seq_get(ei);
 	e->aux = (__u64)dentry;
 	e->aux_seq = dentry_seq(&t, dentry);
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -822,7 +921,7 @@ static __always_inline int on_ei_remove(struct eventfs_inode *ei)
 		return 0;
 	ev_ei(e, ei);
 	e->obj_seq = seq_get(ei);
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -852,7 +951,7 @@ static __always_inline int on_ei_release(struct kref *ref)
 	}
 	ev_ei(e, ei);
 	e->obj_seq = seq_end(ei);
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 

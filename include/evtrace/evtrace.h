@@ -2,7 +2,8 @@
 /*
  * The event ABI shared by the BPF programs (bpf/) and userspace (src/).
  *
- * One fixed-size record per event in the BPF ring buffer.  Kernel pointers
+ * One record per event in the BPF ring buffer: a fixed part, and a name or
+ * a stack after it for the types that have one.  Kernel pointers
  * travel only from the kernel to the decoder (src/event/decode.c), which turns
  * them into keyed-hash ids: no raw address ever leaves evtrace.
  *
@@ -100,13 +101,25 @@ struct et_event {
 	__u64 inode_ino;
 	__u64 pei;
 	__u64 pei_seq;
-	__u64 stack[ET_STACK_DEPTH];	/* ino_alloc only: for the caller */
 	char comm[ET_COMM_LEN];
 	char fs[ET_FS_LEN];
-	char name[ET_NAME_LEN];
+	/*
+	 * The tail: only the types that have one reserve room for it, so a
+	 * record is ET_EVENT_BASE, ET_EVENT_STACK or ET_EVENT_NAME bytes (the
+	 * ring buffer says which).  Most events carry neither.
+	 */
+	union {
+		__u64 stack[ET_STACK_DEPTH];	/* ino_alloc: for the caller */
+		char name[ET_NAME_LEN];		/* dentry, lookup and ei events */
+	};
 };
 
-_Static_assert(sizeof(struct et_event) == 264, "et_event ABI size changed");
+#define ET_EVENT_BASE	__builtin_offsetof(struct et_event, name)
+#define ET_EVENT_STACK	(ET_EVENT_BASE + 8 * ET_STACK_DEPTH)
+#define ET_EVENT_NAME	(ET_EVENT_BASE + ET_NAME_LEN)
+
+_Static_assert(ET_EVENT_BASE == 152 && sizeof(struct et_event) == ET_EVENT_NAME,
+	       "et_event ABI size changed");
 
 /* Kernel dev_t encoding (include/linux/kdev_t.h), not glibc's. */
 #define ET_MINORBITS	20

@@ -23,7 +23,13 @@
 	OPT_CALL_NOTE(0, "dev", f, filters_add_dev, "MAJ:MIN",		\
 		      "only this superblock (device number)"),		\
 	OPT_CALL_NOTE(0, "mount", f, filters_add_mount, "PATH",		\
-		      "only the filesystem mounted at PATH")
+		      "only the filesystem mounted at PATH"),		\
+	OPT_CALL_NOTE(0, "type", f, filters_add_types, "TYPE[,TYPE]",	\
+		      "only these event types; live, only their probes attach"), \
+	OPT_CALL_NOTE(0, "eventfs", f, filters_add_eventfs, NULL,	\
+		      "only the eventfs_inode events (ei_*)"),		\
+	OPT_CALL_NOTE(0, "vfs", f, filters_add_vfs, NULL,		\
+		      "only the VFS events (inodes, dentries, lookups)")
 
 /* How the probes attach (struct tracer_opts *). */
 #define ATTACH_ROWS(to)							\

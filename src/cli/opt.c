@@ -215,9 +215,11 @@ static void note_option(const struct opt *o, const char *arg, char *note, size_t
 	if (off >= len)
 		return;
 	if (o->key)
-		snprintf(note + off, len - off, "%s-%c %s", off ? " " : "", o->key, arg ? arg : "");
+		snprintf(note + off, len - off, "%s-%c%s%s", off ? " " : "", o->key, arg ? " " : "",
+			 arg ? arg : "");
 	else
-		snprintf(note + off, len - off, "%s--%s %s", off ? " " : "", o->name, arg ? arg : "");
+		snprintf(note + off, len - off, "%s--%s%s%s", off ? " " : "", o->name, arg ? " " : "",
+			 arg ? arg : "");
 }
 
 /* A command's rows, then the global options. */

@@ -55,12 +55,18 @@ void resolve_caller(const struct ksyms *ks, const uint64_t *stack, int depth,
 
 static void copy_str(char *dst, const char *src, size_t size)
 {
-	/* kernel strings: bounded and NUL-terminated whatever the input */
-	memcpy(dst, src, size);
-	dst[size - 1] = 0;
+	/*
+	 * Kernel strings: bounded and NUL-terminated whatever the input, and
+	 * zero after the NUL (the ring's memory past it is an older record's).
+	 */
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	memset(dst + n, 0, size - n);
 }
 
-void decode_event(const struct decoder *d, const struct et_event *e, struct et_rec *r)
+void decode_event(const struct decoder *d, const struct et_event *e, size_t size,
+		  struct et_rec *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->type = e->type < ET_TYPE_MAX ? e->type : 0;
@@ -80,16 +86,20 @@ void decode_event(const struct decoder *d, const struct et_event *e, struct et_r
 	r->pei_id = object_id(d, e->pei, e->pei_seq);
 	copy_str(r->comm, e->comm, sizeof(r->comm));
 	copy_str(r->fs, e->fs, sizeof(r->fs));
-	copy_str(r->name, e->name, sizeof(r->name));
-	if (e->type == ET_INO_ALLOC)
+	/* the tail, as far as the record has one */
+	if (e->type == ET_INO_ALLOC && size >= ET_EVENT_STACK)
 		resolve_caller(d->ksyms, (const uint64_t *)e->stack, ET_STACK_DEPTH,
 			       r->caller, sizeof(r->caller));
+	else if (e->type != ET_INO_ALLOC && size >= ET_EVENT_NAME)
+		copy_str(r->name, e->name, sizeof(r->name));
 }
 
-void decode_lost(struct et_rec *r, uint64_t ts_ns, uint64_t count)
+void decode_lost(struct et_rec *r, uint64_t ts_ns, uint64_t count, const char *cause)
 {
 	memset(r, 0, sizeof(*r));
 	r->type = ET_LOST;
 	r->ts_ns = ts_ns;
 	r->value = (int64_t)count;
+	if (cause)
+		copy_str(r->name, cause, sizeof(r->name));
 }

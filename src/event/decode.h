@@ -42,9 +42,11 @@ struct decoder {
 
 /* Random key; 0 or -errno. */
 int decoder_init(struct decoder *d, const struct ksyms *ks);
-void decode_event(const struct decoder *d, const struct et_event *e, struct et_rec *r);
-/* A userspace-made record for lost ring buffer records. */
-void decode_lost(struct et_rec *r, uint64_t ts_ns, uint64_t count);
+/* A ring buffer record of size bytes (ET_EVENT_BASE at least): its tail only as far as it goes. */
+void decode_event(const struct decoder *d, const struct et_event *e, size_t size,
+		  struct et_rec *r);
+/* A userspace-made record for events lost, and why (NULL: not said, the ring's). */
+void decode_lost(struct et_rec *r, uint64_t ts_ns, uint64_t count, const char *cause);
 /* Keyed hash of (pointer, generation); 0 for a NULL pointer. */
 uint64_t object_id(const struct decoder *d, uint64_t ptr, uint64_t seq);
 /* The first stack frame that is neither BPF nor get_next_ino itself. */

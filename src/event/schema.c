@@ -109,8 +109,10 @@ static const struct et_field lookup[] = {
 static const struct et_field ei_create[] = { EI_FIELDS("parent") };
 static const struct et_field ei_other[] = { EI_FIELDS("dentry") };
 
+/* the cause is in the name column (event/stream.h); older files have none */
 static const struct et_field lost[] = {
 	VAL("count", VALUE, 1),
+	VAL_IF("cause", NAME, NAME, 2),
 };
 
 #define TYPE(n, f, r)		{ .name = n, .fields = f, .n_fields = ARRAY_SIZE(f),	\

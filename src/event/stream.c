@@ -1,13 +1,32 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Counting a stream of decoded events: what every source reports at its end. */
 #include <stdio.h>
+#include <string.h>
 
 #include "event/stream.h"
+
+static const char *const lost_causes[LOST_CAUSES] = {
+	[LOST_RING] = "ring", [LOST_RECURSION] = "recursion", [LOST_KPROBE] = "kprobe",
+};
+
+const char *lost_cause_name(enum lost_cause c)
+{
+	return c < LOST_CAUSES ? lost_causes[c] : "?";
+}
+
+enum lost_cause lost_cause_of(const struct et_rec *r)
+{
+	for (int c = 0; c < LOST_CAUSES; c++)
+		if (!strcmp(r->name, lost_causes[c]))
+			return c;
+	return LOST_RING;
+}
 
 void stats_count(struct et_stats *s, const struct et_rec *r)
 {
 	if (r->type == ET_LOST) {
 		s->n[ET_LOST] += r->value;
+		s->lost[lost_cause_of(r)] += r->value;
 		return;
 	}
 	s->n[r->type]++;
@@ -28,6 +47,15 @@ void stats_line(const struct et_stats *s, char *buf, size_t size)
 		first = false;
 	}
 	if (off < size)
-		snprintf(buf + off, size - off, "), %llu lost",
-			 (unsigned long long)s->n[ET_LOST]);
+		off += snprintf(buf + off, size - off, "), %llu lost",
+				(unsigned long long)s->n[ET_LOST]);
+	for (int c = 0, first = 1; c < LOST_CAUSES && s->n[ET_LOST]; c++) {
+		if (!s->lost[c] || off >= size)
+			continue;
+		off += snprintf(buf + off, size - off, "%s%s %llu", first ? " (" : ", ",
+				lost_causes[c], (unsigned long long)s->lost[c]);
+		first = 0;
+	}
+	if (s->n[ET_LOST] && off < size)
+		snprintf(buf + off, size - off, ")");
 }

@@ -748,6 +748,7 @@ int model_feed(struct model *m, const struct et_rec *r)
 {
 	if (r->type == ET_LOST) {
 		m->st.lost += r->value;
+		m->st.lost_by[lost_cause_of(r)] += r->value;
 		return 0;
 	}
 	m->st.events++;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "event/decode.h"
+#include "event/stream.h"
 
 struct mount_table;
 
@@ -115,6 +116,7 @@ struct ei_view {
 
 struct model_stats {
 	uint64_t events, lost;
+	uint64_t lost_by[LOST_CAUSES];	/* lost, by cause (event/stream.h) */
 	uint64_t ino_allocs;
 	uint32_t ino_max;		/* highest get_next_ino() value seen */
 	double ino_rate;		/* all groups, per second, smoothed */

@@ -48,8 +48,16 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 	bool any = false;
 
 	model_get_stats(m, &st);
-	fprintf(f, "summary: %" PRIu64 " events over %.3fs, %" PRIu64 " lost\n", st.events,
+	fprintf(f, "summary: %" PRIu64 " events over %.3fs, %" PRIu64 " lost", st.events,
 		st.last_ns > st.first_ns ? secs(st.last_ns - st.first_ns) : 0.0, st.lost);
+	/* and how, when anything was: every way to miss an event is counted */
+	for (int c = 0, first = 1; c < LOST_CAUSES && st.lost; c++) {
+		if (!st.lost_by[c])
+			continue;
+		fprintf(f, "%s%s %" PRIu64, first ? " (" : ", ", lost_cause_name(c), st.lost_by[c]);
+		first = 0;
+	}
+	fputs(st.lost ? ")\n" : "\n", f);
 	fprintf(f, "inode numbers: %" PRIu64 " allocated, %.1f/s, highest %u", st.ino_allocs,
 		st.ino_rate, st.ino_max);
 	if (st.ino_allocs)
@@ -133,10 +141,14 @@ void model_print_summary_json(FILE *f, const struct model *m, enum group_by by)
 	size_t n;
 
 	model_get_stats(m, &st);
-	fprintf(f, "{\"events\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"first_ns\":%" PRIu64
+	fprintf(f, "{\"events\":%" PRIu64 ",\"lost\":%" PRIu64, st.events, st.lost);
+	for (int c = 0; c < LOST_CAUSES; c++)
+		fprintf(f, "%s\"%s\":%" PRIu64, c ? "," : ",\"lost_by\":{", lost_cause_name(c),
+			st.lost_by[c]);
+	fprintf(f, "},\"first_ns\":%" PRIu64
 		",\"last_ns\":%" PRIu64 ",\"ino_allocs\":%" PRIu64 ",\"ino_max\":%u"
 		",\"ino_rate\":%.3f,\"wrap_eta_s\":%.0f,\"by\":\"%s\",\"groups\":[",
-		st.events, st.lost, st.first_ns, st.last_ns, st.ino_allocs, st.ino_max,
+		st.first_ns, st.last_ns, st.ino_allocs, st.ino_max,
 		st.ino_rate, model_wrap_eta(m), group_by_name(by));
 	n = model_ino_groups(m, by, g, SUMMARY_GROUPS);
 	for (size_t i = 0; i < n; i++) {

@@ -128,12 +128,54 @@ int filters_resolve_mounts(struct filters *f, const struct mount_table *mt)
  * recording filtered on replay gives what a live run with those filters
  * would have shown.
  */
+#define ET_EVENTFS_TYPES	(1u << ET_EI_CREATE | 1u << ET_EI_GET | 1u << ET_EI_PUT | \
+				 1u << ET_EI_REMOVE | 1u << ET_EI_RELEASE)
+#define ET_VFS_TYPES		(1u << ET_INO_ALLOC | 1u << ET_INODE_ALLOC | \
+				 1u << ET_INODE_EVICT | 1u << ET_DENTRY_ALLOC | \
+				 1u << ET_DENTRY_KILL | 1u << ET_LOOKUP)
+
+int filters_add_types(struct filters *f, const char *arg)
+{
+	char buf[256], *save = NULL;
+	int t;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		t = et_type_from_name(tok);
+		if (t < 0 || t == ET_LOST) {
+			p_err("invalid --type '%s': expected event types such as ino_alloc,ei_get "
+			      "(evtrace events --help lists them)", tok);
+			return -EINVAL;
+		}
+		f->types |= 1u << t;
+	}
+	if (!f->types) {
+		p_err("invalid --type '%s': expected event types such as ino_alloc,ei_get", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int filters_add_eventfs(struct filters *f, const char *arg)
+{
+	f->types |= ET_EVENTFS_TYPES;
+	return 0;
+}
+
+int filters_add_vfs(struct filters *f, const char *arg)
+{
+	f->types |= ET_VFS_TYPES;
+	return 0;
+}
+
 bool filters_match(const struct filters *f, const struct et_rec *r)
 {
 	bool ok;
 
 	if (r->type == ET_LOST)
 		return true;	/* loss is part of every view */
+	if (f->types && !(f->types & (1u << r->type)))
+		return false;
 	if (f->npids) {
 		ok = false;
 		for (int i = 0; i < f->npids && !ok; i++)

@@ -32,19 +32,25 @@
  * names follow from them: <fn>_fentry; <fn>_kprobe, plus <fn>_kretprobe
  * where the exit needs arguments stashed at entry.
  */
-static const char *const probe_funcs[NR_PROBES] = {
-	"get_next_ino",
-	"alloc_inode",
-	"evict",
-	"__d_alloc",
-	"__dentry_kill",
-	"__lookup_slow",
-	"eventfs_create_dir",
-	"eventfs_create_events_dir",
-	"eventfs_root_lookup",
-	"eventfs_d_release",
-	"eventfs_remove_rec",
-	"release_ei",
+#define T(type)	(1u << (type))
+
+static const struct {
+	const char *func;
+	uint32_t types;		/* the event types that need it (--type) */
+} probe_funcs[NR_PROBES] = {
+	{ "get_next_ino",		T(ET_INO_ALLOC) },
+	/* get_next_ino() finds its superblock in what alloc_inode() saw */
+	{ "alloc_inode",		T(ET_INODE_ALLOC) | T(ET_INO_ALLOC) },
+	{ "evict",			T(ET_INODE_EVICT) },
+	{ "__d_alloc",			T(ET_DENTRY_ALLOC) },
+	{ "__dentry_kill",		T(ET_DENTRY_KILL) },
+	{ "__lookup_slow",		T(ET_LOOKUP) },
+	{ "eventfs_create_dir",		T(ET_EI_CREATE) },
+	{ "eventfs_create_events_dir",	T(ET_EI_CREATE) },
+	{ "eventfs_root_lookup",	T(ET_EI_GET) },
+	{ "eventfs_d_release",		T(ET_EI_PUT) },
+	{ "eventfs_remove_rec",		T(ET_EI_REMOVE) },
+	{ "release_ei",			T(ET_EI_RELEASE) },
 };
 
 #define KPROBE_PMU "/sys/bus/event_source/devices/kprobe/type"
@@ -59,7 +65,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 const char *probe_mode_name(enum probe_mode m)
 {
-	return m == PROBE_FENTRY ? "fentry" : m == PROBE_KPROBE ? "kprobe" : "missing";
+	return m == PROBE_FENTRY ? "fentry" : m == PROBE_KPROBE ? "kprobe" :
+	       m == PROBE_SKIPPED ? "skipped" : "missing";
 }
 
 int check_environment(void)
@@ -241,15 +248,19 @@ static int handle_event(void *ctx, void *data, size_t size);
 static void explain_nothing(const struct tracer *t, bool have_kprobes,
 			    enum attach_pref pref)
 {
-	const char *first = t->probes[0].reason;
+	const struct probe_status *ps = t->probes;
+	const char *first;
 
+	/* the first probe that was wanted speaks for them all */
+	while (ps < t->probes + NR_PROBES - 1 && ps->mode == PROBE_SKIPPED)
+		ps++;
+	first = ps->reason;
 	if (!have_kprobes && pref != ATTACH_FENTRY && strstr(first, "fentry: "))
 		p_err("no probe can attach: this kernel refuses BPF tracing programs (%.*s) and has no kprobes; "
 		      "run evtrace on a kernel that allows them, or try it in a VM with `make demo`",
 		      (int)strcspn(first + 8, ";"), first + 8);
 	else
-		p_err("no probe can attach (%s: %s); see `evtrace probes`",
-		      t->probes[0].name, first);
+		p_err("no probe can attach (%s: %s); see `evtrace probes`", ps->name, first);
 }
 
 int tracer_start(struct tracer *t, const struct tracer_opts *o)
@@ -284,23 +295,33 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 	t->skel->rodata->filter_comm = o->filters.ncomms > 0;
 	t->skel->rodata->filter_fs = o->filters.nfss > 0;
 	t->skel->rodata->filter_dev = o->filters.ndevs > 0;
+	t->skel->rodata->emit_types = o->filters.types ? o->filters.types : ~0u;
 	if (mounts_find_fs_dev("tracefs", &tracefs) == 0)
 		t->skel->rodata->tracefs_dev = tracefs;
 	if (o->ringbuf_bytes)
 		bpf_map__set_max_entries(t->skel->maps.events, o->ringbuf_bytes);
+	/* wake the consumer early enough that the ring never fills between polls */
+	t->skel->rodata->wakeup_bytes = bpf_map__max_entries(t->skel->maps.events) / 4;
 	if (o->max_objects)
 		bpf_map__set_max_entries(t->skel->maps.seqs, o->max_objects);
 
 	for (int i = 0; i < NR_PROBES; i++) {
 		struct probe_status *ps = &t->probes[i];
 
-		ps->name = probe_funcs[i];
-		choose(ps, vmlinux, t->ksyms, have_kprobes, o->attach);
+		ps->name = probe_funcs[i].func;
+		if (o->filters.types && !(o->filters.types & probe_funcs[i].types)) {
+			/* a user watching eventfs pays nothing for dentry churn */
+			ps->mode = PROBE_SKIPPED;
+			snprintf(ps->reason, sizeof(ps->reason), "no event type asked for needs it (--type)");
+			t->n_skipped++;
+		} else {
+			choose(ps, vmlinux, t->ksyms, have_kprobes, o->attach);
+			if (ps->mode == PROBE_MISSING)
+				t->n_missing++;
+		}
 		set_autoload(t->skel->obj, ps->name, ps->mode);
-		if (ps->mode == PROBE_MISSING)
-			t->n_missing++;
 	}
-	if (t->n_missing == NR_PROBES) {
+	if (t->n_missing + t->n_skipped == NR_PROBES) {
 		explain_nothing(t, have_kprobes, o->attach);
 		ret = EXIT_ENV;
 		goto cleanup;
@@ -322,7 +343,7 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 	for (int i = 0; i < NR_PROBES; i++) {
 		struct probe_status *ps = &t->probes[i];
 
-		if (ps->mode == PROBE_MISSING)
+		if (ps->mode == PROBE_MISSING || ps->mode == PROBE_SKIPPED)
 			continue;
 		err = attach_one(t, ps, i);
 		if (err) {
@@ -381,19 +402,19 @@ static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct tracer *t = ctx;
 
-	if (size < sizeof(struct et_event) || !t->on_event)
+	if (size < ET_EVENT_BASE || !t->on_event)
 		return 0;
-	return t->on_event(t->on_event_ctx, data);
+	return t->on_event(t->on_event_ctx, data, size);
 }
 
-uint64_t tracer_new_lost(struct tracer *t)
+static uint64_t ring_lost(struct tracer *t)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	uint64_t sum = 0, fresh;
+	uint64_t sum = 0;
 	__u32 zero = 0;
 	__u64 *vals;
 
-	if (ncpu <= 0 || !t->skel)
+	if (ncpu <= 0)
 		return 0;
 	vals = calloc(ncpu, sizeof(*vals));
 	if (!vals)
@@ -403,9 +424,81 @@ uint64_t tracer_new_lost(struct tracer *t)
 		for (int i = 0; i < ncpu; i++)
 			sum += vals[i];
 	free(vals);
-	fresh = sum - t->lost_seen;
-	t->lost_seen = sum;
-	return fresh;
+	return sum;
+}
+
+/* Calls our programs skipped: another BPF program was running on the CPU. */
+static uint64_t recursion_lost(struct tracer *t)
+{
+	struct bpf_program *p;
+	uint64_t sum = 0;
+
+	bpf_object__for_each_program(p, t->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(p) >= 0 &&
+		    !bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+			sum += info.recursion_misses;
+	}
+	return sum;
+}
+
+/*
+ * struct bpf_link_info for a perf_event link, as 6.7 extended it with the
+ * kprobe's miss count (Debian 12's headers predate it).  An older kernel
+ * fills less and leaves missed at 0: it does not tell.
+ */
+struct link_info_kprobe {
+	__u32 type;			/* BPF_LINK_TYPE_PERF_EVENT */
+	__u32 id;
+	__u32 prog_id;
+	__u32 :32;
+	__u32 perf_type;		/* BPF_PERF_EVENT_KPROBE (3), _KRETPROBE (4) */
+	__u32 :32;
+	__u64 func_name;
+	__u32 name_len;
+	__u32 offset;
+	__u64 addr;
+	__u64 missed;
+	__u64 cookie;
+	__u8 rest[64];			/* whatever newer kernels add */
+};
+
+static uint64_t kprobe_lost(struct tracer *t)
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < NR_PROBES; i++) {
+		for (int k = 0; k < 2 && t->probes[i].mode == PROBE_KPROBE; k++) {
+			struct link_info_kprobe info = {};
+			__u32 len = sizeof(info);
+			int fd = t->links[i][k] ? bpf_link__fd(t->links[i][k]) : -1;
+
+			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) &&
+			    info.type == 7 /* BPF_LINK_TYPE_PERF_EVENT */ &&
+			    (info.perf_type == 3 || info.perf_type == 4))
+				sum += info.missed;
+		}
+	}
+	return sum;
+}
+
+void tracer_new_lost(struct tracer *t, uint64_t *n)
+{
+	uint64_t now[LOST_CAUSES] = { 0 };
+
+	if (t->skel) {
+		now[LOST_RING] = ring_lost(t);
+		now[LOST_RECURSION] = recursion_lost(t);
+		now[LOST_KPROBE] = kprobe_lost(t);
+	}
+	for (int c = 0; c < LOST_CAUSES; c++) {
+		/* a counter never goes back; a link gone (detached) may read 0 */
+		n[c] = now[c] > t->lost_seen[c] ? now[c] - t->lost_seen[c] : 0;
+		if (now[c] > t->lost_seen[c])
+			t->lost_seen[c] = now[c];
+	}
 }
 
 uint64_t tracer_seq_full(struct tracer *t)
@@ -417,4 +510,6 @@ void tracer_summary(const struct tracer *t, char *buf, size_t size)
 {
 	snprintf(buf, size, "attached %d probes (%d fentry, %d kprobe, %d missing)",
 		 t->n_fentry + t->n_kprobe, t->n_fentry, t->n_kprobe, t->n_missing);
+	if (t->n_skipped && strlen(buf) + 1 < size)
+		snprintf(buf + strlen(buf) - 1, size - strlen(buf) + 1, ", %d skipped)", t->n_skipped);
 }

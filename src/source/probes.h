@@ -6,12 +6,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "event/stream.h"
 #include "evtrace/evtrace.h"
 
 #define MAX_FILTER	64	/* matches bpf/evtrace.bpf.c */
 
 enum attach_pref { ATTACH_AUTO, ATTACH_FENTRY, ATTACH_KPROBE };
-enum probe_mode { PROBE_MISSING, PROBE_FENTRY, PROBE_KPROBE };
+/* PROBE_SKIPPED: not attached, as no event type asked for (--type) needs it */
+enum probe_mode { PROBE_MISSING, PROBE_FENTRY, PROBE_KPROBE, PROBE_SKIPPED };
 
 struct filters {
 	uint32_t pids[MAX_FILTER];
@@ -24,6 +26,7 @@ struct filters {
 	int ndevs;
 	const char *mounts[MAX_FILTER];	/* --mount paths, resolved into devs later */
 	int nmounts;
+	uint32_t types;			/* 1 << ET_*: only these types; 0 all */
 	bool include_self;
 };
 
@@ -47,12 +50,12 @@ struct tracer {
 	struct probe_status probes[NR_PROBES];
 	struct bpf_link *links[NR_PROBES][2];
 	/* called for each ring buffer record, from ring_buffer__poll() */
-	int (*on_event)(void *ctx, const struct et_event *e);
+	int (*on_event)(void *ctx, const struct et_event *e, size_t size);
 	void *on_event_ctx;
-	int n_fentry, n_kprobe, n_missing;
+	int n_fentry, n_kprobe, n_missing, n_skipped;
 	struct ring_buffer *rb;
 	struct ksyms *ksyms;
-	uint64_t lost_seen;	/* sum of the per-CPU counters already reported */
+	uint64_t lost_seen[LOST_CAUSES];	/* per cause, already reported */
 	uint64_t stream_start_ns;	/* CLOCK_MONOTONIC before the first attach: no event is older */
 };
 
@@ -64,8 +67,12 @@ int check_environment(void);
  */
 int tracer_start(struct tracer *t, const struct tracer_opts *o);
 void tracer_stop(struct tracer *t);
-/* Reserve failures counted in the kernel and not yet reported. */
-uint64_t tracer_new_lost(struct tracer *t);
+/*
+ * Events the kernel lost and did not report yet, by cause (enum
+ * lost_cause): ring buffer reserve failures, our programs' recursion
+ * misses, the kprobes' misses (as far as the kernel counts them: 6.7+).
+ */
+void tracer_new_lost(struct tracer *t, uint64_t *n);
 /* Objects that got no generation because the table was full. */
 uint64_t tracer_seq_full(struct tracer *t);
 const char *probe_mode_name(enum probe_mode m);
@@ -78,6 +85,10 @@ int filters_add_comm(struct filters *f, const char *arg);
 int filters_add_fs(struct filters *f, const char *arg);
 int filters_add_dev(struct filters *f, const char *arg);
 int filters_add_mount(struct filters *f, const char *path);
+/* --type TYPE[,TYPE...]; and the shorthands for a class of types. */
+int filters_add_types(struct filters *f, const char *arg);
+int filters_add_eventfs(struct filters *f, const char *arg);
+int filters_add_vfs(struct filters *f, const char *arg);
 struct mount_table;
 /*
  * --mount paths -> devices: stat() them (mt NULL, live), or look them up in

@@ -29,24 +29,30 @@ static int deliver(struct ring_ctx *c, const struct et_rec *r)
 	return c->sink_ret;
 }
 
-static int on_event(void *ctx, const struct et_event *e)
+static int on_event(void *ctx, const struct et_event *e, size_t size)
 {
 	struct ring_ctx *c = ctx;
 	struct et_rec r;
 
-	decode_event(&c->dec, e, &r);
+	decode_event(&c->dec, e, size, &r);
 	return deliver(c, &r);
 }
 
+/* One lost record per cause that lost something since the last round. */
 static int report_lost(struct tracer *t, struct ring_ctx *c)
 {
-	uint64_t n = tracer_new_lost(t);
+	uint64_t n[LOST_CAUSES];
 	struct et_rec r;
+	int err = 0;
 
-	if (!n)
-		return 0;
-	decode_lost(&r, mono_ns(), n);
-	return deliver(c, &r);
+	tracer_new_lost(t, n);
+	for (int i = 0; i < LOST_CAUSES && !err; i++) {
+		if (!n[i])
+			continue;
+		decode_lost(&r, mono_ns(), n[i], lost_cause_name(i));
+		err = deliver(c, &r);
+	}
+	return err;
 }
 
 int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o)
@@ -63,6 +69,13 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 	t->on_event_ctx = &c;
 	while (!*o->stop && !c.sink_ret) {
 		err = ring_buffer__poll(t->rb, POLL_MS);
+		/*
+		 * The kernel wakes us only past a backlog (wakeup_bytes in the
+		 * BPF program), so a quiet poll may still find records: read
+		 * them every round.
+		 */
+		if (err >= 0 && !c.sink_ret)
+			err = ring_buffer__consume(t->rb);
 		if (err == -EINTR) {
 			err = 0;
 			continue;

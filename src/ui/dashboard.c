@@ -137,6 +137,23 @@ const bool *dashboard_paused(const struct dashboard *v)
 	return &v->paused;
 }
 
+/* "0", or "12 (ring 10, kprobe 2)": the total and its parts */
+static const char *lost_text(const struct model_stats *st, char *buf, size_t size)
+{
+	size_t off = snprintf(buf, size, "%" PRIu64, st->lost);
+
+	for (int c = 0, first = 1; c < LOST_CAUSES && st->lost && off < size; c++) {
+		if (!st->lost_by[c])
+			continue;
+		off += snprintf(buf + off, size - off, "%s%s %" PRIu64, first ? " (" : ", ",
+				lost_cause_name(c), st->lost_by[c]);
+		first = 0;
+	}
+	if (st->lost && off < size)
+		snprintf(buf + off, size - off, ")");
+	return buf;
+}
+
 static const char *dur(double s, char *buf, size_t size)
 {
 	if (s < 0)
@@ -296,7 +313,7 @@ static void draw(struct dashboard *v)
 	struct model_stats st;
 	int rows, cols, y = 0, n, half, ei_end;
 	uint64_t now;
-	char a[32], b[32];
+	char a[32], b[96];
 
 	getmaxyx(stdscr, rows, cols);
 	erase();
@@ -305,8 +322,9 @@ static void draw(struct dashboard *v)
 	/* header: what is running, how fast, what is lost */
 	attron(A_REVERSE);
 	mvhline(0, 0, ' ', cols);
-	mvprintw(0, 0, " evtrace %s | %s | %.0f ev/s | lost %" PRIu64 " | %s%s | %s%s",
-		 v->o.kernel, v->o.probes, v->ev_rate, st.lost,
+	lost_text(&st, b, sizeof(b));
+	mvprintw(0, 0, " evtrace %s | %s | %.0f ev/s | lost %s | %s%s | %s%s",
+		 v->o.kernel, v->o.probes, v->ev_rate, b,
 		 v->o.filters[0] ? "filters: " : "no filters", v->o.filters,
 		 v->o.replay ? "replay at " : "elapsed ",
 		 v->o.replay ? dur(st.last_ns > st.first_ns ? (st.last_ns - st.first_ns) / 1e9 : 0, a, sizeof(a))

@@ -513,13 +513,42 @@ static void test_stats(void **state)
 	assert_int_equal(s.n[ET_LOOKUP], 1);
 	assert_int_equal(s.n[ET_LOST], 5);
 	stats_line(&s, buf, sizeof(buf));
-	assert_string_equal(buf, "3 events (ino_alloc 2, lookup 1), 5 lost");
+	/* a lost record that names no cause (an older file's) is the ring's */
+	assert_string_equal(buf, "3 events (ino_alloc 2, lookup 1), 5 lost (ring 5)");
 
 	/* lost records carry a count; they are not events */
 	count(&s, ET_LOST, 1000);
 	count(&s, ET_EI_RELEASE, 0);
 	stats_line(&s, buf, sizeof(buf));
-	assert_string_equal(buf, "4 events (ino_alloc 2, lookup 1, ei_release 1), 1005 lost");
+	assert_string_equal(buf, "4 events (ino_alloc 2, lookup 1, ei_release 1), 1005 lost (ring 1005)");
+}
+
+/* Every way to miss an event is counted, and the line gives its parts. */
+static void test_stats_lost_causes(void **state)
+{
+	struct et_stats s;
+	struct et_rec r;
+	char buf[256];
+
+	memset(&s, 0, sizeof(s));
+	stats_line(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "0 events (), 0 lost");
+	decode_lost(&r, 1, 3, "kprobe");
+	stats_count(&s, &r);
+	decode_lost(&r, 2, 4, lost_cause_name(LOST_RECURSION));
+	stats_count(&s, &r);
+	decode_lost(&r, 3, 5, "ring");
+	stats_count(&s, &r);
+	assert_int_equal(s.n[ET_LOST], 12);
+	assert_int_equal(s.lost[LOST_KPROBE], 3);
+	assert_int_equal(s.lost[LOST_RECURSION], 4);
+	assert_int_equal(s.lost[LOST_RING], 5);
+	assert_int_equal(s.total, 0);
+	stats_line(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "0 events (), 12 lost (ring 5, recursion 4, kprobe 3)");
+	assert_int_equal(lost_cause_of(&r), LOST_RING);
+	strcpy(r.name, "recursion");
+	assert_int_equal(lost_cause_of(&r), LOST_RECURSION);
 }
 
 static void test_stats_every_type(void **state)
@@ -580,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_operand),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_stats_every_type),
+		cmocka_unit_test(test_stats_lost_causes),
 		cmocka_unit_test(test_stats_short_buffer),
 	};
 

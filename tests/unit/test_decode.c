@@ -187,7 +187,7 @@ static void test_decode_fields_every_type(void **state)
 	for (int t = ET_INO_ALLOC; t < ET_TYPE_MAX; t++) {
 		make_event(&e, t);
 		memset(&r, 0xa5, sizeof(r));
-		decode_event(&fx->d, &e, &r);
+		decode_event(&fx->d, &e, sizeof(e), &r);
 
 		assert_int_equal(r.type, t);
 		assert_int_equal(r.ts_ns, 0x1122334455667788ull);
@@ -206,10 +206,41 @@ static void test_decode_fields_every_type(void **state)
 		assert_int_equal(r.pei_id, ref_object_id(fx->d.key, 0xffff888033334444ull, 7));
 		assert_string_equal(r.comm, "cat");
 		assert_string_equal(r.fs, "pipefs");
-		assert_string_equal(r.name, "pipe:[42]");
+		/* ino_alloc's tail is the stack, not a name */
+		assert_string_equal(r.name, t == ET_INO_ALLOC ? "" : "pipe:[42]");
 		/* only ino_alloc has a caller; no ksyms: "?" */
 		assert_string_equal(r.caller, t == ET_INO_ALLOC ? "?" : "");
 	}
+}
+
+/* Records are as long as their tail: what is past the end is never read. */
+static void test_decode_record_sizes(void **state)
+{
+	struct fixture *fx = *state;
+	struct et_event e;
+	struct et_rec r;
+
+	make_event(&e, ET_DENTRY_KILL);
+	decode_event(&fx->d, &e, ET_EVENT_NAME, &r);
+	assert_string_equal(r.name, "pipe:[42]");
+	/* the name's bytes after its NUL are an older record's: not kept */
+	memset(e.name + 10, 'x', sizeof(e.name) - 10);
+	decode_event(&fx->d, &e, ET_EVENT_NAME, &r);
+	for (size_t i = strlen("pipe:[42]"); i < sizeof(r.name); i++)
+		assert_int_equal(r.name[i], 0);
+	/* a record without its tail: no name, the fixed part whole */
+	decode_event(&fx->d, &e, ET_EVENT_BASE, &r);
+	assert_string_equal(r.name, "");
+	assert_string_equal(r.fs, "pipefs");
+	assert_int_equal(r.inode_ino, 0x12c4e37);
+	make_event(&e, ET_INO_ALLOC);
+	decode_event(&fx->d, &e, ET_EVENT_BASE, &r);
+	assert_string_equal(r.caller, "");
+	decode_event(&fx->d, &e, ET_EVENT_STACK, &r);
+	assert_string_equal(r.caller, "?");
+	assert_int_equal(ET_EVENT_BASE, 152);
+	assert_int_equal(ET_EVENT_STACK, 200);
+	assert_int_equal(ET_EVENT_NAME, 216);
 }
 
 static void test_decode_no_objects(void **state)
@@ -226,7 +257,7 @@ static void test_decode_no_objects(void **state)
 	e.inode = 0;
 	e.pei = 0;
 	e.pei_seq = 4;
-	decode_event(&fx->d, &e, &r);
+	decode_event(&fx->d, &e, sizeof(e), &r);
 	assert_int_equal(r.obj_id, 0);
 	assert_int_equal(r.aux_id, 0);
 	assert_int_equal(r.inode_id, 0);
@@ -253,7 +284,7 @@ static void test_decode_dev_split(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		make_event(&e, ET_INODE_ALLOC);
 		e.dev = cases[i].dev;
-		decode_event(&fx->d, &e, &r);
+		decode_event(&fx->d, &e, sizeof(e), &r);
 		assert_int_equal(r.dev_major, cases[i].major);
 		assert_int_equal(r.dev_minor, cases[i].minor);
 	}
@@ -271,7 +302,7 @@ static void test_decode_unterminated_strings(void **state)
 	memset(e.fs, 'f', sizeof(e.fs));
 	memset(e.name, 'n', sizeof(e.name));
 	memset(&r, 'x', sizeof(r));
-	decode_event(&fx->d, &e, &r);
+	decode_event(&fx->d, &e, sizeof(e), &r);
 
 	memset(want, 'c', 15);
 	want[15] = 0;
@@ -293,7 +324,7 @@ static void test_decode_unknown_type(void **state)
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		make_event(&e, types[i]);
-		decode_event(&fx->d, &e, &r);
+		decode_event(&fx->d, &e, sizeof(e), &r);
 		assert_string_equal(et_type_name(r.type), "unknown");
 		/* the rest is still there */
 		assert_int_equal(r.pid, 4321);
@@ -317,12 +348,12 @@ static void test_decode_caller(void **state)
 	e.stack[2] = A_GET_NEXT_INO + 0x10;
 	e.stack[3] = A_CREATE_PIPE + 0x20;
 	e.stack[4] = A_ALLOC_PSEUDO + 0x8;
-	decode_event(&d, &e, &r);
+	decode_event(&d, &e, sizeof(e), &r);
 	assert_string_equal(r.caller, "create_pipe_files");
 
 	/* the stack is only looked at for ino_alloc */
 	e.type = ET_INODE_ALLOC;
-	decode_event(&d, &e, &r);
+	decode_event(&d, &e, sizeof(e), &r);
 	assert_string_equal(r.caller, "");
 }
 
@@ -515,7 +546,7 @@ static void test_decode_lost(void **state)
 	struct et_rec r, zero;
 
 	memset(&r, 0x5a, sizeof(r));
-	decode_lost(&r, 123456789, 7);
+	decode_lost(&r, 123456789, 7, NULL);
 	assert_int_equal(r.type, ET_LOST);
 	assert_string_equal(et_type_name(r.type), "lost");
 	assert_int_equal(r.ts_ns, 123456789);
@@ -527,7 +558,7 @@ static void test_decode_lost(void **state)
 	zero.value = 7;
 	assert_memory_equal(&r, &zero, sizeof(r));
 
-	decode_lost(&r, 0, 1ull << 40);
+	decode_lost(&r, 0, 1ull << 40, NULL);
 	assert_true(r.value == (int64_t)1 << 40);
 }
 
@@ -536,6 +567,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reference_siphash),
 		cmocka_unit_test_setup_teardown(test_decode_fields_every_type, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decode_record_sizes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_no_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_dev_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_unterminated_strings, setup, teardown),

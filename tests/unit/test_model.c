@@ -1468,7 +1468,7 @@ static void test_summary_text(void **state)
 	model_print_summary(mem_open(&mem), fx->m, BY_COMM);
 	s = mem_done(&mem);
 	/* 2 creates + 30 allocs + get + remove + 2 lookups, over 3.4 s */
-	assert_non_null(strstr(s, "summary: 36 events over 3.400s, 3 lost\n"));
+	assert_non_null(strstr(s, "summary: 36 events over 3.400s, 3 lost (ring 3)\n"));
 	assert_non_null(strstr(s, "inode numbers: 30 allocated"));
 	assert_non_null(strstr(s, "highest 529"));
 	assert_non_null(strstr(s, "wraps in"));

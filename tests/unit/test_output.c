@@ -226,7 +226,7 @@ static void test_json_lost(void **state)
 {
 	struct et_rec r;
 
-	decode_lost(&r, 5, 17);
+	decode_lost(&r, 5, 17, NULL);
 	assert_json(&r, "{\"type\":\"lost\",\"ts_ns\":5,\"cpu\":0,\"pid\":0,\"tid\":0,"
 		    "\"comm\":\"\",\"fs\":\"\",\"dev\":\"0:0\",\"count\":17}");
 }
@@ -502,7 +502,7 @@ static void test_text(void **state)
 	assert_has(s, " name=a?b?[2J?\xc3\xa9 result=positive");
 	free(s);
 
-	decode_lost(&r, 2000000001, 17);
+	decode_lost(&r, 2000000001, 17, NULL);
 	s = text(&r);
 	assert_one_line(s);
 	assert_has(s, "2.000000001 [000] ");

@@ -68,7 +68,7 @@ class Checker:
 
     def summary(self, name):
         """The end-of-run line: 'N events (...), M lost'."""
-        m = re.search(r"^evtrace: (\d+) events \(.*\), (\d+) lost$",
+        m = re.search(r"^evtrace: (\d+) events \(.*\), (\d+) lost(?: \([a-z]+ \d+(?:, [a-z]+ \d+)*\))?$",
                       self.text(name + ".err") or "", re.M)
         return (int(m.group(1)), int(m.group(2))) if m else None
 
