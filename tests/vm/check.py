@@ -371,6 +371,28 @@ class Checker:
         s = self.summary("lossy")
         self.ok(s is not None and s[1] == n, "lossy: the summary's lost count matches the lost events",
                 f"{s} vs {n}")
+        causes = {}
+        for e in lost:
+            causes[e.get("cause")] = causes.get(e.get("cause"), 0) + e["count"]
+        self.ok(causes.get("ring", 0) > 0 and set(causes) <= {"ring", "recursion", "kprobe"},
+                "lossy: each loss names its cause, the full ring's among them", str(causes))
+        err = self.text("lossy.err") or ""
+        parts = re.search(r", (\d+) lost \((.*)\)$", err, re.M)
+        self.ok(parts is not None and
+                sum(int(p.split()[1]) for p in parts.group(2).split(", ")) == n,
+                "lossy: the summary line gives the parts of the loss", parts and parts.group(0))
+
+    def eventfs_only(self):
+        self.ok(self.rc("eventfs-only") == 0, "eventfs-only: exit 0")
+        evs = self.events("eventfs-only")
+        types = {e["type"] for e in evs}
+        self.ok(evs and types <= {"ei_create", "ei_get", "ei_put", "ei_remove", "ei_release", "lost"}
+                and "ei_create" in types,
+                "--eventfs: only ei_* events, during a pipe loop and an instance loop", str(types))
+        err = self.text("eventfs-only.err") or ""
+        self.ok(re.search(r"^evtrace: attached 6 probes \(.*, 6 skipped\)$", err, re.M) is not None,
+                "--eventfs: the six VFS probes are skipped, not attached",
+                err.splitlines()[0] if err else "")
 
     def failures(self):
         self.ok(self.rc("duration") == 0 and self.summary("duration") is not None,
@@ -437,6 +459,7 @@ def main():
         c.holders("cwd")
         c.holders("fd")
         c.lossy()
+        c.eventfs_only()
     c.failures()
     print(f"vm {kernel}: {c.passed} passed, {c.failed} failed")
     sys.exit(1 if c.failed else 0)

@@ -219,6 +219,12 @@ run_all() {
 		trace lossy events --json --fs tracefs --bufsize 64K || return 1
 		instance_loop
 		stop lossy
+
+		# --eventfs: the VFS probes stay detached, pipes cost nothing
+		trace eventfs-only events --json --eventfs || return 1
+		pipe_loop eventfs-only
+		instance_loop
+		stop eventfs-only
 	fi
 
 	# --duration ends the run by itself
