@@ -61,6 +61,14 @@ struct {
 	__type(value, __u64);
 } lost SEC(".maps");
 
+/* Calls per probed function (enum et_probe), evtrace's own excluded. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ETP_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} calls SEC(".maps");
+
 /* Filters: filled before attach; a set filter_* flag makes them apply. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -170,6 +178,19 @@ struct {
 } stashes SEC(".maps");
 
 /* ---- filters and record setup ---------------------------------------- */
+
+/* Each program's first step, at the moment its event happens. */
+static __always_inline void count_call(enum et_probe p)
+{
+	__u32 key = p;
+	__u64 *n;
+
+	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return;
+	n = bpf_map_lookup_elem(&calls, &key);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
 
 struct task {
 	__u32 pid;
@@ -396,12 +417,14 @@ static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
 SEC("fexit/get_next_ino")
 int BPF_PROG(get_next_ino_fentry, unsigned int ret)
 {
+	count_call(ETP_GET_NEXT_INO);
 	return on_ino_alloc(ctx, ret);
 }
 
 SEC("kretprobe/get_next_ino")
 int BPF_KRETPROBE(get_next_ino_kprobe, unsigned int ret)
 {
+	count_call(ETP_GET_NEXT_INO);
 	return on_ino_alloc(ctx, ret);
 }
 
@@ -441,12 +464,14 @@ static __always_inline int on_inode_alloc(struct inode *inode)
 SEC("fexit/alloc_inode")
 int BPF_PROG(alloc_inode_fentry, struct super_block *sb, struct inode *ret)
 {
+	count_call(ETP_ALLOC_INODE);
 	return on_inode_alloc(ret);
 }
 
 SEC("kretprobe/alloc_inode")
 int BPF_KRETPROBE(alloc_inode_kprobe, struct inode *ret)
 {
+	count_call(ETP_ALLOC_INODE);
 	return on_inode_alloc(ret);
 }
 
@@ -479,12 +504,14 @@ static __always_inline int on_inode_evict(struct inode *inode)
 SEC("fentry/evict")
 int BPF_PROG(evict_fentry, struct inode *inode)
 {
+	count_call(ETP_EVICT);
 	return on_inode_evict(inode);
 }
 
 SEC("kprobe/evict")
 int BPF_KPROBE(evict_kprobe, struct inode *inode)
 {
+	count_call(ETP_EVICT);
 	return on_inode_evict(inode);
 }
 
@@ -549,12 +576,14 @@ SEC("fexit/__d_alloc")
 int BPF_PROG(__d_alloc_fentry, struct super_block *sb, const struct qstr *name,
 	     struct dentry *ret)
 {
+	count_call(ETP_D_ALLOC);
 	return on_dentry_alloc(ret);
 }
 
 SEC("kretprobe/__d_alloc")
 int BPF_KRETPROBE(__d_alloc_kprobe, struct dentry *ret)
 {
+	count_call(ETP_D_ALLOC);
 	return on_dentry_alloc(ret);
 }
 
@@ -584,12 +613,14 @@ static __always_inline int on_dentry_kill(struct dentry *d)
 SEC("fentry/__dentry_kill")
 int BPF_PROG(__dentry_kill_fentry, struct dentry *dentry)
 {
+	count_call(ETP_DENTRY_KILL);
 	return on_dentry_kill(dentry);
 }
 
 SEC("kprobe/__dentry_kill")
 int BPF_KPROBE(__dentry_kill_kprobe, struct dentry *dentry)
 {
+	count_call(ETP_DENTRY_KILL);
 	return on_dentry_kill(dentry);
 }
 
@@ -643,6 +674,7 @@ SEC("fexit/__lookup_slow")
 int BPF_PROG(__lookup_slow_fentry, const struct qstr *name, struct dentry *dir,
 	     unsigned int flags, struct dentry *ret)
 {
+	count_call(ETP_LOOKUP_SLOW);
 	return on_lookup(name, dir, ret);
 }
 
@@ -695,6 +727,7 @@ int BPF_KRETPROBE(__lookup_slow_kretprobe, struct dentry *ret)
 {
 	__u64 name, dir;
 
+	count_call(ETP_LOOKUP_SLOW);
 	if (!stash_take(STASH_LOOKUP, &name, &dir))
 		return 0;
 	return on_lookup((void *)name, (void *)dir, ret);
@@ -765,6 +798,7 @@ int BPF_PROG(eventfs_create_dir_fentry, const char *name,
 	     struct eventfs_inode *parent, const struct eventfs_entry *entries,
 	     int size, void *data, struct eventfs_inode *ret)
 {
+	count_call(ETP_EVENTFS_CREATE_DIR);
 	return on_ei_create(ret, parent);
 }
 
@@ -781,6 +815,7 @@ int BPF_KRETPROBE(eventfs_create_dir_kretprobe, struct eventfs_inode *ret)
 {
 	__u64 parent, unused;
 
+	count_call(ETP_EVENTFS_CREATE_DIR);
 	if (!stash_take(STASH_CREATE_DIR, &parent, &unused))
 		return 0;
 	return on_ei_create(ret, (void *)parent);
@@ -792,12 +827,14 @@ int BPF_PROG(eventfs_create_events_dir_fentry, const char *name,
 	     struct dentry *parent, const struct eventfs_entry *entries,
 	     int size, void *data, struct eventfs_inode *ret)
 {
+	count_call(ETP_EVENTFS_CREATE_EVENTS_DIR);
 	return on_ei_create(ret, NULL);
 }
 
 SEC("kretprobe/eventfs_create_events_dir")
 int BPF_KRETPROBE(eventfs_create_events_dir_kprobe, struct eventfs_inode *ret)
 {
+	count_call(ETP_EVENTFS_CREATE_EVENTS_DIR);
 	return on_ei_create(ret, NULL);
 }
 
@@ -854,6 +891,7 @@ SEC("fexit/eventfs_root_lookup")
 int BPF_PROG(eventfs_root_lookup_fentry, struct inode *dir,
 	     struct dentry *dentry, unsigned int flags, struct dentry *ret)
 {
+	count_call(ETP_EVENTFS_ROOT_LOOKUP);
 	return on_ei_lookup(dir, dentry);
 }
 
@@ -869,6 +907,7 @@ int BPF_KRETPROBE(eventfs_root_lookup_kretprobe)
 {
 	__u64 dir, dentry;
 
+	count_call(ETP_EVENTFS_ROOT_LOOKUP);
 	if (!stash_take(STASH_ROOT_LOOKUP, &dir, &dentry))
 		return 0;
 	return on_ei_lookup((void *)dir, (void *)dentry);
@@ -897,12 +936,14 @@ static __always_inline int on_ei_put(struct dentry *dentry)
 SEC("fentry/eventfs_d_release")
 int BPF_PROG(eventfs_d_release_fentry, struct dentry *dentry)
 {
+	count_call(ETP_EVENTFS_D_RELEASE);
 	return on_ei_put(dentry);
 }
 
 SEC("kprobe/eventfs_d_release")
 int BPF_KPROBE(eventfs_d_release_kprobe, struct dentry *dentry)
 {
+	count_call(ETP_EVENTFS_D_RELEASE);
 	return on_ei_put(dentry);
 }
 
@@ -928,12 +969,14 @@ static __always_inline int on_ei_remove(struct eventfs_inode *ei)
 SEC("fentry/eventfs_remove_rec")
 int BPF_PROG(eventfs_remove_rec_fentry, struct eventfs_inode *ei, int level)
 {
+	count_call(ETP_EVENTFS_REMOVE_REC);
 	return on_ei_remove(ei);
 }
 
 SEC("kprobe/eventfs_remove_rec")
 int BPF_KPROBE(eventfs_remove_rec_kprobe, struct eventfs_inode *ei)
 {
+	count_call(ETP_EVENTFS_REMOVE_REC);
 	return on_ei_remove(ei);
 }
 
@@ -958,12 +1001,14 @@ static __always_inline int on_ei_release(struct kref *ref)
 SEC("fentry/release_ei")
 int BPF_PROG(release_ei_fentry, struct kref *ref)
 {
+	count_call(ETP_RELEASE_EI);
 	return on_ei_release(ref);
 }
 
 SEC("kprobe/release_ei")
 int BPF_KPROBE(release_ei_kprobe, struct kref *ref)
 {
+	count_call(ETP_RELEASE_EI);
 	return on_ei_release(ref);
 }
 

@@ -43,6 +43,27 @@ enum et_type {
 	ET_TYPE_MAX,
 };
 
+/*
+ * The kernel functions probed, in `evtrace probes` order.  The BPF side
+ * counts each one's calls (evtrace's own excluded, before any filter), so
+ * they can be held against another tracer's counts of the same functions.
+ */
+enum et_probe {
+	ETP_GET_NEXT_INO,
+	ETP_ALLOC_INODE,
+	ETP_EVICT,
+	ETP_D_ALLOC,
+	ETP_DENTRY_KILL,
+	ETP_LOOKUP_SLOW,
+	ETP_EVENTFS_CREATE_DIR,
+	ETP_EVENTFS_CREATE_EVENTS_DIR,
+	ETP_EVENTFS_ROOT_LOOKUP,
+	ETP_EVENTFS_D_RELEASE,
+	ETP_EVENTFS_REMOVE_REC,
+	ETP_RELEASE_EI,
+	ETP_MAX,
+};
+
 /* et_event.flags */
 #define ET_F_TRUNC	(1u << 0)	/* name was cut at ET_NAME_LEN - 1 */
 #define ET_F_FREED	(1u << 1)	/* ei->is_freed was set when read */

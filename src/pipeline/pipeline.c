@@ -108,6 +108,20 @@ static int replay_mounts(void *ctx, const struct mount_table *mt)
 	return session_set_mounts(&p->s, mt);
 }
 
+/* -v: how often each probed function ran, to hold against another tracer's counts */
+static void print_calls(struct tracer *t)
+{
+	uint64_t calls[NR_PROBES];
+	char line[1024];
+	size_t off = 0;
+
+	tracer_calls(t, calls);
+	for (int i = 0; i < NR_PROBES && off < sizeof(line); i++)
+		off += snprintf(line + off, sizeof(line) - off, " %s=%llu", t->probes[i].name,
+				(unsigned long long)calls[i]);
+	p_info("calls:%s", line);
+}
+
 static int run_live(struct pipeline *p)
 {
 	struct pipeline_opts *o = p->o;
@@ -136,6 +150,8 @@ static int run_live(struct pipeline *p)
 	/* scripts wait for this line before starting their workload */
 	p_info("%s", p->attached);
 	ret = ring_run(&t, &p->stats, &ro);
+	if (verbose)
+		print_calls(&t);
 	if (tracer_seq_full(&t))
 		p_info("%llu objects got no generation (table full): their ids may repeat",
 		       (unsigned long long)tracer_seq_full(&t));

@@ -53,6 +53,8 @@ static const struct {
 	{ "release_ei",			T(ET_EI_RELEASE) },
 };
 
+_Static_assert(NR_PROBES == ETP_MAX, "one probe per enum et_probe, in its order");
+
 #define KPROBE_PMU "/sys/bus/event_source/devices/kprobe/type"
 #define KERNEL_BTF "/sys/kernel/btf/vmlinux"
 
@@ -385,12 +387,17 @@ cleanup:
 	return ret;
 }
 
+void tracer_detach(struct tracer *t)
+{
+	for (int i = 0; i < NR_PROBES; i++)
+		detach_one(t, i);
+}
+
 void tracer_stop(struct tracer *t)
 {
 	ring_buffer__free(t->rb);
 	t->rb = NULL;
-	for (int i = 0; i < NR_PROBES; i++)
-		detach_one(t, i);
+	tracer_detach(t);
 	evtrace_bpf__destroy(t->skel);
 	t->skel = NULL;
 	ksyms_free(t->ksyms);
@@ -499,6 +506,22 @@ void tracer_new_lost(struct tracer *t, uint64_t *n)
 		if (now[c] > t->lost_seen[c])
 			t->lost_seen[c] = now[c];
 	}
+}
+
+void tracer_calls(struct tracer *t, uint64_t *calls)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *vals;
+
+	memset(calls, 0, NR_PROBES * sizeof(*calls));
+	if (ncpu <= 0 || !t->skel || !(vals = calloc(ncpu, sizeof(*vals))))
+		return;
+	for (__u32 p = 0; p < NR_PROBES; p++)
+		if (!bpf_map__lookup_elem(t->skel->maps.calls, &p, sizeof(p), vals,
+					  ncpu * sizeof(*vals), 0))
+			for (int i = 0; i < ncpu; i++)
+				calls[p] += vals[i];
+	free(vals);
 }
 
 uint64_t tracer_seq_full(struct tracer *t)

@@ -67,12 +67,16 @@ int check_environment(void);
  */
 int tracer_start(struct tracer *t, const struct tracer_opts *o);
 void tracer_stop(struct tracer *t);
+/* The probes off, the maps and the ring still there to be read. */
+void tracer_detach(struct tracer *t);
 /*
  * Events the kernel lost and did not report yet, by cause (enum
  * lost_cause): ring buffer reserve failures, our programs' recursion
  * misses, the kprobes' misses (as far as the kernel counts them: 6.7+).
  */
 void tracer_new_lost(struct tracer *t, uint64_t *n);
+/* Calls of each probed function so far (enum et_probe), evtrace's own excluded. */
+void tracer_calls(struct tracer *t, uint64_t *calls);
 /* Objects that got no generation because the table was full. */
 uint64_t tracer_seq_full(struct tracer *t);
 const char *probe_mode_name(enum probe_mode m);

@@ -89,7 +89,13 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 		if (end && mono_ns() >= end)
 			break;
 	}
-	/* What the kernel wrote before we stopped still counts. */
+	/*
+	 * What the kernel wrote before we stopped still counts.  Detach
+	 * first (the kprobes' misses read while their links exist): then the
+	 * ring, the losses and the call counts all end at the same moment.
+	 */
+	report_lost(t, &c);
+	tracer_detach(t);
 	if (!c.sink_ret)
 		ring_buffer__consume(t->rb);
 	report_lost(t, &c);

@@ -394,6 +394,24 @@ class Checker:
                 "--eventfs: the six VFS probes are skipped, not attached",
                 err.splitlines()[0] if err else "")
 
+    def calls(self):
+        """-v's count of each function's calls, against the events of an unfiltered run."""
+        evs = self.events("calls")
+        m = re.search(r"^evtrace: calls:((?: \S+=\d+)+)$", self.text("calls.err") or "", re.M)
+        self.ok(m is not None, "-v: a line of calls per probed function")
+        if not m:
+            return
+        calls = dict((k, int(v)) for k, v in (w.split("=") for w in m.group(1).split()))
+        by = {}
+        for e in evs:
+            by[e["type"]] = by.get(e["type"], 0) + 1
+        pairs = [("get_next_ino", "ino_alloc"), ("evict", "inode_evict"),
+                 ("__dentry_kill", "dentry_kill"), ("__lookup_slow", "lookup")]
+        bad = [(f, calls.get(f), t, by.get(t, 0)) for f, t in pairs if calls.get(f) != by.get(t, 0)]
+        self.ok(not bad and calls.get("get_next_ino", 0) >= int(self.text("pipes_expected")),
+                "-v: each function's calls equal the events it gave (nothing lost, unfiltered)",
+                str(bad))
+
     def failures(self):
         self.ok(self.rc("duration") == 0 and self.summary("duration") is not None,
                 "--duration ends the run by itself, with a summary")
@@ -460,6 +478,7 @@ def main():
         c.holders("fd")
         c.lossy()
         c.eventfs_only()
+    c.calls()
     c.failures()
     print(f"vm {kernel}: {c.passed} passed, {c.failed} failed")
     sys.exit(1 if c.failed else 0)

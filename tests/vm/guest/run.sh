@@ -227,6 +227,11 @@ run_all() {
 		stop eventfs-only
 	fi
 
+	# -v: calls per probed function, held against the events they gave
+	trace calls events --json -v || return 1
+	pipe_loop calls
+	stop calls
+
 	# --duration ends the run by itself
 	evtrace events --json --fs pipefs --duration 1 >/out/duration.out 2>/out/duration.err
 	echo $? >/out/duration.rc
