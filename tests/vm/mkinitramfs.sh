@@ -3,9 +3,17 @@
 # Build the initramfs the VM tests boot: the host cannot load BPF tracing
 # programs, so evtrace runs inside a stock kernel under QEMU.  The image holds
 # busybox (the whole userland), the static evtrace, the guest scripts and
-# /init.  Nothing is dynamically linked, so no host libraries are copied.
+# /init.  Nothing is dynamically linked, so no host libraries are copied,
+# unless BPFTRACE is set (make bench-vm only).
 #
 # usage: mkinitramfs.sh OUT.cpio.gz BINARY GUESTDIR
+# env:   PTYRUN       a static pty runner, installed as /bin/ptyrun (vm-test)
+#        EXTRA_BINS   more static programs, each installed as /bin/NAME
+#        BPFTRACE     a bpftrace binary: installed as /usr/bin/bpftrace with
+#                     every shared library ldd names and the dynamic loader,
+#                     at their host paths (about 200 MB unpacked)
+#        COMPRESS     gzip (the default, -1) or zstd (-3, multithreaded;
+#                     the Debian kernels have CONFIG_RD_ZSTD)
 set -euo pipefail
 
 if [ $# -ne 3 ]; then
@@ -35,6 +43,30 @@ if [ -n "${PTYRUN:-}" ]; then
 	mkdir -p "$tmp/lib/terminfo/v"
 	cp /lib/terminfo/v/vt100 "$tmp/lib/terminfo/v/"
 fi
+for b in ${EXTRA_BINS:-}; do
+	if readelf -l "$b" | grep -q INTERP; then
+		echo "mkinitramfs: $b is not statically linked" >&2
+		exit 1
+	fi
+	install -m 755 "$b" "$tmp/bin/$(basename "$b")"
+done
+# bpftrace is dynamic: its libraries (libLLVM, libclang-cpp, libbcc, ...)
+# and the loader go where the host has them, so the loader's default
+# search path finds them without an ld.so.cache.
+if [ -n "${BPFTRACE:-}" ]; then
+	install -D -m 755 "$BPFTRACE" "$tmp/usr/bin/bpftrace"
+	libs=$(ldd "$BPFTRACE" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}')
+	[ -n "$libs" ] || { echo "mkinitramfs: ldd $BPFTRACE named no library" >&2; exit 1; }
+	for l in $libs; do
+		mkdir -p "$tmp$(dirname "$l")"
+		cp -L "$l" "$tmp$l"
+	done
+fi
 
 # -R 0:0: the guest sees root-owned files even when built by a normal user.
-(cd "$tmp" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out"
+case ${COMPRESS:-gzip} in
+gzip) compress=(gzip -1) ;;
+zstd) compress=(zstd -q -3 -T0) ;;
+*) echo "mkinitramfs: COMPRESS=$COMPRESS: gzip or zstd" >&2; exit 2 ;;
+esac
+(cd "$tmp" && find . | cpio -o -H newc -R 0:0 --quiet | "${compress[@]}") >"$out"

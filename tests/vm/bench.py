@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The table of make bench-vm, from the raw numbers the guest left in /out
+(tests/vm/guest/bench.sh): per mode, the time it added to each workload
+(its minimum minus the untraced minimum), the cost per call, the loss,
+the kernel memory and the peak RSS; then evtrace against bpftrace.
+
+usage: bench.py OUTDIR
+"""
+import os
+import re
+import sys
+
+WORKLOADS = ["burst", "files", "pipes", "seed"]
+EVTRACE = ["hist", "live", "record", "events-json", "record-64M"]
+RATIOS = [("hist", "bt-count"), ("live", "bt-count"),
+          ("record", "bt-printf"), ("events-json", "bt-printf")]
+
+
+def read(path, default=None):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def p(line=""):
+    print(("bench-vm: " + line).rstrip())
+
+
+def main(out):
+    times = {}                  # (mode, workload) -> [ns of the timed runs]
+    modes = []
+    for line in read(os.path.join(out, "times"), "").splitlines():
+        m, w, r, ns = line.split()
+        if m not in modes:
+            modes.append(m)
+        if int(r) > 0:          # run 0 is the warm-up
+            times.setdefault((m, w), []).append(int(ns))
+    if "none" not in modes:
+        p("ERROR: no untraced run in " + out)
+        return 1
+    reps = int(read(os.path.join(out, "reps"), "0"))
+    runs = reps + 1             # each tracer saw the warm-up too
+    wls = [w for w in WORKLOADS if ("none", w) in times]
+    base = {w: min(times[("none", w)]) for w in wls}
+
+    def added(m, w):
+        t = times.get((m, w))
+        return None if not t else min(t) - base[w]
+
+    def f(path):
+        return read(os.path.join(out, path))
+
+    # what each tracer saw and lost, per workload: (events, lost, extra)
+    def loss(m, w):
+        d = os.path.join(m, w)
+        if m == "bt-count":
+            o = f(d + "/out") or ""
+            n = sum(int(x) for x in re.findall(r"^@\[.*\]: (\d+)$", o, re.M))
+            return n, None
+        if m == "bt-printf":
+            o = (f(d + "/out") or "") + (f(d + "/err") or "")
+            lost = sum(int(x) for x in re.findall(r"^Lost (\d+) events", o, re.M))
+            lines = f(d + "/lines")
+            return (int(lines) if lines else None), lost
+        s = re.search(r"^summary: (\d+) events over \S+, (\d+) lost$", f(d + "/summary") or "", re.M)
+        s = s or re.search(r"^evtrace: (\d+) events \(.*\), (\d+) lost$", f(d + "/err") or "", re.M)
+        return (int(s[1]), int(s[2])) if s else (None, None)
+
+    def kmem(m, w):
+        k = (f(os.path.join(m, w, "kmem")) or "").split()
+        return [int(x) for x in k] if len(k) == 6 else None
+
+    calls = {w: loss("bt-count", w)[0] for w in wls} if "bt-count" in modes else {}
+
+    kern = (f("kernel") or "?").strip()
+    p(f"{kern}, QEMU TCG, {(f('ncpus') or '?').strip()} vCPUs; {(f('bpftrace-version') or '').strip()}, "
+      f"{(f('evtrace-version') or '').strip()}")
+    p(f"each workload: a warm-up, then {reps} timed runs, the fastest kept; a tracer of its own per workload")
+    p("workloads: burst = instance mkdir, ls -R events/, rmdir, x2; files = 2000 created and removed in tmpfs;")
+    p("           pipes = 1000 'true | true'; seed = instance loop x3 + kprobe event + drop_caches")
+    if calls:
+        p("calls per run (bt-count): " + "  ".join(
+            f"{w} {calls[w] // runs if calls.get(w) else '?'}" for w in wls))
+    p()
+    W = 7 * len(wls) + 8
+    p(f"{'':<12}  {'untraced ms':<{W}}")
+    p(f"{'':<12}  " + "".join(f"{w:>7}" for w in wls) + f"{'sum':>8}")
+    p(f"{'none':<12}  " + "".join(f"{base[w] / 1e6:7.0f}" for w in wls) + f"{sum(base.values()) / 1e6:8.0f}")
+    # untraced again after all the tracers: how far the baseline drifted
+    end = {w: min(times[("none-end", w)]) for w in wls if ("none-end", w) in times}
+    if len(end) == len(wls):
+        p(f"{'none-end':<12}  " + "".join(f"{end[w] / 1e6:7.0f}" for w in wls)
+          + f"{sum(end.values()) / 1e6:8.0f}   (untraced again at the end: the drift)")
+    p()
+    p(f"{'':<12}  {'added ms (min - none min)':<{W}} {'':>8}  {'lost %':<{6 * len(wls)}}  {'kmem':>8} {'progs':>6} {'rss':>6}")
+    p(f"{'mode':<12}  " + "".join(f"{w:>7}" for w in wls) + f"{'sum':>8} {'us/call':>8}  "
+      + "".join(f"{w:>6}" for w in wls) + f"  {'MiB':>8} {'KiB':>6} {'MiB':>6}")
+    sums = {}
+    for m in modes:
+        if m.startswith("none"):
+            continue
+        a = [added(m, w) for w in wls]
+        s = None if None in a else sum(a)
+        sums[m] = s
+        ncalls = sum(calls.get(w) or 0 for w in wls) / runs if calls else 0
+        percall = f"{s / 1e3 / ncalls:8.2f}" if s is not None and ncalls else f"{'-':>8}"
+        lost = []
+        for w in wls:
+            n, l = loss(m, w)
+            if m == "bt-count":
+                lost.append("-")
+            elif n is None or l is None:
+                lost.append("?")
+            else:
+                lost.append(f"{100 * l / (n + l):.1f}" if n + l else "0")
+        ks = [kmem(m, w) for w in wls]
+        ks = [k for k in ks if k]
+        # maps' memlock, plus perf buffers mapped (bpftrace), the largest over the workloads
+        km = max(k[0] + k[2] for k in ks) / 2**20 if ks else None
+        kp = max(k[1] for k in ks) / 2**10 if ks else None
+        hwm = max(k[4] for k in ks) / 2**10 if ks else None
+        p(f"{m:<12}  " + "".join(f"{x / 1e6:7.0f}" if x is not None else f"{'-':>7}" for x in a)
+          + (f"{s / 1e6:8.0f}" if s is not None else f"{'-':>8}") + f" {percall}  "
+          + "".join(f"{x:>6}" for x in lost)
+          + (f"  {km:8.1f} {kp:6.0f} {hwm:6.1f}" if ks else f"  {'-':>8} {'-':>6} {'-':>6}"))
+    p()
+    # what each tracer saw over the warm-up and the timed runs
+    p(f"{'in all ' + str(runs) + ' runs':<26}" + "".join(f"{w:>8}" for w in wls))
+    rows = [("bt-count", "calls", lambda w: loss("bt-count", w)[0]),
+            ("bt-printf", "lines printed", lambda w: loss("bt-printf", w)[0])]
+    rows += [(m, "events+lost", lambda w, m=m: None if loss(m, w)[0] is None
+              else loss(m, w)[0] + (loss(m, w)[1] or 0)) for m in EVTRACE]
+    for m, what, get in rows:
+        if m in modes:
+            p(f"{m + ' ' + what:<26}" + "".join(f"{get(w) if get(w) is not None else '-':>8}" for w in wls))
+    p()
+    p("us/call: the added sum over the calls of one run of each workload (bt-count's counts / (reps + 1))")
+    p("lost %: of the events (evtrace: its summary line) or printf lines (bpftrace: its 'Lost N events')")
+    p("kmem: memlock of the tracer's BPF maps (fdinfo, each map once; evtrace: the ring buffer and its hash")
+    p("      maps), plus the perf buffers bpftrace maps (which no memlock counts); progs: the programs' memlock")
+    p("rss: VmHWM of the tracer just before it stops (evtrace's counts the ring buffer pages it read through")
+    p("     its mapping, which maps the ring twice); kmem, progs and rss: the largest over the workloads")
+    p("bpftrace also counts its own process's calls (evtrace leaves out its own); it makes next to none")
+    p("bt-printf's added time buys only the lines it did not lose; the runs of a workload differ by some")
+    p("tens of ms under emulation, so a small or negative added time is noise (see none-end)")
+    p()
+    for num, den in RATIOS:
+        if sums.get(num) is None or not sums.get(den):
+            continue
+        p(f"ratio {num}/{den} = {sums[num] / sums[den]:.2f} (target <= 1.0)"
+          f"  [added {sums[num] / 1e6:.0f} ms / {sums[den] / 1e6:.0f} ms]")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print(__doc__.strip(), file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main(sys.argv[1]))

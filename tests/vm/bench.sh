@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench-vm: evtrace's cost per event against bpftrace's on the same
+# kernel functions, in one boot of Debian's 6.12 cloud kernel under QEMU.
+# The guest (tests/vm/guest/bench.sh) times the workloads under each mode
+# and leaves raw numbers in /out; bench.py prints the table from them.
+# Figures, not pass/fail: not part of make check.
+#
+# usage: bench.sh
+# env:   EVTRACE_BIN (default .output/evtrace-static), CLOCKNS (default
+#        .output/clockns), BPFTRACE (default: bpftrace on PATH), VM_OUT
+#        (default tests/vm/out; the run goes to VM_OUT/bench), VM_TIMEOUT
+#        seconds (default 1200), VM_ACCEL (see boot.sh); for shorter trial
+#        runs BENCH_REPS, BENCH_MODES, BENCH_WORKLOADS (see guest/bench.sh)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+bin=${EVTRACE_BIN:-.output/evtrace-static}
+clk=${CLOCKNS:-.output/clockns}
+out=${VM_OUT:-tests/vm/out}/bench
+bt=${BPFTRACE:-$(command -v bpftrace || true)}
+if [ -z "$bt" ]; then
+	echo "bench-vm: no bpftrace (make deps installs Debian's)" >&2
+	exit 2
+fi
+t0=$(date +%s)
+
+# The image's /guest/run.sh is the bench script (/init runs run.sh), with
+# the host's BENCH_* settings beside it.
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+cp tests/vm/guest/bench.sh "$stage/run.sh"
+for v in BENCH_REPS BENCH_MODES BENCH_WORKLOADS; do
+	[ -z "${!v:-}" ] || printf '%s="%s"\n' "$v" "${!v}" >>"$stage/bench.conf"
+done
+
+mkdir -p "$out"
+img=$out/initramfs-bench.cpio.zst
+EXTRA_BINS=$clk BPFTRACE=$bt COMPRESS=zstd \
+	tests/vm/mkinitramfs.sh "$img" "$bin" "$stage"
+echo "bench-vm: image $(du -m "$img" | cut -f1) MB (bpftrace and its libraries) in $(($(date +%s) - t0)) s"
+
+dir=$(tests/vm/fetch-kernels.sh | awk '$1 == "6.12" {print $2}')
+[ -n "$dir" ] || { echo "bench-vm: no 6.12 kernel" >&2; exit 1; }
+echo "bench-vm: booting $(basename "$dir")"
+rc=0
+tests/vm/boot.sh "$dir/vmlinuz" "$img" "$out/vm" bench "${VM_TIMEOUT:-1200}" || rc=$?
+rm -f "$img"
+if [ $rc -ne 0 ]; then
+	echo "bench-vm: guest run failed (rc=$rc); console: $out/vm/console.log" >&2
+	tail -n 30 "$out/vm/out/console-guest.log" 2>/dev/null >&2 || true
+	exit 1
+fi
+python3 tests/vm/bench.py "$out/vm/out"
+echo "bench-vm: done in $(($(date +%s) - t0)) s"

@@ -1,0 +1,231 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest side of `make bench-vm` (tests/vm/bench.sh boots it as the image's
+# /guest/run.sh): evtrace's cost per event against bpftrace on the same
+# twelve kernel functions.  Every mode (no tracer, two bpftrace scripts,
+# five evtrace commands) runs every workload: one warm-up, then BENCH_REPS
+# timed runs ("none-end", untraced again at the end, shows the drift).
+# Only raw numbers go to /out; the host prints the table (tests/vm/bench.py):
+#   /out/times                MODE WORKLOAD REP NS   (REP 0 is the warm-up)
+#   /out/MODE/WORKLOAD/kmem   the tracer's memory, read while it runs, after
+#                             the workload's last run (see kmem())
+#   /out/MODE/WORKLOAD/err, summary, out, lines: what tells the loss
+# /guest/bench.conf (written by the host) may set BENCH_REPS, BENCH_MODES,
+# BENCH_WORKLOADS.
+T=/sys/kernel/tracing
+BENCH_REPS=3
+BENCH_MODES="none bt-count bt-printf hist live record events-json record-64M none-end"
+BENCH_WORKLOADS="burst files pipes seed"
+[ -r /guest/bench.conf ] && . /guest/bench.conf
+INSTANCE_LOOPS=3
+
+# The functions evtrace attaches (`evtrace probes`): fexit, then fentry.
+FEXIT="get_next_ino alloc_inode __d_alloc __lookup_slow eventfs_create_dir
+	eventfs_create_events_dir eventfs_root_lookup"
+FENTRY="evict __dentry_kill eventfs_d_release eventfs_remove_rec release_ei"
+NPROBES=12
+
+# ---- workloads --------------------------------------------------------------
+
+# A burst: a whole events/ tree (some 1700 eventfs_inodes, with their
+# dentries and inodes) created, looked up and torn down, twice.
+w_burst() {
+	for j in 1 2; do
+		mkdir $T/instances/bench
+		ls -R $T/instances/bench/events >/dev/null
+		rmdir $T/instances/bench
+	done
+}
+
+# 2000 files created (no fork: a redirection) and removed in a tmpfs.
+w_files() {
+	mkdir /tmp/bench-files
+	i=0
+	while [ $i -lt 2000 ]; do
+		: >/tmp/bench-files/f$i
+		i=$((i + 1))
+	done
+	rm -rf /tmp/bench-files
+}
+
+w_pipes() {
+	i=0
+	while [ $i -lt 1000 ]; do
+		true | true
+		i=$((i + 1))
+	done
+}
+
+# The seed's: instance_loop, then kprobe_event, as in run.sh.
+w_seed() {
+	i=0
+	while [ $i -lt $INSTANCE_LOOPS ]; do
+		mkdir $T/instances/foo
+		ls $T/instances/foo/events/sched >/dev/null
+		cat $T/instances/foo/events/sched/sched_switch/enable >/dev/null
+		rmdir $T/instances/foo
+		i=$((i + 1))
+	done
+	echo 2 >/proc/sys/vm/drop_caches
+	echo 'p:sched schedule' >>$T/kprobe_events
+	ls $T/events/kprobes/sched >/dev/null
+	cat $T/events/kprobes/sched/enable >/dev/null
+	echo '-:sched' >>$T/kprobe_events
+	echo 2 >/proc/sys/vm/drop_caches
+}
+
+# ---- tracers ----------------------------------------------------------------
+
+# bpftrace counting calls, as evtrace's probes would see them.  It cannot
+# leave out its own process the way evtrace does (by default); it does next
+# to nothing in these functions while it runs.
+bt_count() {
+	sep=
+	for f in $FEXIT; do
+		printf '%skretfunc:vmlinux:%s' "$sep" "$f"
+		sep=', '
+	done
+	for f in $FENTRY; do
+		printf ', kfunc:vmlinux:%s' "$f"
+	done
+	printf ' { @[probe] = count(); }\n'
+}
+
+# bpftrace printing a line per call: time, pid, tid, comm, probe (and the
+# return value at fexit), through its perf buffers, to a tmpfs file.
+bt_printf() {
+	for f in $FEXIT; do
+		printf 'kretfunc:vmlinux:%s { printf("E %%llu %%d %%d %%s %%s %%llx\\n", nsecs, pid, tid, comm, probe, (uint64)retval); }\n' "$f"
+	done
+	for f in $FENTRY; do
+		printf 'kfunc:vmlinux:%s { printf("E %%llu %%d %%d %%s %%s\\n", nsecs, pid, tid, comm, probe); }\n' "$f"
+	done
+}
+
+# start MODE DIR: start the mode's tracer in the background (pid in
+# $tpid), its stderr in DIR/err, and return once its probes are live.
+start() {
+	m=$1 d=$2
+	out=/tmp/tracer.out
+	case $m in
+	bt-count) bpftrace /out/bt-count.bt >$out 2>$d/err & ;;
+	bt-printf) bpftrace /out/bt-printf.bt >$out 2>$d/err & ;;
+	# hist and live print their summary (with the loss) on stdout at the
+	# end: a tmpfs file rather than /dev/null, so it can be read
+	hist) evtrace hist >$out 2>$d/err & ;;
+	live) evtrace live --no-tui >$out 2>$d/err & ;;
+	record) evtrace record -o /tmp/x.evt >$out 2>$d/err & ;;
+	events-json) evtrace events --json >/tmp/x.jsonl 2>$d/err & ;;
+	record-64M) evtrace record --bufsize 64M -o /tmp/x.evt >$out 2>$d/err & ;;
+	*) echo "bench: unknown mode $m"; return 1 ;;
+	esac
+	tpid=$!
+	t0=$(clockns)
+	i=0
+	case $m in
+	bt-*)
+		# "Attaching N probes..." comes before the attaching: wait for
+		# the N links of the kfunc/kretfunc programs in its fd table
+		while [ "$(ls -l /proc/$tpid/fd 2>/dev/null | grep -c 'bpf_link')" -lt $NPROBES ]; do
+			if ! kill -0 $tpid 2>/dev/null || [ $i -ge 3000 ]; then
+				echo "bench: $m did not attach:"
+				cat $d/err $out
+				return 1
+			fi
+			sleep 0.1
+			i=$((i + 1))
+		done
+		sleep 0.5 ;;
+	*)
+		while ! grep -q '^evtrace: attached' $d/err; do
+			if ! kill -0 $tpid 2>/dev/null || [ $i -ge 3000 ]; then
+				echo "bench: $m did not attach:"
+				cat $d/err
+				return 1
+			fi
+			sleep 0.1
+			i=$((i + 1))
+		done ;;
+	esac
+	echo $((($(clockns) - t0) / 1000000)) >$d/attach_ms
+}
+
+# kmem PID: memlock of its BPF maps and of its programs (each counted once,
+# by id, however many fds point at it); the bytes it has mapped from perf
+# events (bpftrace's perf buffers, which no memlock counts); its VmRSS,
+# VmHWM and VmPin (KiB).
+kmem() {
+	for f in /proc/$1/fdinfo/*; do
+		awk '/^map_id:/ {id = "map " $2} /^prog_id:/ {id = "prog " $2}
+		     /^memlock:/ {ml = $2} END {if (id != "" && ml != "") print id, ml}' "$f"
+	done | sort -u | awk '{s[$1] += $3} END {printf "%d %d", s["map"], s["prog"]}'
+	perf=0
+	while read -r range rest; do
+		case $rest in
+		*perf_event*) perf=$((perf + 0x${range#*-} - 0x${range%-*})) ;;
+		esac
+	done </proc/$1/maps
+	printf ' %d' $perf
+	awk '/^VmRSS:/ {r = $2} /^VmHWM:/ {h = $2} /^VmPin:/ {p = $2}
+	     END {printf " %d %d %d\n", r, h, p}' /proc/$1/status
+}
+
+# stop MODE DIR: Ctrl-C, wait, keep what tells the loss
+stop() {
+	m=$1 d=$2
+	kill -INT $tpid
+	wait $tpid
+	echo $? >$d/rc
+	out=/tmp/tracer.out
+	grep '^summary:' $out >$d/summary 2>/dev/null
+	case $m in
+	bt-count) cp $out $d/out ;;
+	bt-printf)
+		grep -c '^E ' $out >$d/lines
+		grep -v '^E ' $out >$d/out ;;
+	events-json) wc -l </tmp/x.jsonl >$d/lines ;;
+	record*) ls -l /tmp/x.evt | awk '{print $5}' >$d/file_bytes ;;
+	esac
+	rm -f $out /tmp/x.evt /tmp/x.jsonl
+}
+
+# ---- the run ----------------------------------------------------------------
+
+# run_mode MODE: for each workload, a tracer of its own (so that the loss
+# is the workload's), the warm-up and the timed runs, then its memory.
+run_mode() {
+	m=$1
+	for w in $BENCH_WORKLOADS; do
+		d=/out/$m/$w
+		mkdir -p $d
+		case $m in none*) ;; *) start $m $d || return 1 ;; esac
+		r=0
+		while [ $r -le $BENCH_REPS ]; do
+			t0=$(clockns)
+			w_$w
+			t1=$(clockns)
+			echo "$m $w $r $((t1 - t0))" >>/out/times
+			r=$((r + 1))
+		done
+		case $m in
+		none*) ;;
+		*) kmem $tpid >$d/kmem; stop $m $d ;;
+		esac
+	done
+	echo "bench: $m: $(awk -v m=$m '$1 == m && $3 > 0 {printf " %s %.0fms", $2, $4 / 1e6}' /out/times)"
+}
+
+uname -r >/out/kernel
+nproc >/out/ncpus
+echo "$BENCH_REPS" >/out/reps
+bpftrace --version >/out/bpftrace-version 2>&1
+evtrace version >/out/evtrace-version 2>&1
+evtrace probes >/out/probes.out 2>&1
+: >/out/times
+rc=0
+bt_count >/out/bt-count.bt
+bt_printf >/out/bt-printf.bt
+for m in $BENCH_MODES; do
+	run_mode $m || rc=1
+done
+exit $rc
