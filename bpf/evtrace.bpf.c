@@ -26,6 +26,7 @@ const volatile bool filter_pid = false;
 const volatile bool filter_comm = false;
 const volatile bool filter_fs = false;
 const volatile bool filter_dev = false;
+const volatile bool filter_cgroup = false;
 /* 1 << ET_*: the event types asked for (--type); their probes alone attach */
 const volatile __u32 emit_types = ~0u;
 /*
@@ -97,6 +98,14 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } filter_devs SEC(".maps");
+
+/* cgroup v2 ids: the inode numbers of the cgroups' directories */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_FILTER);
+	__type(key, __u64);
+	__type(value, __u8);
+} filter_cgroups SEC(".maps");
 
 /*
  * Object generations: pointer -> seq, set when we see the allocation and
@@ -179,13 +188,40 @@ struct {
 
 /* ---- filters and record setup ---------------------------------------- */
 
-/* Each program's first step, at the moment its event happens. */
+static __always_inline bool cgroup_wanted(void)
+{
+	__u64 id;
+
+	if (!filter_cgroup)
+		return true;
+	id = bpf_get_current_cgroup_id();
+	return bpf_map_lookup_elem(&filter_cgroups, &id) != NULL;
+}
+
+/*
+ * Each program's first step, at the moment its event happens: a call by a
+ * task the task filters (-p, -c, --cgroup) select, evtrace excluded, is
+ * counted whatever else is filtered later, so the counts can be held
+ * against another tracer's with the same predicate.
+ */
 static __always_inline void count_call(enum et_probe p)
 {
-	__u32 key = p;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 key = p, pid = id >> 32;
 	__u64 *n;
 
-	if ((bpf_get_current_pid_tgid() >> 32) == self_tgid)
+	if (pid == self_tgid)
+		return;
+	if (filter_pid && !bpf_map_lookup_elem(&filter_pids, &pid))
+		return;
+	if (filter_comm) {
+		char comm[ET_COMM_LEN] = {};
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		if (!bpf_map_lookup_elem(&filter_comms, comm))
+			return;
+	}
+	if (!cgroup_wanted())
 		return;
 	n = bpf_map_lookup_elem(&calls, &key);
 	if (n)
@@ -216,7 +252,7 @@ static __always_inline bool task_wanted(struct task *t)
 	bpf_get_current_comm(t->comm, sizeof(t->comm));
 	if (filter_comm && !bpf_map_lookup_elem(&filter_comms, t->comm))
 		return false;
-	return true;
+	return cgroup_wanted();
 }
 
 struct sbinfo {

@@ -24,6 +24,8 @@
 		      "only this superblock (device number)"),		\
 	OPT_CALL_NOTE(0, "mount", f, filters_add_mount, "PATH",		\
 		      "only the filesystem mounted at PATH"),		\
+	OPT_CALL_NOTE(0, "cgroup", f, filters_add_cgroup, "PATH",	\
+		      "only tasks in this cgroup v2 (live runs)"),		\
 	OPT_CALL_NOTE(0, "type", f, filters_add_types, "TYPE[,TYPE]",	\
 		      "only these event types; live, only their probes attach"), \
 	OPT_CALL_NOTE(0, "eventfs", f, filters_add_eventfs, NULL,	\

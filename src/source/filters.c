@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 
 #include "lib/common.h"
@@ -133,6 +135,26 @@ int filters_resolve_mounts(struct filters *f, const struct mount_table *mt)
 #define ET_VFS_TYPES		(1u << ET_INO_ALLOC | 1u << ET_INODE_ALLOC | \
 				 1u << ET_INODE_EVICT | 1u << ET_DENTRY_ALLOC | \
 				 1u << ET_DENTRY_KILL | 1u << ET_LOOKUP)
+
+int filters_add_cgroup(struct filters *f, const char *path)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (statfs(path, &sfs) || stat(path, &st)) {
+		p_err("cannot use cgroup '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	if (sfs.f_type != CGROUP2_SUPER_MAGIC || !S_ISDIR(st.st_mode)) {
+		p_err("cannot use cgroup '%s': not a cgroup v2 directory (mount -t cgroup2)", path);
+		return -EINVAL;
+	}
+	if (f->ncgroups == MAX_FILTER)
+		return too_many("cgroup");
+	/* a cgroup v2 id is its kernfs node's, which is the directory's inode number */
+	f->cgroups[f->ncgroups++] = st.st_ino;
+	return 0;
+}
 
 int filters_add_types(struct filters *f, const char *arg)
 {

@@ -204,6 +204,9 @@ static int fill_filters(struct evtrace_bpf *skel, const struct filters *f)
 	for (int i = 0; i < f->ndevs && !err; i++)
 		err = bpf_map__update_elem(skel->maps.filter_devs, &f->devs[i],
 					   sizeof(f->devs[i]), &one, 1, BPF_ANY);
+	for (int i = 0; i < f->ncgroups && !err; i++)
+		err = bpf_map__update_elem(skel->maps.filter_cgroups, &f->cgroups[i],
+					   sizeof(f->cgroups[i]), &one, 1, BPF_ANY);
 	return err;
 }
 
@@ -297,6 +300,7 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 	t->skel->rodata->filter_comm = o->filters.ncomms > 0;
 	t->skel->rodata->filter_fs = o->filters.nfss > 0;
 	t->skel->rodata->filter_dev = o->filters.ndevs > 0;
+	t->skel->rodata->filter_cgroup = o->filters.ncgroups > 0;
 	t->skel->rodata->emit_types = o->filters.types ? o->filters.types : ~0u;
 	if (mounts_find_fs_dev("tracefs", &tracefs) == 0)
 		t->skel->rodata->tracefs_dev = tracefs;

@@ -27,6 +27,8 @@ struct filters {
 	const char *mounts[MAX_FILTER];	/* --mount paths, resolved into devs later */
 	int nmounts;
 	uint32_t types;			/* 1 << ET_*: only these types; 0 all */
+	uint64_t cgroups[MAX_FILTER];	/* cgroup v2 ids (their directories' inode numbers) */
+	int ncgroups;
 	bool include_self;
 };
 
@@ -89,6 +91,8 @@ int filters_add_comm(struct filters *f, const char *arg);
 int filters_add_fs(struct filters *f, const char *arg);
 int filters_add_dev(struct filters *f, const char *arg);
 int filters_add_mount(struct filters *f, const char *path);
+/* --cgroup PATH: a cgroup v2 directory; its tasks (not its children's). */
+int filters_add_cgroup(struct filters *f, const char *path);
 /* --type TYPE[,TYPE...]; and the shorthands for a class of types. */
 int filters_add_types(struct filters *f, const char *arg);
 int filters_add_eventfs(struct filters *f, const char *arg);

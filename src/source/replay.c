@@ -257,6 +257,10 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 	char err[256];
 	int ret = EXIT_OK;
 
+	if (o->filters && o->filters->ncgroups) {
+		p_err("--cgroup selects tasks of a live run: a recording's events carry no cgroup");
+		return EXIT_ENV;
+	}
 	f.rd = tf_open(o->path, err, sizeof(err));
 	if (!f.rd) {
 		p_err("cannot read trace file '%s': %s", o->path, err);

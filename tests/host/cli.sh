@@ -66,6 +66,12 @@ expect "info with two files" 2 "^evtrace: info: unexpected argument 'b'" $bin in
 
 expect "export without FILE names export" 2 "^evtrace: export: FILE is required \\(try 'evtrace export --help'\\)$" \
 	$bin export --format csv -o "$tmp/x.csv"
+expect "bad --type" 2 "^evtrace: invalid --type 'ino': expected event types" $bin events --type ei_get,ino
+expect "--type lost is no type to select" 2 "^evtrace: invalid --type 'lost'" $bin hist --type lost
+expect "--cgroup on a missing path" 2 "^evtrace: cannot use cgroup '/nonexistent': No such file" \
+	$bin events --cgroup /nonexistent
+expect "--cgroup on a plain directory" 2 "^evtrace: cannot use cgroup '/tmp': not a cgroup v2 directory" \
+	$bin events --cgroup /tmp
 expect "probes takes no operand" 2 "^evtrace: probes: unexpected argument 'x'" $bin probes x
 expect "export takes no tracing option" 2 "^evtrace: export: unknown option '--attach'" \
 	$bin export a.evt --attach kprobe -f csv -o -

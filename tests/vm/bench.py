@@ -65,8 +65,9 @@ def main(out):
             lost = sum(int(x) for x in re.findall(r"^Lost (\d+) events", o, re.M))
             lines = f(d + "/lines")
             return (int(lines) if lines else None), lost
-        s = re.search(r"^summary: (\d+) events over \S+, (\d+) lost$", f(d + "/summary") or "", re.M)
-        s = s or re.search(r"^evtrace: (\d+) events \(.*\), (\d+) lost$", f(d + "/err") or "", re.M)
+        # the loss's parts may follow it: "5 lost (ring 5)"
+        s = re.search(r"^summary: (\d+) events over \S+, (\d+) lost(?: \(.*\))?$", f(d + "/summary") or "", re.M)
+        s = s or re.search(r"^evtrace: (\d+) events \(.*\), (\d+) lost(?: \([^()]*\))?$", f(d + "/err") or "", re.M)
         return (int(s[1]), int(s[2])) if s else (None, None)
 
     def kmem(m, w):

@@ -34,7 +34,7 @@ ID_RE = re.compile(r"^[0-9a-f]{16}$")
 class Checker:
     def __init__(self, outdir):
         self.out = os.path.join(outdir, "out")
-        self.passed = self.failed = 0
+        self.passed = self.failed = self.skipped = 0
 
     def ok(self, cond, what, detail=""):
         if cond:
@@ -394,6 +394,30 @@ class Checker:
                 "--eventfs: the six VFS probes are skipped, not attached",
                 err.splitlines()[0] if err else "")
 
+    def counts(self):
+        """bpftrace and evtrace, counting the same functions in one cgroup at once."""
+        if self.text("counts.skipped") is not None:
+            print(f"SKIPPED - counts: {self.text('counts.skipped').strip()}")
+            self.skipped += 1
+            return
+        bt = {}
+        for m in re.finditer(r"^@\[(\S+)\]: (\d+)$", self.text("counts.bt.out") or "", re.M):
+            bt[m.group(1)] = int(m.group(2))
+        m = re.search(r"^evtrace: calls:((?: \S+=\d+)+)$", self.text("counts.err") or "", re.M)
+        ev = dict((k, int(v)) for k, v in (w.split("=") for w in m.group(1).split())) if m else {}
+        self.ok(self.rc("counts") == 0 and self.text("counts.bt.rc").strip() == "0" and len(ev) == 12,
+                "counts: evtrace and bpftrace both ran, evtrace named its 12 functions",
+                (self.text("counts.bt.err") or "")[-300:])
+        # bpftrace prints no line for a function it never saw called
+        diff = {f: (n, bt.get(f, 0)) for f, n in ev.items() if n != bt.get(f, 0)}
+        self.ok(ev and not diff and sum(ev.values()) > 1000,
+                f"counts: each function's calls in the cgroup equal bpftrace's ({sum(ev.values())} in all)",
+                str(diff))
+        s = self.summary("counts")
+        lost = re.findall(r"Lost (\d+) events", self.text("counts.bt.err") or "")
+        self.ok(s is not None and s[1] == 0 and not lost, "counts: 0 lost on both sides",
+                f"evtrace {s}, bpftrace {lost}")
+
     def calls(self):
         """-v's count of each function's calls, against the events of an unfiltered run."""
         evs = self.events("calls")
@@ -455,7 +479,7 @@ def main():
     c = Checker(sys.argv[1])
     kernel = (c.text("kernel") or "?").strip()
     if not c.ok(c.text("probes.rc") is not None, f"vm {kernel}: guest produced output"):
-        print(f"vm {kernel}: {c.passed} passed, {c.failed} failed")
+        print(f"vm {kernel}: {c.passed} passed, {c.failed} failed, {c.skipped} skipped")
         sys.exit(1)
     has_eventfs = c.text("instances.rc") is not None
     c.ok(has_eventfs == kernel.startswith("6.12"), f"vm {kernel}: eventfs scenarios ran iff 6.12")
@@ -478,9 +502,10 @@ def main():
         c.holders("fd")
         c.lossy()
         c.eventfs_only()
+        c.counts()
     c.calls()
     c.failures()
-    print(f"vm {kernel}: {c.passed} passed, {c.failed} failed")
+    print(f"vm {kernel}: {c.passed} passed, {c.failed} failed, {c.skipped} skipped")
     sys.exit(1 if c.failed else 0)
 
 

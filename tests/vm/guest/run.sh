@@ -35,6 +35,53 @@ stop() {
 	echo $? >/out/$1.rc
 }
 
+# Debian's bpftrace and evtrace count calls of the same twelve functions,
+# at the same time, by the tasks of one cgroup: the seed's workloads run
+# in it, nothing else does, so the counts must be equal, function by
+# function.  bpftrace is in the image when the host has it (make deps).
+counts_scenario() {
+	if ! command -v bpftrace >/dev/null; then
+		echo "no bpftrace in the image" >/out/counts.skipped
+		return 0
+	fi
+	mount | grep -q ' /sys/fs/cgroup type cgroup2' ||
+		mount -t cgroup2 none /sys/fs/cgroup || return 1
+	mkdir -p /sys/fs/cgroup/wl
+	cg=$(stat -c %i /sys/fs/cgroup/wl)
+	{
+		for f in get_next_ino alloc_inode __d_alloc __lookup_slow eventfs_create_dir \
+			 eventfs_create_events_dir eventfs_root_lookup; do
+			echo "kretfunc:vmlinux:$f /cgroup == $cg/ { @[\"$f\"] = count(); }"
+		done
+		for f in evict __dentry_kill eventfs_d_release eventfs_remove_rec release_ei; do
+			echo "kfunc:vmlinux:$f /cgroup == $cg/ { @[\"$f\"] = count(); }"
+		done
+	} >/tmp/counts.bt
+	bpftrace /tmp/counts.bt >/out/counts.bt.out 2>/out/counts.bt.err &
+	btpid=$!
+	# "Attaching 12 probes..." comes first: wait for the 12 links
+	i=0
+	while [ "$(ls -l /proc/$btpid/fd 2>/dev/null | grep -c bpf_link)" -lt 12 ]; do
+		if ! kill -0 $btpid 2>/dev/null || [ $i -ge 1200 ]; then
+			echo "counts: bpftrace did not attach:"
+			cat /out/counts.bt.err
+			return 1
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	trace counts events --json -v --cgroup /sys/fs/cgroup/wl || return 1
+	sh -c 'echo $$ >/sys/fs/cgroup/wl/cgroup.procs
+		i=0; while [ $i -lt '$PIPES' ]; do true | true; i=$((i + 1)); done' || return 1
+	# a subshell's $$ is its parent's: its own pid is in /proc/self/stat
+	(read -r me rest </proc/self/stat; echo $me >/sys/fs/cgroup/wl/cgroup.procs
+	 instance_loop; kprobe_event)
+	stop counts
+	kill -INT $btpid
+	wait $btpid
+	echo $? >/out/counts.bt.rc
+}
+
 # The pipe loop runs in its own shell so its pid is known and single.
 pipe_loop() {
 	sh -c 'echo $$ >/out/'"$1"'.loop_pid; i=0; while [ $i -lt '$PIPES' ]; do true | true; i=$((i + 1)); done'
@@ -219,6 +266,8 @@ run_all() {
 		trace lossy events --json --fs tracefs --bufsize 64K || return 1
 		instance_loop
 		stop lossy
+
+		counts_scenario || return 1
 
 		# --eventfs: the VFS probes stay detached, pipes cost nothing
 		trace eventfs-only events --json --eventfs || return 1
