@@ -188,55 +188,19 @@ struct {
 
 /* ---- filters and record setup ---------------------------------------- */
 
-static __always_inline bool cgroup_wanted(void)
-{
-	__u64 id;
-
-	if (!filter_cgroup)
-		return true;
-	id = bpf_get_current_cgroup_id();
-	return bpf_map_lookup_elem(&filter_cgroups, &id) != NULL;
-}
-
-/*
- * Each program's first step, at the moment its event happens: a call by a
- * task the task filters (-p, -c, --cgroup) select, evtrace excluded, is
- * counted whatever else is filtered later, so the counts can be held
- * against another tracer's with the same predicate.
- */
-static __always_inline void count_call(enum et_probe p)
-{
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 key = p, pid = id >> 32;
-	__u64 *n;
-
-	if (pid == self_tgid)
-		return;
-	if (filter_pid && !bpf_map_lookup_elem(&filter_pids, &pid))
-		return;
-	if (filter_comm) {
-		char comm[ET_COMM_LEN] = {};
-
-		bpf_get_current_comm(comm, sizeof(comm));
-		if (!bpf_map_lookup_elem(&filter_comms, comm))
-			return;
-	}
-	if (!cgroup_wanted())
-		return;
-	n = bpf_map_lookup_elem(&calls, &key);
-	if (n)
-		__sync_fetch_and_add(n, 1);
-}
-
 struct task {
 	__u32 pid;
 	__u32 tid;
 	char comm[ET_COMM_LEN];
 };
 
-static __always_inline bool task_wanted(struct task *t)
+/*
+ * The current task, and whether the task filters (-p, -c, --cgroup) select
+ * it; evtrace's own process never.  The comm is read only if want_comm.
+ */
+static __always_inline bool task_read(struct task *t, bool want_comm)
 {
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = bpf_get_current_pid_tgid(), cgid;
 
 	t->pid = id >> 32;
 	t->tid = (__u32)id;
@@ -244,15 +208,45 @@ static __always_inline bool task_wanted(struct task *t)
 		return false;
 	if (filter_pid && !bpf_map_lookup_elem(&filter_pids, &t->pid))
 		return false;
-	/*
-	 * The comm is a hash key: zero it first.  6.1's bpf_get_current_comm()
-	 * copies with strscpy() and leaves the bytes after the NUL as they were.
-	 */
-	__builtin_memset(t->comm, 0, sizeof(t->comm));
-	bpf_get_current_comm(t->comm, sizeof(t->comm));
-	if (filter_comm && !bpf_map_lookup_elem(&filter_comms, t->comm))
-		return false;
-	return cgroup_wanted();
+	if (want_comm || filter_comm) {
+		/*
+		 * The comm is a hash key: zero it first.  6.1's
+		 * bpf_get_current_comm() copies with strscpy() and leaves the
+		 * bytes after the NUL as they were.
+		 */
+		__builtin_memset(t->comm, 0, sizeof(t->comm));
+		bpf_get_current_comm(t->comm, sizeof(t->comm));
+		if (filter_comm && !bpf_map_lookup_elem(&filter_comms, t->comm))
+			return false;
+	}
+	if (!filter_cgroup)
+		return true;
+	cgid = bpf_get_current_cgroup_id();
+	return bpf_map_lookup_elem(&filter_cgroups, &cgid) != NULL;
+}
+
+static __always_inline bool task_wanted(struct task *t)
+{
+	return task_read(t, true);
+}
+
+/*
+ * Each program's first step, at the moment its event happens: a call by a
+ * task the task filters select is counted whatever else is filtered later
+ * (an fs, a dentry without an ei), so the counts can be held against
+ * another tracer's with the same predicate.
+ */
+static __always_inline void count_call(enum et_probe p)
+{
+	struct task t;
+	__u32 key = p;
+	__u64 *n;
+
+	if (!task_read(&t, false))
+		return;
+	n = bpf_map_lookup_elem(&calls, &key);
+	if (n)
+		__sync_fetch_and_add(n, 1);
 }
 
 struct sbinfo {

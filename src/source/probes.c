@@ -495,14 +495,18 @@ static uint64_t kprobe_lost(struct tracer *t)
 	return sum;
 }
 
-void tracer_new_lost(struct tracer *t, uint64_t *n)
+void tracer_new_lost(struct tracer *t, uint64_t *n, bool all)
 {
 	uint64_t now[LOST_CAUSES] = { 0 };
 
 	if (t->skel) {
 		now[LOST_RING] = ring_lost(t);
-		now[LOST_RECURSION] = recursion_lost(t);
-		now[LOST_KPROBE] = kprobe_lost(t);
+		/* a syscall per program and link: once a second is often enough */
+		if (all || mono_ns() - t->misses_read_ns >= 1000000000ull) {
+			t->misses_read_ns = mono_ns();
+			now[LOST_RECURSION] = recursion_lost(t);
+			now[LOST_KPROBE] = kprobe_lost(t);
+		}
 	}
 	for (int c = 0; c < LOST_CAUSES; c++) {
 		/* a counter never goes back; a link gone (detached) may read 0 */

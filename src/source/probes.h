@@ -58,6 +58,7 @@ struct tracer {
 	struct ring_buffer *rb;
 	struct ksyms *ksyms;
 	uint64_t lost_seen[LOST_CAUSES];	/* per cause, already reported */
+	uint64_t misses_read_ns;	/* when the programs' and links' misses were read */
 	uint64_t stream_start_ns;	/* CLOCK_MONOTONIC before the first attach: no event is older */
 };
 
@@ -75,8 +76,9 @@ void tracer_detach(struct tracer *t);
  * Events the kernel lost and did not report yet, by cause (enum
  * lost_cause): ring buffer reserve failures, our programs' recursion
  * misses, the kprobes' misses (as far as the kernel counts them: 6.7+).
+ * The last two are read at most once a second unless all.
  */
-void tracer_new_lost(struct tracer *t, uint64_t *n);
+void tracer_new_lost(struct tracer *t, uint64_t *n, bool all);
 /* Calls of each probed function so far (enum et_probe), evtrace's own excluded. */
 void tracer_calls(struct tracer *t, uint64_t *calls);
 /* Objects that got no generation because the table was full. */

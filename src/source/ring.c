@@ -39,13 +39,13 @@ static int on_event(void *ctx, const struct et_event *e, size_t size)
 }
 
 /* One lost record per cause that lost something since the last round. */
-static int report_lost(struct tracer *t, struct ring_ctx *c)
+static int report_lost(struct tracer *t, struct ring_ctx *c, bool all)
 {
 	uint64_t n[LOST_CAUSES];
 	struct et_rec r;
 	int err = 0;
 
-	tracer_new_lost(t, n);
+	tracer_new_lost(t, n, all);
 	for (int i = 0; i < LOST_CAUSES && !err; i++) {
 		if (!n[i])
 			continue;
@@ -83,7 +83,7 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 		if (err < 0 && !c.sink_ret)
 			break;
 		err = 0;
-		report_lost(t, &c);
+		report_lost(t, &c, false);
 		if (o->tick)
 			o->tick(o->sink_ctx);
 		if (end && mono_ns() >= end)
@@ -94,11 +94,11 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 	 * first (the kprobes' misses read while their links exist): then the
 	 * ring, the losses and the call counts all end at the same moment.
 	 */
-	report_lost(t, &c);
+	report_lost(t, &c, true);
 	tracer_detach(t);
 	if (!c.sink_ret)
 		ring_buffer__consume(t->rb);
-	report_lost(t, &c);
+	report_lost(t, &c, true);
 	t->on_event = NULL;
 	t->on_event_ctx = NULL;
 	if (err < 0) {
