@@ -30,6 +30,7 @@ t0=$(date +%s)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp tests/vm/guest/bench.sh "$stage/run.sh"
+cp tests/vm/guest/seed.sh "$stage/"
 for v in BENCH_REPS BENCH_MODES BENCH_WORKLOADS; do
 	[ -z "${!v:-}" ] || printf '%s="%s"\n' "$v" "${!v}" >>"$stage/bench.conf"
 done

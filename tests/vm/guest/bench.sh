@@ -18,6 +18,7 @@ BENCH_MODES="none bt-count bt-printf hist live record events-json record-64M non
 BENCH_WORKLOADS="burst files pipes seed"
 [ -r /guest/bench.conf ] && . /guest/bench.conf
 INSTANCE_LOOPS=3
+. /guest/seed.sh	# instance_loop, kprobe_event
 
 # The functions evtrace attaches (`evtrace probes`): fexit, then fentry.
 FEXIT="get_next_ino alloc_inode __d_alloc __lookup_slow eventfs_create_dir
@@ -56,22 +57,10 @@ w_pipes() {
 	done
 }
 
-# The seed's: instance_loop, then kprobe_event, as in run.sh.
+# The seed's (guest/seed.sh, as the VM tests run them).
 w_seed() {
-	i=0
-	while [ $i -lt $INSTANCE_LOOPS ]; do
-		mkdir $T/instances/foo
-		ls $T/instances/foo/events/sched >/dev/null
-		cat $T/instances/foo/events/sched/sched_switch/enable >/dev/null
-		rmdir $T/instances/foo
-		i=$((i + 1))
-	done
-	echo 2 >/proc/sys/vm/drop_caches
-	echo 'p:sched schedule' >>$T/kprobe_events
-	ls $T/events/kprobes/sched >/dev/null
-	cat $T/events/kprobes/sched/enable >/dev/null
-	echo '-:sched' >>$T/kprobe_events
-	echo 2 >/proc/sys/vm/drop_caches
+	instance_loop
+	kprobe_event
 }
 
 # ---- tracers ----------------------------------------------------------------

@@ -6,6 +6,7 @@
 T=/sys/kernel/tracing
 PIPES=137		# vmkit.md: exactly this many get_next_ino() calls
 INSTANCE_LOOPS=3
+. /guest/seed.sh	# instance_loop, kprobe_event
 
 # trace NAME ARGS...: start `evtrace ARGS` with output in /out/NAME.*, and
 # return once it has printed its "attached" line (BPF loads slowly in TCG).
@@ -85,28 +86,6 @@ counts_scenario() {
 # The pipe loop runs in its own shell so its pid is known and single.
 pipe_loop() {
 	sh -c 'echo $$ >/out/'"$1"'.loop_pid; i=0; while [ $i -lt '$PIPES' ]; do true | true; i=$((i + 1)); done'
-}
-
-instance_loop() {
-	i=0
-	while [ $i -lt $INSTANCE_LOOPS ]; do
-		mkdir $T/instances/foo
-		ls $T/instances/foo/events/sched >/dev/null
-		cat $T/instances/foo/events/sched/sched_switch/enable >/dev/null
-		rmdir $T/instances/foo
-		i=$((i + 1))
-	done
-	# unused dentries of removed directories go once the dcache is pruned
-	echo 2 >/proc/sys/vm/drop_caches
-}
-
-# The seed's kprobe event: created, its directory listed and read, deleted.
-kprobe_event() {
-	echo 'p:sched schedule' >>$T/kprobe_events
-	ls $T/events/kprobes/sched >/dev/null
-	cat $T/events/kprobes/sched/enable >/dev/null
-	echo '-:sched' >>$T/kprobe_events
-	echo 2 >/proc/sys/vm/drop_caches
 }
 
 # The seed's "removed but still referenced": the kprobe event is deleted
