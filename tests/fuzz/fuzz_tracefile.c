@@ -31,56 +31,9 @@
 #include <zstd.h>
 
 #include "file/tracefile.h"
+#include "../lib/tracebytes.h"
 
 #define MAX_KEEP	512	/* records kept for the re-encoding check */
-
-struct buf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static void put(struct buf *b, const void *p, size_t n)
-{
-	if (b->len + n > b->cap) {
-		b->cap = 2 * (b->len + n) + 256;
-		b->p = realloc(b->p, b->cap);
-		if (!b->p)
-			abort();
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-}
-
-static void put_le(struct buf *b, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++) {
-		uint8_t c = v >> (8 * i);
-
-		put(b, &c, 1);
-	}
-}
-
-static void section(struct buf *b, uint16_t type, const void *p, uint32_t stored, uint32_t raw,
-		    uint32_t count, uint64_t first)
-{
-	put(b, "ESEC", 4);
-	put_le(b, type, 2);
-	put_le(b, 0, 2);
-	put_le(b, stored, 4);
-	put_le(b, raw, 4);
-	put_le(b, crc32(0, p, stored), 4);
-	put_le(b, count, 4);
-	put_le(b, first, 8);
-	put_le(b, first, 8);
-	put(b, p, stored);
-}
-
-static void header(struct buf *b)
-{
-	static const uint8_t h[32] = { 'E', 'V', 'T', 'R', 'A', 'C', 'E', 0, 1, 0, 0, 0, 32 };
-
-	put(b, h, sizeof(h));
-}
 
 /* What the reader promises about a record it delivers. */
 static void check_rec(const struct et_rec *r)
@@ -281,10 +234,10 @@ static void records(const uint8_t *data, size_t size)
 	bound = ZSTD_compress(z, bound, data + 2, size - 2, 1);
 	if (ZSTD_isError(bound))
 		abort();
-	header(&b);
-	section(&b, 1, meta, sizeof(meta) - 1, sizeof(meta) - 1, 0, 0);
-	section(&b, 2, z, bound, size - 2, data[0] | data[1] << 8, 1000);
-	section(&b, 4, "events 0\n", 9, 9, 0, 0);
+	b_header(&b, 1, 0);
+	b_section(&b, 1, meta, sizeof(meta) - 1, sizeof(meta) - 1, 0, 0, 0);
+	b_section(&b, 2, z, bound, size - 2, data[0] | data[1] << 8, 1000, 1000);
+	b_section(&b, 4, "events 0\n", 9, 9, 0, 0, 0);
 	free(z);
 	n = read_both(b.p, b.len, keep, MAX_KEEP);
 	if (n < 0)
@@ -309,12 +262,12 @@ static void texts(const uint8_t *data, size_t size)
 		part[k + 1] = sep + 1;
 		len[k + 1] = end - part[k + 1];
 	}
-	header(&b);
-	section(&b, 1, part[0], len[0], len[0], 0, 0);
+	b_header(&b, 1, 0);
+	b_section(&b, 1, part[0], len[0], len[0], 0, 0, 0);
 	if (part[1])
-		section(&b, 3, part[1], len[1], len[1], 0, 5);
+		b_section(&b, 3, part[1], len[1], len[1], 0, 5, 5);
 	if (part[2])
-		section(&b, 4, part[2], len[2], len[2], 0, 0);
+		b_section(&b, 4, part[2], len[2], len[2], 0, 0, 0);
 	read_mem(b.p, b.len);
 	free(b.p);
 }

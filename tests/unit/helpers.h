@@ -153,72 +153,7 @@ static inline void assert_json_line(const char *s, unsigned int allow)
 
 /* ---- the trace file, spelled out from docs/FORMAT.md ------------------- */
 
-#define TF_HDR_LEN	32	/* the file header */
-#define TF_SEC_LEN	40	/* a section header */
-#define TF_SEC_EVENTS	2
-
-struct buf {
-	uint8_t *p;
-	size_t len, cap;
-};
-
-static inline void b_put(struct buf *b, const void *p, size_t n)
-{
-	if (b->len + n > b->cap) {
-		b->cap = (b->len + n) * 2 + 64;
-		b->p = realloc(b->p, b->cap);
-		assert_non_null(b->p);
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-}
-
-static inline void b_byte(struct buf *b, uint8_t v)
-{
-	b_put(b, &v, 1);
-}
-
-static inline void b_le(struct buf *b, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		b_byte(b, i < 8 ? v >> (8 * i) : 0);	/* wider: zero padding */
-}
-
-static inline void b_varint(struct buf *b, uint64_t v)
-{
-	for (; v >= 0x80; v >>= 7)
-		b_byte(b, (v & 0x7f) | 0x80);
-	b_byte(b, v);
-}
-
-static inline void b_zigzag(struct buf *b, int64_t v)
-{
-	b_varint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
-}
-
-static inline void b_newstr(struct buf *b, uint64_t k, const char *s)
-{
-	b_varint(b, k);
-	b_varint(b, strlen(s));
-	b_put(b, s, strlen(s));
-}
-
-/* A section header as the document lays it out, then the payload. */
-static inline void b_section(struct buf *b, uint16_t type, const void *payload,
-			     uint32_t stored, uint32_t raw, uint32_t count, uint64_t first,
-			     uint64_t last)
-{
-	b_put(b, "ESEC", 4);
-	b_le(b, type, 2);
-	b_le(b, 0, 2);
-	b_le(b, stored, 4);
-	b_le(b, raw, 4);
-	b_le(b, crc32(0, payload, stored), 4);
-	b_le(b, count, 4);
-	b_le(b, first, 8);
-	b_le(b, last, 8);
-	b_put(b, payload, stored);
-}
+#include "../lib/tracebytes.h"
 
 /* An EVENTS section around hand-made records. */
 static inline void b_events(struct buf *b, const struct buf *raw, uint32_t count,
@@ -232,22 +167,6 @@ static inline void b_events(struct buf *b, const struct buf *raw, uint32_t count
 	assert_false(ZSTD_isError(n));
 	b_section(b, TF_SEC_EVENTS, z, n, raw->len, count, first, first);
 	free(z);
-}
-
-static inline void b_text(struct buf *b, uint16_t type, const char *text)
-{
-	b_section(b, type, text, strlen(text), strlen(text), 0, 0, 0);
-}
-
-/* The 32-byte file header. */
-static inline void b_header(struct buf *b, uint16_t major, uint16_t minor)
-{
-	b_put(b, "EVTRACE\0", 8);
-	b_le(b, major, 2);
-	b_le(b, minor, 2);
-	b_le(b, TF_HDR_LEN, 4);
-	b_le(b, 0, 4);
-	b_le(b, 0, 12);
 }
 
 /* ---- through the real writer ------------------------------------------- */
