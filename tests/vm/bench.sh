@@ -11,7 +11,8 @@
 #        .output/clockns), BPFTRACE (default: bpftrace on PATH), VM_OUT
 #        (default tests/vm/out; the run goes to VM_OUT/bench), VM_TIMEOUT
 #        seconds (default 1200), VM_ACCEL (see boot.sh); for shorter trial
-#        runs BENCH_REPS, BENCH_MODES, BENCH_WORKLOADS (see guest/bench.sh)
+#        runs BENCH_REPS, BENCH_MODES, BENCH_WORKLOADS (see guest/bench.sh);
+#        BENCH_EVTRACE_ARGS, options added to the evtrace modes (--bufsize 32M)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -31,7 +32,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp tests/vm/guest/bench.sh "$stage/run.sh"
 cp tests/vm/guest/seed.sh "$stage/"
-for v in BENCH_REPS BENCH_MODES BENCH_WORKLOADS; do
+for v in BENCH_REPS BENCH_MODES BENCH_WORKLOADS BENCH_EVTRACE_ARGS; do
 	[ -z "${!v:-}" ] || printf '%s="%s"\n' "$v" "${!v}" >>"$stage/bench.conf"
 done
 

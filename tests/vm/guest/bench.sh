@@ -11,9 +11,10 @@
 #                             the workload's last run (see kmem())
 #   /out/MODE/WORKLOAD/err, summary, out, lines: what tells the loss
 # /guest/bench.conf (written by the host) may set BENCH_REPS, BENCH_MODES,
-# BENCH_WORKLOADS.
+# BENCH_WORKLOADS, BENCH_EVTRACE_ARGS.
 T=/sys/kernel/tracing
 BENCH_REPS=3
+BENCH_EVTRACE_ARGS=	# more options for the evtrace modes, e.g. --bufsize 32M
 BENCH_MODES="none bt-count bt-printf hist live record events-json record-64M none-end"
 BENCH_WORKLOADS="burst files pipes seed"
 [ -r /guest/bench.conf ] && . /guest/bench.conf
@@ -101,10 +102,10 @@ start() {
 	bt-printf) bpftrace /out/bt-printf.bt >$out 2>$d/err & ;;
 	# hist and live print their summary (with the loss) on stdout at the
 	# end: a tmpfs file rather than /dev/null, so it can be read
-	hist) evtrace hist >$out 2>$d/err & ;;
-	live) evtrace live --no-tui >$out 2>$d/err & ;;
-	record) evtrace record -o /tmp/x.evt >$out 2>$d/err & ;;
-	events-json) evtrace events --json >/tmp/x.jsonl 2>$d/err & ;;
+	hist) evtrace hist $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	live) evtrace live --no-tui $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	record) evtrace record -o /tmp/x.evt $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	events-json) evtrace events --json $BENCH_EVTRACE_ARGS >/tmp/x.jsonl 2>$d/err & ;;
 	record-64M) evtrace record --bufsize 64M -o /tmp/x.evt >$out 2>$d/err & ;;
 	*) echo "bench: unknown mode $m"; return 1 ;;
 	esac
