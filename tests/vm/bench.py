@@ -70,6 +70,11 @@ def main(out):
         s = s or re.search(r"^evtrace: (\d+) events \(.*\), (\d+) lost(?: \([^()]*\))?$", f(d + "/err") or "", re.M)
         return (int(s[1]), int(s[2])) if s else (None, None)
 
+    def cpu_ms(m, w):
+        """The tracer's own CPU time over the warm-up and the timed runs."""
+        t = (f(os.path.join(m, w, "cpu_ticks")) or "").split()
+        return (int(t[0]) + int(t[1])) * 10 if len(t) == 2 else None   # USER_HZ 100
+
     def kmem(m, w):
         k = (f(os.path.join(m, w, "kmem")) or "").split()
         return [int(x) for x in k] if len(k) == 6 else None
@@ -127,6 +132,13 @@ def main(out):
           + (f"{s / 1e6:8.0f}" if s is not None else f"{'-':>8}") + f" {percall}  "
           + "".join(f"{x:>6}" for x in lost)
           + (f"  {km:8.1f} {kp:6.0f} {hwm:6.1f}" if ks else f"  {'-':>8} {'-':>6} {'-':>6}"))
+    p()
+    # where the time goes: the tracer's own process (its consumer) against what it added
+    p(f"{'tracer CPU ms, all runs':<26}" + "".join(f"{w:>8}" for w in wls))
+    for m in modes:
+        if not m.startswith("none"):
+            p(f"{m:<26}" + "".join(f"{cpu_ms(m, w) if cpu_ms(m, w) is not None else '-':>8}"
+                                   for w in wls))
     p()
     # what each tracer saw over the warm-up and the timed runs
     p(f"{'in all ' + str(runs) + ' runs':<26}" + "".join(f"{w:>8}" for w in wls))

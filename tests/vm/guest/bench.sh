@@ -163,6 +163,9 @@ kmem() {
 # stop MODE DIR: Ctrl-C, wait, keep what tells the loss
 stop() {
 	m=$1 d=$2
+	# the tracer's own CPU time, user and system, in clock ticks: what its
+	# consumer cost, apart from what its probes cost the traced tasks
+	awk '{print $14, $15}' /proc/$tpid/stat >$d/cpu_ticks
 	kill -INT $tpid
 	wait $tpid
 	echo $? >$d/rc
