@@ -115,12 +115,14 @@ $(OUTPUT)/bench_model: tests/bench/bench_model.c $(OBJS) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(OBJS) $(filter-out -static,$(LIBS)) -o $@
 
-$(OUTPUT)/gen_trace $(OUTPUT)/bench_record $(OUTPUT)/bench_read: $(OUTPUT)/%: tests/bench/%.c $(OBJS) | $(OUTPUT)
+$(OUTPUT)/gen_trace $(OUTPUT)/bench_record $(OUTPUT)/bench_read $(OUTPUT)/bench_consume: $(OUTPUT)/%: tests/bench/%.c $(OBJS) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(OBJS) $(filter-out -static,$(LIBS)) -lpthread -o $@
 
-bench: $(OUTPUT)/bench_model $(OUTPUT)/gen_trace $(OUTPUT)/bench_record $(OUTPUT)/bench_read evtrace
+bench: $(OUTPUT)/bench_model $(OUTPUT)/gen_trace $(OUTPUT)/bench_record $(OUTPUT)/bench_read \
+       $(OUTPUT)/bench_consume evtrace
 	$(Q)$(OUTPUT)/bench_model
+	$(Q)$(OUTPUT)/bench_consume tests/fixtures/seed-6.12.evt
 	$(Q)d=$$(mktemp -d) && \
 	for n in 1000000 10000000; do \
 		printf 'bench record: peak RSS %s KiB; ' \

@@ -26,21 +26,23 @@ const unsigned int et_n_csv = ARRAY_SIZE(et_csv);
 
 /*
  * Field constructors: JSON key, column, place in the text line (0: JSON
- * only; see struct et_field).
+ * only; see struct et_field).  The key is a literal: its JSON form is
+ * spelled out here once, not by the printer for every event.
  */
-#define VAL(k, c, pos)		{ .key = k, .col = ETC_##c, .text_pos = pos }
+#define KEY(k)			.key = k, .jkey = ",\"" k "\":", .jkey_len = sizeof(",\"" k "\":") - 1
+#define VAL(k, c, pos)		{ KEY(k), .col = ETC_##c, .text_pos = pos }
 /* spelled differently in text */
-#define VAL_AS(k, t, c, pos)	{ .key = k, .col = ETC_##c, .text = t, .text_pos = pos }
+#define VAL_AS(k, t, c, pos)	{ KEY(k), .col = ETC_##c, .text = t, .text_pos = pos }
 /* shown only when column ifc is set */
-#define VAL_IF(k, c, ifc, pos)	{ .key = k, .col = ETC_##c, .if_set = true,	\
+#define VAL_IF(k, c, ifc, pos)	{ KEY(k), .col = ETC_##c, .if_set = true,	\
 				  .if_col = ETC_##ifc, .text_pos = pos }
-#define FLAG(k, f, word, pos)	{ .key = k, .col = ETC_FLAGS, .show = ETS_FLAG,	\
+#define FLAG(k, f, word, pos)	{ KEY(k), .col = ETC_FLAGS, .show = ETS_FLAG,	\
 				  .flag = f, .text = word, .text_pos = pos }
 /* the name, and right after it in JSON whether the kernel cut it */
-#define NAME(pos)		{ .key = "name", .col = ETC_NAME, .show = ETS_NAME,	\
+#define NAME(pos)		{ KEY("name"), .col = ETC_NAME, .show = ETS_NAME,	\
 				  .text_pos = pos },					\
 				FLAG("truncated", ET_F_TRUNC, NULL, 0)
-#define RESULT(pos)		{ .key = "result", .col = ETC_VALUE, .show = ETS_RESULT, \
+#define RESULT(pos)		{ KEY("result"), .col = ETC_VALUE, .show = ETS_RESULT, \
 				  .flag = ET_F_NEGATIVE, .text_pos = pos }
 
 /* in text, the fixed-width start of every line (out/print.c) */

@@ -170,6 +170,8 @@ enum et_show {
 
 struct et_field {
 	const char *key;	/* the JSON key */
+	const char *jkey;	/* ,"key": spelled out, for the printer; jkey + 1 first */
+	unsigned char jkey_len;
 	enum et_col col;
 	enum et_show show;
 	uint32_t flag;		/* ETS_FLAG: its ET_F_* bit; ETS_RESULT: the one it reads */

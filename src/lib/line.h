@@ -51,18 +51,29 @@ static inline void line_putc(struct line *l, char c)
 		l->buf[l->n++] = c;
 }
 
+/* "00" to "99": two digits a step, half the divisions */
+extern const char fmt_digits2[200];
+
 /* v in decimal into p (room for 20 bytes); returns the end. */
 static inline char *fmt_u64(char *p, uint64_t v)
 {
-	char tmp[20];
-	int n = 0;
+	char tmp[20], *t = tmp + sizeof(tmp);
+	size_t n;
 
-	do
-		tmp[n++] = '0' + v % 10;
-	while (v /= 10);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
+	while (v >= 100) {
+		t -= 2;
+		memcpy(t, fmt_digits2 + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		t -= 2;
+		memcpy(t, fmt_digits2 + 2 * v, 2);
+	} else {
+		*--t = '0' + v;
+	}
+	n = tmp + sizeof(tmp) - t;
+	memcpy(p, t, n);
+	return p + n;
 }
 
 /* v in decimal, a '-' first if negative, into p (room for 20 bytes). */
@@ -74,11 +85,14 @@ static inline char *fmt_s64(char *p, int64_t v)
 	return fmt_u64(p, -(uint64_t)v);	/* INT64_MIN too: negated as unsigned */
 }
 
+/* "00" to "ff": a byte a step */
+extern const char fmt_hex2[512];
+
 /* v as 16 lowercase hex digits into p; returns the end. */
 static inline char *fmt_hex64(char *p, uint64_t v)
 {
-	for (int i = 15; i >= 0; i--, v >>= 4)
-		p[i] = "0123456789abcdef"[v & 15];
+	for (int i = 14; i >= 0; i -= 2, v >>= 8)
+		memcpy(p + i, fmt_hex2 + 2 * (v & 0xff), 2);
 	return p + 16;
 }
 

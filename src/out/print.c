@@ -29,15 +29,18 @@ const char *lookup_result(const struct et_rec *r, char *buf, size_t size)
  * (lib/line.h): `events --json` prints every event the kernel sends.
  */
 
+/*
+ * One field.  Numbers, ids, dev and type names need no escaping and are
+ * written straight into the line; only the strings from the kernel go
+ * through the escaper.
+ */
 static void json_field(struct line *l, const struct et_field *fd, const struct et_rec *r,
 		       bool first)
 {
-	char buf[48];
-	const char *v;
+	uint64_t v = et_col_num(r, fd->col);
+	char buf[48], *p = buf;
 
-	line_puts(l, first ? "\"" : ",\"");
-	line_puts(l, fd->key);
-	line_put(l, "\":", 2);
+	line_put(l, fd->jkey + first, fd->jkey_len - first);
 	if (fd->show == ETS_FLAG) {
 		line_put(l, "true", 4);
 		return;
@@ -46,17 +49,36 @@ static void json_field(struct line *l, const struct et_field *fd, const struct e
 		line_json_str(l, lookup_result(r, buf, sizeof(buf)));
 		return;
 	}
-	v = et_col_format(r, fd->col, buf, sizeof(buf));
 	switch (et_columns[fd->col].kind) {
 	case ETK_U32:
 	case ETK_U64:
+		p = fmt_u64(buf, v);
+		break;
 	case ETK_S64:
-		line_puts(l, v);
+		p = fmt_s64(buf, (int64_t)v);
 		break;
-	default:	/* the rest are strings: a type's name, dev, an id */
-		line_json_str(l, v ?: et_col_str(r, fd->col));
+	case ETK_ID:
+		*p++ = '"';
+		p = fmt_hex64(p, v);
+		*p++ = '"';
 		break;
+	case ETK_DEV:
+		*p++ = '"';
+		p = fmt_u64(p, r->dev_major);
+		*p++ = ':';
+		p = fmt_u64(p, r->dev_minor);
+		*p++ = '"';
+		break;
+	case ETK_TYPE:	/* our own names: nothing to escape */
+		line_putc(l, '"');
+		line_puts(l, et_type_name(r->type));
+		line_putc(l, '"');
+		return;
+	case ETK_STR:
+		line_json_str(l, et_col_str(r, fd->col));
+		return;
 	}
+	line_put(l, buf, p - buf);
 }
 
 static void json_fields(struct line *l, const struct et_field *fds, unsigned int n,
