@@ -90,7 +90,13 @@ struct m_inode {
 	uint64_t id;
 	uint64_t born_ns;		/* 0: allocated before tracing */
 	struct ino_key key;		/* key.ino == 0: no number yet */
-	struct m_inode *next_same;	/* in its ino_slot */
+	/*
+	 * In its ino_slot's list, which can be thousands long (eventfs gave
+	 * every file one number on 6.12): the link to this node is kept, so
+	 * taking it out costs the same wherever it is in the list.
+	 */
+	struct m_inode *next_same;
+	struct m_inode **pprev_same;
 	char fs[ET_FS_LEN];
 	char comm[ET_COMM_LEN];
 	char caller[ET_CALLER_LEN];
@@ -434,21 +440,16 @@ static struct m_inode *inode_find(struct model *m, uint64_t id)
 static void inode_unindex(struct model *m, struct m_inode *i)
 {
 	struct ino_slot *s = NULL;
-	struct m_inode **pp;
 
-	if (!i->key.ino)
+	if (!i->key.ino || !i->pprev_same)
 		return;
-	HASH_FIND(hh, m->slots, &i->key, sizeof(i->key), s);
-	if (!s)
-		return;
-	for (pp = &s->list; *pp; pp = &(*pp)->next_same) {
-		if (*pp == i) {
-			*pp = i->next_same;
-			break;
-		}
-	}
+	*i->pprev_same = i->next_same;
+	if (i->next_same)
+		i->next_same->pprev_same = i->pprev_same;
 	i->next_same = NULL;
-	if (!s->list) {
+	i->pprev_same = NULL;
+	HASH_FIND(hh, m->slots, &i->key, sizeof(i->key), s);
+	if (s && !s->list) {
 		HASH_DEL(m->slots, s);
 		pool_put(&m->slot_pool, s);
 	}
@@ -520,7 +521,10 @@ static int inode_set_ino(struct model *m, struct m_inode *i, uint64_t ino, uint6
 			 o->name[0] ? o->name : "?", age(o->born_ns, ts, a2, sizeof(a2)));
 	}
 	i->next_same = s->list;
+	if (s->list)
+		s->list->pprev_same = &i->next_same;
 	s->list = i;
+	i->pprev_same = &s->list;
 	return 0;
 }
 

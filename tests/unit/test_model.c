@@ -18,6 +18,7 @@
 #include "unit.h"
 #include "helpers.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
 
@@ -1053,6 +1054,50 @@ static void test_dup_ino(void **state)
 }
 
 /*
+ * Many live inodes sharing a number (every eventfs file on 6.12), evicted
+ * from the middle, the oldest end and the newest end of their list: each
+ * eviction takes that inode out alone, and the number is free only once
+ * the last one is gone.
+ */
+static void test_dup_ino_chain(void **state)
+{
+	struct fx *fx = *state;
+	size_t want[A_MAX] = { 0 };
+	const uint64_t n = 64, base = 0x5000;
+	static const uint64_t order[] = { 31, 0, 63, 1, 62, 32, 30 };
+	char name[16];
+
+	/* each named, so a dup says which survivor it is a twin of */
+	for (uint64_t k = 0; k < n; k++) {
+		snprintf(name, sizeof(name), "n%" PRIu64, k);
+		ev_inode_alloc(fx, T0 + k, base + k, TRACEFS_DEV, "tracefs");
+		ev_lookup(fx, T0 + k, TRACEFS_DEV, "tracefs", DIR_D, 0x7000 + k, base + k,
+			  SHARED_INO, name);
+	}
+	want[A_DUP_INO] = n - 1;
+	assert_only_anomalies(fx, want);
+	for (size_t j = 0; j < sizeof(order) / sizeof(order[0]); j++)
+		ev_inode_evict(fx, T0 + MS(1) + j, base + order[j], TRACEFS_DEV, "tracefs",
+			       SHARED_INO);
+	/* a new one is a dup of the newest survivor, never of an evicted one */
+	ev_inode_alloc(fx, T0 + MS(2), 0x9000, TRACEFS_DEV, "tracefs");
+	ev_lookup(fx, T0 + MS(2), TRACEFS_DEV, "tracefs", DIR_D, 0x7fff, 0x9000, SHARED_INO,
+		  "new");
+	want[A_DUP_INO]++;
+	assert_only_anomalies(fx, want);
+	assert_non_null(strstr(last_anomaly(fx, A_DUP_INO)->text, "'n61'"));
+	for (uint64_t k = 0; k < n; k++)
+		ev_inode_evict(fx, T0 + MS(3) + k, base + k, TRACEFS_DEV, "tracefs", SHARED_INO);
+	ev_inode_evict(fx, T0 + MS(4), 0x9000, TRACEFS_DEV, "tracefs", SHARED_INO);
+	assert_int_equal(stats(fx).live_inodes, 0);
+	/* all gone: the number is free again */
+	ev_inode_alloc(fx, T0 + MS(5), 0x9001, TRACEFS_DEV, "tracefs");
+	ev_ino_alloc(fx, T0 + MS(5), 0x9001, SHARED_INO, TRACEFS_DEV, "tracefs",
+		     "tracefs_get_inode", "ls");
+	assert_only_anomalies(fx, want);
+}
+
+/*
  * Fills the stack below the caller with byte b, so that whatever the next
  * call leaves uninitialised there (struct padding, say) holds b.
  */
@@ -1668,6 +1713,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ei_not_released, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_history_ring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dup_ino_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dup_ino, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dup_ino_stack_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inode_unknown_start, setup, teardown),
