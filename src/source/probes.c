@@ -418,20 +418,16 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return t->on_event(t->on_event_ctx, data, size);
 }
 
-static uint64_t ring_lost(struct tracer *t)
+/* Entry key of a per-CPU array of counters, summed over the CPUs; 0 if unreadable. */
+static uint64_t percpu_sum(const struct bpf_map *map, __u32 key)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t sum = 0;
-	__u32 zero = 0;
 	__u64 *vals;
 
-	if (ncpu <= 0)
+	if (ncpu <= 0 || !(vals = calloc(ncpu, sizeof(*vals))))
 		return 0;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return 0;
-	if (!bpf_map__lookup_elem(t->skel->maps.lost, &zero, sizeof(zero), vals,
-				  ncpu * sizeof(*vals), 0))
+	if (!bpf_map__lookup_elem(map, &key, sizeof(key), vals, ncpu * sizeof(*vals), 0))
 		for (int i = 0; i < ncpu; i++)
 			sum += vals[i];
 	free(vals);
@@ -500,7 +496,7 @@ void tracer_new_lost(struct tracer *t, uint64_t *n, bool all)
 	uint64_t now[LOST_CAUSES] = { 0 };
 
 	if (t->skel) {
-		now[LOST_RING] = ring_lost(t);
+		now[LOST_RING] = percpu_sum(t->skel->maps.lost, 0);
 		/* a syscall per program and link: once a second is often enough */
 		if (all || mono_ns() - t->misses_read_ns >= 1000000000ull) {
 			t->misses_read_ns = mono_ns();
@@ -518,18 +514,8 @@ void tracer_new_lost(struct tracer *t, uint64_t *n, bool all)
 
 void tracer_calls(struct tracer *t, uint64_t *calls)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	__u64 *vals;
-
-	memset(calls, 0, NR_PROBES * sizeof(*calls));
-	if (ncpu <= 0 || !t->skel || !(vals = calloc(ncpu, sizeof(*vals))))
-		return;
 	for (__u32 p = 0; p < NR_PROBES; p++)
-		if (!bpf_map__lookup_elem(t->skel->maps.calls, &p, sizeof(p), vals,
-					  ncpu * sizeof(*vals), 0))
-			for (int i = 0; i < ncpu; i++)
-				calls[p] += vals[i];
-	free(vals);
+		calls[p] = t->skel ? percpu_sum(t->skel->maps.calls, p) : 0;
 }
 
 uint64_t tracer_seq_full(struct tracer *t)
