@@ -49,13 +49,24 @@ void stats_line(const struct et_stats *s, char *buf, size_t size)
 	if (off < size)
 		off += snprintf(buf + off, size - off, "), %llu lost",
 				(unsigned long long)s->n[ET_LOST]);
-	for (int c = 0, first = 1; c < LOST_CAUSES && s->n[ET_LOST]; c++) {
-		if (!s->lost[c] || off >= size)
+	if (off < size)
+		lost_causes_text(s->lost, buf + off, size - off);
+}
+
+void lost_causes_text(const uint64_t by[LOST_CAUSES], char *buf, size_t size)
+{
+	size_t off = 0;
+	int first = 1;
+
+	if (size)
+		buf[0] = '\0';
+	for (int c = 0; c < LOST_CAUSES && off < size; c++) {
+		if (!by[c])
 			continue;
 		off += snprintf(buf + off, size - off, "%s%s %llu", first ? " (" : ", ",
-				lost_causes[c], (unsigned long long)s->lost[c]);
+				lost_causes[c], (unsigned long long)by[c]);
 		first = 0;
 	}
-	if (s->n[ET_LOST] && off < size)
+	if (!first && off < size)
 		snprintf(buf + off, size - off, ")");
 }

@@ -32,5 +32,7 @@ struct et_stats {
 void stats_count(struct et_stats *s, const struct et_rec *r);
 /* "1234 events (ino_alloc 137, ...), 0 lost", then the causes of a loss: "5 lost (ring 5)" */
 void stats_line(const struct et_stats *s, char *buf, size_t size);
+/* " (ring 5, kprobe 2)" from the counts by cause, "" when none; cut to fit size. */
+void lost_causes_text(const uint64_t by[LOST_CAUSES], char *buf, size_t size);
 
 #endif

@@ -44,20 +44,14 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 	struct ei_view v;
 	uint64_t n_live = 0, n_removed = 0, n_released = 0;
 	size_t n;
-	char buf[64];
+	char buf[64], causes[96];
 	bool any = false;
 
 	model_get_stats(m, &st);
-	fprintf(f, "summary: %" PRIu64 " events over %.3fs, %" PRIu64 " lost", st.events,
-		st.last_ns > st.first_ns ? secs(st.last_ns - st.first_ns) : 0.0, st.lost);
 	/* and how, when anything was: every way to miss an event is counted */
-	for (int c = 0, first = 1; c < LOST_CAUSES && st.lost; c++) {
-		if (!st.lost_by[c])
-			continue;
-		fprintf(f, "%s%s %" PRIu64, first ? " (" : ", ", lost_cause_name(c), st.lost_by[c]);
-		first = 0;
-	}
-	fputs(st.lost ? ")\n" : "\n", f);
+	lost_causes_text(st.lost_by, causes, sizeof(causes));
+	fprintf(f, "summary: %" PRIu64 " events over %.3fs, %" PRIu64 " lost%s\n", st.events,
+		st.last_ns > st.first_ns ? secs(st.last_ns - st.first_ns) : 0.0, st.lost, causes);
 	fprintf(f, "inode numbers: %" PRIu64 " allocated, %.1f/s, highest %u", st.ino_allocs,
 		st.ino_rate, st.ino_max);
 	if (st.ino_allocs)

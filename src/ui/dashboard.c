@@ -142,15 +142,8 @@ static const char *lost_text(const struct model_stats *st, char *buf, size_t siz
 {
 	size_t off = snprintf(buf, size, "%" PRIu64, st->lost);
 
-	for (int c = 0, first = 1; c < LOST_CAUSES && st->lost && off < size; c++) {
-		if (!st->lost_by[c])
-			continue;
-		off += snprintf(buf + off, size - off, "%s%s %" PRIu64, first ? " (" : ", ",
-				lost_cause_name(c), st->lost_by[c]);
-		first = 0;
-	}
-	if (st->lost && off < size)
-		snprintf(buf + off, size - off, ")");
+	if (off < size)
+		lost_causes_text(st->lost_by, buf + off, size - off);
 	return buf;
 }
 
