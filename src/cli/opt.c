@@ -49,7 +49,8 @@ int parse_seconds(const char *opt, const char *arg, double *out)
 	return parse_number(opt, arg, false, "seconds > 0", out);
 }
 
-int parse_count(const char *opt, const char *arg, uint64_t max, uint64_t *out)
+int parse_count(const char *opt, const char *arg, uint64_t max, const char *expected,
+		uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
@@ -57,7 +58,11 @@ int parse_count(const char *opt, const char *arg, uint64_t max, uint64_t *out)
 	errno = 0;
 	v = strtoull(arg, &end, 10);
 	if (errno || end == arg || *end || arg[0] == '-' || v < 1 || v > max) {
-		p_err("invalid %s '%s': expected 1 to %llu", opt, arg, (unsigned long long)max);
+		if (expected)
+			p_err("invalid %s '%s': expected %s", opt, arg, expected);
+		else
+			p_err("invalid %s '%s': expected 1 to %llu", opt, arg,
+			      (unsigned long long)max);
 		return -1;
 	}
 	*out = v;
@@ -176,19 +181,8 @@ static int apply(const struct opt *o, const char *arg)
 			return -1;
 		break;
 	case OPT_T_COUNT:
-		if (o->expected) {
-			/* a bespoke promise ("a step > 0") gets a bespoke complaint */
-			char *end;
-
-			errno = 0;
-			v = strtoull(arg, &end, 10);
-			if (errno || end == arg || *end || arg[0] == '-' || !v || v > o->max) {
-				p_err("invalid %s '%s': expected %s", opt, arg, o->expected);
-				return -1;
-			}
-		} else if (parse_count(opt, arg, o->max, &v)) {
+		if (parse_count(opt, arg, o->max, o->expected, &v))
 			return -1;
-		}
 		break;
 	case OPT_T_ENUM:
 		if (parse_enum(opt, arg, o->names, &i))

@@ -123,7 +123,9 @@ int parse_seconds(const char *opt, const char *arg, double *out);
 int parse_number(const char *opt, const char *arg, bool allow_zero, const char *expected,
 		 double *out);
 int parse_size(const struct opt *o, const char *opt, const char *arg, uint64_t *out);
-int parse_count(const char *opt, const char *arg, uint64_t max, uint64_t *out);
+/* 1 to max; expected: what a bad value is told it should be (NULL: "1 to max"). */
+int parse_count(const char *opt, const char *arg, uint64_t max, const char *expected,
+		uint64_t *out);
 /* The index of arg in names (NULL-terminated). */
 int parse_enum(const char *opt, const char *arg, const char *const *names, int *out);
 /* "a, b or c": what parse_enum() expects, for messages of one's own. */
