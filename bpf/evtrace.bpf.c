@@ -30,6 +30,16 @@ const volatile bool filter_cgroup = false;
 /* 1 << ET_*: the event types asked for (--type); their probes alone attach */
 const volatile __u32 emit_types = ~0u;
 /*
+ * 1 << ET_*: the types counted into "aggs" (see evtrace.h) rather than
+ * streamed; a type in both masks is counted and streamed (a recording
+ * beside the view, or --agg-check).  With --by comm or caller the group
+ * carries the comm or the stack; agg_step > 0: linear buckets.
+ */
+const volatile __u32 agg_types = 0;
+const volatile __u64 agg_step = 0;
+const volatile bool agg_comm = false;
+const volatile bool agg_caller = false;
+/*
  * eventfs_inodes carry no superblock of their own; tracefs has a single
  * superblock (get_tree_single), whose s_dev userspace reads from mountinfo.
  */
@@ -119,6 +129,45 @@ struct {
 	__type(key, __u64);
 	__type(value, __u64);
 } seqs SEC(".maps");
+
+/*
+ * Aggregated types: (kind, group, bucket) -> count, sum, min, max, per CPU
+ * (no lock, no shared cache line).  Sized by userspace when aggregating.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct et_agg_key);
+	__type(value, struct et_agg_val);
+} aggs SEC(".maps");
+
+/* Aggregated events that were not streamed, and more (evtrace.h): the summary's counts. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ETA_COUNTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} agg_counts SEC(".maps");
+
+/*
+ * When inode or dentry lifetimes are aggregated, their objects' generation
+ * lives here with what the free needs: when and where the allocation was.
+ */
+struct birth {
+	__u64 seq;
+	__u64 ts;
+	__u32 dev;
+	__u32 pad;
+	char fs[ET_FS_LEN];
+	char comm[ET_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);		/* sized by userspace when aggregating */
+	__type(key, __u64);
+	__type(value, struct birth);
+} births SEC(".maps");
 
 /*
  * get_next_ino() takes no arguments: the superblock its number is for is
@@ -322,7 +371,7 @@ static __always_inline void sb_tracefs(struct sbinfo *s)
  * ET_EVENT_NAME).  The size must be a constant at each call site.
  */
 static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
-						    struct sbinfo *s, __u64 size)
+						    struct sbinfo *s, __u64 size, __u64 ts)
 {
 	struct et_event *e;
 	__u32 zero = 0;
@@ -344,7 +393,7 @@ static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
 	 * bpf_probe_read_kernel_str() writes, and the stack is written whole.
 	 */
 	__builtin_memset(e, 0, ET_EVENT_BASE);
-	e->ts_ns = bpf_ktime_get_ns();
+	e->ts_ns = ts;
 	e->pid = t->pid;
 	e->tid = t->tid;
 	e->type = type;
@@ -407,10 +456,140 @@ static __always_inline __u64 seq_end(void *obj)
 	return seq;
 }
 
+/* ---- aggregation -------------------------------------------------------- */
+
+#define T(type)		(1u << (type))
+#define AGG_INODES	(agg_types & (T(ET_INODE_ALLOC) | T(ET_INODE_EVICT)))
+#define AGG_DENTRIES	(agg_types & (T(ET_DENTRY_ALLOC) | T(ET_DENTRY_KILL)))
+
+/* A generation: from births when that kind of object is aggregated. */
+static __always_inline __u64 gen_get(void *obj, bool born)
+{
+	__u64 key = (__u64)obj;
+	struct birth *b;
+
+	if (!born)
+		return seq_get(obj);
+	if (!obj)
+		return 0;
+	b = bpf_map_lookup_elem(&births, &key);
+	return b ? b->seq : 0;
+}
+
+#define inode_gen(inode)	gen_get(inode, AGG_INODES)
+#define dentry_gen(dentry)	gen_get(dentry, AGG_DENTRIES)
+
+/* The allocation: its generation, and when and where for the lifetime. */
+static __always_inline __u64 birth_new(void *obj, __u64 ts, struct sbinfo *s, struct task *t)
+{
+	__u64 key = (__u64)obj;
+	struct birth b = {};
+
+	b.seq = __sync_fetch_and_add(&next_seq, 1) + 1;
+	b.ts = ts;
+	b.dev = s->dev;
+	__builtin_memcpy(b.fs, s->fs, sizeof(b.fs));
+	if (agg_comm)
+		__builtin_memcpy(b.comm, t->comm, sizeof(b.comm));
+	if (bpf_map_update_elem(&births, &key, &b, BPF_ANY)) {
+		__sync_fetch_and_add(&seq_full, 1);
+		return 0;
+	}
+	return b.seq;
+}
+
+/* The free: the birth into *b (false if not seen), and forget it. */
+static __always_inline bool birth_end(void *obj, struct birth *b)
+{
+	__u64 key = (__u64)obj;
+	struct birth *v = bpf_map_lookup_elem(&births, &key);
+
+	if (!v)
+		return false;
+	*b = *v;
+	bpf_map_delete_elem(&births, &key);
+	return true;
+}
+
+static __always_inline void agg_count(__u32 idx)
+{
+	__u64 *n = bpf_map_lookup_elem(&agg_counts, &idx);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+/* An aggregated event not also streamed counts here; a streamed one in the ring. */
+static __always_inline void agg_counted(__u16 type)
+{
+	if (!(emit_types & T(type)))
+		agg_count(type);
+}
+
+/* The histogram's bucket (src/model/hist.c's bucket_of, log2 or linear). */
+static __always_inline __u16 agg_slot(__u64 v)
+{
+	__u16 r = 0;
+
+	if (agg_step) {
+		__u64 i = v / agg_step;
+
+		return i < ET_AGG_LINEAR_MAX ? i : ET_AGG_LINEAR_MAX;
+	}
+	if (!v)
+		return 0;
+	/* 1 + floor(log2(v)), by halving: no clz in BPF */
+	if (v >> 32) { v >>= 32; r += 32; }
+	if (v >> 16) { v >>= 16; r += 16; }
+	if (v >> 8) { v >>= 8; r += 8; }
+	if (v >> 4) { v >>= 4; r += 4; }
+	if (v >> 2) { v >>= 2; r += 2; }
+	if (v >> 1) { v >>= 1; r += 1; }
+	return r + 1;
+}
+
+static __always_inline void agg_add(struct et_agg_key *k, __u64 v)
+{
+	struct et_agg_val *a, init = { .count = 1, .sum = v, .min = v, .max = v };
+
+	k->slot = agg_slot(v);
+	a = bpf_map_lookup_elem(&aggs, k);
+	if (!a) {
+		/* other CPUs' copies of a new entry start at zero */
+		if (!bpf_map_update_elem(&aggs, k, &init, BPF_NOEXIST))
+			return;
+		a = bpf_map_lookup_elem(&aggs, k);
+		if (!a) {
+			agg_count(ETA_TABLE_FULL);
+			return;
+		}
+	}
+	/* atomic: a program on this CPU may interrupt another (irq context) */
+	if (!a->count || v < a->min)
+		a->min = v;
+	if (v > a->max)
+		a->max = v;
+	__sync_fetch_and_add(&a->sum, v);
+	__sync_fetch_and_add(&a->count, 1);
+}
+
+/* A lifetime ending now, grouped where and by whom the object was born. */
+static __always_inline void agg_life(__u16 kind, __u64 ts, const struct birth *b)
+{
+	struct et_agg_key k = {};
+
+	k.kind = kind;
+	k.dev = b->dev;
+	__builtin_memcpy(k.fs, b->fs, sizeof(k.fs));
+	__builtin_memcpy(k.comm, b->comm, sizeof(k.comm));
+	agg_add(&k, ts > b->ts ? (ts - b->ts) / 1000 : 0);
+}
+
 /* ---- get_next_ino ----------------------------------------------------- */
 
 static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
 {
+	__u64 ts = bpf_ktime_get_ns();
 	struct last_inode *li;
 	struct sbinfo s = {};
 	struct et_event *e;
@@ -425,7 +604,20 @@ static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
 	}
 	if (!sb_filter(&s))
 		return 0;
-	e = ev_reserve(ET_INO_ALLOC, &t, &s, ET_EVENT_STACK);
+	if (agg_types & T(ET_INO_ALLOC)) {
+		struct et_agg_key k = {};
+
+		k.kind = ETA_INO;
+		k.dev = s.dev;
+		__builtin_memcpy(k.fs, s.fs, sizeof(k.fs));
+		if (agg_comm)
+			__builtin_memcpy(k.comm, t.comm, sizeof(k.comm));
+		if (agg_caller)
+			bpf_get_stack(ctx, k.stack, sizeof(k.stack), 0);
+		agg_add(&k, ino);
+		agg_counted(ET_INO_ALLOC);
+	}
+	e = ev_reserve(ET_INO_ALLOC, &t, &s, ET_EVENT_STACK, ts);
 	if (!e)
 		return 0;
 	e->ino = ino;
@@ -462,6 +654,7 @@ int BPF_KRETPROBE(get_next_ino_kprobe, unsigned int ret)
 
 static __always_inline int on_inode_alloc(struct inode *inode)
 {
+	__u64 ts = bpf_ktime_get_ns();
 	struct last_inode li = {};
 	struct sbinfo s;
 	bool wanted;
@@ -479,10 +672,19 @@ static __always_inline int on_inode_alloc(struct inode *inode)
 		bpf_map_update_elem(&last_inodes, &t.tid, &li, BPF_ANY);
 		return 0;
 	}
-	/* before the reserve: a record lost to a full ring keeps ids unique */
-	li.seq = seq_new(inode);
+	/*
+	 * Before the reserve: a record lost to a full ring keeps ids unique.
+	 * No generation when nothing will name this inode (hist --of ino
+	 * aggregated: alloc_inode only finds get_next_ino its superblock).
+	 */
+	if (AGG_INODES) {
+		li.seq = birth_new(inode, ts, &s, &t);
+		agg_counted(ET_INODE_ALLOC);
+	} else if (emit_types & (T(ET_INODE_ALLOC) | T(ET_INO_ALLOC))) {
+		li.seq = seq_new(inode);
+	}
 	bpf_map_update_elem(&last_inodes, &t.tid, &li, BPF_ANY);
-	e = ev_reserve(ET_INODE_ALLOC, &t, &s, ET_EVENT_BASE);
+	e = ev_reserve(ET_INODE_ALLOC, &t, &s, ET_EVENT_BASE, ts);
 	if (!e)
 		return 0;
 	e->obj = (__u64)inode;
@@ -511,6 +713,9 @@ int BPF_KRETPROBE(alloc_inode_kprobe, struct inode *ret)
  */
 static __always_inline int on_inode_evict(struct inode *inode)
 {
+	__u64 ts = bpf_ktime_get_ns();
+	struct birth b = {};
+	bool born = false;
 	struct sbinfo s;
 	struct et_event *e;
 	struct task t;
@@ -518,10 +723,22 @@ static __always_inline int on_inode_evict(struct inode *inode)
 
 	if (!sb_read(BPF_CORE_READ(inode, i_sb), &s))
 		return 0;
-	seq = seq_end(inode);
+	if (AGG_INODES) {
+		born = birth_end(inode, &b);
+		seq = b.seq;
+	} else {
+		seq = seq_end(inode);
+	}
 	if (!task_wanted(&t))
 		return 0;
-	e = ev_reserve(ET_INODE_EVICT, &t, &s, ET_EVENT_BASE);
+	if (AGG_INODES) {
+		if (born && b.ts)
+			agg_life(ETA_INODE_LIFE, ts, &b);
+		else
+			agg_count(ETA_UNKNOWN_INODE);
+		agg_counted(ET_INODE_EVICT);
+	}
+	e = ev_reserve(ET_INODE_EVICT, &t, &s, ET_EVENT_BASE, ts);
 	if (!e)
 		return 0;
 	e->obj = (__u64)inode;
@@ -553,7 +770,7 @@ static __always_inline void ev_inode(struct et_event *e, struct inode *inode)
 	if (!inode)
 		return;
 	e->inode = (__u64)inode;
-	e->inode_seq = seq_get(inode);
+	e->inode_seq = inode_gen(inode);
 	e->inode_ino = BPF_CORE_READ(inode, i_ino);
 	e->ino = e->inode_ino;
 }
@@ -567,7 +784,7 @@ static __always_inline void ev_dentry(struct et_event *e, struct dentry *d)
 	/* roots and d_alloc_pseudo() dentries are their own parent */
 	if (parent && parent != d) {
 		e->aux = (__u64)parent;
-		e->aux_seq = seq_get(parent);
+		e->aux_seq = dentry_gen(parent);
 	}
 	ev_inode(e, inode);
 	ev_name(e, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len));
@@ -575,6 +792,7 @@ static __always_inline void ev_dentry(struct et_event *e, struct dentry *d)
 
 static __always_inline int on_dentry_alloc(struct dentry *d)
 {
+	__u64 ts = bpf_ktime_get_ns();
 	struct sbinfo s;
 	struct et_event *e;
 	struct task t;
@@ -585,8 +803,13 @@ static __always_inline int on_dentry_alloc(struct dentry *d)
 	if (!sb_read(BPF_CORE_READ(d, d_sb), &s))
 		return 0;
 	/* before the reserve: a record lost to a full ring keeps ids unique */
-	seq = seq_new(d);
-	e = ev_reserve(ET_DENTRY_ALLOC, &t, &s, ET_EVENT_NAME);
+	if (AGG_DENTRIES) {
+		seq = birth_new(d, ts, &s, &t);
+		agg_counted(ET_DENTRY_ALLOC);
+	} else {
+		seq = seq_new(d);
+	}
+	e = ev_reserve(ET_DENTRY_ALLOC, &t, &s, ET_EVENT_NAME, ts);
 	if (!e)
 		return 0;
 	ev_dentry(e, d);
@@ -619,6 +842,9 @@ int BPF_KRETPROBE(__d_alloc_kprobe, struct dentry *ret)
 
 static __always_inline int on_dentry_kill(struct dentry *d)
 {
+	__u64 ts = bpf_ktime_get_ns();
+	struct birth b = {};
+	bool born = false;
 	struct dying dy;
 	struct sbinfo s;
 	struct et_event *e;
@@ -627,11 +853,23 @@ static __always_inline int on_dentry_kill(struct dentry *d)
 	if (!sb_read(BPF_CORE_READ(d, d_sb), &s))
 		return 0;
 	dy.dentry = (__u64)d;
-	dy.seq = seq_end(d);
+	if (AGG_DENTRIES) {
+		born = birth_end(d, &b);
+		dy.seq = b.seq;
+	} else {
+		dy.seq = seq_end(d);
+	}
 	if (!task_wanted(&t))
 		return 0;
 	bpf_map_update_elem(&dying, &t.tid, &dy, BPF_ANY);
-	e = ev_reserve(ET_DENTRY_KILL, &t, &s, ET_EVENT_NAME);
+	if (AGG_DENTRIES) {
+		if (born && b.ts)
+			agg_life(ETA_DENTRY_LIFE, ts, &b);
+		else
+			agg_count(ETA_UNKNOWN_DENTRY);
+		agg_counted(ET_DENTRY_KILL);
+	}
+	e = ev_reserve(ET_DENTRY_KILL, &t, &s, ET_EVENT_NAME, ts);
 	if (!e)
 		return 0;
 	ev_dentry(e, d);
@@ -658,7 +896,7 @@ int BPF_KPROBE(__dentry_kill_kprobe, struct dentry *dentry)
 static __always_inline __u64 dentry_seq(struct task *t, struct dentry *d)
 {
 	struct dying *dy;
-	__u64 seq = seq_get(d);
+	__u64 seq = dentry_gen(d);
 
 	if (seq)
 		return seq;
@@ -680,17 +918,17 @@ static __always_inline int on_lookup(const struct qstr *name, struct dentry *dir
 		return 0;
 	if (!sb_read(BPF_CORE_READ(dir, d_sb), &s))
 		return 0;
-	e = ev_reserve(ET_LOOKUP, &t, &s, ET_EVENT_NAME);
+	e = ev_reserve(ET_LOOKUP, &t, &s, ET_EVENT_NAME, bpf_ktime_get_ns());
 	if (!e)
 		return 0;
 	e->obj = (__u64)dir;
-	e->obj_seq = seq_get(dir);
+	e->obj_seq = dentry_gen(dir);
 	ev_name(e, BPF_CORE_READ(name, name), BPF_CORE_READ(name, len));
 	if (IS_ERR_VALUE(ret)) {
 		e->value = (long)ret;
 	} else if (ret) {
 		e->aux = (__u64)ret;
-		e->aux_seq = seq_get(ret);
+		e->aux_seq = dentry_gen(ret);
 		inode = BPF_CORE_READ(ret, d_inode);
 		ev_inode(e, inode);
 		if (!inode)
@@ -795,7 +1033,7 @@ static __always_inline struct et_event *ei_reserve(__u16 type, struct task *t)
 {
 	struct sbinfo s;
 
-	return ei_wanted(t, &s) ? ev_reserve(type, t, &s, ET_EVENT_NAME) : NULL;
+	return ei_wanted(t, &s) ? ev_reserve(type, t, &s, ET_EVENT_NAME, bpf_ktime_get_ns()) : NULL;
 }
 
 static __always_inline int on_ei_create(struct eventfs_inode *ei,
@@ -810,7 +1048,7 @@ static __always_inline int on_ei_create(struct eventfs_inode *ei,
 		return 0;
 	/* before the reserve: a record lost to a full ring keeps ids unique */
 	seq = seq_new(ei);
-	e = ev_reserve(ET_EI_CREATE, &t, &s, ET_EVENT_NAME);
+	e = ev_reserve(ET_EI_CREATE, &t, &s, ET_EVENT_NAME, bpf_ktime_get_ns());
 	if (!e)
 		return 0;
 	ev_ei(e, ei);
@@ -906,7 +1144,7 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 	inode = BPF_CORE_READ(dentry, d_inode);
 	if (inode) {
 		e->inode = (__u64)inode;
-		e->inode_seq = seq_get(inode);
+		e->inode_seq = inode_gen(inode);
 		e->inode_ino = BPF_CORE_READ(inode, i_ino);
 	}
 	if (dir_ei && dir_ei != ei) {

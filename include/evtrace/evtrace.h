@@ -142,6 +142,54 @@ struct et_event {
 _Static_assert(ET_EVENT_BASE == 152 && sizeof(struct et_event) == ET_EVENT_NAME,
 	       "et_event ABI size changed");
 
+/*
+ * In-kernel aggregation (hist and the live view): for the types in the BPF
+ * side's agg_types, each event adds to one (kind, group, bucket) entry of
+ * the per-CPU hash "aggs" instead of (or, when a recording runs beside the
+ * view, as well as) streaming a record.  The kinds are userspace's sample
+ * kinds (enum sample_kind): an inode number, or a lifetime in usecs from
+ * the allocation the BPF side saw ("births") to the free.  The group is
+ * the superblock (dev and fs, as the record would carry them), plus the
+ * allocating task's comm with --by comm, or get_next_ino's stack with
+ * --by caller; the bucket is the histogram's (log2, or linear of agg_step),
+ * so userspace adds each entry to one bucket whole.
+ */
+enum et_agg_kind {
+	ETA_INO,		/* get_next_ino()'s value */
+	ETA_DENTRY_LIFE,	/* __d_alloc() -> __dentry_kill(), usecs */
+	ETA_INODE_LIFE,		/* alloc_inode() -> evict(), usecs */
+	ETA_MAX,
+};
+
+struct et_agg_key {
+	__u16 kind;		/* enum et_agg_kind */
+	__u16 slot;		/* histogram bucket */
+	__u32 dev;
+	char fs[ET_FS_LEN];
+	char comm[ET_COMM_LEN];	/* --by comm only, else zero */
+	__u64 stack[ET_STACK_DEPTH];	/* ETA_INO with --by caller only, else zero */
+};
+
+/* Summed over CPUs by userspace: count and sum add, min and max merge. */
+struct et_agg_val {
+	__u64 count;
+	__u64 sum;
+	__u64 min;
+	__u64 max;
+};
+
+#define ET_AGG_LINEAR_MAX	1024	/* linear buckets before the overflow one (hist.h) */
+
+/*
+ * "agg_counts", per CPU: aggregated events not also streamed, by type; in
+ * the slots no type uses, inode and dentry frees whose allocation was not
+ * seen, and samples the full aggs table had no room for.
+ */
+#define ETA_UNKNOWN_INODE	0
+#define ETA_UNKNOWN_DENTRY	ET_LOST
+#define ETA_TABLE_FULL		ET_TYPE_MAX
+#define ETA_COUNTS		(ET_TYPE_MAX + 1)
+
 /* Kernel dev_t encoding (include/linux/kdev_t.h), not glibc's. */
 #define ET_MINORBITS	20
 #define ET_MAJOR(dev)	((unsigned int)((dev) >> ET_MINORBITS))

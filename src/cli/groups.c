@@ -30,6 +30,54 @@ int opt_max_speed(double *speed, const char *arg)
 	return 0;
 }
 
+#define T(type)		(1u << (type))
+#define EI_TYPES	(T(ET_EI_CREATE) | T(ET_EI_GET) | T(ET_EI_PUT) | T(ET_EI_REMOVE) | \
+			 T(ET_EI_RELEASE))
+#define DENTRY_LIFE	(T(ET_DENTRY_ALLOC) | T(ET_DENTRY_KILL))
+#define INODE_LIFE	(T(ET_INODE_ALLOC) | T(ET_INODE_EVICT))
+
+/*
+ * hist and the live view count in the kernel what they only count: the
+ * inode numbers, and the lifetimes they show.  The eventfs_inode events
+ * still stream (the model follows every ei), and only the probes their
+ * answer needs attach, unless --type says which.  The whole stream, as
+ * before, with --stream, and with -o (so that replaying the recording
+ * gives the same answers, byte for byte).
+ */
+static void agg_plan(struct view_args *v)
+{
+	struct session_opts *so = &v->po.session;
+	struct tracer_opts *to = &v->po.trace;
+	uint32_t need = T(ET_INO_ALLOC) | EI_TYPES, agg = T(ET_INO_ALLOC);
+
+	if (v->agg == VIEW_STREAM || v->po.file || v->stream)
+		return;
+	if (v->rec.ro.path && !so->agg_check)
+		return;
+	/* an inode's caller is that of its get_next_ino(): the model pairs them */
+	if (v->agg == VIEW_AGG_HIST && so->of == S_INODE_LIFE && so->by == BY_CALLER)
+		return;
+	if (v->agg == VIEW_AGG_LIVE || so->of == S_DENTRY_LIFE) {
+		need |= DENTRY_LIFE;
+		agg |= DENTRY_LIFE;
+	}
+	if (v->agg == VIEW_AGG_HIST && so->of == S_INODE_LIFE) {
+		need |= INODE_LIFE;
+		agg |= INODE_LIFE;
+	}
+	if (so->agg_check)	/* everything streams too, and the model has it all */
+		to->agg.stream = true;
+	else if (to->filters.types)
+		agg &= to->filters.types;
+	else
+		to->filters.types = need;
+	to->agg.types = agg;
+	so->model.no_inode_frees = !to->agg.stream;
+	to->agg.comm = so->by == BY_COMM;
+	to->agg.caller = so->by == BY_CALLER && so->of == S_INO;
+	to->agg.step = v->agg == VIEW_AGG_HIST ? so->linear_step : 0;
+}
+
 bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, char **argv,
 		struct view_args *v, struct pipeline *p, int *status)
 {
@@ -45,6 +93,11 @@ bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, cha
 				 v->from_replay);
 	if (v->po.file && !*v->po.file)
 		return false;
+	if (v->po.session.agg_check && (v->po.file || v->stream)) {
+		p_err("--agg-check checks a live run's aggregation: not with a FILE or --stream");
+		return false;
+	}
+	agg_plan(v);
 	*status = pipeline_init(p, &v->po);
 	if (*status)
 		return false;

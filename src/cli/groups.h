@@ -89,12 +89,28 @@
  * What the views (events, hist, live) share: a duration, -o FILE beside,
  * a recording's pace and window, the model, the filters and the probes.
  */
+/*
+ * What a view may count in the kernel rather than stream (hist, live):
+ * set by the command before view_begin(), which then picks the probes and
+ * the aggregation (agg_plan() in groups.c).
+ */
+enum view_agg { VIEW_STREAM, VIEW_AGG_HIST, VIEW_AGG_LIVE };
+
 struct view_args {
 	struct pipeline_opts po;
 	struct recording rec;		/* rec.ro.path: -o FILE */
 	bool from_replay;
 	char filters[512];		/* as given: the recording's META, the view's header */
+	enum view_agg agg;
+	bool stream;			/* --stream: no aggregation */
 };
+
+/* hist and live: --stream, and the hidden self-check of the aggregation */
+#define AGG_ROWS(v)							\
+	OPT_FLAG(0, "stream", &(v)->stream,				\
+		 "stream every event to evtrace instead of counting in the\n" \
+		 "kernel: costs more, also finds dup_ino and second_dentry"), \
+	{ .name = "agg-check", .type = OPT_T_FLAG, .dst = &(v)->po.session.agg_check }
 
 #define VIEW_ROWS(v, speed_dflt)					\
 	OPT_SECONDS('d', "duration", &(v)->po.duration, "stop after SEC seconds"), \

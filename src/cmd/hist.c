@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/groups.h"
 #include "cmd/cmd.h"
@@ -66,9 +67,48 @@ static int print_json(const struct session *s, const char *of, const char *unit)
 	return 0;
 }
 
+/*
+ * --agg-check: the histogram the kernel aggregated must be the stream's,
+ * byte for byte (the VM tests run it).  Each event's time was taken once
+ * for both, so even lifetimes must agree to the usec.
+ */
+static int agg_check(const struct session *s, const char *unit)
+{
+	char *a = NULL, *k = NULL;
+	size_t alen = 0, klen = 0;
+	FILE *fa = open_memstream(&a, &alen), *fk = open_memstream(&k, &klen);
+	bool same;
+
+	if (!fa || !fk) {
+		if (fa)
+			fclose(fa);
+		if (fk)
+			fclose(fk);
+		free(a);
+		free(k);
+		p_err("out of memory");
+		return EXIT_RUNTIME;
+	}
+	hist_print_json(fa, s->hist, unit);
+	hist_print_json(fk, s->check_hist, unit);
+	fclose(fa);
+	fclose(fk);
+	same = alen == klen && !memcmp(a, k, alen);
+	if (same)
+		p_info("agg-check: the kernel's aggregation equals the stream's histogram (%zu groups)",
+		       hist_set_groups(s->hist));
+	else
+		p_err("agg-check: the kernel's aggregation differs from the stream's histogram:\n"
+		      "stream: %.*skernel: %.*s", (int)alen, a, (int)klen, k);
+	free(a);
+	free(k);
+	return same ? 0 : EXIT_RUNTIME;
+}
+
 int do_hist(int argc, char **argv)
 {
-	struct view_args v = { .po.session = { .by = BY_MOUNT, .hist = true, .of = S_INO } };
+	struct view_args v = { .po.session = { .by = BY_MOUNT, .hist = true, .of = S_INO },
+			       .agg = VIEW_AGG_HIST };
 	struct session_opts *so = &v.po.session;
 	bool json = false, summary_only = false;
 	const char *by_names[BY_MAX + 1] = { NULL };
@@ -86,6 +126,7 @@ int do_hist(int argc, char **argv)
 		OPT_CALL('j', "json", &json, opt_json_errors, NULL,
 			 "one JSON object: {\"of\",\"by\",\"hist\",\"summary\"}"),
 		VIEW_ROWS(&v, "--max"),
+		AGG_ROWS(&v),
 		/* replay --view summary: the summary alone */
 		{ .name = "summary-only", .type = OPT_T_FLAG, .dst = &summary_only },
 		OPT_END
@@ -111,6 +152,8 @@ int do_hist(int argc, char **argv)
 			fputc('\n', stdout);
 			report_run(stdout, p.s.model, so->by, so->eis);
 		}
+		if (p.s.check && agg_check(&p.s, of_units[so->of]) && !ret)
+			ret = EXIT_RUNTIME;
 	}
 	pipeline_free(&p);
 	return ret;

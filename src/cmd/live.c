@@ -26,7 +26,8 @@ static const struct opt_cmd cmd = {
 
 int do_live(int argc, char **argv)
 {
-	struct view_args v = { .po = { .session.by = BY_MOUNT, .replay.speed = 1 } };
+	struct view_args v = { .po = { .session.by = BY_MOUNT, .replay.speed = 1 },
+			       .agg = VIEW_AGG_LIVE };
 	struct pipeline_opts *po = &v.po;
 	struct dashboard_run view = { .o = { .tui = true, .interval = 1 } };
 	bool no_tui = false;
@@ -36,6 +37,7 @@ int do_live(int argc, char **argv)
 		OPT_SECONDS('i', "interval", &view.o.interval, "redraw period (default 1)"),
 		OPT_FLAG(0, "no-tui", &no_tui, "summary lines instead of the screen"),
 		VIEW_ROWS(&v, "1"),
+		AGG_ROWS(&v),
 		OPT_END
 	};
 	int ret;

@@ -7,6 +7,7 @@
 
 static const char *const lost_causes[LOST_CAUSES] = {
 	[LOST_RING] = "ring", [LOST_RECURSION] = "recursion", [LOST_KPROBE] = "kprobe",
+	[LOST_TABLE] = "table",
 };
 
 const char *lost_cause_name(enum lost_cause c)

@@ -15,9 +15,10 @@ typedef int (*rec_sink_fn)(void *ctx, const struct et_rec *r);
  * Why events were lost, as a lost record's cause says (its name column):
  * the ring buffer was full; a program did not run because another BPF
  * program was running on that CPU (recursion); the kernel's kprobe or
- * kretprobe missed a call (a kretprobe's instances ran out).
+ * kretprobe missed a call (a kretprobe's instances ran out); the kernel's
+ * aggregation table was full (hist, the live view: a new group or bucket).
  */
-enum lost_cause { LOST_RING, LOST_RECURSION, LOST_KPROBE, LOST_CAUSES };
+enum lost_cause { LOST_RING, LOST_RECURSION, LOST_KPROBE, LOST_TABLE, LOST_CAUSES };
 
 const char *lost_cause_name(enum lost_cause c);
 /* A lost record's cause; a record without one (older files) is the ring's. */

@@ -11,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evtrace/evtrace.h"
 #include "model/hist.h"
 #include "lib/json.h"
 
 typedef unsigned __int128 u128;
+
+_Static_assert(HIST_LINEAR_MAX == ET_AGG_LINEAR_MAX, "the kernel's linear buckets are these");
 
 /* Exclusive upper end of the last buckets: every uint64_t is below it. */
 #define U64_END		((u128)UINT64_MAX + 1)
@@ -148,13 +151,22 @@ static void bucket_range(const struct hist_set *hs, unsigned int i, u128 *lo, u1
 
 int hist_add(struct hist_set *hs, const char *group, uint64_t value)
 {
+	return hist_add_n(hs, group, value, 1, value, value);
+}
+
+int hist_add_n(struct hist_set *hs, const char *group, uint64_t min, uint64_t n,
+	       uint64_t sum, uint64_t max)
+{
 	char name[HIST_NAME_MAX];
 	struct group *g;
 	bool found;
 	size_t pos;
 	int ret = 0;
 
-	if (!hs || !group)
+	if (!hs || !group || !n || min > max)
+		return -EINVAL;
+	/* one bucket: the kernel aggregated by this set's buckets */
+	if (bucket_of(hs, min) != bucket_of(hs, max))
 		return -EINVAL;
 	cut_name(name, group);
 	found = find(hs, name, &pos);
@@ -166,13 +178,13 @@ int hist_add(struct hist_set *hs, const char *group, uint64_t value)
 	g = found ? hs->g[pos] : insert(hs, name, pos);
 	if (!g)
 		return -ENOMEM;
-	if (!g->count || value < g->min)
-		g->min = value;
-	if (value > g->max)
-		g->max = value;
-	g->count++;
-	g->sum += value;
-	g->b[bucket_of(hs, value)]++;
+	if (!g->count || min < g->min)
+		g->min = min;
+	if (max > g->max)
+		g->max = max;
+	g->count += n;
+	g->sum += sum;
+	g->b[bucket_of(hs, min)] += n;
 	return ret;
 }
 

@@ -36,6 +36,12 @@ void hist_set_free(struct hist_set *hs);
  * and -E2BIG is returned; -EINVAL for a NULL argument, -ENOMEM.
  */
 int hist_add(struct hist_set *hs, const char *group, uint64_t value);
+/*
+ * n values of one bucket at once (the kernel's aggregation): their min,
+ * sum and max.  -EINVAL also when min and max fall in different buckets.
+ */
+int hist_add_n(struct hist_set *hs, const char *group, uint64_t min, uint64_t n,
+	       uint64_t sum, uint64_t max);
 
 /* Groups that exist, HIST_OTHER included. */
 size_t hist_set_groups(const struct hist_set *hs);

@@ -18,6 +18,7 @@
 
 #include <sys/random.h>
 
+#include "event/agg.h"
 #include "model/model_int.h"
 #include "lib/line.h"
 #include "lib/mounts.h"
@@ -577,7 +578,7 @@ static int inode_seen(struct model *m, const struct et_rec *r, uint64_t id, uint
 {
 	struct m_inode *i = inode_find(m, id);
 
-	if (!id)
+	if (!id || m->o.no_inode_frees)
 		return 0;
 	if (!i) {
 		i = inode_add(m, id, 0, r);
@@ -826,6 +827,63 @@ int model_feed(struct model *m, const struct et_rec *r)
 	return 0;
 }
 
+/* ---- what the kernel aggregated ------------------------------------------- */
+
+int model_feed_agg(struct model *m, const struct agg_rec *a)
+{
+	static const enum sample_kind kinds[ETA_MAX] = {
+		[ETA_INO] = S_INO, [ETA_DENTRY_LIFE] = S_DENTRY_LIFE,
+		[ETA_INODE_LIFE] = S_INODE_LIFE,
+	};
+	const char *mount = m_mount_of(m, a->dev, a->fs);
+	const char *keys[BY_MAX] = { mount, a->fs[0] ? a->fs : "?",
+				     a->caller[0] ? a->caller : "?", a->comm };
+	struct sample s = { .value = a->min, .n = a->count, .sum = a->sum, .max = a->max };
+
+	if (a->kind >= ETA_MAX || !a->count)
+		return 0;
+	model_advance(m, a->ts_ns);
+	if (a->kind == ETA_INO) {
+		m->st.ino_allocs += a->count;
+		m->all_interval += a->count;
+		if (a->max <= UINT32_MAX && a->max > m->st.ino_max)
+			m->st.ino_max = a->max;
+		for (int b = 0; b < BY_MAX; b++) {
+			struct ino_group *g = group_get(m, b, keys[b]);
+
+			if (!g)
+				return -ENOMEM;
+			g->total += a->count;
+			g->interval += a->count;
+		}
+	}
+	s.kind = kinds[a->kind];
+	memcpy(s.group, keys, sizeof(keys));
+	if (m->o.on_sample)
+		m->o.on_sample(m->o.ctx, &s);
+	return 0;
+}
+
+void model_count_agg(struct model *m, const uint64_t *n, uint64_t unknown_inodes,
+		     uint64_t unknown_dentries, uint64_t since, uint64_t now)
+{
+	uint64_t all = 0;
+
+	for (int t = 1; t < ET_TYPE_MAX; t++)
+		all += t == ET_LOST ? 0 : n[t];
+	if (!all)
+		return;
+	m->st.events += all;
+	if (!m->st.first_ns)
+		m->st.first_ns = since;
+	m->st.unknown_start += unknown_inodes + unknown_dentries;
+	m->agg_live_inodes += (int64_t)n[ET_INODE_ALLOC] - (int64_t)n[ET_INODE_EVICT] +
+			      (int64_t)unknown_inodes;
+	m->agg_live_dentries += (int64_t)n[ET_DENTRY_ALLOC] - (int64_t)n[ET_DENTRY_KILL] +
+				(int64_t)unknown_dentries;
+	model_advance(m, now);
+}
+
 /* ---- queries --------------------------------------------------------------- */
 
 void model_get_stats(const struct model *m, struct model_stats *s)
@@ -834,8 +892,8 @@ void model_get_stats(const struct model *m, struct model_stats *s)
 
 	*s = m->st;
 	s->ino_rate = m->all_rate;
-	s->live_inodes = m->n_inodes;
-	s->live_dentries = m->n_dentries;
+	s->live_inodes = m->n_inodes + (m->agg_live_inodes > 0 ? m->agg_live_inodes : 0);
+	s->live_dentries = m->n_dentries + (m->agg_live_dentries > 0 ? m->agg_live_dentries : 0);
 	s->eis = m->n_eis;
 	s->dentries_on_removed_eis = 0;
 	HASH_ITER(hh, m->eis, e, tmp)

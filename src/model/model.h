@@ -33,10 +33,15 @@ enum sample_kind {
 	S_MAX,
 };
 
+/*
+ * One value, or (n > 1, from the kernel's aggregation) n values in one
+ * histogram bucket: value is then their min, and sum and max go with it.
+ */
 struct sample {
 	enum sample_kind kind;
 	uint64_t value;
 	const char *group[BY_MAX];
+	uint64_t n, sum, max;
 };
 
 enum anomaly_kind {
@@ -65,6 +70,12 @@ struct model_opts {
 	uint32_t ei_history;	/* refcount changes kept per ei (default 64) */
 	uint64_t release_timeout_ns;	/* removed, not released: flag after (default 10 s) */
 	uint64_t interval_ns;	/* rate interval (default 1 s) */
+	/*
+	 * Inode frees do not reach the model (the kernel aggregates them, or
+	 * evict() is not probed): learn no inode from the events that name
+	 * one, as it would stay live forever and twin every later one (dup_ino).
+	 */
+	bool no_inode_frees;
 	/* every sample, e.g. into a histogram; may be NULL */
 	void (*on_sample)(void *ctx, const struct sample *s);
 	/* every anomaly as found; may be NULL */
@@ -136,6 +147,19 @@ void model_free(struct model *m);
 void model_set_mounts(struct model *m, const struct mount_table *mt);
 /* Feed one event, in stream order.  0, or -ENOMEM. */
 int model_feed(struct model *m, const struct et_rec *r);
+struct agg_rec;
+/*
+ * What the kernel aggregated (event/agg.h): the allocations and lifetimes
+ * those events would have given, handed on as one sample.  0 or -ENOMEM.
+ */
+int model_feed_agg(struct model *m, const struct agg_rec *a);
+/*
+ * Aggregated events by type (n[ET_*], as stats count them), frees whose
+ * allocation was not seen (unknown_inodes, unknown_dentries), since the
+ * last call; since: when the stream began, for a run with no event yet.
+ */
+void model_count_agg(struct model *m, const uint64_t *n, uint64_t unknown_inodes,
+		     uint64_t unknown_dentries, uint64_t since, uint64_t now);
 /* Advance the model's clock without an event (live: the poll loop). */
 void model_advance(struct model *m, uint64_t now_ns);
 

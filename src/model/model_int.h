@@ -131,6 +131,8 @@ struct model {
 	size_t n_mcache, mcache_next;
 	char dev_name[32];
 	struct ei_change *history_scratch;	/* model_ei_find()'s history, ei_history long */
+	/* aggregated in the kernel: allocated and not yet freed, as counted */
+	int64_t agg_live_inodes, agg_live_dentries;
 };
 
 /* Bounded copy, NUL-terminated: on the per-event path, no snprintf. */
@@ -152,8 +154,8 @@ static inline double secs(uint64_t ns)
 static inline void sample(struct model *m, enum sample_kind k, uint64_t v, const char *mount,
 			  const char *fs, const char *caller, const char *comm)
 {
-	struct sample s = { .kind = k, .value = v,
-			    .group = { mount, fs, caller, comm } };
+	struct sample s = { .kind = k, .value = v, .group = { mount, fs, caller, comm },
+			    .n = 1, .sum = v, .max = v };
 
 	if (m->o.on_sample)
 		m->o.on_sample(m->o.ctx, &s);

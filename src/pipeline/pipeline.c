@@ -74,6 +74,21 @@ static int feed(void *ctx, const struct et_rec *r)
 	return session_feed(&p->s, r);
 }
 
+static int feed_agg(void *ctx, const struct agg_rec *a)
+{
+	struct pipeline *p = ctx;
+
+	return session_feed_agg(&p->s, a);
+}
+
+static void count_agg(void *ctx, const uint64_t *n, uint64_t unknown_inodes,
+		      uint64_t unknown_dentries, uint64_t since, uint64_t now)
+{
+	struct pipeline *p = ctx;
+
+	session_count_agg(&p->s, n, unknown_inodes, unknown_dentries, since, now);
+}
+
 static void tick(void *ctx)
 {
 	struct pipeline *p = ctx;
@@ -127,7 +142,7 @@ static int run_live(struct pipeline *p)
 	struct pipeline_opts *o = p->o;
 	struct ring_opts ro = {
 		.duration = o->duration, .stop = &stop_flag, .sink = feed, .sink_ctx = p,
-		.tick = tick,
+		.tick = tick, .agg = feed_agg, .agg_counts = count_agg,
 	};
 	struct tracer t;
 	int ret;

@@ -14,10 +14,41 @@ static void on_sample(void *ctx, const struct sample *smp)
 	struct session *s = ctx;
 
 	if (s->hist && smp->kind == s->of)
-		hist_add(s->hist, smp->group[s->by], smp->value);
+		hist_add_n(s->hist, smp->group[s->by], smp->value, smp->n, smp->sum, smp->max);
 	for (int i = 0; i < s->n_sinks; i++)
 		if (s->sinks[i]->sample)
 			s->sinks[i]->sample(s->sinks[i]->ctx, smp);
+}
+
+/* --agg-check: the kernel's own histogram, beside the stream's */
+static void on_check_sample(void *ctx, const struct sample *smp)
+{
+	struct session *s = ctx;
+
+	if (smp->kind == s->of)
+		hist_add_n(s->check_hist, smp->group[s->by], smp->value, smp->n, smp->sum,
+			   smp->max);
+}
+
+int session_feed_agg(void *ctx, const struct agg_rec *a)
+{
+	struct session *s = ctx;
+	int err = model_feed_agg(s->check ? s->check : s->model, a);
+
+	if (err && !s->err) {
+		s->err = err;
+		p_err("model: %s; its figures are incomplete from here", strerror(-err));
+	}
+	return 0;
+}
+
+void session_count_agg(void *ctx, const uint64_t *n, uint64_t unknown_inodes,
+		       uint64_t unknown_dentries, uint64_t since, uint64_t now)
+{
+	struct session *s = ctx;
+
+	if (!s->check)
+		model_count_agg(s->model, n, unknown_inodes, unknown_dentries, since, now);
 }
 
 static void on_anomaly(void *ctx, const struct anomaly *a)
@@ -54,6 +85,8 @@ static void on_unknown_dev(void *ctx, uint32_t dev)
 	mount_table_free(&s->mounts);
 	s->mounts = mt;
 	model_set_mounts(s->model, &s->mounts);
+	if (s->check)
+		model_set_mounts(s->check, &s->mounts);
 	for (int i = 0; i < s->n_sinks; i++)
 		if (s->sinks[i]->mounts)
 			s->sinks[i]->mounts(s->sinks[i]->ctx, s->cur_ts, &s->mounts);
@@ -90,6 +123,18 @@ int session_init(struct session *s, const struct session_opts *o)
 		goto nomem;
 	if (o->hist && !(s->hist = hist_set_new(o->linear_step, 4096)))
 		goto nomem;
+	if (o->agg_check) {
+		struct model_opts co = o->model;
+
+		co.on_sample = on_check_sample;
+		co.on_unknown_dev = NULL;
+		co.on_anomaly = NULL;
+		co.ctx = s;
+		s->check = model_new(&co);
+		s->check_hist = hist_set_new(o->linear_step, 4096);
+		if (!s->check || !s->check_hist)
+			goto nomem;
+	}
 	if (o->live_mounts) {
 		err = mount_table_load(&s->mounts, MOUNTINFO);
 		if (err) {
@@ -99,6 +144,8 @@ int session_init(struct session *s, const struct session_opts *o)
 		}
 		s->mounts_loaded_ns = mono_ns();
 		model_set_mounts(s->model, &s->mounts);
+		if (s->check)
+			model_set_mounts(s->check, &s->mounts);
 	}
 	return 0;
 nomem:
@@ -111,6 +158,10 @@ void session_free(struct session *s)
 {
 	model_free(s->model);
 	hist_set_free(s->hist);
+	model_free(s->check);
+	hist_set_free(s->check_hist);
+	s->check = NULL;
+	s->check_hist = NULL;
 	mount_table_free(&s->mounts);
 	s->model = NULL;
 	s->hist = NULL;

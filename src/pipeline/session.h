@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "event/agg.h"
 #include "lib/mounts.h"
 #include "model/hist.h"
 #include "model/model.h"
@@ -28,6 +29,13 @@ struct session {
 	int n_sinks;
 	int err;			/* first model error */
 	uint64_t cur_ts;		/* the event being fed */
+	/*
+	 * --agg-check: the model has the whole stream, and what the kernel
+	 * aggregated of it goes to a model of its own, whose histogram must
+	 * come out the same.
+	 */
+	struct model *check;
+	struct hist_set *check_hist;
 };
 
 struct session_opts {
@@ -38,6 +46,7 @@ struct session_opts {
 	uint64_t linear_step;
 	bool live_mounts;
 	int eis;		/* 1: --eis, 2: --ei-history (the report at the end) */
+	bool agg_check;		/* keep the kernel's aggregation apart (struct session) */
 };
 
 /* 0 or EXIT_RUNTIME after printing why. */
@@ -47,6 +56,10 @@ void session_free(struct session *s);
 int session_add_sink(struct session *s, struct sink *k);
 /* One event: the model, then every sink; a sink's non-zero ends the run. */
 int session_feed(void *ctx, const struct et_rec *r);
+/* What the kernel aggregated (source/ring.c): the model, or the check's. */
+int session_feed_agg(void *ctx, const struct agg_rec *a);
+void session_count_agg(void *ctx, const uint64_t *n, uint64_t unknown_inodes,
+		       uint64_t unknown_dentries, uint64_t since, uint64_t now);
 /* Replay: the recording's mount table from now on (copied).  0 or -ENOMEM. */
 int session_set_mounts(void *ctx, const struct mount_table *mt);
 

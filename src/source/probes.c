@@ -301,7 +301,25 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 	t->skel->rodata->filter_fs = o->filters.nfss > 0;
 	t->skel->rodata->filter_dev = o->filters.ndevs > 0;
 	t->skel->rodata->filter_cgroup = o->filters.ncgroups > 0;
-	t->skel->rodata->emit_types = o->filters.types ? o->filters.types : ~0u;
+	t->skel->rodata->emit_types = (o->filters.types ? o->filters.types : ~0u) &
+				      ~(o->agg.stream ? 0 : o->agg.types);
+	if (o->agg.types) {
+		const uint32_t lives = T(ET_INODE_ALLOC) | T(ET_INODE_EVICT) |
+				       T(ET_DENTRY_ALLOC) | T(ET_DENTRY_KILL);
+
+		t->agg_types = o->agg.types;
+		t->skel->rodata->agg_types = o->agg.types;
+		t->skel->rodata->agg_step = o->agg.step;
+		t->skel->rodata->agg_comm = o->agg.comm;
+		t->skel->rodata->agg_caller = o->agg.caller;
+		bpf_map__set_max_entries(t->skel->maps.aggs, AGG_ENTRIES);
+		/* births hold the lifetimes' objects; seqs then only eis and what streams */
+		if (o->agg.types & lives)
+			bpf_map__set_max_entries(t->skel->maps.births,
+						 o->max_objects ? o->max_objects : 1 << 17);
+		if (!o->agg.stream)
+			bpf_map__set_max_entries(t->skel->maps.seqs, 1 << 16);
+	}
 	if (mounts_find_fs_dev("tracefs", &tracefs) == 0)
 		t->skel->rodata->tracefs_dev = tracefs;
 	if (o->ringbuf_bytes)
@@ -516,6 +534,17 @@ void tracer_calls(struct tracer *t, uint64_t *calls)
 {
 	for (__u32 p = 0; p < NR_PROBES; p++)
 		calls[p] = t->skel ? percpu_sum(t->skel->maps.calls, p) : 0;
+}
+
+int tracer_agg_fd(struct tracer *t)
+{
+	return t->skel && t->agg_types ? bpf_map__fd(t->skel->maps.aggs) : -1;
+}
+
+void tracer_agg_counts(struct tracer *t, uint64_t *n)
+{
+	for (__u32 i = 0; i < ETA_COUNTS; i++)
+		n[i] = t->skel && t->agg_types ? percpu_sum(t->skel->maps.agg_counts, i) : 0;
 }
 
 uint64_t tracer_seq_full(struct tracer *t)

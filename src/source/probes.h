@@ -32,11 +32,26 @@ struct filters {
 	bool include_self;
 };
 
+/*
+ * Counting in the kernel instead of streaming (hist, the live view): the
+ * types whose events become (group, bucket) counts, see evtrace.h.
+ */
+struct agg_opts {
+	uint32_t types;		/* 1 << ET_*: aggregated; 0 none */
+	bool stream;		/* stream them as well (a recording beside, --agg-check) */
+	bool comm;		/* groups carry the task's comm (--by comm) */
+	bool caller;		/* ino_alloc groups carry the stack (--by caller) */
+	uint64_t step;		/* linear buckets of step; 0 log2 */
+};
+
+#define AGG_ENTRIES	4096	/* (kind, group, bucket) entries the kernel keeps */
+
 struct tracer_opts {
 	enum attach_pref attach;
 	struct filters filters;
 	uint32_t ringbuf_bytes;
 	uint32_t max_objects;	/* generation table entries */
+	struct agg_opts agg;
 };
 
 struct probe_status {
@@ -60,6 +75,7 @@ struct tracer {
 	uint64_t lost_seen[LOST_CAUSES];	/* per cause, already reported */
 	uint64_t misses_read_ns;	/* when the programs' and links' misses were read */
 	uint64_t stream_start_ns;	/* CLOCK_MONOTONIC before the first attach: no event is older */
+	uint32_t agg_types;		/* what the kernel aggregates (agg_opts.types) */
 };
 
 /* Root/capabilities and kernel BTF: 0 or EXIT_ENV after printing why. */
@@ -81,6 +97,10 @@ void tracer_detach(struct tracer *t);
 void tracer_new_lost(struct tracer *t, uint64_t *n, bool all);
 /* Calls of each probed function so far (enum et_probe), evtrace's own excluded. */
 void tracer_calls(struct tracer *t, uint64_t *calls);
+/* The kernel's aggregation (agg_opts): its map's fd, -1 when not aggregating. */
+int tracer_agg_fd(struct tracer *t);
+/* The aggregation's counters so far (evtrace.h, "agg_counts"), ETA_COUNTS of them. */
+void tracer_agg_counts(struct tracer *t, uint64_t *n);
 /* Objects that got no generation because the table was full. */
 uint64_t tracer_seq_full(struct tracer *t);
 const char *probe_mode_name(enum probe_mode m);

@@ -11,9 +11,12 @@
 #include <bpf/libbpf.h>
 
 #include "lib/common.h"
+#include "source/agg.h"
 #include "source/ring.h"
 
 #define POLL_MS 100
+/* the kernel's aggregation: read as often as a view redraws at most */
+#define AGG_READ_NS 1000000000ull
 
 struct ring_ctx {
 	struct decoder dec;
@@ -38,6 +41,36 @@ static int on_event(void *ctx, const struct et_event *e, size_t size)
 	return deliver(c, &r);
 }
 
+/*
+ * What the kernel aggregated since the last read: its buckets to the
+ * session, its counts to the stats and the model; a full table is a loss.
+ */
+static int read_agg(struct tracer *t, struct ring_ctx *c, struct agg_reader *ar)
+{
+	uint64_t d[ETA_COUNTS], now = mono_ns();
+	int err;
+
+	if (ar->fd < 0)
+		return 0;
+	err = agg_reader_read(ar, now, c->o->agg, c->o->sink_ctx, d);
+	for (int i = 1; i < ET_TYPE_MAX; i++) {
+		if (i == ET_LOST)
+			continue;
+		c->stats->n[i] += d[i];
+		c->stats->total += d[i];
+	}
+	if (c->o->agg_counts)
+		c->o->agg_counts(c->o->sink_ctx, d, d[ETA_UNKNOWN_INODE], d[ETA_UNKNOWN_DENTRY],
+				 t->stream_start_ns, now);
+	if (!err && d[ETA_TABLE_FULL]) {
+		struct et_rec r;
+
+		decode_lost(&r, now, d[ETA_TABLE_FULL], lost_cause_name(LOST_TABLE));
+		err = deliver(c, &r);
+	}
+	return err;
+}
+
 /* One lost record per cause that lost something since the last round. */
 static int report_lost(struct tracer *t, struct ring_ctx *c, bool all)
 {
@@ -59,10 +92,16 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 {
 	struct ring_ctx c = { .stats = stats, .o = o };
 	uint64_t end = o->duration > 0 ? mono_ns() + (uint64_t)(o->duration * 1e9) : 0;
+	uint64_t agg_read_ns = mono_ns();
+	struct agg_reader ar;
 	int err = 0;
 
 	if (decoder_init(&c.dec, t->ksyms)) {
 		p_err("cannot initialise libsodium");
+		return EXIT_RUNTIME;
+	}
+	if (agg_reader_init(&ar, t)) {
+		p_err("out of memory");
 		return EXIT_RUNTIME;
 	}
 	t->on_event = on_event;
@@ -84,6 +123,11 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 			break;
 		err = 0;
 		report_lost(t, &c, false);
+		if (mono_ns() - agg_read_ns >= AGG_READ_NS) {
+			agg_read_ns = mono_ns();
+			if (read_agg(t, &c, &ar) && !c.sink_ret)
+				c.sink_ret = 1;
+		}
 		if (o->tick)
 			o->tick(o->sink_ctx);
 		if (end && mono_ns() >= end)
@@ -99,6 +143,9 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 	if (!c.sink_ret)
 		ring_buffer__consume(t->rb);
 	report_lost(t, &c, true);
+	if (!c.sink_ret)
+		read_agg(t, &c, &ar);
+	agg_reader_free(&ar);
 	t->on_event = NULL;
 	t->on_event_ctx = NULL;
 	if (err < 0) {

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "event/agg.h"
 #include "event/stream.h"
 #include "source/probes.h"
 
@@ -15,6 +16,11 @@ struct ring_opts {
 	rec_sink_fn sink;		/* non-zero return stops the run */
 	void *sink_ctx;
 	void (*tick)(void *ctx);	/* after each poll round, may be NULL */
+	/* what the kernel aggregated, if it does (struct agg_opts) */
+	agg_sink_fn agg;
+	/* aggregated events by type, unseen allocations (model_count_agg) */
+	void (*agg_counts)(void *ctx, const uint64_t *n, uint64_t unknown_inodes,
+			   uint64_t unknown_dentries, uint64_t since, uint64_t now);
 };
 
 /* Runs until duration, *stop or the sink says stop; 0 or EXIT_RUNTIME. */

@@ -71,8 +71,8 @@ void dashboard_sample(struct dashboard *v, const struct sample *smp)
 	}
 	while (b < 63 && (1ull << b) <= smp->value)
 		b++;
-	l->b[b]++;
-	l->n++;
+	l->b[b] += smp->n;
+	l->n += smp->n;
 }
 
 static uint64_t life_pct(const struct fs_life *l, double p)

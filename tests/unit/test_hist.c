@@ -530,6 +530,79 @@ static void test_empty(void **state)
 	hist_set_free(hs);
 }
 
+/* hist.h's buckets, as the kernel computes them for its map's keys */
+static unsigned int bucket(uint64_t step, uint64_t v)
+{
+	if (step)
+		return v / step < HIST_LINEAR_MAX ? v / step : HIST_LINEAR_MAX;
+	return v ? 64 - __builtin_clzll(v) : 0;
+}
+
+/*
+ * What the kernel aggregated, added a bucket at a time, is what the same
+ * values added one by one give: text and JSON alike, log2 and linear.
+ */
+#define NVALS 14
+
+static void test_add_n_equals_one_by_one(void **state)
+{
+	static const uint64_t vals[NVALS] = { 0, 1, 2, 3, 3, 7, 8, 1000, 1023, 1024, 4097, 5000,
+					      1u << 20, (1ull << 40) + 5 };
+	const uint64_t steps[] = { 0, 10, 512 };
+
+	for (size_t s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
+		struct hist_set *one = set_of(steps[s], 8), *bulk = set_of(steps[s], 8);
+		bool done[NVALS] = { false };
+		char *a, *b;
+
+		for (size_t i = 0; i < NVALS; i++)
+			assert_int_equal(hist_add(one, i % 2 ? "odd" : "even", vals[i]), 0);
+		/* the kernel's entries: one per (group, bucket) */
+		for (size_t i = 0; i < NVALS; i++) {
+			uint64_t n = 0, sum = 0, min = UINT64_MAX, max = 0;
+
+			if (done[i])
+				continue;
+			for (size_t j = i; j < NVALS; j++) {
+				if (i % 2 != j % 2 || bucket(steps[s], vals[i]) != bucket(steps[s], vals[j]))
+					continue;
+				done[j] = true;
+				n++;
+				sum += vals[j];
+				min = vals[j] < min ? vals[j] : min;
+				max = vals[j] > max ? vals[j] : max;
+			}
+			assert_int_equal(hist_add_n(bulk, i % 2 ? "odd" : "even", min, n, sum, max), 0);
+		}
+		a = json(one, "v");
+		b = json(bulk, "v");
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		a = text(one, "v");
+		b = text(bulk, "v");
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		hist_set_free(one);
+		hist_set_free(bulk);
+	}
+}
+
+/* A bulk add that spans two buckets, or is empty, is refused and counts nothing. */
+static void test_add_n_refuses_mixed_buckets(void **state)
+{
+	struct hist_set *hs = set_of(0, 8);
+
+	assert_int_equal(hist_add_n(hs, "g", 3, 2, 7, 4), -EINVAL);	/* 3 and 4: two log2 buckets */
+	assert_int_equal(hist_add_n(hs, "g", 4, 0, 0, 4), -EINVAL);
+	assert_int_equal(hist_add_n(hs, "g", 5, 2, 9, 4), -EINVAL);	/* min > max */
+	assert_int_equal(hist_set_groups(hs), 0);
+	assert_int_equal(hist_add_n(hs, "g", 4, 3, 16, 7), 0);
+	assert_int_equal(hist_group_count(hs, "g"), 3);
+	hist_set_free(hs);
+}
+
 static void test_json_validator(void **state)
 {
 	/* the checker itself must reject what it is there to catch */
@@ -570,6 +643,8 @@ int main(void)
 		cmocka_unit_test(test_percentiles),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_json_validator),
+		cmocka_unit_test(test_add_n_equals_one_by_one),
+		cmocka_unit_test(test_add_n_refuses_mixed_buckets),
 	};
 
 	return cmocka_run_group_tests_name("hist", tests, NULL, NULL);

@@ -25,6 +25,7 @@
 #include "lib/common.h"
 #include "model/model.h"
 #include "lib/mounts.h"
+#include "event/agg.h"
 #include "out/report.h"
 
 #define MS(x)		((uint64_t)(x) * 1000000ull)
@@ -85,7 +86,8 @@ static void on_sample(void *ctx, const struct sample *smp)
 	struct got_sample *g;
 
 	assert_true(smp->kind < S_MAX);
-	fx->n_kind[smp->kind]++;
+	assert_true(smp->n >= 1 && smp->value <= smp->max);
+	fx->n_kind[smp->kind] += smp->n;
 	if (smp->kind == S_INO)
 		return;
 	assert_true(fx->n_s < MAX_SAMPLES);
@@ -1204,6 +1206,99 @@ static double ewma(double per_interval, int intervals)
 	return r;
 }
 
+static struct agg_rec agg_ino(uint32_t dev, const char *fs, const char *comm, uint64_t count,
+			      uint64_t sum, uint64_t min, uint64_t max, uint64_t ts)
+{
+	struct agg_rec a = { .kind = ETA_INO, .dev = dev, .count = count, .sum = sum,
+			     .min = min, .max = max, .ts_ns = ts };
+
+	snprintf(a.fs, sizeof(a.fs), "%s", fs);
+	snprintf(a.comm, sizeof(a.comm), "%s", comm);
+	strcpy(a.caller, "?");
+	return a;
+}
+
+/*
+ * What the kernel aggregated gives the model the groups, totals and
+ * highest number the same events would have given, and its samples.
+ */
+static void test_agg_equals_events(void **state)
+{
+	struct fx *fx = *state, ev = { 0 };
+	struct mount_table mt;
+	char *path = tmpfile_with(mountinfo);
+	struct model_stats a, e;
+	struct agg_rec r;
+	const uint64_t n[ET_TYPE_MAX] = { [ET_INO_ALLOC] = 6 };
+
+	assert_int_equal(mount_table_load(&mt, path), 0);
+	tmpfile_remove(path);
+	fx_open(&ev, NULL);
+	model_set_mounts(fx->m, &mt);
+	model_set_mounts(ev.m, &mt);
+	/* 4 on /dev/shm (two buckets), 2 on pipefs */
+	ev_ino_alloc(&ev, T0 + 1, 0, 1000, SHM_DEV, "tmpfs", "?", "sh");
+	ev_ino_alloc(&ev, T0 + 2, 0, 1020, SHM_DEV, "tmpfs", "?", "sh");
+	ev_ino_alloc(&ev, T0 + 3, 0, 1030, SHM_DEV, "tmpfs", "?", "sh");
+	ev_ino_alloc(&ev, T0 + 4, 0, 5000, SHM_DEV, "tmpfs", "?", "sh");
+	ev_ino_alloc(&ev, T0 + 5, 0, 7, PIPEFS_DEV, "pipefs", "?", "sh");
+	ev_ino_alloc(&ev, T0 + 6, 0, 6, PIPEFS_DEV, "pipefs", "?", "sh");
+	r = agg_ino(SHM_DEV, "tmpfs", "sh", 3, 3050, 1000, 1030, T0 + 6);
+	assert_int_equal(model_feed_agg(fx->m, &r), 0);
+	r = agg_ino(SHM_DEV, "tmpfs", "sh", 1, 5000, 5000, 5000, T0 + 6);
+	assert_int_equal(model_feed_agg(fx->m, &r), 0);
+	r = agg_ino(PIPEFS_DEV, "pipefs", "sh", 2, 13, 6, 7, T0 + 6);
+	assert_int_equal(model_feed_agg(fx->m, &r), 0);
+	model_count_agg(fx->m, n, 0, 0, T0 + 1, T0 + 6);
+	model_get_stats(fx->m, &a);
+	model_get_stats(ev.m, &e);
+	assert_int_equal(a.events, e.events);
+	assert_int_equal(a.ino_allocs, e.ino_allocs);
+	assert_int_equal(a.ino_max, e.ino_max);
+	assert_int_equal(a.ino_max, 5000);
+	assert_int_equal(fx->n_kind[S_INO], ev.n_kind[S_INO]);
+	for (int by = BY_MOUNT; by <= BY_FS; by++) {
+		const struct ino_group *ga[8], *ge[8];
+		size_t na = model_ino_groups(fx->m, by, ga, 8);
+
+		assert_int_equal(na, model_ino_groups(ev.m, by, ge, 8));
+		for (size_t i = 0; i < na; i++) {
+			assert_string_equal(ga[i]->name, ge[i]->name);
+			assert_int_equal(ga[i]->total, ge[i]->total);
+		}
+	}
+	model_free(ev.m);
+	mount_table_free(&mt);
+}
+
+/*
+ * No inode frees reach the model (hist aggregating): an inode learned from
+ * a lookup would stay live for ever and twin every later one, so none is.
+ */
+static void test_no_inode_frees(void **state)
+{
+	struct fx *fx = *state;
+	struct model_opts o = { .no_inode_frees = true };
+
+	fx_open(fx, &o);
+	events_and_sched(fx, T0);
+	ev_dentry_alloc(fx, T0 + 12, D1, "enable");
+	ev_ei_get(fx, T0 + 13, EI_SCHED, D1, 2, "sched", 0, I1, SHARED_INO);
+	ev_dentry_alloc(fx, T0 + 22, D2, "format");
+	ev_ei_get(fx, T0 + 23, EI_SCHED, D2, 3, "sched", 0, I2, SHARED_INO);
+	assert_int_equal(n_anomalies(fx, A_DUP_INO), 0);
+	assert_int_equal(stats(fx).live_inodes, 0);
+	assert_int_equal(ei(fx, EI_SCHED).refcount, 3);
+	/* the same events with frees seen: the twin is found (test_ei_get_file_inodes) */
+	fx_open(fx, NULL);
+	events_and_sched(fx, T0);
+	ev_dentry_alloc(fx, T0 + 12, D1, "enable");
+	ev_ei_get(fx, T0 + 13, EI_SCHED, D1, 2, "sched", 0, I1, SHARED_INO);
+	ev_dentry_alloc(fx, T0 + 22, D2, "format");
+	ev_ei_get(fx, T0 + 23, EI_SCHED, D2, 3, "sched", 0, I2, SHARED_INO);
+	assert_int_equal(n_anomalies(fx, A_DUP_INO), 1);
+}
+
 static void test_ino_rate_wrap_groups(void **state)
 {
 	struct fx *fx = *state;
@@ -1708,6 +1803,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_second_dentry_eventfs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_parent_from_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_get_file_inodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agg_equals_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_inode_frees, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_lookup_after_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_negative, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_not_released, setup, teardown),

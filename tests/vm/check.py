@@ -418,6 +418,42 @@ class Checker:
         self.ok(s is not None and s[1] == 0 and not lost, "counts: 0 lost on both sides",
                 f"evtrace {s}, bpftrace {lost}")
 
+    def agg(self):
+        """hist counting in the kernel gives the answers streaming gives (guest: agg_scenario)."""
+        for name in ("agg-check-ino", "agg-check-dentry", "agg-check-inode", "agg-check-linear"):
+            h = self.hist_json(name)
+            err = self.text(name + ".err") or ""
+            self.ok(self.rc(name) == 0 and h and h["hist"]["groups"] and
+                    "agg-check: the kernel's aggregation equals the stream's histogram" in err,
+                    f"{name}: the kernel's histogram equals the stream's, byte for byte "
+                    f"({sum(g['count'] for g in h['hist']['groups']) if h else 0} values)",
+                    f"rc={self.rc(name)} {err[-600:]}")
+        for agg, stream in (("agg-ino", "agg-ino-stream"), ("agg-refs", "agg-refs-stream")):
+            a, s = self.hist_json(agg), self.hist_json(stream)
+            if not a or not s:
+                continue
+            err = self.text(agg + ".err") or ""
+            self.ok(re.search(r"^evtrace: attached 8 probes \(.*, 4 skipped\)$", err, re.M),
+                    f"{agg}: only the probes hist needs attach (8, the 4 dentry/lookup/evict ones skipped)",
+                    err[-300:])
+            self.ok(a["hist"] == s["hist"] and a["hist"]["groups"],
+                    f"{agg}: counted in the kernel, the same histogram as streamed "
+                    f"({sum(g['count'] for g in a['hist']['groups'])} values)",
+                    json.dumps(a["hist"])[:300] + " / " + json.dumps(s["hist"])[:300])
+            sa, ss = a["summary"], s["summary"]
+            timeline = lambda x: [(e["path"], e["state"], e["refcount"], e["holders"] != [])
+                                  for e in x["removed_referenced"]]
+            keys = ("lost", "ino_allocs", "ino_max", "eis", "eis_removed_referenced")
+            self.ok([sa[k] for k in keys] == [ss[k] for k in keys] and
+                    timeline(sa) == timeline(ss) and sa["eis"] > 0,
+                    f"{agg}: the same counts and eventfs_inode timelines as streamed "
+                    f"({sa['eis']} eis, {sa['eis_removed_referenced']} removed while referenced)",
+                    str([(k, sa[k], ss[k]) for k in keys]))
+            an = {k: v for k, v in sa["anomalies"].items() if k not in ("dup_ino", "second_dentry")}
+            sn = {k: v for k, v in ss["anomalies"].items() if k not in ("dup_ino", "second_dentry")}
+            self.ok(an == sn and sa["anomalies"]["dup_ino"] == 0,
+                    f"{agg}: the same eventfs anomalies; dup_ino left to --stream", f"{an} {sn}")
+
     def calls(self):
         """-v's count of each function's calls, against the events of an unfiltered run."""
         evs = self.events("calls")
@@ -503,6 +539,7 @@ def main():
         c.lossy()
         c.eventfs_only()
         c.counts()
+        c.agg()
     c.calls()
     c.failures()
     print(f"vm {kernel}: {c.passed} passed, {c.failed} failed, {c.skipped} skipped")

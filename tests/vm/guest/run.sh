@@ -83,6 +83,40 @@ counts_scenario() {
 	echo $? >/out/counts.bt.rc
 }
 
+# hist and the live view count in the kernel (include/evtrace/evtrace.h,
+# "aggs").  Two checks that the answers do not change:
+#  - --agg-check: one evtrace streams every event and aggregates them too,
+#    each event's time taken once for both; the kernel's histogram must
+#    equal the stream's byte for byte (lifetimes included), for each
+#    --of/--by pair below, all four runs at once over the same workloads;
+#  - an aggregating run and a --stream run side by side on one cgroup's
+#    tasks: the same inode numbers, refcount timelines and counts.
+agg_scenario() {
+	mount | grep -q ' /sys/fs/cgroup type cgroup2' ||
+		mount -t cgroup2 none /sys/fs/cgroup || return 1
+	mkdir -p /sys/fs/cgroup/agg
+	trace agg-check-ino hist --of ino --by caller --json --agg-check || return 1
+	trace agg-check-dentry hist --of dentry-life --by fs --json --agg-check || return 1
+	trace agg-check-inode hist --of inode-life --by comm --json --agg-check || return 1
+	trace agg-check-linear hist --of ino --by mount --linear 512 --json --agg-check || return 1
+	trace agg-ino hist --of ino --by mount --json --cgroup /sys/fs/cgroup/agg || return 1
+	trace agg-ino-stream hist --of ino --by mount --json --stream --cgroup /sys/fs/cgroup/agg ||
+		return 1
+	trace agg-refs hist --of ei-refs --by mount --json --cgroup /sys/fs/cgroup/agg || return 1
+	trace agg-refs-stream hist --of ei-refs --by mount --json --stream \
+		--cgroup /sys/fs/cgroup/agg || return 1
+	(read -r me rest </proc/self/stat; echo $me >/sys/fs/cgroup/agg/cgroup.procs
+	 instance_loop; kprobe_event
+	 i=0; while [ $i -lt $PIPES ]; do true | true; i=$((i + 1)); done
+	 mkdir -p /tmp/agg; i=0
+	 while [ $i -lt 200 ]; do : >/tmp/agg/f$i; i=$((i + 1)); done; rm -rf /tmp/agg
+	 echo 2 >/proc/sys/vm/drop_caches)
+	for n in agg-check-ino agg-check-dentry agg-check-inode agg-check-linear agg-ino \
+		 agg-ino-stream agg-refs agg-refs-stream; do
+		stop $n
+	done
+}
+
 # The pipe loop runs in its own shell so its pid is known and single.
 pipe_loop() {
 	sh -c 'echo $$ >/out/'"$1"'.loop_pid; i=0; while [ $i -lt '$PIPES' ]; do true | true; i=$((i + 1)); done'
@@ -95,7 +129,8 @@ pipe_loop() {
 # after --release-timeout 1, then see it released.
 holder_scenario() {
 	name=holders-$1
-	trace $name hist --of ei-refs --json --fs tracefs --release-timeout 1 || return 1
+	# --stream: dup_ino needs every inode event, which hist otherwise counts in the kernel
+	trace $name hist --of ei-refs --json --fs tracefs --release-timeout 1 --stream || return 1
 	echo 'p:sched schedule' >>$T/kprobe_events
 	if [ "$1" = cwd ]; then
 		rm -f /tmp/go /tmp/holder.ready
@@ -252,6 +287,7 @@ run_all() {
 		stop lossy
 
 		counts_scenario || return 1
+		agg_scenario || return 1
 
 		# --eventfs: the VFS probes stay detached, pipes cost nothing
 		trace eventfs-only events --json --eventfs || return 1
@@ -314,6 +350,7 @@ run_demo() {
 
 case $1 in
 all) run_all ;;
+agg) agg_scenario ;;
 demo) run_demo ;;
 *) echo "run.sh: unknown run '$1'"; exit 2 ;;
 esac
