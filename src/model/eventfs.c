@@ -69,8 +69,48 @@ static const char *ei_label(const struct model *m, struct m_ei *e)
 	return e->path ? e->path : e->name;
 }
 
+/* Off the pending list, if on it. */
+static void pend_del(struct model *m, struct m_ei *e)
+{
+	if (!e->pending)
+		return;
+	if (e->pend_prev)
+		e->pend_prev->pend_next = e->pend_next;
+	else
+		m->pend_head = e->pend_next;
+	if (e->pend_next)
+		e->pend_next->pend_prev = e->pend_prev;
+	else
+		m->pend_tail = e->pend_prev;
+	e->pend_next = e->pend_prev = NULL;
+	e->pending = false;
+}
+
+/* On it, in removal-time order: events come nearly in order, so from the tail. */
+static void pend_add(struct model *m, struct m_ei *e)
+{
+	struct m_ei *after = m->pend_tail;
+
+	if (e->pending)
+		return;
+	while (after && after->removed_ns > e->removed_ns)
+		after = after->pend_prev;
+	e->pend_prev = after;
+	e->pend_next = after ? after->pend_next : m->pend_head;
+	if (e->pend_next)
+		e->pend_next->pend_prev = e;
+	else
+		m->pend_tail = e;
+	if (after)
+		after->pend_next = e;
+	else
+		m->pend_head = e;
+	e->pending = true;
+}
+
 static void ei_drop(struct model *m, struct m_ei *e)
 {
+	pend_del(m, e);
 	HASH_DEL(m->eis, e);
 	m->n_eis--;
 	ei_free(e);
@@ -108,6 +148,7 @@ static struct m_ei *ei_add(struct model *m, const struct et_rec *r)
 		return NULL;
 	}
 	e->id = r->obj_id;
+	e->order = ++m->ei_order;
 	e->dev = (r->dev_major << ET_MINORBITS) | r->dev_minor;
 	copy_name(e->name, r->name, sizeof(e->name));
 	copy_name(e->comm, r->comm, sizeof(e->comm));
@@ -276,6 +317,10 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 			m->st.unknown_start++;
 		break;
 	}
+	if (e->state == EI_REMOVED && !e->flagged_not_released)
+		pend_add(m, e);
+	else
+		pend_del(m, e);
 	/* every event carries the kernel's own reading: from here we know it */
 	e->refcount_known = true;
 	after = e->refcount;
@@ -284,23 +329,49 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 	return 0;
 }
 
-/* Removed eis that stay unreleased longer than the timeout, once each. */
+static int by_order(const void *a, const void *b)
+{
+	const struct m_ei *x = *(const struct m_ei *const *)a, *y = *(const struct m_ei *const *)b;
+
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * Removed eis that stay unreleased longer than the timeout, once each,
+ * in the table's order.  Only the pending list's timed-out head is looked
+ * at: walking every ei once a second was most of the consumer's time
+ * after a burst (thousands of released eis stay in the table).
+ */
 void m_check_release_timeouts(struct model *m, uint64_t now)
 {
-	struct m_ei *e, *tmp;
+	struct m_ei **due = NULL, *e;
+	size_t n = 0, cap = 0;
 	char hb[96];
 
-	HASH_ITER(hh, m->eis, e, tmp) {
-		if (e->state != EI_REMOVED || e->flagged_not_released ||
-		    now - e->removed_ns < m->o.release_timeout_ns)
-			continue;
+	while ((e = m->pend_head) && now - e->removed_ns >= m->o.release_timeout_ns) {
+		pend_del(m, e);
 		e->flagged_not_released = true;
+		if (n == cap) {
+			/* at most the table: every ei pending once */
+			struct m_ei **v = realloc(due, (cap = cap ? 2 * cap : 64) * sizeof(*v));
+
+			if (!v)
+				break;	/* flagged, not reported: the model is out of memory */
+			due = v;
+		}
+		due[n++] = e;
+	}
+	if (n > 1)
+		qsort(due, n, sizeof(due[0]), by_order);
+	for (size_t i = 0; i < n; i++) {
+		e = due[i];
 		m_report(m, A_EI_NOT_RELEASED, now, e->id,
 			 "ei %s not released %.1fs after its removal: refcount %" PRId64
 			 ", held by dentries %s",
 			 ei_label(m, e), secs(now - e->removed_ns), e->refcount,
 			 e->n_holders ? holders_text(e, hb, sizeof(hb)) : "(not seen)");
 	}
+	free(due);
 }
 
 /* ---- queries --------------------------------------------------------------- */

@@ -87,6 +87,10 @@ struct m_ei {
 	uint64_t history_dropped;
 	uint64_t holders[EI_HOLDERS_MAX];
 	uint32_t n_holders, holders_more;
+	uint64_t order;			/* the table's insertion order */
+	/* removed, not released, not yet flagged: on the model's pending list */
+	struct m_ei *pend_next, *pend_prev;
+	bool pending;
 	UT_hash_handle hh;
 };
 
@@ -131,6 +135,12 @@ struct model {
 	size_t n_mcache, mcache_next;
 	char dev_name[32];
 	struct ei_change *history_scratch;	/* model_ei_find()'s history, ei_history long */
+	/*
+	 * Removed eis waiting for their release, by removal time: the timeout
+	 * check looks at the oldest only, not at every ei of the table.
+	 */
+	struct m_ei *pend_head, *pend_tail;
+	uint64_t ei_order;
 	/* aggregated in the kernel: allocated and not yet freed, as counted */
 	int64_t agg_live_inodes, agg_live_dentries;
 };

@@ -12,8 +12,10 @@ import re
 import sys
 
 WORKLOADS = ["burst", "files", "pipes", "seed"]
-EVTRACE = ["hist", "live", "record", "events-json", "record-64M"]
-RATIOS = [("hist", "bt-count"), ("live", "bt-count"),
+EVTRACE = ["hist", "hist-dentry", "live", "hist-stream", "live-stream", "record", "events-json",
+           "record-64M"]
+RATIOS = [("hist", "bt-count"), ("hist-dentry", "bt-count"), ("live", "bt-count"),
+          ("hist-stream", "bt-count"), ("live-stream", "bt-count"),
           ("record", "bt-printf"), ("events-json", "bt-printf")]
 
 

@@ -15,7 +15,7 @@
 T=/sys/kernel/tracing
 BENCH_REPS=3
 BENCH_EVTRACE_ARGS=	# more options for the evtrace modes, e.g. --bufsize 32M
-BENCH_MODES="none bt-count bt-printf hist live record events-json record-64M none-end"
+BENCH_MODES="none bt-count bt-printf hist hist-dentry live hist-stream live-stream record events-json record-64M none-end"
 BENCH_WORKLOADS="burst files pipes seed"
 [ -r /guest/bench.conf ] && . /guest/bench.conf
 INSTANCE_LOOPS=3
@@ -103,7 +103,12 @@ start() {
 	# hist and live print their summary (with the loss) on stdout at the
 	# end: a tmpfs file rather than /dev/null, so it can be read
 	hist) evtrace hist $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	# dentry lifetimes: four more probes than the default --of ino
+	hist-dentry) evtrace hist --of dentry-life $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
 	live) evtrace live --no-tui $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	# every event streamed, as before the kernel counted: what aggregation saves
+	hist-stream) evtrace hist --stream $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	live-stream) evtrace live --no-tui --stream $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
 	record) evtrace record -o /tmp/x.evt $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
 	events-json) evtrace events --json $BENCH_EVTRACE_ARGS >/tmp/x.jsonl 2>$d/err & ;;
 	record-64M) evtrace record --bufsize 64M -o /tmp/x.evt >$out 2>$d/err & ;;
