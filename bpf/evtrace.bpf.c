@@ -40,6 +40,17 @@ const volatile __u64 agg_step = 0;
 const volatile bool agg_comm = false;
 const volatile bool agg_caller = false;
 /*
+ * What costs a map operation per event only when something reads it:
+ * -v's calls per function; generations of inodes and dentries (only when
+ * their allocations are probed, else every lookup misses); an ei's name
+ * on every event (when nothing prints the events, the model has it from
+ * the ei's creation, and only eis older than the trace need it again).
+ */
+const volatile bool count_calls = true;
+const volatile bool track_inodes = true;
+const volatile bool track_dentries = true;
+const volatile bool ei_names_once = false;
+/*
  * eventfs_inodes carry no superblock of their own; tracefs has a single
  * superblock (get_tree_single), whose s_dev userspace reads from mountinfo.
  */
@@ -267,6 +278,8 @@ static __always_inline bool task_read(struct task *t, bool want_comm)
 		bpf_get_current_comm(t->comm, sizeof(t->comm));
 		if (filter_comm && !bpf_map_lookup_elem(&filter_comms, t->comm))
 			return false;
+	} else {
+		__builtin_memset(t->comm, 0, sizeof(t->comm));
 	}
 	if (!filter_cgroup)
 		return true;
@@ -291,7 +304,7 @@ static __always_inline void count_call(enum et_probe p)
 	__u32 key = p;
 	__u64 *n;
 
-	if (!task_read(&t, false))
+	if (!count_calls || !task_read(&t, false))
 		return;
 	n = bpf_map_lookup_elem(&calls, &key);
 	if (n)
@@ -476,8 +489,8 @@ static __always_inline __u64 gen_get(void *obj, bool born)
 	return b ? b->seq : 0;
 }
 
-#define inode_gen(inode)	gen_get(inode, AGG_INODES)
-#define dentry_gen(dentry)	gen_get(dentry, AGG_DENTRIES)
+#define inode_gen(inode)	(track_inodes ? gen_get(inode, AGG_INODES) : 0)
+#define dentry_gen(dentry)	(track_dentries ? gen_get(dentry, AGG_DENTRIES) : 0)
 
 /* The allocation: its generation, and when and where for the lifetime. */
 static __always_inline __u64 birth_new(void *obj, __u64 ts, struct sbinfo *s, struct task *t)
@@ -595,7 +608,7 @@ static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
 	struct et_event *e;
 	struct task t;
 
-	if (!task_wanted(&t))
+	if (!task_read(&t, (emit_types & T(ET_INO_ALLOC)) || agg_comm))
 		return 0;
 	li = bpf_map_lookup_elem(&last_inodes, &t.tid);
 	if (li) {
@@ -661,7 +674,7 @@ static __always_inline int on_inode_alloc(struct inode *inode)
 	struct et_event *e;
 	struct task t;
 
-	if (!inode || !task_wanted(&t))
+	if (!inode || !task_read(&t, (emit_types & T(ET_INODE_ALLOC)) || agg_comm))
 		return 0;
 	wanted = sb_read(BPF_CORE_READ(inode, i_sb), &s);
 	/* stash before the sb filter so get_next_ino can filter on it too */
@@ -729,7 +742,7 @@ static __always_inline int on_inode_evict(struct inode *inode)
 	} else {
 		seq = seq_end(inode);
 	}
-	if (!task_wanted(&t))
+	if (!task_read(&t, emit_types & T(ET_INODE_EVICT)))
 		return 0;
 	if (AGG_INODES) {
 		if (born && b.ts)
@@ -798,7 +811,7 @@ static __always_inline int on_dentry_alloc(struct dentry *d)
 	struct task t;
 	__u64 seq;
 
-	if (!d || IS_ERR_VALUE(d) || !task_wanted(&t))
+	if (!d || IS_ERR_VALUE(d) || !task_read(&t, (emit_types & T(ET_DENTRY_ALLOC)) || agg_comm))
 		return 0;
 	if (!sb_read(BPF_CORE_READ(d, d_sb), &s))
 		return 0;
@@ -859,9 +872,11 @@ static __always_inline int on_dentry_kill(struct dentry *d)
 	} else {
 		dy.seq = seq_end(d);
 	}
-	if (!task_wanted(&t))
+	if (!task_read(&t, emit_types & T(ET_DENTRY_KILL)))
 		return 0;
-	bpf_map_update_elem(&dying, &t.tid, &dy, BPF_ANY);
+	/* only eventfs_d_release() asks, and only for a tracefs dentry */
+	if (track_dentries && s.dev == tracefs_dev)
+		bpf_map_update_elem(&dying, &t.tid, &dy, BPF_ANY);
 	if (AGG_DENTRIES) {
 		if (born && b.ts)
 			agg_life(ETA_DENTRY_LIFE, ts, &b);
@@ -1005,8 +1020,6 @@ int BPF_KRETPROBE(__lookup_slow_kretprobe, struct dentry *ret)
 
 static __always_inline void ev_ei(struct et_event *e, struct eventfs_inode *ei)
 {
-	const char *name = BPF_CORE_READ(ei, name);
-
 	e->obj = (__u64)ei;
 	e->value = BPF_CORE_READ(ei, kref.refcount.refs.counter);
 	if (bpf_core_field_exists(ei->ino))
@@ -1015,10 +1028,23 @@ static __always_inline void ev_ei(struct et_event *e, struct eventfs_inode *ei)
 		e->flags |= ET_F_FREED;
 	if (BPF_CORE_READ_BITFIELD_PROBED(ei, is_events))
 		e->flags |= ET_F_EVENTS;
+}
+
+/* Only into a record reserved with its name (ET_EVENT_NAME). */
+static __always_inline void ev_ei_name(struct et_event *e, struct eventfs_inode *ei)
+{
+	const char *name = BPF_CORE_READ(ei, name);
+
 	/* a full buffer: the name had at least ET_NAME_LEN - 1 bytes */
 	if (name && bpf_probe_read_kernel_str(e->name, sizeof(e->name), name) ==
 			    sizeof(e->name))
 		e->flags |= ET_F_TRUNC;
+}
+
+/* Does this ei's event carry its name?  (ei_names_once) */
+static __always_inline bool ei_named(struct eventfs_inode *ei)
+{
+	return !ei_names_once || !seq_get(ei);
 }
 
 static __always_inline bool ei_wanted(struct task *t, struct sbinfo *s)
@@ -1029,11 +1055,15 @@ static __always_inline bool ei_wanted(struct task *t, struct sbinfo *s)
 	return sb_filter(s);
 }
 
-static __always_inline struct et_event *ei_reserve(__u16 type, struct task *t)
+static __always_inline struct et_event *ei_reserve(__u16 type, struct task *t, bool named)
 {
 	struct sbinfo s;
 
-	return ei_wanted(t, &s) ? ev_reserve(type, t, &s, ET_EVENT_NAME, bpf_ktime_get_ns()) : NULL;
+	if (!ei_wanted(t, &s))
+		return NULL;
+	if (named)
+		return ev_reserve(type, t, &s, ET_EVENT_NAME, bpf_ktime_get_ns());
+	return ev_reserve(type, t, &s, ET_EVENT_BASE, bpf_ktime_get_ns());
 }
 
 static __always_inline int on_ei_create(struct eventfs_inode *ei,
@@ -1052,6 +1082,7 @@ static __always_inline int on_ei_create(struct eventfs_inode *ei,
 	if (!e)
 		return 0;
 	ev_ei(e, ei);
+	ev_ei_name(e, ei);
 	e->obj_seq = seq;
 	if (parent && !IS_ERR_VALUE(parent)) {
 		e->aux = (__u64)parent;
@@ -1121,6 +1152,7 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 	struct et_event *e;
 	struct task t;
 	__u32 flags = 0;
+	bool named;
 
 	/* eventfs keeps the directory's ei in its tracefs_inode's private */
 	ti = (void *)dir - bpf_core_field_offset(struct tracefs_inode, vfs_inode);
@@ -1132,10 +1164,13 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 			return 0;
 		flags = ET_F_NOREF;
 	}
-	e = ei_reserve(ET_EI_GET, &t);
+	named = ei_named(ei);
+	e = ei_reserve(ET_EI_GET, &t, named);
 	if (!e)
 		return 0;
 	ev_ei(e, ei);
+	if (named)
+		ev_ei_name(e, ei);
 	e->flags |= flags;
 	e->obj_seq = seq_get(ei);
 	e->aux = (__u64)dentry;
@@ -1187,13 +1222,17 @@ static __always_inline int on_ei_put(struct dentry *dentry)
 	struct eventfs_inode *ei = BPF_CORE_READ(dentry, d_fsdata);
 	struct et_event *e;
 	struct task t;
+	bool named;
 
 	if (!ei)
 		return 0;
-	e = ei_reserve(ET_EI_PUT, &t);
+	named = ei_named(ei);
+	e = ei_reserve(ET_EI_PUT, &t, named);
 	if (!e)
 		return 0;
 	ev_ei(e, ei);
+	if (named)
+		ev_ei_name(e, ei);
 	e->obj_seq = seq_get(ei);
 	e->aux = (__u64)dentry;
 	e->aux_seq = dentry_seq(&t, dentry);
@@ -1222,13 +1261,16 @@ int BPF_KPROBE(eventfs_d_release_kprobe, struct dentry *dentry)
  */
 static __always_inline int on_ei_remove(struct eventfs_inode *ei)
 {
+	bool named = ei_named(ei);
 	struct et_event *e;
 	struct task t;
 
-	e = ei_reserve(ET_EI_REMOVE, &t);
+	e = ei_reserve(ET_EI_REMOVE, &t, named);
 	if (!e)
 		return 0;
 	ev_ei(e, ei);
+	if (named)
+		ev_ei_name(e, ei);
 	e->obj_seq = seq_get(ei);
 	ev_submit(e);
 	return 0;
@@ -1253,14 +1295,18 @@ static __always_inline int on_ei_release(struct kref *ref)
 	struct eventfs_inode *ei;
 	struct et_event *e;
 	struct task t;
+	bool named;
 
 	ei = (void *)ref - bpf_core_field_offset(struct eventfs_inode, kref);
-	e = ei_reserve(ET_EI_RELEASE, &t);
+	named = ei_named(ei);
+	e = ei_reserve(ET_EI_RELEASE, &t, named);
 	if (!e) {
 		seq_end(ei);
 		return 0;
 	}
 	ev_ei(e, ei);
+	if (named)
+		ev_ei_name(e, ei);
 	e->obj_seq = seq_end(ei);
 	ev_submit(e);
 	return 0;

@@ -257,7 +257,7 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 		if (r->flags & ET_F_NOREF || r->flags & ET_F_FREED || e->state != EI_LIVE) {
 			m_report(m, A_EI_LOOKUP_AFTER_REMOVE, r->ts_ns, e->id,
 				 "ei %s: a lookup of '%s' reached it after its removal%s%s",
-				 ei_label(m, e), r->name,
+				 ei_label(m, e), e->name,
 				 e->removed_ns ? "" : " (removal not seen)",
 				 r->flags & ET_F_NOREF ? " (no reference taken)" : "");
 			if (r->flags & ET_F_NOREF)

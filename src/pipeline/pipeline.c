@@ -149,6 +149,7 @@ static int run_live(struct pipeline *p)
 
 	if (filters_resolve_mounts(&o->trace.filters, NULL))
 		return EXIT_ENV;
+	o->trace.count_calls = verbose;
 	ret = check_environment();
 	if (ret)
 		return ret;

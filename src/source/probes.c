@@ -273,7 +273,7 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 	struct btf *vmlinux = NULL;
 	bool have_kprobes;
 	int err, ret = EXIT_RUNTIME;
-	uint32_t tracefs;
+	uint32_t tracefs, attach, emit;
 
 	libbpf_set_print(verbose ? libbpf_print : NULL);
 	memset(t, 0, sizeof(*t));
@@ -301,8 +301,15 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 	t->skel->rodata->filter_fs = o->filters.nfss > 0;
 	t->skel->rodata->filter_dev = o->filters.ndevs > 0;
 	t->skel->rodata->filter_cgroup = o->filters.ncgroups > 0;
-	t->skel->rodata->emit_types = (o->filters.types ? o->filters.types : ~0u) &
-				      ~(o->agg.stream ? 0 : o->agg.types);
+	attach = o->filters.types ? o->filters.types : ~0u;
+	emit = attach & ~(o->agg.stream ? 0 : o->agg.types);
+	t->skel->rodata->emit_types = emit;
+	t->skel->rodata->count_calls = o->count_calls;
+	/* generations only where the allocation is probed and someone names the object */
+	t->skel->rodata->track_inodes = (o->agg.types & T(ET_INODE_ALLOC)) ||
+					(emit & (T(ET_INODE_ALLOC) | T(ET_INO_ALLOC)));
+	t->skel->rodata->track_dentries = attach & T(ET_DENTRY_ALLOC);
+	t->skel->rodata->ei_names_once = o->agg.types && !o->agg.stream;
 	if (o->agg.types) {
 		const uint32_t lives = T(ET_INODE_ALLOC) | T(ET_INODE_EVICT) |
 				       T(ET_DENTRY_ALLOC) | T(ET_DENTRY_KILL);

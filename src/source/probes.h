@@ -52,6 +52,7 @@ struct tracer_opts {
 	uint32_t ringbuf_bytes;
 	uint32_t max_objects;	/* generation table entries */
 	struct agg_opts agg;
+	bool count_calls;	/* per-function call counts (-v), a map update per call */
 };
 
 struct probe_status {

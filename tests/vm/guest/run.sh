@@ -88,9 +88,11 @@ counts_scenario() {
 #  - --agg-check: one evtrace streams every event and aggregates them too,
 #    each event's time taken once for both; the kernel's histogram must
 #    equal the stream's byte for byte (lifetimes included), for each
-#    --of/--by pair below, all four runs at once over the same workloads;
+#    --of/--by pair below, all four runs at once over the same workloads
+#    (one through kprobes);
 #  - an aggregating run and a --stream run side by side on one cgroup's
-#    tasks: the same inode numbers, refcount timelines and counts.
+#    tasks: the same inode numbers, refcount timelines and counts (the
+#    ei-refs pair with the aggregating run on kprobes).
 agg_scenario() {
 	mount | grep -q ' /sys/fs/cgroup type cgroup2' ||
 		mount -t cgroup2 none /sys/fs/cgroup || return 1
@@ -98,11 +100,11 @@ agg_scenario() {
 	trace agg-check-ino hist --of ino --by caller --json --agg-check || return 1
 	trace agg-check-dentry hist --of dentry-life --by fs --json --agg-check || return 1
 	trace agg-check-inode hist --of inode-life --by comm --json --agg-check || return 1
-	trace agg-check-linear hist --of ino --by mount --linear 512 --json --agg-check || return 1
+	trace agg-check-linear hist --of ino --by mount --linear 512 --json --agg-check --attach kprobe || return 1
 	trace agg-ino hist --of ino --by mount --json --cgroup /sys/fs/cgroup/agg || return 1
 	trace agg-ino-stream hist --of ino --by mount --json --stream --cgroup /sys/fs/cgroup/agg ||
 		return 1
-	trace agg-refs hist --of ei-refs --by mount --json --cgroup /sys/fs/cgroup/agg || return 1
+	trace agg-refs hist --of ei-refs --by mount --json --attach kprobe --cgroup /sys/fs/cgroup/agg || return 1
 	trace agg-refs-stream hist --of ei-refs --by mount --json --stream \
 		--cgroup /sys/fs/cgroup/agg || return 1
 	(read -r me rest </proc/self/stat; echo $me >/sys/fs/cgroup/agg/cgroup.procs
