@@ -36,7 +36,7 @@ def main(out):
     modes = []
     for line in read(os.path.join(out, "times"), "").splitlines():
         m, w, r, ns = line.split()
-        if m not in modes:
+        if m not in modes and not m.startswith("none@"):
             modes.append(m)
         if int(r) > 0:          # run 0 is the warm-up
             times.setdefault((m, w), []).append(int(ns))
@@ -48,9 +48,21 @@ def main(out):
     wls = [w for w in WORKLOADS if ("none", w) in times]
     base = {w: min(times[("none", w)]) for w in wls}
 
+    # each mode against the untraced runs just before it and just after it
+    # (before the next mode, or none-end), where the guest has them
+    traced = [m for m in modes if not m.startswith("none")]
+
+    def local_base(m, w):
+        i = traced.index(m)
+        near = [times.get(("none@" + m, w))]
+        near.append(times.get(("none@" + traced[i + 1], w)) if i + 1 < len(traced)
+                    else times.get(("none-end", w)))
+        near = [min(t) for t in near if t]
+        return min(near) if near else base[w]
+
     def added(m, w):
         t = times.get((m, w))
-        return None if not t else min(t) - base[w]
+        return None if not t else min(t) - local_base(m, w)
 
     def f(path):
         return read(os.path.join(out, path))
@@ -103,13 +115,11 @@ def main(out):
         p(f"{'none-end':<12}  " + "".join(f"{end[w] / 1e6:7.0f}" for w in wls)
           + f"{sum(end.values()) / 1e6:8.0f}   (untraced again at the end: the drift)")
     p()
-    p(f"{'':<12}  {'added ms (min - none min)':<{W}} {'':>8}  {'lost %':<{6 * len(wls)}}  {'kmem':>8} {'progs':>6} {'rss':>6}")
+    p(f"{'':<12}  {'added ms (min - untraced min beside)':<{W}} {'':>8}  {'lost %':<{6 * len(wls)}}  {'kmem':>8} {'progs':>6} {'rss':>6}")
     p(f"{'mode':<12}  " + "".join(f"{w:>7}" for w in wls) + f"{'sum':>8} {'us/call':>8}  "
       + "".join(f"{w:>6}" for w in wls) + f"  {'MiB':>8} {'KiB':>6} {'MiB':>6}")
     sums = {}
-    for m in modes:
-        if m.startswith("none"):
-            continue
+    for m in traced:
         a = [added(m, w) for w in wls]
         s = None if None in a else sum(a)
         sums[m] = s
@@ -137,10 +147,9 @@ def main(out):
     p()
     # where the time goes: the tracer's own process (its consumer) against what it added
     p(f"{'tracer CPU ms, all runs':<26}" + "".join(f"{w:>8}" for w in wls))
-    for m in modes:
-        if not m.startswith("none"):
-            p(f"{m:<26}" + "".join(f"{cpu_ms(m, w) if cpu_ms(m, w) is not None else '-':>8}"
-                                   for w in wls))
+    for m in traced:
+        p(f"{m:<26}" + "".join(f"{cpu_ms(m, w) if cpu_ms(m, w) is not None else '-':>8}"
+                               for w in wls))
     p()
     # what each tracer saw over the warm-up and the timed runs
     p(f"{'in all ' + str(runs) + ' runs':<26}" + "".join(f"{w:>8}" for w in wls))
@@ -152,6 +161,7 @@ def main(out):
         if m in modes:
             p(f"{m + ' ' + what:<26}" + "".join(f"{get(w) if get(w) is not None else '-':>8}" for w in wls))
     p()
+    p("added: the mode's fastest run less the fastest untraced run just before or just after it")
     p("us/call: the added sum over the calls of one run of each workload (bt-count's counts / (reps + 1))")
     p("lost %: of the events (evtrace: its summary line) or printf lines (bpftrace: its 'Lost N events')")
     p("kmem: memlock of the tracer's BPF maps (fdinfo, each map once; evtrace: the ring buffer and its hash")

@@ -189,22 +189,33 @@ stop() {
 
 # ---- the run ----------------------------------------------------------------
 
+# timed LABEL WORKLOAD: the warm-up (run 0) and the timed runs, into /out/times
+timed() {
+	r=0
+	while [ $r -le $BENCH_REPS ]; do
+		t0=$(clockns)
+		w_$2
+		t1=$(clockns)
+		echo "$1 $2 $r $((t1 - t0))" >>/out/times
+		r=$((r + 1))
+	done
+}
+
 # run_mode MODE: for each workload, a tracer of its own (so that the loss
 # is the workload's), the warm-up and the timed runs, then its memory.
+# Untraced runs just before each tracer's ("none@MODE"): the machine
+# drifts (pipes got 6 % slower over one bench), so each mode is held
+# against the untraced runs on either side of it, not the first ones.
 run_mode() {
 	m=$1
 	for w in $BENCH_WORKLOADS; do
 		d=/out/$m/$w
 		mkdir -p $d
-		case $m in none*) ;; *) start $m $d || return 1 ;; esac
-		r=0
-		while [ $r -le $BENCH_REPS ]; do
-			t0=$(clockns)
-			w_$w
-			t1=$(clockns)
-			echo "$m $w $r $((t1 - t0))" >>/out/times
-			r=$((r + 1))
-		done
+		case $m in
+		none*) ;;
+		*) timed "none@$m" $w; start $m $d || return 1 ;;
+		esac
+		timed $m $w
 		case $m in
 		none*) ;;
 		*) kmem $tpid >$d/kmem; stop $m $d ;;
