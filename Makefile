@@ -47,7 +47,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all clean check unit unit-san vm-test deps demo vmlinux bench bench-vm
+.PHONY: all clean check unit unit-san vm-test deps demo vmlinux bench bench-vm vm-matrix
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -144,6 +144,10 @@ $(OUTPUT)/clockns: tests/vm/clockns.c | $(OUTPUT)
 
 vm-test: $(OUTPUT)/evtrace-static $(OUTPUT)/ptyrun
 	$(Q)tests/vm/run.sh
+
+# Every Debian cloud kernel line, one table (about 3 minutes a kernel).
+vm-matrix: $(OUTPUT)/evtrace-static $(OUTPUT)/ptyrun
+	$(Q)tests/vm/matrix.sh
 
 # evtrace's cost per event against bpftrace's, in one 6.12 VM boot (about
 # 10 minutes under emulation; figures, not part of check).

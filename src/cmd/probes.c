@@ -28,6 +28,9 @@ static void print_table(const struct tracer *t, bool json)
 		if (json) {
 			fprintf(stdout, "%s{\"probe\":", i ? "," : "[");
 			json_str(stdout, ps->name);
+			/* the kernel function attached: a newer kernel's name, maybe */
+			fputs(",\"function\":", stdout);
+			json_str(stdout, ps->target ? ps->target : "");
 			fprintf(stdout, ",\"status\":\"%s\",\"reason\":", probe_mode_name(ps->mode));
 			json_str(stdout, ps->reason);
 			fputs("}", stdout);

@@ -25,32 +25,47 @@
 #include "evtrace.skel.h"
 #include "lib/ksyms.h"
 #include "lib/mounts.h"
+#include "source/btfsig.h"
 #include "source/probes.h"
 
 /*
- * Kernel functions, in the order `evtrace probes` lists them.  Program
- * names follow from them: <fn>_fentry; <fn>_kprobe, plus <fn>_kretprobe
- * where the exit needs arguments stashed at entry.
+ * The probes, in the order `evtrace probes` lists them.  Program names
+ * follow from the first name: <fn>_fentry; <fn>_kprobe, plus
+ * <fn>_kretprobe where the exit needs arguments stashed at entry.
+ *
+ * cands: the kernel functions that do the same thing, newest kernels'
+ * names after the older ones, each with a note for `evtrace probes`; the
+ * first that exists and whose prototype in BTF still takes what the
+ * programs read (sig, see source/btfsig.h) is attached, by fentry or by
+ * kprobe alike.
  */
 #define T(type)	(1u << (type))
+#define MAX_CANDS 3
 
 static const struct {
 	const char *func;
 	uint32_t types;		/* the event types that need it (--type) */
+	const char *sig;	/* what its programs read */
+	struct { const char *name, *note; } cands[MAX_CANDS];
 } probe_funcs[NR_PROBES] = {
-	{ "get_next_ino",		T(ET_INO_ALLOC) },
+	{ "get_next_ino", T(ET_INO_ALLOC), ">int", { { "get_next_ino", NULL } } },
 	/* get_next_ino() finds its superblock in what alloc_inode() saw */
-	{ "alloc_inode",		T(ET_INODE_ALLOC) | T(ET_INO_ALLOC) },
-	{ "evict",			T(ET_INODE_EVICT) },
-	{ "__d_alloc",			T(ET_DENTRY_ALLOC) },
-	{ "__dentry_kill",		T(ET_DENTRY_KILL) },
-	{ "__lookup_slow",		T(ET_LOOKUP) },
-	{ "eventfs_create_dir",		T(ET_EI_CREATE) },
-	{ "eventfs_create_events_dir",	T(ET_EI_CREATE) },
-	{ "eventfs_root_lookup",	T(ET_EI_GET) },
-	{ "eventfs_d_release",		T(ET_EI_PUT) },
-	{ "eventfs_remove_rec",		T(ET_EI_REMOVE) },
-	{ "release_ei",			T(ET_EI_RELEASE) },
+	{ "alloc_inode", T(ET_INODE_ALLOC) | T(ET_INO_ALLOC), "super_block>inode",
+	  { { "alloc_inode", NULL } } },
+	{ "evict", T(ET_INODE_EVICT), "inode", { { "evict", NULL } } },
+	{ "__d_alloc", T(ET_DENTRY_ALLOC), "super_block,qstr>dentry", { { "__d_alloc", NULL } } },
+	{ "__dentry_kill", T(ET_DENTRY_KILL), "dentry",
+	  { { "__dentry_kill", NULL }, { "dentry_kill", "7.2+ name" } } },
+	{ "__lookup_slow", T(ET_LOOKUP), "qstr,dentry,int>dentry", { { "__lookup_slow", NULL } } },
+	{ "eventfs_create_dir", T(ET_EI_CREATE), "*,eventfs_inode,eventfs_entry,int,*>eventfs_inode",
+	  { { "eventfs_create_dir", NULL } } },
+	{ "eventfs_create_events_dir", T(ET_EI_CREATE),
+	  "*,dentry,eventfs_entry,int,*>eventfs_inode", { { "eventfs_create_events_dir", NULL } } },
+	{ "eventfs_root_lookup", T(ET_EI_GET), "inode,dentry,int>dentry",
+	  { { "eventfs_root_lookup", NULL } } },
+	{ "eventfs_d_release", T(ET_EI_PUT), "dentry", { { "eventfs_d_release", NULL } } },
+	{ "eventfs_remove_rec", T(ET_EI_REMOVE), "eventfs_inode,int", { { "eventfs_remove_rec", NULL } } },
+	{ "release_ei", T(ET_EI_RELEASE), "kref", { { "release_ei", NULL } } },
 };
 
 _Static_assert(NR_PROBES == ETP_MAX, "one probe per enum et_probe, in its order");
@@ -133,58 +148,110 @@ static struct bpf_program *prog_of(struct bpf_object *obj, const char *func,
 	return bpf_object__find_program_by_name(obj, name);
 }
 
-static void set_autoload(struct bpf_object *obj, const char *func, enum probe_mode m)
+/* Load the probe's programs of mode m only; fentry's aimed at the candidate chosen. */
+static void set_autoload(struct bpf_object *obj, const struct probe_status *ps)
 {
+	const char *func = ps->name;
+	enum probe_mode m = ps->mode;
 	struct bpf_program *p;
 
-	if ((p = prog_of(obj, func, "fentry")))
+	if ((p = prog_of(obj, func, "fentry"))) {
 		bpf_program__set_autoload(p, m == PROBE_FENTRY);
+		if (m == PROBE_FENTRY && strcmp(ps->target, func))
+			bpf_program__set_attach_target(p, 0, ps->target);
+	}
 	if ((p = prog_of(obj, func, "kprobe")))
 		bpf_program__set_autoload(p, m == PROBE_KPROBE);
 	if ((p = prog_of(obj, func, "kretprobe")))
 		bpf_program__set_autoload(p, m == PROBE_KPROBE);
 }
 
-/* Pick fentry or kprobe for one function, or say why neither. */
-static void choose(struct probe_status *ps, const struct btf *vmlinux,
-		   const struct ksyms *ks, bool have_kprobes, enum attach_pref pref)
+/* Pick fentry or kprobe for one kernel function, or say why neither (in why). */
+static enum probe_mode choose_one(const char *fn, const char *sig, const struct btf *vmlinux,
+				  const struct ksyms *ks, bool have_kprobes, enum attach_pref pref,
+				  char *why, size_t size, bool *try_next)
 {
 	int ferr = -EOPNOTSUPP;
-	bool in_btf = btf__find_by_name_kind(vmlinux, ps->name, BTF_KIND_FUNC) >= 0;
-	bool in_kallsyms = ksyms_has(ks, ps->name);
+	bool in_btf = btf__find_by_name_kind(vmlinux, fn, BTF_KIND_FUNC) >= 0;
+	bool in_kallsyms = ksyms_has(ks, fn);
 
+	why[0] = 0;
+	/* not this function: another name may be; this kernel refusing: none will do */
+	*try_next = true;
 	if (!in_btf && !in_kallsyms) {
-		snprintf(ps->reason, sizeof(ps->reason),
-			 "no such function in this kernel (not in BTF nor kallsyms)");
-		return;
+		snprintf(why, size, "no such function in this kernel (not in BTF nor kallsyms)");
+		return PROBE_MISSING;
 	}
+	/* fentry and kprobe programs read the same arguments: check both */
+	if (in_btf && btf_sig_check(vmlinux, fn, sig, why, size) == -EINVAL)
+		return PROBE_MISSING;
+	*try_next = false;
 	if (pref != ATTACH_KPROBE) {
-		ferr = in_btf ? fentry_probe(vmlinux, ps->name) : -ENOENT;
-		if (!ferr) {
-			ps->mode = PROBE_FENTRY;
-			return;
-		}
+		ferr = in_btf ? fentry_probe(vmlinux, fn) : -ENOENT;
+		if (!ferr)
+			return PROBE_FENTRY;
 	}
 	if (pref != ATTACH_FENTRY && have_kprobes && in_kallsyms) {
-		ps->mode = PROBE_KPROBE;
 		if (pref == ATTACH_AUTO)
-			snprintf(ps->reason, sizeof(ps->reason), "fentry: %s",
+			snprintf(why, size, "fentry: %s",
 				 ferr == -ENOENT ? "not in kernel BTF" : strerror(-ferr));
 		else
-			snprintf(ps->reason, sizeof(ps->reason), "forced by --attach kprobe");
-		return;
+			snprintf(why, size, "forced by --attach kprobe");
+		return PROBE_KPROBE;
 	}
 	if (pref == ATTACH_KPROBE)
-		snprintf(ps->reason, sizeof(ps->reason), "kprobe: %s",
+		snprintf(why, size, "kprobe: %s",
 			 !have_kprobes ? "kernel has no kprobes (" KPROBE_PMU " missing)" :
 			 "function not in /proc/kallsyms (inlined?)");
 	else if (pref == ATTACH_FENTRY)
-		snprintf(ps->reason, sizeof(ps->reason), "fentry: %s",
+		snprintf(why, size, "fentry: %s",
 			 ferr == -ENOENT ? "not in kernel BTF" : strerror(-ferr));
 	else
-		snprintf(ps->reason, sizeof(ps->reason), "fentry: %s; kprobe: %s",
+		snprintf(why, size, "fentry: %s; kprobe: %s",
 			 ferr == -ENOENT ? "not in kernel BTF" : strerror(-ferr),
 			 !have_kprobes ? "kernel has no kprobes" : "not in /proc/kallsyms");
+	return PROBE_MISSING;
+}
+
+/*
+ * The first candidate that exists, still takes what the programs read, and
+ * can be attached; or why none.  A later candidate says which it is:
+ * "dentry_kill (7.2+ name)".
+ */
+static void choose(struct probe_status *ps, int idx, const struct btf *vmlinux,
+		   const struct ksyms *ks, bool have_kprobes, enum attach_pref pref)
+{
+	char why[MAX_CANDS][160];
+	bool next = true;
+	int n = 0;
+
+	for (; next && n < MAX_CANDS && probe_funcs[idx].cands[n].name; n++) {
+		const char *fn = probe_funcs[idx].cands[n].name;
+
+		ps->mode = choose_one(fn, probe_funcs[idx].sig, vmlinux, ks, have_kprobes, pref,
+				      why[n], sizeof(why[n]), &next);
+		if (ps->mode == PROBE_MISSING)
+			continue;
+		ps->target = fn;
+		if (n)
+			snprintf(ps->reason, sizeof(ps->reason), "%s (%s)%s%s", fn,
+				 probe_funcs[idx].cands[n].note, why[n][0] ? "; " : "", why[n]);
+		else
+			snprintf(ps->reason, sizeof(ps->reason), "%s", why[n]);
+		return;
+	}
+	/* the last candidate tried stopped us, or was the only one: its reason as it is */
+	if (n == 1 || !next) {
+		snprintf(ps->reason, sizeof(ps->reason), "%s", why[n - 1]);
+		return;
+	}
+	ps->reason[0] = 0;
+	for (int i = 0; i < n; i++) {
+		size_t off = strlen(ps->reason);
+
+		snprintf(ps->reason + off, sizeof(ps->reason) - off, "%s%s: %s", i ? "; " : "",
+			 probe_funcs[idx].cands[i].name, why[i]);
+	}
 }
 
 static int fill_filters(struct evtrace_bpf *skel, const struct filters *f)
@@ -227,7 +294,12 @@ static int attach_one(struct tracer *t, struct probe_status *ps, int idx)
 
 		if (!p)
 			continue;
-		l = bpf_program__attach(p);
+		/* the kprobe at the candidate chosen, whatever its section says */
+		if (ps->mode == PROBE_KPROBE)
+			l = bpf_program__attach_kprobe(p, !strncmp(bpf_program__section_name(p),
+								  "kretprobe", 9), ps->target);
+		else
+			l = bpf_program__attach(p);
 		if (!l)
 			return -errno;
 		t->links[idx][i] = l;
@@ -346,11 +418,11 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 			snprintf(ps->reason, sizeof(ps->reason), "no event type asked for needs it (--type)");
 			t->n_skipped++;
 		} else {
-			choose(ps, vmlinux, t->ksyms, have_kprobes, o->attach);
+			choose(ps, i, vmlinux, t->ksyms, have_kprobes, o->attach);
 			if (ps->mode == PROBE_MISSING)
 				t->n_missing++;
 		}
-		set_autoload(t->skel->obj, ps->name, ps->mode);
+		set_autoload(t->skel->obj, ps);
 	}
 	if (t->n_missing + t->n_skipped == NR_PROBES) {
 		explain_nothing(t, have_kprobes, o->attach);

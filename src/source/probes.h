@@ -56,9 +56,10 @@ struct tracer_opts {
 };
 
 struct probe_status {
-	const char *name;	/* also the kernel function */
+	const char *name;	/* the probe, as its programs are named */
+	const char *target;	/* the kernel function attached: name, or a newer kernel's */
 	enum probe_mode mode;
-	char reason[160];	/* why missing, or why not the preferred mode */
+	char reason[512];	/* why missing, or why not the preferred mode */
 };
 
 #define NR_PROBES 12

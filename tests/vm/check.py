@@ -83,6 +83,13 @@ class Checker:
                 self.ok(False, f"{name}: JSON table", str(e))
                 continue
             self.ok(set(table) == VFS_PROBES | EVENTFS_PROBES, f"{name}: lists every probe")
+            # a probe on another kernel function than its own name says which, and why
+            moved = {p: s for p, s in table.items() if s.get("function") not in ("", p)}
+            bad = [p for p, s in moved.items()
+                   if not s.get("reason", "").startswith(s["function"] + " (")]
+            self.ok(not bad, f"{name}: probes on a renamed function name it"
+                    + (f" ({', '.join(s['function'] for s in moved.values())})" if moved else " (none renamed)"),
+                    str(bad))
             vfs = [p for p in VFS_PROBES if table.get(p, {}).get("status") != mode]
             self.ok(not vfs, f"{name}: VFS probes attached as {mode}", str(vfs))
             ev = {p: table.get(p, {}) for p in EVENTFS_PROBES}
@@ -294,7 +301,8 @@ class Checker:
         self.ok(self.rc("live-tui") == 0 and not missing,
                 "live view on a 40x120 pty in the VM: every panel drawn, q quits with 0",
                 f"rc={self.rc('live-tui')} missing={missing} {(self.text('live-tui.err') or '')[-300:]}")
-        self.ok("/sys/kernel/tracing" in raw and re.search(r"evtrace 6\.12", raw) is not None,
+        kver = ".".join((self.text("kernel") or "?").split(".")[:2])
+        self.ok("/sys/kernel/tracing" in raw and re.search(r"evtrace " + re.escape(kver), raw) is not None,
                 "live view in the VM: the tracefs mount row and the kernel in the header")
         self.ok("summary: " in raw, "live view in the VM: the summary after the screen is restored")
 
@@ -436,18 +444,29 @@ class Checker:
             self.ok(re.search(r"^evtrace: attached 8 probes \(.*, 0 missing, 4 skipped\)$", err, re.M),
                     f"{agg}: only the probes hist needs attach (8, the 4 dentry/lookup/evict ones skipped)",
                     err[-300:])
-            self.ok(a["hist"] == s["hist"] and a["hist"]["groups"],
+            lost = a["summary"]["lost"] + s["summary"]["lost"]
+            ca = {g["group"]: g["count"] for g in a["hist"]["groups"]}
+            cs = {g["group"]: g["count"] for g in s["hist"]["groups"]}
+            same = a["hist"] == s["hist"] if not lost else \
+                set(ca) == set(cs) and all(abs(ca[g] - cs[g]) <= lost for g in ca)
+            self.ok(same and a["hist"]["groups"],
                     f"{agg}: counted in the kernel, the same histogram as streamed "
                     f"({sum(g['count'] for g in a['hist']['groups'])} values)",
                     json.dumps(a["hist"])[:300] + " / " + json.dumps(s["hist"])[:300])
             sa, ss = a["summary"], s["summary"]
             timeline = lambda x: [(e["path"], e["state"], e["refcount"], e["holders"] != [])
                                   for e in x["removed_referenced"]]
-            keys = ("lost", "ino_allocs", "ino_max", "eis", "eis_removed_referenced")
-            self.ok([sa[k] for k in keys] == [ss[k] for k in keys] and
-                    timeline(sa) == timeline(ss) and sa["eis"] > 0,
+            keys = ("ino_allocs", "ino_max", "eis", "eis_removed_referenced")
+            # eight tracers at once: a program may miss a call now and then
+            # (another's running on that CPU), counted as lost by recursion;
+            # then the two may differ by that much, and only then
+            lost = sa["lost"] + ss["lost"]
+            close = all(abs(sa[k] - ss[k]) <= lost for k in keys) if lost else \
+                [sa[k] for k in keys] == [ss[k] for k in keys] and timeline(sa) == timeline(ss)
+            self.ok(close and sa["eis"] > 0 and lost <= 3,
                     f"{agg}: the same counts and eventfs_inode timelines as streamed "
-                    f"({sa['eis']} eis, {sa['eis_removed_referenced']} removed while referenced)",
+                    f"({sa['eis']} eis, {sa['eis_removed_referenced']} removed while referenced"
+                    + (f"; {lost} lost, by {sa['lost_by']} {ss['lost_by']})" if lost else ")"),
                     str([(k, sa[k], ss[k]) for k in keys]))
             an = {k: v for k, v in sa["anomalies"].items() if k not in ("dup_ino", "second_dentry")}
             sn = {k: v for k, v in ss["anomalies"].items() if k not in ("dup_ino", "second_dentry")}
@@ -518,7 +537,9 @@ def main():
         print(f"vm {kernel}: {c.passed} passed, {c.failed} failed, {c.skipped} skipped")
         sys.exit(1)
     has_eventfs = c.text("instances.rc") is not None
-    c.ok(has_eventfs == kernel.startswith("6.12"), f"vm {kernel}: eventfs scenarios ran iff 6.12")
+    # eventfs came in 6.6: 6.1 has none, every later line does
+    ver = tuple(int(x) for x in re.findall(r"\d+", kernel)[:2]) if re.match(r"\d+\.\d+", kernel) else (0, 0)
+    c.ok(has_eventfs == (ver >= (6, 6)), f"vm {kernel}: eventfs scenarios ran iff 6.6 or later")
     c.probes(has_eventfs)
     c.pipes("pipes")
     c.pipes("pipes-kprobe")

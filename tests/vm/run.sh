@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The VM tests: boot Debian's 6.12 (eventfs with kref) and 6.1 (no eventfs)
-# cloud kernels with the static evtrace and the guest scenarios, then
-# assert on the decoded events on the host (check.py).
+# The VM tests: boot Debian's 6.12 (eventfs with kref), 6.1 (no eventfs)
+# and the newest trixie-backports cloud kernels with the static evtrace
+# and the guest scenarios, then assert on the decoded events on the host
+# (check.py).
 #
-# usage: run.sh [KERNEL...]   (default: 6.12 6.1)
+# usage: run.sh [KERNEL...]   (default: 6.12 6.1 newest; any line
+#        fetch-kernels.sh --all prints, e.g. 7.0)
 # env:   EVTRACE_BIN (default .output/evtrace-static), VM_OUT (default
 #        tests/vm/out), VM_TIMEOUT seconds per boot (default 600)
 set -euo pipefail
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/../.."
 
 bin=${EVTRACE_BIN:-.output/evtrace-static}
 out=${VM_OUT:-tests/vm/out}
-kernels=${*:-6.12 6.1}
+kernels=${*:-6.12 6.1 newest}
 
 mkdir -p "$out"
 # Debian's bpftrace (make deps installs it) counts calls beside evtrace in
@@ -21,7 +23,9 @@ bt=$(command -v bpftrace || true)
 [ -n "$bt" ] || echo "vm: no bpftrace on this host: the counts scenario will be SKIPPED (make deps installs it)"
 PTYRUN=${PTYRUN:-.output/ptyrun} BPFTRACE=$bt COMPRESS=${bt:+zstd} \
 	tests/vm/mkinitramfs.sh "$out/initramfs.img" "$bin" tests/vm/guest
-kdirs=$(tests/vm/fetch-kernels.sh)
+kdirs=$(tests/vm/fetch-kernels.sh $(for k in $kernels; do
+	case $k in 6.1|6.12|newest) ;; *) echo --all; break ;; esac
+done))
 
 rc=0
 for k in $kernels; do

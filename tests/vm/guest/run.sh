@@ -49,13 +49,19 @@ counts_scenario() {
 		mount -t cgroup2 none /sys/fs/cgroup || return 1
 	mkdir -p /sys/fs/cgroup/wl
 	cg=$(stat -c %i /sys/fs/cgroup/wl)
+	# each probe at the kernel function evtrace chose (dentry_kill from 7.2 on)
+	fn_of() {
+		f=$(grep -o "\"probe\":\"$1\",\"function\":\"[^\"]*\"" /out/probes.out |
+			sed 's/.*"function":"//; s/"$//')
+		echo "${f:-$1}"
+	}
 	{
 		for f in get_next_ino alloc_inode __d_alloc __lookup_slow eventfs_create_dir \
 			 eventfs_create_events_dir eventfs_root_lookup; do
-			echo "kretfunc:vmlinux:$f /cgroup == $cg/ { @[\"$f\"] = count(); }"
+			echo "kretfunc:vmlinux:$(fn_of $f) /cgroup == $cg/ { @[\"$f\"] = count(); }"
 		done
 		for f in evict __dentry_kill eventfs_d_release eventfs_remove_rec release_ei; do
-			echo "kfunc:vmlinux:$f /cgroup == $cg/ { @[\"$f\"] = count(); }"
+			echo "kfunc:vmlinux:$(fn_of $f) /cgroup == $cg/ { @[\"$f\"] = count(); }"
 		done
 	} >/tmp/counts.bt
 	bpftrace /tmp/counts.bt >/out/counts.bt.out 2>/out/counts.bt.err &
