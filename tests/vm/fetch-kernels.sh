@@ -72,23 +72,29 @@ fetch() {			# fetch <package> [apt args...]
 	if [ ! -s "$dir/vmlinuz" ]; then
 		local tmp
 		tmp=$(mktemp -d); chmod 755 "$tmp"
-		(cd "$tmp" && apt-get "$@" download -qq "$pkg" >&2)
-		dpkg-deb -x "$tmp"/*.deb "$tmp/x"
-		mkdir -p "$dir"
+		local img
+		(cd "$tmp" && apt-get "$@" download -qq "$pkg" >&2) &&
+			dpkg-deb -x "$tmp"/*.deb "$tmp/x" ||
+			{ echo "fetch-kernels: cannot fetch $pkg" >&2; rm -rf "$tmp"; return 1; }
 		# /boot/vmlinuz-* until 7.1; /usr/lib/modules/*/vmlinuz* since
-		cp "$(find "$tmp/x/boot" "$tmp/x/usr/lib/modules" -name 'vmlinuz*' 2>/dev/null | head -n 1)" \
-			"$dir/vmlinuz"
+		img=$(find "$tmp/x/boot" "$tmp/x/usr/lib/modules" -name 'vmlinuz*' 2>/dev/null | head -n 1)
+		[ -n "$img" ] || { echo "fetch-kernels: no vmlinuz in $pkg" >&2; rm -rf "$tmp"; return 1; }
+		mkdir -p "$dir"
+		cp "$img" "$dir/vmlinuz"
 		cp "$tmp"/x/boot/config-* "$dir/config" 2>/dev/null || true
 		rm -rf "$tmp"
 	fi
 	echo "$dir"
 }
 
-# The unsigned cloud image of kernel version v (e.g. 7.3.4+deb13), from trixie's state.
+# The cloud image of kernel version v (e.g. 7.3.4+deb13), from trixie's
+# state: unsigned if there is one, else the signed one (QEMU does not care).
 tpackage() {
 	local v=$1 p
-	for p in "linux-binary-unsigned-$v-cloud-amd64" "linux-image-$v-cloud-amd64-unsigned"; do
-		if apt-cache "${targs[@]}" show "$p" >/dev/null 2>&1; then
+	for p in "linux-binary-unsigned-$v-cloud-amd64" "linux-image-$v-cloud-amd64-unsigned" \
+		 "linux-binary-$v-cloud-amd64" "linux-image-$v-cloud-amd64"; do
+		# a real package, not a name others depend on
+		if apt-cache "${targs[@]}" search --names-only "^${p//+/.}\$" | grep -q .; then
 			echo "$p"
 			return
 		fi
@@ -123,8 +129,8 @@ while read -r line v; do
 	[ "$line" = 6.12 ] && continue		# bookworm-backports' 6.12 is the one above
 	if $all || [ "$line $v" = "$newest_line" ]; then
 		pkg=$(tpackage "$v")
-		[ -n "$pkg" ] || { echo "fetch-kernels: no unsigned cloud image for $v" >&2; exit 1; }
-		dir=$(fetch "$pkg" "${targs[@]}")
+		[ -n "$pkg" ] || { echo "fetch-kernels: no cloud image package for $v" >&2; exit 1; }
+		dir=$(fetch "$pkg" "${targs[@]}") || exit 1
 		echo "$line $dir"
 		[ "$line $v" = "$newest_line" ] && echo "newest $dir"
 	fi
