@@ -1018,22 +1018,33 @@ int BPF_KRETPROBE(__lookup_slow_kretprobe, struct dentry *ret)
 
 /* ---- eventfs_inodes --------------------------------------------------- */
 
+/*
+ * Every eventfs_inode field is guarded: a kernel without one loses that
+ * field of the event (the refcount says so, ET_F_NOREFCOUNT), not the
+ * whole object's load, which an unguarded CO-RE relocation would fail.
+ */
 static __always_inline void ev_ei(struct et_event *e, struct eventfs_inode *ei)
 {
 	e->obj = (__u64)ei;
-	e->value = BPF_CORE_READ(ei, kref.refcount.refs.counter);
+	if (bpf_core_field_exists(ei->kref))
+		e->value = BPF_CORE_READ(ei, kref.refcount.refs.counter);
+	else
+		e->flags |= ET_F_NOREFCOUNT;
 	if (bpf_core_field_exists(ei->ino))
 		e->ino = BPF_CORE_READ(ei, ino);
-	if (BPF_CORE_READ_BITFIELD_PROBED(ei, is_freed))
+	if (bpf_core_field_exists(ei->is_freed) && BPF_CORE_READ_BITFIELD_PROBED(ei, is_freed))
 		e->flags |= ET_F_FREED;
-	if (BPF_CORE_READ_BITFIELD_PROBED(ei, is_events))
+	if (bpf_core_field_exists(ei->is_events) && BPF_CORE_READ_BITFIELD_PROBED(ei, is_events))
 		e->flags |= ET_F_EVENTS;
 }
 
 /* Only into a record reserved with its name (ET_EVENT_NAME). */
 static __always_inline void ev_ei_name(struct et_event *e, struct eventfs_inode *ei)
 {
-	const char *name = BPF_CORE_READ(ei, name);
+	const char *name = NULL;
+
+	if (bpf_core_field_exists(ei->name))
+		name = BPF_CORE_READ(ei, name);
 
 	/* a full buffer: the name had at least ET_NAME_LEN - 1 bytes */
 	if (name && bpf_probe_read_kernel_str(e->name, sizeof(e->name), name) ==

@@ -230,7 +230,21 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 	struct m_ei *e = ei_find(m, r->obj_id);
 	int64_t before = 0, after;
 	bool gap = false;
+	struct et_rec known;
 	char hb[96];
+
+	/*
+	 * A kernel whose eventfs_inode has no kref gives no reading: the
+	 * model counts alone, the reading it would have had in its place.
+	 */
+	if (r->flags & ET_F_NOREFCOUNT) {
+		int64_t now = e ? e->refcount : 0;
+
+		known = *r;
+		known.value = r->type == ET_EI_CREATE ? 1 : r->type == ET_EI_GET ? now + 1 :
+			      r->type == ET_EI_RELEASE ? 0 : now;
+		r = &known;
+	}
 
 	if (!e) {
 		if (!(e = ei_add(m, r)))

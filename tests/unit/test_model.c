@@ -1299,6 +1299,35 @@ static void test_no_inode_frees(void **state)
 	assert_int_equal(n_anomalies(fx, A_DUP_INO), 1);
 }
 
+/*
+ * A kernel without eventfs_inode.kref: every ei event says its refcount
+ * is unknown (value 0).  The model counts alone, without gaps or
+ * negative-refcount anomalies, and the removed-while-referenced story
+ * still comes out.
+ */
+static void test_ei_refcount_unknown(void **state)
+{
+	struct fx *fx = *state;
+	const uint32_t u = ET_F_NOREFCOUNT;
+	size_t want[A_MAX] = { 0 };
+	struct ei_view v;
+
+	ev_ei(fx, ET_EI_CREATE, T0, EI_SCHED, 0, 0, u, "sched");
+	ev_ei(fx, ET_EI_GET, T0 + 1, EI_SCHED, D1, 0, u, "sched");
+	ev_ei(fx, ET_EI_REMOVE, T0 + 2, EI_SCHED, 0, 0, u, "sched");
+	want[A_EI_REMOVED_REFERENCED] = 1;
+	assert_only_anomalies(fx, want);
+	assert_int_equal(ei(fx, EI_SCHED).refcount, 1);
+	ev_ei(fx, ET_EI_PUT, T0 + 3, EI_SCHED, D1, 0, u, "sched");
+	ev_ei(fx, ET_EI_RELEASE, T0 + 4, EI_SCHED, 0, 0, u, "sched");
+	assert_only_anomalies(fx, want);
+	v = ei(fx, EI_SCHED);
+	assert_int_equal(v.state, EI_RELEASED);
+	assert_int_equal(v.refcount, 0);
+	for (uint32_t i = 0; i < v.n_history; i++)
+		assert_false(v.history[i].gap);
+}
+
 static void test_ino_rate_wrap_groups(void **state)
 {
 	struct fx *fx = *state;
@@ -1805,6 +1834,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ei_get_file_inodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agg_equals_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_inode_frees, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ei_refcount_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_lookup_after_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_negative, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_not_released, setup, teardown),
