@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "event/schema.h"
+#include "lib/escape.h"
+#include "lib/line.h"
 #include "out/print.h"
 
 const char *lookup_result(const struct et_rec *r, char *buf, size_t size)
@@ -102,13 +104,6 @@ void rec_print_json(FILE *f, const struct et_rec *r)
 	line_write(&l, f);
 }
 
-/* Names come from the kernel: keep control bytes off the terminal. */
-static void text_name(struct line *l, const char *name)
-{
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		line_putc(l, *p < 0x20 || *p == 0x7f ? '?' : *p);
-}
-
 static void text_field(struct line *l, const struct et_field *fd, const struct et_rec *r)
 {
 	const char *v;
@@ -121,25 +116,24 @@ static void text_field(struct line *l, const struct et_field *fd, const struct e
 	line_putc(l, '=');
 	if (fd->show == ETS_RESULT)
 		line_puts(l, lookup_result(r, buf, sizeof(buf)));
-	else if (fd->show == ETS_NAME)
-		text_name(l, et_col_str(r, fd->col));
 	else if ((v = et_col_format(r, fd->col, buf, sizeof(buf))))
 		line_puts(l, v);
-	else
-		line_puts(l, et_col_str(r, fd->col));
+	else	/* names, comms, callers: from the kernel or a file (lib/escape.h) */
+		line_esc(l, et_col_str(r, fd->col));
 }
 
 void rec_print_text(FILE *f, const struct et_rec *r)
 {
 	const struct et_type_info *t = et_type_info(r->type);
+	char comm[4 * ET_COMM_LEN + 1], fs[4 * ET_FS_LEN + 1];
 	struct line l;
 	int n;
 
 	n = snprintf(l.buf, sizeof(l.buf),
 		     "%" PRIu64 ".%09" PRIu64 " [%03u] %-16s %7u/%-7u %-12s %-10s %3u:%-3u",
-		     r->ts_ns / 1000000000, r->ts_ns % 1000000000, r->cpu, r->comm, r->pid,
-		     r->tid, et_type_name(r->type), r->fs[0] ? r->fs : "-", r->dev_major,
-		     r->dev_minor);
+		     r->ts_ns / 1000000000, r->ts_ns % 1000000000, r->cpu,
+		     esc(comm, sizeof(comm), r->comm), r->pid, r->tid, et_type_name(r->type),
+		     r->fs[0] ? esc(fs, sizeof(fs), r->fs) : "-", r->dev_major, r->dev_minor);
 	l.n = n > 0 && (size_t)n < sizeof(l.buf) ? (size_t)n : 0;
 	/* place by place; of the fields that share one, the first shown */
 	for (unsigned int pos = 1; pos <= t->n_fields; pos++)
