@@ -35,6 +35,7 @@ suite layers-selftest tests/host/layers.sh --self-test
 suite unit make -s unit
 suite unit-san make -s unit-san
 suite host tests/host/cli.sh
+suite hostile tests/host/hostile.sh
 suite live tests/host/live_tui.sh
 suite fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 suite vm tests/vm/run.sh

@@ -16,6 +16,7 @@
 #include "event/decode.h"
 #include "file/tracefile.h"
 #include "lib/common.h"
+#include "lib/escape.h"
 #include "lib/json.h"
 
 struct info {
@@ -94,11 +95,15 @@ static void print_text(const struct info *in)
 	const struct tf_meta *m = in->m;
 	char a[48], b[48], miss[512];
 	int nmiss = missing_probes(m->probes, miss, sizeof(miss));
+	/* every string below comes from the file: escaped (lib/escape.h) */
+	char e1[4 * sizeof(m->probes) + 1], e2[4 * sizeof(m->kernel_release) + 1],
+	     e3[4 * sizeof(m->machine) + 1];
 
-	printf("file:       %s, %" PRIu64 " bytes, format %u.%u\n", in->path, in->size,
-	       m->format_major, m->format_minor);
-	printf("recorded:   by evtrace %s on %s %s, %u CPUs\n", m->evtrace_version,
-	       m->kernel_release, m->machine, m->ncpus);
+	printf("file:       %s, %" PRIu64 " bytes, format %u.%u\n", esc(e1, sizeof(e1), in->path),
+	       in->size, m->format_major, m->format_minor);
+	printf("recorded:   by evtrace %s on %s %s, %u CPUs\n",
+	       esc(e1, sizeof(e1), m->evtrace_version), esc(e2, sizeof(e2), m->kernel_release),
+	       esc(e3, sizeof(e3), m->machine), m->ncpus);
 	wall(m->start_realtime_ns, a, sizeof(a));
 	wall(m->start_realtime_ns + (end_ns(in) - m->start_ns), b, sizeof(b));
 	printf("time:       %s to %s (%.3f s), from %" PRIu64 ".%06" PRIu64
@@ -108,10 +113,11 @@ static void print_text(const struct info *in)
 		printf("            events from %+.3f s to %+.3f s of it\n",
 		       ((double)in->first_ns - (double)m->start_ns) / 1e9,
 		       ((double)in->last_ns - (double)m->start_ns) / 1e9);
-	printf("probes:     %s\n", m->probes[0] ? m->probes : "(not recorded)");
+	printf("probes:     %s\n", m->probes[0] ? esc(e1, sizeof(e1), m->probes) : "(not recorded)");
 	if (nmiss)
-		printf("            missing: %s: their events cannot be in this file\n", miss);
-	printf("filters:    %s\n", m->filters[0] ? m->filters : "none");
+		printf("            missing: %s: their events cannot be in this file\n",
+		       esc(e1, sizeof(e1), miss));
+	printf("filters:    %s\n", m->filters[0] ? esc(e1, sizeof(e1), m->filters) : "none");
 	printf("events:     %" PRIu64 " in %" PRIu64 " chunks (%.2f bytes/event)",
 	       in->events, in->st.chunks,
 	       in->events ? (double)in->size / in->events : 0.0);
@@ -131,8 +137,8 @@ static void print_text(const struct info *in)
 	for (size_t i = 0; i < m->mounts.n; i++)
 		printf("            %u:%-5u %-12s %s\n", ET_MAJOR(m->mounts.v[i].dev),
 		       ET_MINOR(m->mounts.v[i].dev),
-		       m->mounts.v[i].fstype[0] ? m->mounts.v[i].fstype : "-",
-		       m->mounts.v[i].path);
+		       m->mounts.v[i].fstype[0] ? esc(e2, sizeof(e2), m->mounts.v[i].fstype) : "-",
+		       esc(e1, sizeof(e1), m->mounts.v[i].path));
 	printf("integrity:  ");
 	if (in->st.trailer_seen && !in->st.bad_chunks && !in->st.truncated_at)
 		printf("whole: closed cleanly, every chunk's CRC checks\n");

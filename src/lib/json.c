@@ -47,6 +47,13 @@ size_t json_escape(char *dst, const char *src, size_t len)
 			*d++ = *s++;
 		} else if (*s >= 0x20 && *s < 0x7f) {
 			*d++ = *s++;
+		} else if (*s == 0xc2 && end - s >= 2 && s[1] >= 0x80 && s[1] <= 0x9f) {
+			/* a C1 control (U+0080 to U+009F): valid, but a terminal obeys it */
+			memcpy(d, "\\u00", 4);
+			d[4] = "0123456789abcdef"[s[1] >> 4];
+			d[5] = "0123456789abcdef"[s[1] & 15];
+			d += 6;
+			s += 2;
 		} else if (*s >= 0x80 && (n = utf8_len(s, end - s))) {
 			memcpy(d, s, n);
 			d += n;

@@ -13,6 +13,7 @@
 
 #include "evtrace/evtrace.h"
 #include "model/hist.h"
+#include "lib/escape.h"
 #include "lib/json.h"
 
 typedef unsigned __int128 u128;
@@ -342,10 +343,9 @@ static void print_group_text(FILE *f, const struct hist_set *hs, const struct gr
 			top = g->b[i];
 	}
 
-	/* names come from the kernel: keep control bytes off the terminal */
+	/* names come from the kernel or a file: escaped (lib/escape.h) */
 	fputs("group = ", f);
-	for (const unsigned char *p = (const unsigned char *)g->name; *p; p++)
-		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, f);
+	fputs_esc(f, g->name);
 	fputc('\n', f);
 
 	if (hs->step)

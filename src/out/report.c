@@ -7,6 +7,7 @@
  */
 #include <inttypes.h>
 
+#include "lib/escape.h"
 #include "lib/json.h"
 #include "out/report.h"
 
@@ -43,6 +44,7 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 	struct ei_iter it = {};
 	struct ei_view v;
 	uint64_t n_live = 0, n_removed = 0, n_released = 0;
+	char eb[ESC_MAX];	/* names, paths, anomaly texts: from the kernel or a file */
 	size_t n;
 	char buf[64], causes[96];
 	bool any = false;
@@ -61,8 +63,8 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 	fputc('\n', f);
 	n = model_ino_groups(m, by, g, SUMMARY_GROUPS);
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "  %-32s %10" PRIu64 " allocated, %8.1f/s\n", g[i]->name,
-			g[i]->total, g[i]->rate);
+		fprintf(f, "  %-32s %10" PRIu64 " allocated, %8.1f/s\n",
+			esc(eb, sizeof(eb), g[i]->name), g[i]->total, g[i]->rate);
 	while (model_ei_next(m, &it, &v)) {
 		n_live += v.state == EI_LIVE;
 		n_removed += v.state == EI_REMOVED;
@@ -79,8 +81,8 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 		if (!v.removed_referenced)
 			continue;
 		n++;
-		fprintf(f, "  %s (ei %016" PRIx64 "): removed at %.6f", v.path, v.id,
-			secs(v.removed_ns));
+		fprintf(f, "  %s (ei %016" PRIx64 "): removed at %.6f", esc(eb, sizeof(eb), v.path),
+			v.id, secs(v.removed_ns));
 		if (v.state == EI_RELEASED)
 			fprintf(f, ", released %.6fs later, once its holders let go\n",
 				secs(v.released_ns - v.removed_ns));
@@ -102,7 +104,8 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 	n = model_anomalies(m, a, SUMMARY_ANOMALIES);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "  %" PRIu64 ".%06" PRIu64 " %s: %s\n", a[i]->ts_ns / 1000000000,
-			a[i]->ts_ns % 1000000000 / 1000, anomaly_name(a[i]->kind), a[i]->text);
+			a[i]->ts_ns % 1000000000 / 1000, anomaly_name(a[i]->kind),
+			esc(eb, sizeof(eb), a[i]->text));
 }
 
 static void print_removed_referenced_json(FILE *f, const struct model *m,
@@ -195,11 +198,12 @@ void model_print_eis(FILE *f, const struct model *m, bool history)
 {
 	struct ei_iter it = {};
 	struct ei_view v;
+	char eb[ESC_MAX];
 
 	fprintf(f, "%-40s %10s %-8s %4s %17s %17s %17s  %s\n", "EVENTFS_INODE", "INO", "STATE",
 		"REFS", "CREATED", "REMOVED", "RELEASED", "HOLDERS");
 	while (model_ei_next(m, &it, &v)) {
-		fprintf(f, "%-40s %10" PRIu64 " %-8s %4" PRId64, v.path, v.ino,
+		fprintf(f, "%-40s %10" PRIu64 " %-8s %4" PRId64, esc(eb, sizeof(eb), v.path), v.ino,
 			ei_state_name(v.state), v.refcount);
 		if (v.created_seen)
 			ts_text(f, v.created_ns);

@@ -332,11 +332,19 @@ static void test_json_str_escapes(void **state)
 	assert_jstr("~", "\"~\"");
 }
 
+/* C1 controls are valid UTF-8, and a terminal obeys them: escaped */
+static void test_json_str_c1(void **state)
+{
+	assert_jstr("\xc2\x80", "\"\\u0080\"");
+	assert_jstr("a\xc2\x9b" "2Jb", "\"a\\u009b2Jb\"");
+	assert_jstr("\xc2\x9f\xc2\xa0", "\"\\u009f\xc2\xa0\"");
+}
+
 static void test_json_str_utf8_valid(void **state)
 {
 	static const char *const valid[] = {
 		"\xc3\xa9t\xc3\xa9",		/* été */
-		"\xc2\x80",			/* U+0080, the first 2-byte */
+		"\xc2\xa0",			/* U+00A0, the first 2-byte past the C1 controls */
 		"\xdf\xbf",			/* U+07FF */
 		"\xe0\xa0\x80",			/* U+0800, the first 3-byte */
 		"\xe2\x82\xac",			/* € */
@@ -494,12 +502,23 @@ static void test_text(void **state)
 	assert_lacks(s, "parent=");
 	free(s);
 
-	/* names come from the kernel: no control bytes on a terminal */
+	/*
+	 * Names, comms and fs come from the kernel or a file: no control
+	 * byte reaches a terminal (C0, DEL, C1 as UTF-8, invalid UTF-8), a
+	 * backslash is doubled so the escape cannot be forged, and valid
+	 * UTF-8 stays as it is.
+	 */
 	r = rec(ET_LOOKUP);
-	strcpy(r.name, "a\nb\x1b[2J\x7f\xc3\xa9");
+	strcpy(r.name, "a\nb\x1b[2J\x7f\xc3\xa9\xc2\x9b" "0m\xff\\x1b");
+	strcpy(r.comm, "\x1b]0;pwn\x07");
+	strcpy(r.fs, "t\x9b" "2J");
 	s = text(&r);
 	assert_one_line(s);
-	assert_has(s, " name=a?b?[2J?\xc3\xa9 result=positive");
+	assert_has(s, " name=a\\x0ab\\x1b[2J\\x7f\xc3\xa9\\xc2\\x9b0m\\xff\\\\x1b result=positive");
+	assert_has(s, " \\x1b]0;pwn\\x07 ");
+	assert_has(s, " t\\x9b2J ");
+	assert_lacks(s, "\x1b");
+	assert_lacks(s, "\x07");
 	free(s);
 
 	decode_lost(&r, 2000000001, 17, NULL);
@@ -537,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_json_ids_every_type),
 		cmocka_unit_test(test_json_str_escapes),
 		cmocka_unit_test(test_json_str_utf8_valid),
+		cmocka_unit_test(test_json_str_c1),
 		cmocka_unit_test(test_json_str_utf8_invalid),
 		cmocka_unit_test(test_lookup_result),
 		cmocka_unit_test(test_text),

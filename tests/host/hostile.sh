@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Terminal injection: a trace file whose every string is hostile
+# (tests/host/mkhostile.c) goes through every command that prints text;
+# no ESC, BEL, C1 control or invalid byte may come out, and the strings
+# show escaped (lib/escape.h).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+EVTRACE=${EVTRACE:-./evtrace}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+pass=0 fail=0
+ok() {
+	if [ "$1" = 0 ]; then echo "ok - $2"; pass=$((pass + 1)); else echo "not ok - $2"; fail=$((fail + 1)); fi
+}
+
+cc -O1 -Isrc -Iinclude tests/host/mkhostile.c src/file/writer.c src/file/codec.c \
+	src/event/schema.c src/lib/mounts.c src/lib/json.c src/lib/line.c -lzstd -lz \
+	-o "$out/mkhostile" 2>"$out/cc.err"
+ok $? "hostile: the generator builds" || cat "$out/cc.err"
+"$out/mkhostile" "$out/h.evt"
+ok $? "hostile: a trace file with escapes in every string"
+
+# any C0 control but \n and \t, DEL, a C1 control as UTF-8, or a byte that is not UTF-8
+bad() {
+	LC_ALL=C grep -naP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]' "$1" && return 0
+	# invalid UTF-8: iconv refuses it
+	! iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1
+}
+for cmd in "events" "events --json" "hist" "hist --by comm" "hist --by caller" "hist --by fs" \
+	   "info" "replay --view summary" "events --ei-history"; do
+	# shellcheck disable=SC2086
+	$EVTRACE $cmd "$out/h.evt" >"$out/o" 2>&1
+	rc=$?
+	if [ $rc != 0 ] || bad "$out/o"; then
+		ok 1 "hostile: evtrace $cmd prints nothing raw (rc=$rc)"
+		LC_ALL=C cat -v "$out/o" | head -5
+	else
+		ok 0 "hostile: evtrace $cmd prints nothing raw"
+	fi
+done
+$EVTRACE events "$out/h.evt" >"$out/o" 2>&1
+grep -q 'name=f0\\x1b\]0;owned\\x07\\x1b\[2J\\xc2\\x9b31m\\xff' "$out/o"
+ok $? "hostile: names show escaped, byte for byte"
+$EVTRACE hist "$out/h.evt" >"$out/o" 2>&1
+grep -q "dup_ino: ext\\\\x1b" "$out/o" && grep -q "'f1\\\\x1b\]0;owned" "$out/o"
+ok $? "hostile: the anomaly text (fs and names in it) shows escaped"
+$EVTRACE info "$out/h.evt" >"$out/o" 2>&1
+grep -q 'kernel\|6.12\\x1b\]0;owned' "$out/o" && grep -q '/mnt/\\x1b' "$out/o"
+ok $? "hostile: info's kernel and mount path show escaped"
+echo "hostile: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * mkhostile FILE: a trace file, written by the real writer, whose every
+ * string is hostile: terminal escapes (OSC retitle, CSI clear screen,
+ * BEL), a C1 CSI as UTF-8, an invalid byte, in the META strings, the mount
+ * table, comms, fs names, callers, dentry and ei names (so anomaly texts
+ * and eventfs paths carry them too).  tests/host/hostile.sh prints it with
+ * every command and looks for the bytes.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "file/tracefile.h"
+
+#define BAD "\x1b]0;owned\x07\x1b[2J\xc2\x9b" "31m\xff"
+
+static struct mount_ent ents[] = {
+	{ .dev = ET_MKDEV(0u, 13u), .fstype = "tracefs", .path = "/sys/kernel/tracing" },
+	{ .dev = ET_MKDEV(8u, 1u), .fstype = "ext" BAD, .path = "/mnt/" BAD },
+};
+
+static const struct tf_meta meta = {
+	.evtrace_version = "0.1" BAD, .kernel_release = "6.12" BAD, .machine = "x86" BAD,
+	.ncpus = 2, .start_ns = 1000, .start_realtime_ns = 1700000000000001000ull,
+	.probes = "get_next_ino=fentry," BAD "=fentry", .filters = "--comm " BAD,
+	.mounts = { ents, 2 },
+};
+
+static struct et_rec ev(int type, uint64_t ts, uint32_t minor, const char *fs)
+{
+	struct et_rec r = { .type = type, .ts_ns = ts, .pid = 7, .tid = 7, .dev_minor = minor };
+
+	snprintf(r.comm, sizeof(r.comm), "\x1b]0;x\x07" "c");
+	snprintf(r.fs, sizeof(r.fs), "%s", fs);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct tf_chunk *c = tf_chunk_new();
+	struct tf_trailer tr = { .end_ns = 9000, .end_realtime_ns = 1700000000000009000ull };
+	struct et_rec r[12];
+	int n = 0, fd;
+	uint8_t *p;
+	size_t len;
+
+	if (argc != 2 || !c)
+		return 2;
+	/* two live inodes on one number, both named: dup_ino's text has the names */
+	for (int i = 0; i < 2; i++) {
+		r[n] = ev(ET_INODE_ALLOC, 1100 + i, 1, "ext" BAD);
+		r[n++].obj_id = 10 + i;
+		r[n] = ev(ET_LOOKUP, 1200 + i, 1, "ext" BAD);
+		r[n].obj_id = 99;
+		r[n].aux_id = 20 + i;
+		r[n].inode_id = 10 + i;
+		r[n].ino = 4242;
+		snprintf(r[n++].name, sizeof(r[0].name), "f%d" BAD, i);
+	}
+	r[n] = ev(ET_INO_ALLOC, 1300, 1, "ext" BAD);
+	r[n].ino = 77;
+	snprintf(r[n++].caller, sizeof(r[0].caller), "fn" BAD);
+	/* an ei removed while referenced: its path in the summary */
+	r[n] = ev(ET_EI_CREATE, 1400, 13, "tracefs");
+	r[n].obj_id = 50;
+	r[n].value = 1;
+	snprintf(r[n++].name, sizeof(r[0].name), "ev" BAD);
+	r[n] = ev(ET_EI_GET, 1500, 13, "tracefs");
+	r[n].obj_id = 50;
+	r[n].aux_id = 60;
+	r[n].value = 2;
+	r[n] = ev(ET_EI_REMOVE, 1600, 13, "tracefs");
+	r[n].obj_id = 50;
+	r[n++].value = 2;
+	for (int i = 0; i < n; i++)
+		if (tf_chunk_add(c, &r[i]))
+			return 1;
+	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || tf_write_start(fd, &meta) || tf_chunk_seal(c, 1, &p, &len) ||
+	    tf_write_all(fd, p, len) || tf_write_trailer(fd, &tr) || close(fd))
+		return 1;
+	tf_chunk_free(c);
+	return 0;
+}
