@@ -4,7 +4,11 @@
  * options (-v, -V, -h) may come before the command as well as after it.
  */
 #include <stdio.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/opt.h"
 #include "cmd/cmd.h"
@@ -48,7 +52,28 @@ static int do_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
-int main(int argc, char **argv)
+/*
+ * What a command wrote to standard output must have arrived: a full disk
+ * (> /dev/full) is an error, status 1; a reader that went away (| head)
+ * is the usual quiet end.  Checked once, for every command, at the exit.
+ */
+static int stdout_status(int ret)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	int err;
+
+	if (fflush(stdout) != EOF && !ferror(stdout))
+		return ret;
+	err = errno;
+	/* the read end of a pipe is gone: POLLERR on the write end */
+	if (err == EPIPE || (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)))
+		return ret;
+	/* on stderr even with --json: standard output is what failed */
+	fprintf(stderr, "evtrace: cannot write standard output: %s\n", strerror(err ? err : EIO));
+	return ret ? ret : EXIT_RUNTIME;
+}
+
+static int run(int argc, char **argv)
 {
 	char *live_argv[] = { "live", NULL };
 	int i;
@@ -80,4 +105,19 @@ int main(int argc, char **argv)
 			return cmds[c].fn(argc - i, argv + i);
 	p_err("unknown command '%s' (try evtrace help)", argv[i]);
 	return EXIT_ENV;
+}
+
+int main(int argc, char **argv)
+{
+	sigset_t usr1;
+
+	/*
+	 * SIGUSR1 asks a recorder for its ring; its default action kills.
+	 * Blocked until the recorder installs its handler, so one sent
+	 * during the seconds probes take to attach waits instead.
+	 */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	return stdout_status(run(argc, argv));
 }

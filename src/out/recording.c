@@ -64,6 +64,7 @@ static int check_path(const char *path)
  */
 static int rec_start(void *ctx, struct pipeline *p, const struct tracer *t)
 {
+	sigset_t usr1;
 	struct recording *c = ctx;
 	struct tf_meta meta = { 0 };
 	struct sigaction sa = { .sa_handler = on_usr1 };
@@ -104,6 +105,10 @@ static int rec_start(void *ctx, struct pipeline *p, const struct tracer *t)
 		return EXIT_RUNTIME;
 	c->started = true;
 	sigaction(SIGUSR1, &sa, NULL);
+	/* main() kept it blocked until now: a SIGUSR1 during attach waited */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 	return 0;
 }
 

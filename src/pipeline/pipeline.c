@@ -25,6 +25,8 @@ static void install_stop_signals(void)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a closed terminal (record --ring 30 &): end cleanly, file closed, ring dumped */
+	sigaction(SIGHUP, &sa, NULL);
 	/* a closed pipe (| head) is a write error the event lines see */
 	signal(SIGPIPE, SIG_IGN);
 }

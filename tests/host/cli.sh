@@ -182,5 +182,56 @@ else
 	skip=$((skip + 1))
 fi
 
+# Standard output must arrive: a full device is an error (status 1, said
+# once); a reader that went away (| head) is a quiet end (status 0).
+fx=tests/fixtures/seed-6.12.evt
+for c in "hist" "hist --json" "info" "info --json" "events" "events --json" "replay --view summary"; do
+	# shellcheck disable=SC2086
+	$bin $c $fx >/dev/full 2>"$tmp/err"
+	rc=$?
+	if [ $rc = 1 ] && grep -q "^evtrace: cannot write standard output: No space left on device$" "$tmp/err" &&
+	   [ "$(grep -c 'cannot write' "$tmp/err")" = 1 ]; then
+		echo "ok - $c > /dev/full: status 1, said once"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $c > /dev/full: rc=$rc"; sed 's/^/#   /' "$tmp/err" | tail -3
+		fail=$((fail + 1))
+	fi
+	# shellcheck disable=SC2086
+	( $bin $c $fx 2>"$tmp/err"; echo $? >"$tmp/rc" ) | head -c 10 >/dev/null
+	if [ "$(cat "$tmp/rc")" = 0 ] && ! grep -qi "cannot write\|broken pipe" "$tmp/err"; then
+		echo "ok - $c | head: a quiet end, status 0"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $c | head: rc=$(cat "$tmp/rc")"; sed 's/^/#   /' "$tmp/err" | tail -3
+		fail=$((fail + 1))
+	fi
+done
+
+# SIGUSR1 before a recorder's handler exists waits (it killed the process);
+# SIGHUP (a closed terminal) ends the run cleanly, summary and all.
+$bin events $fx --speed 0.2 >/dev/null 2>"$tmp/err" &
+pid=$!
+sleep 0.5
+kill -USR1 $pid
+sleep 0.3
+if kill -0 $pid 2>/dev/null; then
+	echo "ok - SIGUSR1 without a recorder: ignored, the run goes on"
+	pass=$((pass + 1))
+else
+	echo "not ok - SIGUSR1 without a recorder killed the run"
+	fail=$((fail + 1))
+fi
+kill -HUP $pid
+wait $pid
+rc=$?
+if [ $rc = 0 ] && grep -q "^summary: " "$tmp/err"; then
+	echo "ok - SIGHUP: a clean end, status 0, with the summary"
+	pass=$((pass + 1))
+else
+	echo "not ok - SIGHUP: rc=$rc"; tail -3 "$tmp/err" | sed 's/^/#   /'
+	fail=$((fail + 1))
+fi
+
 echo "host: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
