@@ -6,11 +6,14 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/groups.h"
 #include "cmd/cmd.h"
 #include "lib/common.h"
+#include "lib/outfile.h"
 #include "out/export.h"
 #include "pipeline/pipeline.h"
 
@@ -37,7 +40,8 @@ int do_export(int argc, char **argv)
 	const char *out_path = NULL;
 	struct exporter *x;
 	struct pipeline p;
-	int fmt = -1, n, ret, err;
+	int fmt = -1, n, ret, err, tfd = -1;
+	char *tmp = NULL;
 	const struct opt rows[] = {
 		OPT_ENUM('f', "format", &fmt, format_names, "FMT", "perfetto, jsonl or csv"),
 		OPT_STRING('o', "output", &out_path, "OUT", "where to write (- for stdout)"),
@@ -59,15 +63,33 @@ int do_export(int argc, char **argv)
 		p_err("export: --format and -o OUT are required (try 'evtrace export --help')");
 		return EXIT_ENV;
 	}
-	out = strcmp(out_path, "-") ? fopen(out_path, "we") : stdout;
-	if (!out) {
-		p_err("cannot write %s: %s", out_path, strerror(errno));
+	if (strcmp(out_path, "-") && out_same_file(out_path, po.file)) {
+		p_err("export: -o %s is the trace file itself: write the export elsewhere", out_path);
 		return EXIT_ENV;
+	}
+	/* a temporary file beside it, renamed over it once whole (lib/outfile.h) */
+	if (strcmp(out_path, "-")) {
+		tfd = out_tmp_open(out_path, &tmp);
+		out = tfd >= 0 ? fdopen(tfd, "w") : NULL;
+		if (!out) {
+			p_err("cannot write %s: %s", out_path, strerror(tfd < 0 ? -tfd : errno));
+			if (tfd >= 0) {
+				close(tfd);
+				unlink(tmp);
+			}
+			free(tmp);
+			return EXIT_ENV;
+		}
+	} else {
+		out = stdout;
 	}
 	ret = pipeline_init(&p, &po);
 	if (ret) {
-		if (out != stdout)
+		if (out != stdout) {
 			fclose(out);
+			unlink(tmp);
+			free(tmp);
+		}
 		return ret;
 	}
 	x = exporter_new(formats[fmt], out, p.s.model);
@@ -87,9 +109,20 @@ int do_export(int argc, char **argv)
 	exporter_free(x);
 done:
 	pipeline_free(&p);
-	if (out != stdout && fclose(out) && !ret) {
+	if (out == stdout)
+		return ret;
+	/* whole, or not there at all: a failed export leaves the old file be */
+	if (fflush(out) && !ret) {
 		p_err("writing %s failed: %s", out_path, strerror(errno));
 		ret = EXIT_RUNTIME;
 	}
+	if (!ret && (err = out_tmp_commit(dup(fileno(out)), tmp, out_path))) {
+		p_err("writing %s failed: %s", out_path, strerror(-err));
+		ret = EXIT_RUNTIME;
+	}
+	fclose(out);
+	if (ret)
+		unlink(tmp);
+	free(tmp);
 	return ret;
 }

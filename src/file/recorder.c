@@ -17,6 +17,7 @@
 
 #include "lib/common.h"
 #include "file/recorder.h"
+#include "lib/outfile.h"
 
 #define QUEUE_LEN	16
 
@@ -45,7 +46,6 @@ struct recorder {
 	struct recorder_opts o;
 	struct tf_meta meta;
 	int fd;
-	char *tmp_path;		/* ring mode: dumps go here, then rename() */
 
 	/* the caller's side */
 	struct tf_chunk *cur;
@@ -131,11 +131,13 @@ static int ring_dump(struct recorder *rc, bool final, uint64_t end_ns)
 {
 	struct tf_trailer tr = { .end_ns = end_ns };
 	struct tf_meta meta = rc->meta;
+	char *tmp;
 	int fd, err;
 
-	fd = open(rc->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* a fresh name beside the target each time (lib/outfile.h) */
+	fd = out_tmp_open(rc->o.path, &tmp);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* the mount table as of the dump: the window's events live there */
 	meta.mounts = rc->latest_mounts;
 	err = tf_write_start(fd, &meta);
@@ -148,12 +150,13 @@ static int ring_dump(struct recorder *rc, bool final, uint64_t end_ns)
 	tr.dropped = LOAD(dropped);
 	if (!err && final)
 		err = tf_write_trailer(fd, &tr);
-	if (!err && fdatasync(fd))
-		err = -errno;
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && rename(rc->tmp_path, rc->o.path))
-		err = -errno;
+	if (err) {
+		close(fd);
+		unlink(tmp);
+	} else {
+		err = out_tmp_commit(fd, tmp, rc->o.path);
+	}
+	free(tmp);
 	if (!err) {
 		off_t size = 0;
 		int rfd = open(rc->o.path, O_RDONLY | O_CLOEXEC);
@@ -439,15 +442,11 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 	}
 
 	if (ring_mode(rc)) {
-		if (asprintf(&rc->tmp_path, "%s.tmp", o->path) < 0) {
-			rc->tmp_path = NULL;
-			goto nomem;
-		}
 		/* fail now, not at the first SIGUSR1, if the place is not writable */
 		err = ring_dump(rc, false, meta->start_ns);
 	} else {
-		rc->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		err = rc->fd < 0 ? -errno : tf_write_start(rc->fd, &rc->meta);
+		rc->fd = out_create_keep_old(o->path);
+		err = rc->fd < 0 ? rc->fd : tf_write_start(rc->fd, &rc->meta);
 		if (!err) {
 			off_t size = lseek(rc->fd, 0, SEEK_CUR);
 
@@ -481,7 +480,6 @@ fail:
 		tf_chunk_free(rc->free_chunks[i]);
 	mount_table_free(&rc->meta.mounts);
 	mount_table_free(&rc->latest_mounts);
-	free(rc->tmp_path);
 	free(rc);
 	return NULL;
 }
@@ -650,9 +648,6 @@ int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *
 	free(rc->ring);
 	mount_table_free(&rc->meta.mounts);
 	mount_table_free(&rc->latest_mounts);
-	if (rc->tmp_path)
-		unlink(rc->tmp_path);
-	free(rc->tmp_path);
 	pthread_mutex_destroy(&rc->lock);
 	pthread_cond_destroy(&rc->cond);
 	if (st)

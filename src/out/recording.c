@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/common.h"
+#include "lib/outfile.h"
 #include "out/recording.h"
 #include "pipeline/pipeline.h"
 
@@ -47,13 +48,12 @@ static void rec_mounts(void *ctx, uint64_t ts, const struct mount_table *mt)
 static int check_path(const char *path)
 {
 	/* a path we cannot write is a usage error: find out before attaching */
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	int err = out_check(path);
 
-	if (fd < 0) {
-		p_err("cannot write %s: %s", path, strerror(errno));
+	if (err) {
+		p_err("cannot write %s: %s", path, strerror(-err));
 		return EXIT_ENV;
 	}
-	close(fd);
 	return 0;
 }
 

@@ -208,6 +208,40 @@ for c in "hist" "hist --json" "info" "info --json" "events" "events --json" "rep
 	fi
 done
 
+# Files: an export is 0600, replaces a symlink instead of writing through
+# it, never truncates its own input, and a failed export leaves no file.
+cp $fx "$tmp/in.evt"
+sum=$(md5sum <"$tmp/in.evt")
+$bin export "$tmp/in.evt" -f csv -o "$tmp/in.evt" 2>"$tmp/err"
+rc=$?
+if [ $rc = 2 ] && [ "$(md5sum <"$tmp/in.evt")" = "$sum" ] && grep -q "is the trace file itself" "$tmp/err"; then
+	echo "ok - export -o its own input: refused, the input intact"
+	pass=$((pass + 1))
+else
+	echo "not ok - export -o its own input: rc=$rc, input $(wc -c <"$tmp/in.evt") bytes"
+	fail=$((fail + 1))
+fi
+echo precious >"$tmp/victim"
+ln -s "$tmp/victim" "$tmp/link.csv"
+$bin export "$tmp/in.evt" -f csv -o "$tmp/link.csv" 2>/dev/null
+if [ "$(cat "$tmp/victim")" = precious ] && [ ! -L "$tmp/link.csv" ] &&
+   [ "$(stat -c %a "$tmp/link.csv")" = 600 ] && [ -z "$(ls "$tmp" | grep 'link.csv.')" ]; then
+	echo "ok - export: a 0600 file replaces a symlink, nothing written through it, no temporary left"
+	pass=$((pass + 1))
+else
+	echo "not ok - export through a symlink: victim '$(cat "$tmp/victim")', $(ls -l "$tmp/link.csv"*)"
+	fail=$((fail + 1))
+fi
+echo before >"$tmp/keep.json"
+$bin export /nonexistent.evt -f jsonl -o "$tmp/keep.json" 2>/dev/null
+if [ "$(cat "$tmp/keep.json")" = before ] && [ -z "$(ls "$tmp" | grep 'keep.json.')" ]; then
+	echo "ok - a failed export leaves the old file as it was, no temporary behind"
+	pass=$((pass + 1))
+else
+	echo "not ok - a failed export changed $tmp/keep.json or left a temporary"
+	fail=$((fail + 1))
+fi
+
 # SIGUSR1 before a recorder's handler exists waits (it killed the process);
 # SIGHUP (a closed terminal) ends the run cleanly, summary and all.
 $bin events $fx --speed 0.2 >/dev/null 2>"$tmp/err" &

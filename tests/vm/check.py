@@ -213,6 +213,11 @@ class Checker:
     def record(self):
         path = os.path.join(self.out, "rec.evt")
         self.ok(self.rc("rec") == 0 and os.path.exists(path), "record: hist -o ran and wrote a file")
+        self.ok(os.path.exists(path) and (os.stat(path).st_mode & 0o777) == 0o600 and
+                (self.text("rec.evt.old") or "").strip() == "older",
+                "record: the file is 0600, the older one of that name kept as rec.evt.old",
+                f"{oct(os.stat(path).st_mode & 0o777) if os.path.exists(path) else '-'} "
+                f"{(self.text('rec.evt.old') or '')[:20]!r}")
         rc, out, err = self.evtrace("hist", "--json", path)
         live = (self.text("rec.out") or "").strip()
         self.ok(rc == 0 and out.strip() == live and live,

@@ -167,6 +167,8 @@ holder_scenario() {
 # Record and replay (checked on the host, by replaying the files there).
 record_scenarios() {
 	# hist and the recorder at once: the replayed hist must be the same
+	# an older recording of that name is kept as rec.evt.old, as perf does
+	echo older >/out/rec.evt
 	trace rec hist --json -o /out/rec.evt || return 1
 	instance_loop
 	kprobe_event
