@@ -199,6 +199,9 @@ bool et_field_shown(const struct et_field *f, const struct et_rec *r)
 
 bool et_refcount_after(const struct et_rec *r, int64_t *refs)
 {
+	/* a kernel refcount is an int: anything else is a file's invention */
+	if (r->value < INT32_MIN || r->value > INT32_MAX || r->flags & ET_F_NOREFCOUNT)
+		return false;
 	switch (et_type_info(r->type)->ref) {
 	case ET_REF_AFTER:
 		*refs = r->value;

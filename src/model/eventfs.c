@@ -234,10 +234,12 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 	char hb[96];
 
 	/*
-	 * A kernel whose eventfs_inode has no kref gives no reading: the
-	 * model counts alone, the reading it would have had in its place.
+	 * A kernel whose eventfs_inode has no kref gives no reading, and a
+	 * refcount past an int's range (the kernel's type) comes from a
+	 * crafted file: either way the model counts alone, the reading it
+	 * would have had in its place.
 	 */
-	if (r->flags & ET_F_NOREFCOUNT) {
+	if (r->flags & ET_F_NOREFCOUNT || r->value < INT32_MIN || r->value > INT32_MAX) {
 		int64_t now = e ? e->refcount : 0;
 
 		known = *r;

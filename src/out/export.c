@@ -74,13 +74,23 @@ void exporter_set_limit(struct exporter *x, size_t max_open)
 
 /* ---- csv ---- */
 
+/*
+ * A field is quoted when it holds a separator, a quote or a line break.  A
+ * name from the kernel or a file that starts like a formula (= + - @, or a
+ * tab or CR before one) gets a leading ' so a spreadsheet shows it as text
+ * instead of running it (OWASP's advice for CSV injection).
+ */
 static void csv_field(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
+	bool formula = strchr("=+-@\t\r", *s) && *s;
+
+	if (!strpbrk(s, ",\"\r\n") && !formula) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
@@ -186,7 +196,8 @@ static void pf_slice(struct exporter *x, const char *ph, int pid, uint64_t id, u
 /* The per-second inode-number counts, for every second that ended. */
 static void pf_ino_flush(struct exporter *x, uint64_t ts)
 {
-	uint64_t sec = (ts - x->t0) / 1000000000ull;
+	/* an event a little older than the first (per-CPU order): no second ended */
+	uint64_t sec = ts >= x->t0 ? (ts - x->t0) / 1000000000ull : 0;
 
 	while (x->second < sec) {
 		uint64_t at = x->t0 + (x->second + 1) * 1000000000ull;

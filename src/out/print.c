@@ -17,10 +17,13 @@ const char *lookup_result(const struct et_rec *r, char *buf, size_t size)
 	const char *name;
 
 	if (r->value < 0) {
-		name = strerrorname_np((int)-r->value);
+		/* an errno is small; a file may say anything (-INT64_MIN overflows) */
+		uint64_t e = 0 - (uint64_t)r->value;
+
+		name = e <= 4095 ? strerrorname_np((int)e) : NULL;
 		if (name)
 			return name;
-		snprintf(buf, size, "E%" PRId64, -r->value);
+		snprintf(buf, size, "E%" PRIu64, e);
 		return buf;
 	}
 	return r->flags & ET_F_NEGATIVE ? "negative" : "positive";

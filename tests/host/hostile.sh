@@ -48,5 +48,14 @@ ok $? "hostile: the anomaly text (fs and names in it) shows escaped"
 $EVTRACE info "$out/h.evt" >"$out/o" 2>&1
 grep -q 'kernel\|6.12\\x1b\]0;owned' "$out/o" && grep -q '/mnt/\\x1b' "$out/o"
 ok $? "hostile: info's kernel and mount path show escaped"
+$EVTRACE export "$out/h.evt" -f csv -o "$out/h.csv" 2>"$out/err"
+grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$out/h.csv"
+ok $? "hostile: CSV: a name that starts like a formula is quoted and prefixed with '"
+for f in jsonl perfetto; do
+	$EVTRACE export "$out/h.evt" -f $f -o "$out/h.$f" 2>"$out/err"
+	rc=$?
+	! bad "$out/h.$f" && [ $rc = 0 ]
+	ok $? "hostile: export -f $f writes nothing raw"
+done
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 {
 	struct tf_chunk *c = tf_chunk_new();
 	struct tf_trailer tr = { .end_ns = 9000, .end_realtime_ns = 1700000000000009000ull };
-	struct et_rec r[12];
+	struct et_rec r[16];
 	int n = 0, fd;
 	uint8_t *p;
 	size_t len;
@@ -59,6 +59,10 @@ int main(int argc, char **argv)
 		r[n].ino = 4242;
 		snprintf(r[n++].name, sizeof(r[0].name), "f%d" BAD, i);
 	}
+	/* a name a spreadsheet would run */
+	r[n] = ev(ET_LOOKUP, 1250, 1, "ext");
+	r[n].obj_id = 99;
+	snprintf(r[n++].name, sizeof(r[0].name), "=HYPERLINK(\"http://x\")");
 	r[n] = ev(ET_INO_ALLOC, 1300, 1, "ext" BAD);
 	r[n].ino = 77;
 	snprintf(r[n++].caller, sizeof(r[0].caller), "fn" BAD);

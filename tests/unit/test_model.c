@@ -1328,6 +1328,19 @@ static void test_ei_refcount_unknown(void **state)
 		assert_false(v.history[i].gap);
 }
 
+/* Refcounts past an int's range come from a crafted file: no overflow, the model counts alone */
+static void test_ei_refcount_crafted(void **state)
+{
+	struct fx *fx = *state;
+
+	ev_ei(fx, ET_EI_CREATE, T0, EI_SCHED, 0, INT64_MIN, 0, "sched");
+	ev_ei(fx, ET_EI_GET, T0 + 1, EI_SCHED, D1, INT64_MAX, 0, "sched");
+	ev_ei(fx, ET_EI_PUT, T0 + 2, EI_SCHED, D1, INT64_MIN, 0, "sched");
+	ev_ei(fx, ET_EI_REMOVE, T0 + 3, EI_SCHED, 0, INT64_MIN, 0, "sched");
+	assert_int_equal(ei(fx, EI_SCHED).refcount, 0);
+	assert_int_equal(n_anomalies(fx, A_EI_NEGATIVE), 0);
+}
+
 static void test_ino_rate_wrap_groups(void **state)
 {
 	struct fx *fx = *state;
@@ -1836,6 +1849,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_agg_equals_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_inode_frees, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_refcount_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ei_refcount_crafted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_lookup_after_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_negative, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_not_released, setup, teardown),

@@ -409,6 +409,9 @@ static void test_lookup_result(void **state)
 	/* no name for it (the kernel has errnos libc does not) */
 	r.value = -4000;
 	assert_string_equal(lookup_result(&r, buf, sizeof(buf)), "E4000");
+	/* a crafted file's value: -INT64_MIN does not exist (UBSan caught it) */
+	r.value = INT64_MIN;
+	assert_string_equal(lookup_result(&r, buf, sizeof(buf)), "E9223372036854775808");
 }
 
 /* ---- rec_print_text ---- */
