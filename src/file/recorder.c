@@ -264,6 +264,7 @@ static int write_chunk(struct recorder *rc, struct tf_chunk *c, uint64_t fill_ns
 		pthread_mutex_lock(&rc->lock);
 		ADD(bytes, len);
 		rc->st.chunks++;
+		rc->st.written += tf_chunk_events(c);
 		pthread_mutex_unlock(&rc->lock);
 		__atomic_fetch_add(&rc->raw_written, tf_chunk_raw_bytes(c), __ATOMIC_RELAXED);
 		__atomic_fetch_add(&rc->zbytes_written, len, __ATOMIC_RELAXED);
@@ -332,16 +333,26 @@ static void *writer_main(void *arg)
 			}
 			mount_table_free(&it.mt);
 			break;
-		case IT_DUMP:
-			err = ring_dump(rc, false, it.ts_ns);
+		case IT_DUMP: {
+			/* a failed dump is said, and the recording goes on */
+			int derr = ring_dump(rc, false, it.ts_ns);
+
+			pthread_mutex_lock(&rc->lock);
+			rc->st.dump_err = derr;
+			rc->st.dumps++;
+			pthread_mutex_unlock(&rc->lock);
 			break;
+		}
 		case IT_STOP:
 			break;
 		}
 
 		pthread_mutex_lock(&rc->lock);
-		if (err && !rc->write_err)
+		if (err && !rc->write_err) {
+			/* a full disk or a dead device: the recording stops here (recorder_add) */
 			rc->write_err = err;
+			rc->st.write_err = err;
+		}
 		if (it.kind == IT_CHUNK)
 			rc->free_chunks[rc->n_free++] = it.chunk;
 		rc->q_head = (rc->q_head + 1) % QUEUE_LEN;
@@ -554,7 +565,7 @@ int recorder_add(struct recorder *rc, const struct et_rec *r)
 
 	if (r->type == ET_LOST)
 		ADD(lost, r->value);
-	if (LOAD(full) || (rc->o.max_size && size_check(rc)))
+	if (LOAD(full) || LOAD(write_err) || (rc->o.max_size && size_check(rc)))
 		return 1;
 	if (!tf_chunk_events(rc->cur))
 		rc->cur_started = mono_ns();
@@ -621,8 +632,17 @@ int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *
 		tr.lost = rc->st.lost;
 		tr.dropped = rc->st.dropped;
 		tr.chunks = rc->st.chunks;
-		if (!err)
+		/*
+		 * After a write error, a trailer where the device takes one:
+		 * saying what is there, so the file reads as closed (a partly
+		 * written chunk before it is skipped and reported by readers).
+		 */
+		if (err) {
+			tr.events = rc->st.written;
+			tf_write_trailer(rc->fd, &tr);
+		} else {
 			err = tf_write_trailer(rc->fd, &tr);
+		}
 		if (!err && fdatasync(rc->fd) && errno != EINVAL)
 			err = -errno;
 		if (close(rc->fd) && !err)

@@ -35,6 +35,10 @@ struct recorder_stats {
 	uint64_t ring_discarded;	/* ring mode: chunks that fell out */
 	uint64_t over_size;		/* encoded but left out: past max_size */
 	bool full;			/* max_size reached: recording stopped */
+	uint64_t written;		/* records (events and lost records) on disk */
+	int write_err;			/* -errno: a write failed, recording stopped */
+	uint64_t dumps;			/* ring mode: dumps completed (SIGUSR1) */
+	int dump_err;			/* the last dump's failure, -errno */
 };
 
 struct recorder;

@@ -123,12 +123,22 @@ static void rec_tick(void *ctx)
 		dump_requested = 0;
 		if (recorder_dump(c->rc))
 			p_err("cannot write the ring to %s now", c->ro.path);
-		else
-			p_info("ring written to %s", c->ro.path);
 	}
 	recorder_tick(c->rc);
 	recorder_get_stats(c->rc, &st);
-	if (st.full)
+	/* said once the writer has done it, not when it was asked */
+	if (st.dumps > c->dumps_seen) {
+		c->dumps_seen = st.dumps;
+		if (st.dump_err)
+			p_err("cannot write the ring to %s: %s", c->ro.path, strerror(-st.dump_err));
+		else
+			p_info("ring written to %s", c->ro.path);
+	}
+	if (st.write_err && !c->err_reported) {
+		c->err_reported = true;
+		p_err("writing %s failed: %s; recording stopped", c->ro.path, strerror(-st.write_err));
+	}
+	if (st.full || st.write_err)
 		pipeline_stop();
 }
 
@@ -144,10 +154,17 @@ static int rec_finish(void *ctx, int status)
 		return 0;
 	err = recorder_close(c->rc, clock_ns(CLOCK_MONOTONIC), &rs);
 	c->rc = NULL;
-	if (err)
-		p_err("writing %s failed: %s; the chunks before it are readable", c->ro.path,
-		      strerror(-err));
 	rs.events -= rs.over_size;	/* what the file holds */
+	if (err && !c->ro.ring_ns && !c->ro.ring_bytes) {
+		uint64_t lost_here = rs.events > rs.written ? rs.events - rs.written : 0;
+
+		p_err("writing %s failed: %s; it holds the %llu records written before, %llu events "
+		      "did not reach it", c->ro.path, strerror(-err), (unsigned long long)rs.written,
+		      (unsigned long long)lost_here);
+		rs.events = rs.written;
+	} else if (err) {
+		p_err("writing %s failed: %s", c->ro.path, strerror(-err));
+	}
 	if (rs.full && rs.over_size)
 		snprintf(why, sizeof(why), " (stopped at --max-size; %llu events past it left out)",
 			 (unsigned long long)rs.over_size);

@@ -17,7 +17,8 @@ struct recording {
 	struct recorder_opts ro;	/* ro.path: the file */
 	const char *filters;		/* the filters as given, for the file's META */
 	struct recorder *rc;
-	bool started, full_reported;
+	bool started, full_reported, err_reported;
+	uint64_t dumps_seen;		/* ring dumps already announced */
 };
 
 struct pipeline;

@@ -375,6 +375,21 @@ class Checker:
         self.ok(err.count(" get     -> ") >= len(gets) and " release -> 0" in err,
                 "kprobe-event: --ei-history shows every refcount change")
 
+    def disk_full(self):
+        err = self.text("disk-full.err") or ""
+        self.ok(self.rc("disk-full") == 1 and
+                re.search(r"^evtrace: writing /tmp/small/f.evt failed: No space left on device; recording stopped$",
+                          err, re.M) is not None,
+                "disk full: the recording stops, says why once, exits 1", f"rc={self.rc('disk-full')} {err[-400:]}")
+        m = re.search(r"it holds the (\d+) records written before, (\d+) events did not reach it", err)
+        self.ok(m is not None and int(m[1]) > 0 and int(m[2]) >= 0,
+                "disk full: the last word says what the file holds and what did not reach it", err[-300:])
+        path = os.path.join(self.out, "disk-full.evt")
+        rc, out, e2 = self.evtrace("events", "--json", path)
+        n = len([l for l in out.splitlines() if l.startswith("{")])
+        self.ok(rc == 0 and n > 0 and (m is None or n <= int(m[1])),
+                f"disk full: what was written reads back ({n} events)", e2[-300:])
+
     def lossy(self):
         self.ok(self.rc("lossy") == 0, "lossy: exit 0")
         evs = self.events("lossy")
@@ -563,6 +578,7 @@ def main():
         c.holders("cwd")
         c.holders("fd")
         c.lossy()
+        c.disk_full()
         c.eventfs_only()
         c.counts()
         c.agg()

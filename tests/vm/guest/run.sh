@@ -291,6 +291,20 @@ run_all() {
 		cat /proc/self/stat >/dev/null
 		stop filter-comm
 
+		# a full disk during a recording: a 96 KiB tmpfs, a pipe loop (small
+		# chunks, every 0.2 s) then three instance loops (some 150 KB more):
+		# the recording stops, says so, exits 1, and what it wrote reads back
+		mkdir -p /tmp/small
+		mount -t tmpfs -o size=96k none /tmp/small
+		trace disk-full record -o /tmp/small/f.evt --flush 0.2 || return 1
+		pipe_loop disk-full
+		sleep 0.5
+		instance_loop
+		sleep 1
+		stop disk-full
+		cp /tmp/small/f.evt /out/disk-full.evt
+		umount /tmp/small
+
 		# a ring buffer far too small for an instance mkdir: loss must show
 		trace lossy events --json --fs tracefs --bufsize 64K || return 1
 		instance_loop
