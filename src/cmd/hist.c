@@ -36,27 +36,37 @@ static void embed(FILE *out, char *buf, size_t len)
 	fwrite(buf, 1, len, out);
 }
 
+/* The histogram's JSON, or the summary's (hs NULL), in memory; NULL when out of memory. */
+static char *json_of(const struct session *s, const struct hist_set *hs, const char *unit,
+		     size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	if (!f)
+		return NULL;
+	if (hs)
+		hist_print_json(f, hs, unit);
+	else
+		model_print_summary_json(f, s->model, s->by);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 static int print_json(const struct session *s, const char *of, const char *unit)
 {
-	char *hbuf = NULL, *sbuf = NULL;
-	size_t hlen = 0, slen = 0;
-	FILE *h = open_memstream(&hbuf, &hlen);
-	FILE *m = open_memstream(&sbuf, &slen);
+	size_t hlen, slen;
+	char *hbuf = json_of(s, s->hist, unit, &hlen), *sbuf = json_of(s, NULL, unit, &slen);
 
-	if (!h || !m) {
-		if (h)
-			fclose(h);
-		if (m)
-			fclose(m);
+	if (!hbuf || !sbuf) {
 		free(hbuf);
 		free(sbuf);
 		p_err("out of memory");
 		return EXIT_RUNTIME;
 	}
-	hist_print_json(h, s->hist, unit);
-	model_print_summary_json(m, s->model, s->by);
-	fclose(h);
-	fclose(m);
 	printf("{\"of\":\"%s\",\"by\":\"%s\",\"hist\":", of, group_by_name(s->by));
 	embed(stdout, hbuf, hlen);
 	fputs(",\"summary\":", stdout);
@@ -74,25 +84,16 @@ static int print_json(const struct session *s, const char *of, const char *unit)
  */
 static int agg_check(const struct session *s, const char *unit)
 {
-	char *a = NULL, *k = NULL;
-	size_t alen = 0, klen = 0;
-	FILE *fa = open_memstream(&a, &alen), *fk = open_memstream(&k, &klen);
+	size_t alen, klen;
+	char *a = json_of(s, s->hist, unit, &alen), *k = json_of(s, s->check_hist, unit, &klen);
 	bool same;
 
-	if (!fa || !fk) {
-		if (fa)
-			fclose(fa);
-		if (fk)
-			fclose(fk);
+	if (!a || !k) {
 		free(a);
 		free(k);
 		p_err("out of memory");
 		return EXIT_RUNTIME;
 	}
-	hist_print_json(fa, s->hist, unit);
-	hist_print_json(fk, s->check_hist, unit);
-	fclose(fa);
-	fclose(fk);
 	same = alen == klen && !memcmp(a, k, alen);
 	if (same)
 		p_info("agg-check: the kernel's aggregation equals the stream's histogram (%zu groups)",

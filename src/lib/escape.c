@@ -30,38 +30,48 @@ size_t esc_utf8_len(const unsigned char *s)
 	return n;
 }
 
-char *esc(char *buf, size_t size, const char *str)
+/*
+ * The next piece of s: a whole valid character as it is, or one byte
+ * escaped.  Into out (room for 4 bytes); returns its length and moves *s.
+ */
+static size_t esc_one(const unsigned char **s, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = *s;
+	size_t n = esc_utf8_len(p);
+
+	if (n) {
+		memcpy(out, p, n);
+		*s += n;
+		return n;
+	}
+	*s += 1;
+	if (*p == '\\') {
+		out[0] = out[1] = '\\';
+		return 2;
+	}
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hex[*p >> 4];
+	out[3] = hex[*p & 15];
+	return 4;
+}
+
+char *esc(char *buf, size_t size, const char *str)
+{
 	const unsigned char *s = (const unsigned char *)str;
 	size_t o = 0;
 
 	if (!size)
 		return buf;
 	while (s && *s) {
-		size_t n = esc_utf8_len(s);
+		char piece[4];
+		size_t n = esc_one(&s, piece);
 
-		if (n) {
-			if (o + n >= size)
-				break;
-			memcpy(buf + o, s, n);
-			o += n;
-			s += n;
-		} else if (*s == '\\') {
-			if (o + 2 >= size)
-				break;
-			buf[o++] = '\\';
-			buf[o++] = '\\';
-			s++;
-		} else {
-			if (o + 4 >= size)
-				break;
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[*s >> 4];
-			buf[o++] = hex[*s & 15];
-			s++;
-		}
+		if (o + n >= size)	/* cut at a whole escape */
+			break;
+		memcpy(buf + o, piece, n);
+		o += n;
 	}
 	buf[o] = 0;
 	return buf;
@@ -78,24 +88,12 @@ void fputs_esc(FILE *f, const char *s)
 
 void line_esc(struct line *l, const char *str)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 
 	while (s && *s) {
-		size_t n = esc_utf8_len(s);
+		char piece[4];
+		size_t n = esc_one(&s, piece);
 
-		if (n) {
-			line_put(l, (const char *)s, n);
-			s += n;
-			continue;
-		}
-		if (*s == '\\') {
-			line_put(l, "\\\\", 2);
-		} else {
-			char x[4] = { '\\', 'x', hex[*s >> 4], hex[*s & 15] };
-
-			line_put(l, x, 4);
-		}
-		s++;
+		line_put(l, piece, n);
 	}
 }
