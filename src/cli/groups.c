@@ -72,7 +72,9 @@ static void agg_plan(struct view_args *v)
 	else
 		to->filters.types = need;
 	to->agg.types = agg;
-	so->model.no_inode_frees = !to->agg.stream;
+	/* the model sees no evict(): it must not keep the inodes other events name */
+	so->model.no_inode_frees = agg && !to->agg.stream &&
+				   (!(to->filters.types & T(ET_INODE_EVICT)) || (agg & T(ET_INODE_EVICT)));
 	to->agg.comm = so->by == BY_COMM;
 	to->agg.caller = so->by == BY_CALLER && so->of == S_INO;
 	to->agg.step = v->agg == VIEW_AGG_HIST ? so->linear_step : 0;
