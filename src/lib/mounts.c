@@ -59,7 +59,18 @@ int mount_table_load(struct mount_table *mt, const char *path)
 		return -errno;
 	while (fgets(line, sizeof(line), f) && mt->n < MOUNTS_MAX) {
 		struct mount_ent m;
+		int c;
 
+		/*
+		 * A line longer than the buffer (a mount point of kilobytes,
+		 * which no table entry could hold): skipped whole, not read on
+		 * as lines of its own, whose tail could pass for a mount.
+		 */
+		if (!strchr(line, '\n') && !feof(f)) {
+			while ((c = getc(f)) != EOF && c != '\n')
+				;
+			continue;
+		}
 		if (parse_line(line, &m) || mount_table_find(mt, m.dev))
 			continue;
 		if (mt->n == cap) {

@@ -1341,6 +1341,33 @@ static void test_ei_refcount_crafted(void **state)
 	assert_int_equal(n_anomalies(fx, A_EI_NEGATIVE), 0);
 }
 
+/*
+ * A mountinfo line longer than the reader's buffer is skipped whole: its
+ * tail, which may look like a mount of its own, is not one.
+ */
+static void test_mountinfo_long_line(void **state)
+{
+	/* the buffer is 4096 bytes: the line's 4096th byte starts what looks like a mount */
+	static const char head[] = "40 1 0:98 / /", tail[] = "2 1 0:99 / /evil rw - tmpfs tmpfs rw\n";
+	size_t pad = 4095 - strlen(head), len = strlen(mountinfo) + 4096 + sizeof(tail);
+	char *text = malloc(len), *path;
+	struct mount_table mt;
+	size_t n;
+
+	assert_non_null(text);
+	n = snprintf(text, len, "%s%s", mountinfo, head);
+	memset(text + n, 'a', pad);
+	snprintf(text + n + pad, len - n - pad, "%s", tail);
+	path = tmpfile_with(text);
+	assert_int_equal(mount_table_load(&mt, path), 0);
+	tmpfile_remove(path);
+	assert_int_equal(mt.n, 3);	/* the three good lines before it */
+	assert_null(mount_table_find(&mt, ET_MKDEV(0u, 99u)));
+	assert_null(mount_table_find(&mt, ET_MKDEV(0u, 98u)));
+	mount_table_free(&mt);
+	free(text);
+}
+
 static void test_ino_rate_wrap_groups(void **state)
 {
 	struct fx *fx = *state;
@@ -1850,6 +1877,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_inode_frees, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_refcount_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_refcount_crafted, setup, teardown),
+		cmocka_unit_test(test_mountinfo_long_line),
 		cmocka_unit_test_setup_teardown(test_ei_lookup_after_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_negative, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_not_released, setup, teardown),
