@@ -391,7 +391,7 @@ static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
 	__u64 *cnt;
 
 	/* a probe kept for another type's sake (alloc_inode for ino_alloc) */
-	if (!(emit_types & (1u << type)))
+	if (!(emit_types & ET_BIT(type)))
 		return NULL;
 	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
@@ -471,9 +471,8 @@ static __always_inline __u64 seq_end(void *obj)
 
 /* ---- aggregation -------------------------------------------------------- */
 
-#define T(type)		(1u << (type))
-#define AGG_INODES	(agg_types & (T(ET_INODE_ALLOC) | T(ET_INODE_EVICT)))
-#define AGG_DENTRIES	(agg_types & (T(ET_DENTRY_ALLOC) | T(ET_DENTRY_KILL)))
+#define AGG_INODES	(agg_types & ET_INODE_LIFE_TYPES)
+#define AGG_DENTRIES	(agg_types & ET_DENTRY_LIFE_TYPES)
 
 /* A generation: from births when that kind of object is aggregated. */
 static __always_inline __u64 gen_get(void *obj, bool born)
@@ -535,7 +534,7 @@ static __always_inline void agg_count(__u32 idx)
 /* An aggregated event not also streamed counts here; a streamed one in the ring. */
 static __always_inline void agg_counted(__u16 type)
 {
-	if (!(emit_types & T(type)))
+	if (!(emit_types & ET_BIT(type)))
 		agg_count(type);
 }
 
@@ -608,7 +607,7 @@ static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
 	struct et_event *e;
 	struct task t;
 
-	if (!task_read(&t, (emit_types & T(ET_INO_ALLOC)) || agg_comm))
+	if (!task_read(&t, (emit_types & ET_BIT(ET_INO_ALLOC)) || agg_comm))
 		return 0;
 	li = bpf_map_lookup_elem(&last_inodes, &t.tid);
 	if (li) {
@@ -617,7 +616,7 @@ static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
 	}
 	if (!sb_filter(&s))
 		return 0;
-	if (agg_types & T(ET_INO_ALLOC)) {
+	if (agg_types & ET_BIT(ET_INO_ALLOC)) {
 		struct et_agg_key k = {};
 
 		k.kind = ETA_INO;
@@ -674,7 +673,7 @@ static __always_inline int on_inode_alloc(struct inode *inode)
 	struct et_event *e;
 	struct task t;
 
-	if (!inode || !task_read(&t, (emit_types & T(ET_INODE_ALLOC)) || agg_comm))
+	if (!inode || !task_read(&t, (emit_types & ET_BIT(ET_INODE_ALLOC)) || agg_comm))
 		return 0;
 	wanted = sb_read(BPF_CORE_READ(inode, i_sb), &s);
 	/* stash before the sb filter so get_next_ino can filter on it too */
@@ -693,7 +692,7 @@ static __always_inline int on_inode_alloc(struct inode *inode)
 	if (AGG_INODES) {
 		li.seq = birth_new(inode, ts, &s, &t);
 		agg_counted(ET_INODE_ALLOC);
-	} else if (emit_types & (T(ET_INODE_ALLOC) | T(ET_INO_ALLOC))) {
+	} else if (emit_types & (ET_BIT(ET_INODE_ALLOC) | ET_BIT(ET_INO_ALLOC))) {
 		li.seq = seq_new(inode);
 	}
 	bpf_map_update_elem(&last_inodes, &t.tid, &li, BPF_ANY);
@@ -742,7 +741,7 @@ static __always_inline int on_inode_evict(struct inode *inode)
 	} else {
 		seq = seq_end(inode);
 	}
-	if (!task_read(&t, emit_types & T(ET_INODE_EVICT)))
+	if (!task_read(&t, emit_types & ET_BIT(ET_INODE_EVICT)))
 		return 0;
 	if (AGG_INODES) {
 		if (born && b.ts)
@@ -811,7 +810,7 @@ static __always_inline int on_dentry_alloc(struct dentry *d)
 	struct task t;
 	__u64 seq;
 
-	if (!d || IS_ERR_VALUE(d) || !task_read(&t, (emit_types & T(ET_DENTRY_ALLOC)) || agg_comm))
+	if (!d || IS_ERR_VALUE(d) || !task_read(&t, (emit_types & ET_BIT(ET_DENTRY_ALLOC)) || agg_comm))
 		return 0;
 	if (!sb_read(BPF_CORE_READ(d, d_sb), &s))
 		return 0;
@@ -872,7 +871,7 @@ static __always_inline int on_dentry_kill(struct dentry *d)
 	} else {
 		dy.seq = seq_end(d);
 	}
-	if (!task_read(&t, emit_types & T(ET_DENTRY_KILL)))
+	if (!task_read(&t, emit_types & ET_BIT(ET_DENTRY_KILL)))
 		return 0;
 	/* only eventfs_d_release() asks, and only for a tracefs dentry */
 	if (track_dentries && s.dev == tracefs_dev)

@@ -43,6 +43,17 @@ enum et_type {
 	ET_TYPE_MAX,
 };
 
+/* Sets of types (--type, the BPF side's emit_types and agg_types): 1 << type. */
+#define ET_BIT(type)		(1u << (type))
+#define ET_EVENTFS_TYPES	(ET_BIT(ET_EI_CREATE) | ET_BIT(ET_EI_GET) | ET_BIT(ET_EI_PUT) | \
+				 ET_BIT(ET_EI_REMOVE) | ET_BIT(ET_EI_RELEASE))
+#define ET_VFS_TYPES		(ET_BIT(ET_INO_ALLOC) | ET_BIT(ET_INODE_ALLOC) | \
+				 ET_BIT(ET_INODE_EVICT) | ET_BIT(ET_DENTRY_ALLOC) | \
+				 ET_BIT(ET_DENTRY_KILL) | ET_BIT(ET_LOOKUP))
+/* an object's allocation and free: what its lifetime needs */
+#define ET_INODE_LIFE_TYPES	(ET_BIT(ET_INODE_ALLOC) | ET_BIT(ET_INODE_EVICT))
+#define ET_DENTRY_LIFE_TYPES	(ET_BIT(ET_DENTRY_ALLOC) | ET_BIT(ET_DENTRY_KILL))
+
 /*
  * The kernel functions probed, in `evtrace probes` order.  The BPF side
  * counts each one's calls (evtrace's own excluded, before any filter), so

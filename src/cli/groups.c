@@ -30,11 +30,6 @@ int opt_max_speed(double *speed, const char *arg)
 	return 0;
 }
 
-#define T(type)		(1u << (type))
-#define EI_TYPES	(T(ET_EI_CREATE) | T(ET_EI_GET) | T(ET_EI_PUT) | T(ET_EI_REMOVE) | \
-			 T(ET_EI_RELEASE))
-#define DENTRY_LIFE	(T(ET_DENTRY_ALLOC) | T(ET_DENTRY_KILL))
-#define INODE_LIFE	(T(ET_INODE_ALLOC) | T(ET_INODE_EVICT))
 
 /*
  * hist and the live view count in the kernel what they only count: the
@@ -48,7 +43,7 @@ static void agg_plan(struct view_args *v)
 {
 	struct session_opts *so = &v->po.session;
 	struct tracer_opts *to = &v->po.trace;
-	uint32_t need = T(ET_INO_ALLOC) | EI_TYPES, agg = T(ET_INO_ALLOC);
+	uint32_t need = ET_BIT(ET_INO_ALLOC) | ET_EVENTFS_TYPES, agg = ET_BIT(ET_INO_ALLOC);
 
 	if (v->agg == VIEW_STREAM || v->po.file || v->stream)
 		return;
@@ -58,12 +53,12 @@ static void agg_plan(struct view_args *v)
 	if (v->agg == VIEW_AGG_HIST && so->of == S_INODE_LIFE && so->by == BY_CALLER)
 		return;
 	if (v->agg == VIEW_AGG_LIVE || so->of == S_DENTRY_LIFE) {
-		need |= DENTRY_LIFE;
-		agg |= DENTRY_LIFE;
+		need |= ET_DENTRY_LIFE_TYPES;
+		agg |= ET_DENTRY_LIFE_TYPES;
 	}
 	if (v->agg == VIEW_AGG_HIST && so->of == S_INODE_LIFE) {
-		need |= INODE_LIFE;
-		agg |= INODE_LIFE;
+		need |= ET_INODE_LIFE_TYPES;
+		agg |= ET_INODE_LIFE_TYPES;
 	}
 	if (so->agg_check)	/* everything streams too, and the model has it all */
 		to->agg.stream = true;
@@ -74,7 +69,8 @@ static void agg_plan(struct view_args *v)
 	to->agg.types = agg;
 	/* the model sees no evict(): it must not keep the inodes other events name */
 	so->model.no_inode_frees = agg && !to->agg.stream &&
-				   (!(to->filters.types & T(ET_INODE_EVICT)) || (agg & T(ET_INODE_EVICT)));
+				   (!(to->filters.types & ET_BIT(ET_INODE_EVICT)) ||
+				    (agg & ET_BIT(ET_INODE_EVICT)));
 	to->agg.comm = so->by == BY_COMM;
 	to->agg.caller = so->by == BY_CALLER && so->of == S_INO;
 	to->agg.step = v->agg == VIEW_AGG_HIST ? so->linear_step : 0;

@@ -590,6 +590,27 @@ static int inode_seen(struct model *m, const struct et_rec *r, uint64_t id, uint
 	return inode_set_ino(m, i, ino, r->ts_ns);
 }
 
+/*
+ * n inode numbers allocated, the highest max, counted in every group they
+ * belong to: one get_next_ino() event, or what the kernel aggregated.
+ */
+static int ino_count(struct model *m, const char *const keys[BY_MAX], uint64_t n, uint64_t max)
+{
+	m->st.ino_allocs += n;
+	m->all_interval += n;
+	if (max <= UINT32_MAX && max > m->st.ino_max)
+		m->st.ino_max = max;
+	for (int b = 0; b < BY_MAX; b++) {
+		struct ino_group *g = group_get(m, b, keys[b]);
+
+		if (!g)
+			return -ENOMEM;
+		g->total += n;
+		g->interval += n;
+	}
+	return 0;
+}
+
 static int on_ino_alloc(struct model *m, const struct et_rec *r)
 {
 	const char *mount = m_mount_of(m, (r->dev_major << ET_MINORBITS) | r->dev_minor, r->fs);
@@ -597,18 +618,8 @@ static int on_ino_alloc(struct model *m, const struct et_rec *r)
 	const char *keys[BY_MAX] = { mount, fs, r->caller[0] ? r->caller : "?", r->comm };
 	struct m_inode *i;
 
-	m->st.ino_allocs++;
-	m->all_interval++;
-	if (r->ino <= UINT32_MAX && r->ino > m->st.ino_max)
-		m->st.ino_max = r->ino;
-	for (int b = 0; b < BY_MAX; b++) {
-		struct ino_group *g = group_get(m, b, keys[b]);
-
-		if (!g)
-			return -ENOMEM;
-		g->total++;
-		g->interval++;
-	}
+	if (ino_count(m, keys, 1, r->ino))
+		return -ENOMEM;
 	sample(m, S_INO, r->ino, mount, fs, keys[BY_CALLER], r->comm);
 	if (!r->obj_id)
 		return 0;
@@ -843,20 +854,8 @@ int model_feed_agg(struct model *m, const struct agg_rec *a)
 	if (a->kind >= ETA_MAX || !a->count)
 		return 0;
 	model_advance(m, a->ts_ns);
-	if (a->kind == ETA_INO) {
-		m->st.ino_allocs += a->count;
-		m->all_interval += a->count;
-		if (a->max <= UINT32_MAX && a->max > m->st.ino_max)
-			m->st.ino_max = a->max;
-		for (int b = 0; b < BY_MAX; b++) {
-			struct ino_group *g = group_get(m, b, keys[b]);
-
-			if (!g)
-				return -ENOMEM;
-			g->total += a->count;
-			g->interval += a->count;
-		}
-	}
+	if (a->kind == ETA_INO && ino_count(m, keys, a->count, a->max))
+		return -ENOMEM;
 	s.kind = kinds[a->kind];
 	memcpy(s.group, keys, sizeof(keys));
 	if (m->o.on_sample)

@@ -130,11 +130,6 @@ int filters_resolve_mounts(struct filters *f, const struct mount_table *mt)
  * recording filtered on replay gives what a live run with those filters
  * would have shown.
  */
-#define ET_EVENTFS_TYPES	(1u << ET_EI_CREATE | 1u << ET_EI_GET | 1u << ET_EI_PUT | \
-				 1u << ET_EI_REMOVE | 1u << ET_EI_RELEASE)
-#define ET_VFS_TYPES		(1u << ET_INO_ALLOC | 1u << ET_INODE_ALLOC | \
-				 1u << ET_INODE_EVICT | 1u << ET_DENTRY_ALLOC | \
-				 1u << ET_DENTRY_KILL | 1u << ET_LOOKUP)
 
 int filters_add_cgroup(struct filters *f, const char *path)
 {

@@ -39,7 +39,6 @@
  * programs read (sig, see source/btfsig.h) is attached, by fentry or by
  * kprobe alike.
  */
-#define T(type)	(1u << (type))
 #define MAX_CANDS 3
 
 static const struct {
@@ -48,24 +47,24 @@ static const struct {
 	const char *sig;	/* what its programs read */
 	struct { const char *name, *note; } cands[MAX_CANDS];
 } probe_funcs[NR_PROBES] = {
-	{ "get_next_ino", T(ET_INO_ALLOC), ">int", { { "get_next_ino", NULL } } },
+	{ "get_next_ino", ET_BIT(ET_INO_ALLOC), ">int", { { "get_next_ino", NULL } } },
 	/* get_next_ino() finds its superblock in what alloc_inode() saw */
-	{ "alloc_inode", T(ET_INODE_ALLOC) | T(ET_INO_ALLOC), "super_block>inode",
+	{ "alloc_inode", ET_BIT(ET_INODE_ALLOC) | ET_BIT(ET_INO_ALLOC), "super_block>inode",
 	  { { "alloc_inode", NULL } } },
-	{ "evict", T(ET_INODE_EVICT), "inode", { { "evict", NULL } } },
-	{ "__d_alloc", T(ET_DENTRY_ALLOC), "super_block,qstr>dentry", { { "__d_alloc", NULL } } },
-	{ "__dentry_kill", T(ET_DENTRY_KILL), "dentry",
+	{ "evict", ET_BIT(ET_INODE_EVICT), "inode", { { "evict", NULL } } },
+	{ "__d_alloc", ET_BIT(ET_DENTRY_ALLOC), "super_block,qstr>dentry", { { "__d_alloc", NULL } } },
+	{ "__dentry_kill", ET_BIT(ET_DENTRY_KILL), "dentry",
 	  { { "__dentry_kill", NULL }, { "dentry_kill", "7.2+ name" } } },
-	{ "__lookup_slow", T(ET_LOOKUP), "qstr,dentry,int>dentry", { { "__lookup_slow", NULL } } },
-	{ "eventfs_create_dir", T(ET_EI_CREATE), "*,eventfs_inode,eventfs_entry,int,*>eventfs_inode",
+	{ "__lookup_slow", ET_BIT(ET_LOOKUP), "qstr,dentry,int>dentry", { { "__lookup_slow", NULL } } },
+	{ "eventfs_create_dir", ET_BIT(ET_EI_CREATE), "*,eventfs_inode,eventfs_entry,int,*>eventfs_inode",
 	  { { "eventfs_create_dir", NULL } } },
-	{ "eventfs_create_events_dir", T(ET_EI_CREATE),
+	{ "eventfs_create_events_dir", ET_BIT(ET_EI_CREATE),
 	  "*,dentry,eventfs_entry,int,*>eventfs_inode", { { "eventfs_create_events_dir", NULL } } },
-	{ "eventfs_root_lookup", T(ET_EI_GET), "inode,dentry,int>dentry",
+	{ "eventfs_root_lookup", ET_BIT(ET_EI_GET), "inode,dentry,int>dentry",
 	  { { "eventfs_root_lookup", NULL } } },
-	{ "eventfs_d_release", T(ET_EI_PUT), "dentry", { { "eventfs_d_release", NULL } } },
-	{ "eventfs_remove_rec", T(ET_EI_REMOVE), "eventfs_inode,int", { { "eventfs_remove_rec", NULL } } },
-	{ "release_ei", T(ET_EI_RELEASE), "kref", { { "release_ei", NULL } } },
+	{ "eventfs_d_release", ET_BIT(ET_EI_PUT), "dentry", { { "eventfs_d_release", NULL } } },
+	{ "eventfs_remove_rec", ET_BIT(ET_EI_REMOVE), "eventfs_inode,int", { { "eventfs_remove_rec", NULL } } },
+	{ "release_ei", ET_BIT(ET_EI_RELEASE), "kref", { { "release_ei", NULL } } },
 };
 
 _Static_assert(NR_PROBES == ETP_MAX, "one probe per enum et_probe, in its order");
@@ -378,13 +377,12 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 	t->skel->rodata->emit_types = emit;
 	t->skel->rodata->count_calls = o->count_calls;
 	/* generations only where the allocation is probed and someone names the object */
-	t->skel->rodata->track_inodes = (o->agg.types & T(ET_INODE_ALLOC)) ||
-					(emit & (T(ET_INODE_ALLOC) | T(ET_INO_ALLOC)));
-	t->skel->rodata->track_dentries = attach & T(ET_DENTRY_ALLOC);
+	t->skel->rodata->track_inodes = (o->agg.types & ET_BIT(ET_INODE_ALLOC)) ||
+					(emit & (ET_BIT(ET_INODE_ALLOC) | ET_BIT(ET_INO_ALLOC)));
+	t->skel->rodata->track_dentries = attach & ET_BIT(ET_DENTRY_ALLOC);
 	t->skel->rodata->ei_names_once = o->agg.types && !o->agg.stream;
 	if (o->agg.types) {
-		const uint32_t lives = T(ET_INODE_ALLOC) | T(ET_INODE_EVICT) |
-				       T(ET_DENTRY_ALLOC) | T(ET_DENTRY_KILL);
+		const uint32_t lives = ET_INODE_LIFE_TYPES | ET_DENTRY_LIFE_TYPES;
 
 		t->agg_types = o->agg.types;
 		t->skel->rodata->agg_types = o->agg.types;

@@ -1275,27 +1275,29 @@ static void test_agg_equals_events(void **state)
  * No inode frees reach the model (hist aggregating): an inode learned from
  * a lookup would stay live for ever and twin every later one, so none is.
  */
+/* Two eventfs files looked up, their inodes sharing one number. */
+static void two_file_lookups(struct fx *fx)
+{
+	events_and_sched(fx, T0);
+	ev_dentry_alloc(fx, T0 + 12, D1, "enable");
+	ev_ei_get(fx, T0 + 13, EI_SCHED, D1, 2, "sched", 0, I1, SHARED_INO);
+	ev_dentry_alloc(fx, T0 + 22, D2, "format");
+	ev_ei_get(fx, T0 + 23, EI_SCHED, D2, 3, "sched", 0, I2, SHARED_INO);
+}
+
 static void test_no_inode_frees(void **state)
 {
 	struct fx *fx = *state;
 	struct model_opts o = { .no_inode_frees = true };
 
 	fx_open(fx, &o);
-	events_and_sched(fx, T0);
-	ev_dentry_alloc(fx, T0 + 12, D1, "enable");
-	ev_ei_get(fx, T0 + 13, EI_SCHED, D1, 2, "sched", 0, I1, SHARED_INO);
-	ev_dentry_alloc(fx, T0 + 22, D2, "format");
-	ev_ei_get(fx, T0 + 23, EI_SCHED, D2, 3, "sched", 0, I2, SHARED_INO);
+	two_file_lookups(fx);
 	assert_int_equal(n_anomalies(fx, A_DUP_INO), 0);
 	assert_int_equal(stats(fx).live_inodes, 0);
 	assert_int_equal(ei(fx, EI_SCHED).refcount, 3);
 	/* the same events with frees seen: the twin is found (test_ei_get_file_inodes) */
 	fx_open(fx, NULL);
-	events_and_sched(fx, T0);
-	ev_dentry_alloc(fx, T0 + 12, D1, "enable");
-	ev_ei_get(fx, T0 + 13, EI_SCHED, D1, 2, "sched", 0, I1, SHARED_INO);
-	ev_dentry_alloc(fx, T0 + 22, D2, "format");
-	ev_ei_get(fx, T0 + 23, EI_SCHED, D2, 3, "sched", 0, I2, SHARED_INO);
+	two_file_lookups(fx);
 	assert_int_equal(n_anomalies(fx, A_DUP_INO), 1);
 }
 
