@@ -140,7 +140,8 @@ static void print_text(const struct info *in)
 		       m->mounts.v[i].fstype[0] ? esc(e2, sizeof(e2), m->mounts.v[i].fstype) : "-",
 		       esc(e1, sizeof(e1), m->mounts.v[i].path));
 	printf("integrity:  ");
-	if (in->st.trailer_seen && !in->st.bad_chunks && !in->st.truncated_at)
+	if (in->st.trailer_seen && !in->st.bad_chunks && !in->st.truncated_at &&
+	    !in->st.gave_up_at)
 		printf("whole: closed cleanly, every chunk's CRC checks\n");
 	else {
 		const char *sep = "";
@@ -152,9 +153,16 @@ static void print_text(const struct info *in)
 			printf("no trailer: the recording did not end cleanly");
 			sep = "; ";
 		}
-		if (in->st.bad_chunks)
+		if (in->st.bad_chunks) {
 			printf("%s%" PRIu64 " damaged chunks skipped (%" PRIu64 " events in them)",
 			       sep, in->st.bad_chunks, in->st.skipped_events);
+			sep = "; ";
+		}
+		if (in->st.gave_up_at)
+			printf("%sreading stopped at byte %" PRIu64 ": the damage before it took all"
+			       " the work a file of this size may cost, the %" PRIu64
+			       " bytes after it were not read", sep, in->st.gave_up_at,
+			       in->size - in->st.gave_up_at);
 		printf("; the %" PRIu64 " events above are readable\n", in->events);
 	}
 }
@@ -205,9 +213,9 @@ static void print_json(const struct info *in)
 		printf("}");
 	}
 	printf("],\"mount_changes\":%" PRIu64 ",\"clean_close\":%s,\"truncated_at\":%" PRIu64
-	       ",\"bad_chunks\":%" PRIu64 ",\"skipped_events\":%" PRIu64 "}\n",
-	       in->mount_changes, in->st.trailer_seen ? "true" : "false", in->st.truncated_at,
-	       in->st.bad_chunks, in->st.skipped_events);
+	       ",\"bad_chunks\":%" PRIu64 ",\"skipped_events\":%" PRIu64 ",\"gave_up_at\":%"
+	       PRIu64 "}\n", in->mount_changes, in->st.trailer_seen ? "true" : "false",
+	       in->st.truncated_at, in->st.bad_chunks, in->st.skipped_events, in->st.gave_up_at);
 }
 
 int do_info(int argc, char **argv)

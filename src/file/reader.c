@@ -17,10 +17,14 @@
 
 #include "file/codec.h"
 
-/* Resync: how far past a damaged header to look, what CRC work to spend. */
-#define RESYNC_WINDOW	(1u << 16)
+/*
+ * Resync: how far past a damaged header to look, and in what windows:
+ * small first, as the next section is usually near, doubling up to the
+ * largest, so a scan reads little more than it looks at.
+ */
 #define RESYNC_SPAN	((uint64_t)SEC_LEN + TF_SECTION_MAX)
-#define RESYNC_BUDGET	(2ull * TF_SECTION_MAX)
+#define RESYNC_WIN_MIN	256u
+#define RESYNC_WINDOW	(1u << 16)
 
 /* One chunk's decoder state: a record references only its own chunk. */
 struct dec {
@@ -47,6 +51,9 @@ struct tf_reader {
 
 	uint8_t *sec;			/* the current section's stored payload */
 	size_t sec_cap;
+	uint64_t sec_at;		/* 1 + the offset of the section in sec, CRC checked; 0 none */
+	uint8_t *win;			/* resync()'s window, RESYNC_WINDOW + SEC_LEN bytes */
+	uint64_t work_max;		/* the work budget: TF_WORK_FLOOR + TF_WORK_PER_BYTE * size */
 	uint8_t *raw;			/* the current chunk, decompressed */
 	size_t raw_cap;
 	ZSTD_DCtx *zd;
@@ -245,13 +252,38 @@ static bool sec_cut(const struct tf_reader *rd, uint64_t off, const struct sec *
 }
 
 /*
+ * The work budget: n more bytes to CRC or scan, at off.  false when they
+ * would take the reader past its budget: it stops there, and says so
+ * (gave_up_at), keeping what it has read.  Reading a file once costs
+ * about its size; only damage makes a reader look at bytes again (a
+ * resync's scan, false headers' CRCs), and a file crafted to make it do
+ * that for every byte stops here, in time linear in its size.
+ */
+static bool spend(struct tf_reader *rd, uint64_t n, uint64_t off)
+{
+	if (rd->st.work + n > rd->work_max) {
+		rd->st.gave_up_at = off;
+		return false;
+	}
+	rd->st.work += n;
+	return true;
+}
+
+/*
  * Read a section's payload into rd->sec and check its CRC; 1 ok, 0 bad,
- * -errno.  The caller checked that it is all in the file.
+ * -errno, -ECANCELED past the work budget.  The caller checked that it is
+ * all in the file.
  */
 static int sec_load(struct tf_reader *rd, uint64_t off, const struct sec *s)
 {
 	ssize_t n;
 
+	/* resync() found it: loaded and checked already, not paid for twice */
+	if (rd->sec_at == off + 1)
+		return 1;
+	rd->sec_at = 0;
+	if (!spend(rd, s->stored, off))
+		return -ECANCELED;
 	/* one spare byte: text sections get a NUL */
 	if (grow((void **)&rd->sec, &rd->sec_cap, (size_t)s->stored + 1, 1))
 		return -ENOMEM;
@@ -261,52 +293,54 @@ static int sec_load(struct tf_reader *rd, uint64_t off, const struct sec *s)
 	if ((size_t)n != s->stored)
 		return 0;
 	rd->sec[s->stored] = 0;
-	return crc32(0, rd->sec, s->stored) == s->crc;
+	if (crc32(0, rd->sec, s->stored) != s->crc)
+		return 0;
+	rd->sec_at = off + 1;
+	return 1;
 }
 
 /*
  * After a damaged section header: the next offset that holds a sane header
- * whose payload is complete and matches its CRC; 0 if none, -errno.  The
- * damaged section cannot have been longer than the largest there is, so
- * the search stops there; and the CRC work on false candidates is capped,
- * so a file full of fake headers cannot make it quadratic.
+ * whose payload is complete and matches its CRC; 0 if none or past the
+ * work budget, -errno.  The damaged section cannot have been longer than
+ * the largest there is, so the search stops there.  Every byte scanned and
+ * every false candidate's CRC is paid from the file's one work budget, not
+ * a budget per call: a file of bad bytes, each followed by a fake header
+ * whose CRC spans the rest of the file, would otherwise cost the file's
+ * size per bad byte.
  */
 static int64_t resync(struct tf_reader *rd, uint64_t from)
 {
-	uint64_t end = rd->size, spent = 0;
-	uint8_t *win = malloc(RESYNC_WINDOW + SEC_LEN);
-	int64_t found = 0;
+	uint64_t end = rd->size, len = RESYNC_WIN_MIN;
 
-	if (!win)
+	if (!rd->win && !(rd->win = malloc(RESYNC_WINDOW + SEC_LEN)))
 		return -ENOMEM;
 	if (end - from > RESYNC_SPAN)
 		end = from + RESYNC_SPAN;
-	for (uint64_t base = from; base < end && !found; base += RESYNC_WINDOW) {
-		ssize_t n = rd_read(rd, base, win, RESYNC_WINDOW + SEC_LEN);
+	for (uint64_t base = from; base < end; base += len, len = len < RESYNC_WINDOW ? 2 * len : len) {
+		uint64_t want = len + SEC_LEN < rd->size - base ? len + SEC_LEN : rd->size - base;
+		ssize_t n;
 
-		if (n < 0) {
-			found = n;
-			break;
-		}
-		for (ssize_t i = 0; i + SEC_LEN <= n && i < RESYNC_WINDOW && base + i < end; i++) {
+		if (!spend(rd, want, base))
+			return 0;
+		n = rd_read(rd, base, rd->win, want);
+		if (n < 0)
+			return n;
+		for (ssize_t i = 0; i + SEC_LEN <= n && (uint64_t)i < len && base + i < end; i++) {
 			struct sec s;
 			int ok;
 
-			if (win[i] != 'E' || !sec_parse(win + i, &s) || sec_cut(rd, base + i, &s))
+			if (rd->win[i] != 'E' || !sec_parse(rd->win + i, &s) ||
+			    sec_cut(rd, base + i, &s))
 				continue;
-			if (spent + s.stored > RESYNC_BUDGET)
-				goto out;
-			spent += s.stored;
 			ok = sec_load(rd, base + i, &s);
-			if (ok) {
-				found = ok < 0 ? ok : (int64_t)(base + i);
-				break;
-			}
+			if (ok == -ECANCELED)
+				return 0;
+			if (ok)
+				return ok < 0 ? ok : (int64_t)(base + i);
 		}
 	}
-out:
-	free(win);
-	return found;
+	return 0;
 }
 
 /*
@@ -626,8 +660,14 @@ static int next_section(struct tf_reader *rd, struct et_rec *out, uint32_t cap)
 			break;
 		}
 		ok = sec_load(rd, rd->off, &s);
+		if (ok == -ECANCELED) {
+			rd->done = true;
+			break;
+		}
 		if (ok < 0)
 			return ok;
+		/* parse_text() writes in sec: what resync() left there is used up */
+		rd->sec_at = 0;
 		rd->off += SEC_LEN + (uint64_t)s.stored;
 		if (!ok) {
 			bad_section(rd, &s);
@@ -675,6 +715,9 @@ static struct tf_reader *open_common(struct tf_reader *rd, char *err, size_t err
 	ssize_t n;
 	int ok;
 
+	/* saturated: a size this big is no file, but must not wrap to a small budget */
+	rd->work_max = rd->size > (UINT64_MAX - TF_WORK_FLOOR) / TF_WORK_PER_BYTE ? UINT64_MAX :
+		       TF_WORK_FLOOR + TF_WORK_PER_BYTE * rd->size;
 	rd->d.str_len = calloc(R_STRINGS, sizeof(*rd->d.str_len));
 	if (!rd->d.str_len) {
 		snprintf(err, errlen, "out of memory");
@@ -797,6 +840,7 @@ void tf_close(struct tf_reader *rd)
 	mount_table_free(&rd->mounts);
 	ZSTD_freeDCtx(rd->zd);
 	free(rd->sec);
+	free(rd->win);
 	free(rd->raw);
 	free(rd->d.ids);
 	free(rd->d.strs);

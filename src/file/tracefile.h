@@ -26,6 +26,14 @@
 #define TF_WRITE_EVENTS		16384	/* the most events the writer puts in a chunk */
 #define TF_CHUNK_MAX_RAW	(64u << 20)	/* decompressed payload */
 #define TF_SECTION_MAX		(64u << 20)	/* compressed payload / text */
+/*
+ * The work a reader does on one file, in bytes CRC'd or scanned for a
+ * section header: at most TF_WORK_FLOOR + TF_WORK_PER_BYTE * its size.
+ * Reading a file once costs its size; the rest is for damage: a resync
+ * scans to the next good section, and its windows read a little ahead.
+ */
+#define TF_WORK_PER_BYTE	8
+#define TF_WORK_FLOOR		(1ull << 20)
 
 /* What a recording says about itself (the META section). */
 struct tf_meta {
@@ -95,6 +103,9 @@ struct tf_status {
 	uint64_t chunks, bad_chunks;	/* bad: CRC or decoding failed, skipped */
 	uint64_t skipped_events;	/* the events the bad chunks claimed to hold */
 	uint64_t truncated_at;		/* byte offset where the file stops mid-section; 0 if not */
+	uint64_t work;			/* bytes CRC'd or scanned: what TF_WORK_* bound */
+	uint64_t gave_up_at;		/* the work budget ran out at this byte, on damage: */
+					/* what follows was not read; 0 if not */
 	bool trailer_seen;		/* the recorder closed it cleanly */
 	struct tf_trailer trailer;	/* valid if trailer_seen */
 };

@@ -328,6 +328,9 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 	if (st.bad_chunks)
 		p_info("%s: %" PRIu64 " damaged chunks skipped (%" PRIu64 " events in them)",
 		       o->path, st.bad_chunks, st.skipped_events);
+	if (st.gave_up_at)
+		p_info("%s: reading stopped at byte %" PRIu64 ": the damage before it took all the "
+		       "work a file of this size may cost", o->path, st.gave_up_at);
 	if (st.truncated_at)
 		p_info("%s: truncated at byte %" PRIu64 ": recovered %" PRIu64 " events",
 		       o->path, st.truncated_at, st.events);

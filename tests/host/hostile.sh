@@ -12,6 +12,7 @@ trap 'rm -rf "$out"' EXIT
 pass=0 fail=0
 ok() {
 	if [ "$1" = 0 ]; then echo "ok - $2"; pass=$((pass + 1)); else echo "not ok - $2"; fail=$((fail + 1)); fi
+	[ "$1" = 0 ]	# so that "ok ... || show why" shows it
 }
 
 cc -O1 -Isrc -Iinclude tests/host/mkhostile.c src/file/writer.c src/file/codec.c \
@@ -57,5 +58,45 @@ for f in jsonl perfetto; do
 	! bad "$out/h.$f" && [ $rc = 0 ]
 	ok $? "hostile: export -f $f writes nothing raw"
 done
+
+# Crafted files (issue 14): the seed recording with a hostile tail.  Each
+# costs the reader work linear in its size and says what it skipped; the
+# recording's events before the tail all come out.
+fx=tests/fixtures/seed-6.12.evt
+nfx=$($EVTRACE events --json $fx 2>/dev/null | wc -l)
+craft() {
+	python3 - "$fx" "$out/$1.evt" "$1" "$2" <<'PY'
+import struct, sys, zlib
+src, dst, shape, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+b = bytearray(open(src, "rb").read())
+def head(t, stored, raw, crc, count=0):
+    return b"ESEC" + struct.pack("<HHIIIIQQ", t, 0, stored, raw, crc, count, 0, 0)
+def sec(t, payload):
+    return head(t, len(payload), len(payload), zlib.crc32(payload)) + payload
+if shape == "resync":
+    # a bad byte, a fake header whose CRC spans the rest, a good section: again
+    pad = 1000
+    group = 1 + 80 + pad
+    end = len(b) + (size - len(b)) // group * group
+    while len(b) + group <= end:
+        stored = end - (len(b) + 41)
+        b += b"x" + head(9, stored, stored, 0xbadc0de) + sec(9, bytes(pad))
+open(dst, "wb").write(b)
+PY
+}
+craft resync $((8 << 20))
+for cmd in "events --json" "hist"; do
+	# shellcheck disable=SC2086
+	$EVTRACE $cmd "$out/resync.evt" >"$out/o" 2>"$out/e"
+	rc=$?
+	n=$(grep -c '"type"' "$out/o")
+	[ $rc = 0 ] && grep -q "resync.evt: reading stopped at byte [0-9]*: the damage before it took all" "$out/e" &&
+		{ [ "$cmd" = hist ] || [ "$n" = "$nfx" ]; }
+	ok $? "crafted: a resync bomb of 8 MiB: $cmd stops reading it, says where, keeps the $nfx events" ||
+		{ echo "# rc=$rc, $n events"; tail -3 "$out/e"; }
+done
+$EVTRACE info "$out/resync.evt" >"$out/o" 2>&1
+grep -q "^integrity: .*reading stopped at byte [0-9]*: the damage before it took all the work" "$out/o"
+ok $? "crafted: info says where reading stopped on a resync bomb" || cat "$out/o"
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -99,4 +99,38 @@ static inline void b_header(struct buf *b, uint16_t major, uint16_t minor)
 	b_le(b, 0, 12);
 }
 
+/*
+ * Issue 14's resync bomb, appended to b until it is at most size bytes
+ * long: groups of a bad byte, a fake section header (a type from a newer
+ * minor version, which readers skip) whose payload runs to the end of the
+ * file and whose CRC is wrong, and a good section of that type with pad
+ * zero bytes.  Each bad byte sends a reader to resync, which meets the
+ * fake header first: without a budget per file, its CRC over the rest of
+ * the file is paid once per group, quadratic in the file's size.
+ */
+static inline void b_resync_bomb(struct buf *b, size_t size, size_t pad)
+{
+	size_t group = 1 + 2 * TF_SEC_LEN + pad;
+	size_t end = size > b->len ? b->len + (size - b->len) / group * group : b->len;
+	uint8_t *zeros = calloc(1, pad + 1);
+
+	if (!zeros)
+		abort();
+	while (b->len + group <= end) {
+		uint32_t stored = end - (b->len + 1 + TF_SEC_LEN);
+
+		b_byte(b, 'x');
+		b_put(b, "ESEC", 4);
+		b_le(b, 9, 2);
+		b_le(b, 0, 2);
+		b_le(b, stored, 4);
+		b_le(b, stored, 4);
+		b_le(b, 0xbadc0de, 4);	/* not the CRC of what follows */
+		b_le(b, 0, 4);
+		b_le(b, 0, 16);
+		b_section(b, 9, zeros, pad, pad, 0, 0, 0);
+	}
+	free(zeros);
+}
+
 #endif

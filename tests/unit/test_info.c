@@ -5,9 +5,11 @@
  * end cleanly or was cut says so, in text and in JSON.
  */
 #include "unit.h"
+#include "helpers.h"
 
 #include <fcntl.h>
 #include <getopt.h>
+#include <sys/stat.h>
 
 #include "cmd/cmd.h"
 #include "file/tracefile.h"
@@ -139,12 +141,60 @@ static void test_cut(void **state)
 	tmpfile_remove(path);
 }
 
+/* path's bytes with tail(b) after them; what tail() left in b is written back */
+static void append(const char *path, void (*tail)(struct buf *b))
+{
+	struct buf b = { 0 };
+	struct stat sb;
+	int fd = open(path, O_RDWR);
+
+	assert_true(fd >= 0 && fstat(fd, &sb) == 0);
+	b.p = malloc(sb.st_size);
+	assert_non_null(b.p);
+	assert_int_equal(pread(fd, b.p, sb.st_size, 0), sb.st_size);
+	b.len = b.cap = sb.st_size;
+	tail(&b);
+	assert_int_equal(pwrite(fd, b.p, b.len, 0), b.len);
+	close(fd);
+	free(b.p);
+}
+
+static void bomb_2m(struct buf *b)
+{
+	b_resync_bomb(b, 2 << 20, 1000);
+}
+
+/* Issue 14's resync bomb: the reader gives up on it and says where. */
+static void test_gave_up(void **state)
+{
+	char *path = make_trace(30, false), *out;
+	char *argv[] = { "info", path, NULL }, *jargv[] = { "info", "--json", path, NULL };
+	const char *at;
+
+	append(path, bomb_2m);
+	assert_int_equal(run_info(&out, 2, argv), 0);
+	at = strstr(out, "reading stopped at byte ");
+	assert_non_null(at);
+	assert_true(atoll(at + strlen("reading stopped at byte ")) > 0);
+	assert_non_null(strstr(out, "the damage before it took all the work a file of this size"));
+	assert_non_null(strstr(out, "; the 30 events above are readable\n"));
+	free(out);
+	assert_int_equal(run_info(&out, 3, jargv), 0);
+	at = strstr(out, "\"gave_up_at\":");
+	assert_non_null(at);
+	assert_true(atoll(at + strlen("\"gave_up_at\":")) > 0);
+	assert_json_line(out, JSON_ANY);
+	free(out);
+	tmpfile_remove(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_json_no_trailer),
 		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_gave_up),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

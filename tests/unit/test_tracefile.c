@@ -823,6 +823,7 @@ static void test_resync(void **state)
 	assert_int_equal(st.bad_chunks, 1);
 	assert_int_equal(st.truncated_at, 0);
 	assert_true(st.trailer_seen);
+	assert_int_equal(st.gave_up_at, 0);
 	tf_close(rd);
 
 	/* junk to the end: nothing found, the end */
@@ -834,6 +835,109 @@ static void test_resync(void **state)
 	tf_close(rd);
 	free(f.p);
 	free(g.p);
+}
+
+/*
+ * A recording of 100 events, then issue 14's resync bomb up to size bytes
+ * (tests/lib/tracebytes.h); read, into st.  Its events must come out.
+ */
+static void read_bomb(size_t size, struct tf_status *st)
+{
+	struct tf_chunk *c = tf_chunk_new();
+	struct et_rec r, out[100];
+	struct tf_reader *rd;
+	struct buf f;
+	int fd = memfd();
+
+	assert_non_null(c);
+	assert_int_equal(tf_write_start(fd, &test_meta), 0);
+	for (int i = 0; i < 100; i++) {
+		full_rec(&r, i);
+		assert_int_equal(tf_chunk_add(c, &r), 0);
+	}
+	seal_to(fd, c);
+	slurp(fd, &f);
+	b_resync_bomb(&f, size, 1000);
+	assert_true(f.len > size - 2000);
+	rd = open_buf(&f);
+	/* what came before the damage is kept */
+	assert_int_equal(read_all(rd, out, 100, st), 100);
+	full_rec(&r, 99);
+	assert_rec_equal(&out[99], &r);
+	assert_int_equal(st->chunks, 1);
+	/* ... and giving up is said, with where */
+	assert_true(st->bad_chunks >= 1);
+	assert_true(st->gave_up_at > 0 && st->gave_up_at < f.len);
+	assert_true(st->work <= TF_WORK_FLOOR + TF_WORK_PER_BYTE * f.len);
+	tf_close(rd);
+	free(f.p);
+}
+
+/*
+ * Issue 14: each bad byte of the bomb sent the reader to resync, whose
+ * CRC budget was per call: it paid a fake header's CRC over the rest of
+ * the file per group of 1081 bytes, quadratic in the file (0.17 s for 1
+ * MiB, 8.5 s for 8 MiB).  With one work budget per file, four times the
+ * file is at most about four times the work (quadratic: sixteen).
+ */
+static void test_work_budget(void **state)
+{
+	struct tf_status small, big;
+
+	read_bomb(1 << 20, &small);
+	read_bomb(4 << 20, &big);
+	print_message("  resync bomb: %.1f MiB of work for 1 MiB, %.1f MiB for 4 MiB\n",
+		      small.work / 1048576.0, big.work / 1048576.0);
+	assert_true(big.work < 5 * small.work);
+}
+
+/*
+ * The budget is for crafted files, not for damage: a file of small chunks
+ * with every other header broken costs a resync per chunk, and is read to
+ * the end, every good chunk in it.
+ */
+static void test_work_budget_damage(void **state)
+{
+	struct tf_chunk *c = tf_chunk_new();
+	struct tf_reader *rd;
+	struct tf_status st;
+	struct et_rec r;
+	struct buf f;
+	size_t off;
+	int fd = memfd(), chunks = 0, broken = 0;
+
+	assert_non_null(c);
+	assert_int_equal(tf_write_start(fd, &test_meta), 0);
+	for (int i = 0; (uint64_t)lseek(fd, 0, SEEK_END) < 3 * TF_WORK_FLOOR / 2; i++) {
+		full_rec(&r, i);
+		assert_int_equal(tf_chunk_add(c, &r), 0);
+		if (i % 2) {
+			seal_to(fd, c);
+			chunks++;
+		}
+	}
+	slurp(fd, &f);
+	/* every other chunk's magic broken, from the first */
+	off = TF_HDR_LEN;
+	for (int k = 0; off < f.len; k++) {
+		uint32_t stored = f.p[off + 8] | f.p[off + 9] << 8 | f.p[off + 10] << 16 |
+				  (uint32_t)f.p[off + 11] << 24;
+
+		if (k % 2 == 1) {
+			f.p[off] = 'e';
+			broken++;
+		}
+		off += TF_SEC_LEN + stored;
+	}
+	rd = open_buf(&f);
+	assert_int_equal(read_all(rd, NULL, 0, &st), 2 * (chunks - broken));
+	assert_int_equal(st.bad_chunks, broken);
+	assert_int_equal(st.gave_up_at, 0);
+	print_message("  %d chunks, %d with a broken header: %.2f bytes of work per byte\n",
+		      chunks, broken, (double)st.work / f.len);
+	tf_close(rd);
+	tf_chunk_free(c);
+	free(f.p);
 }
 
 /* Section headers that break a bound are damage, skipped; the rest read. */
@@ -1369,6 +1473,8 @@ int main(void)
 		cmocka_unit_test(test_batches),
 		cmocka_unit_test(test_flipped_header_bytes),
 		cmocka_unit_test(test_resync),
+		cmocka_unit_test(test_work_budget),
+		cmocka_unit_test(test_work_budget_damage),
 		cmocka_unit_test(test_header_bounds),
 		cmocka_unit_test(test_bad_records),
 		cmocka_unit_test(test_refusals),
