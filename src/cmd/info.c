@@ -158,6 +158,10 @@ static void print_text(const struct info *in)
 			       sep, in->st.bad_chunks, in->st.skipped_events);
 			sep = "; ";
 		}
+		if (in->st.not_inflated)
+			printf("%s%" PRIu64 " of them not decompressed: they would have inflated the"
+			       " file past %u times its size", sep, in->st.not_inflated,
+			       TF_INFLATE_PER_BYTE);
 		if (in->st.gave_up_at)
 			printf("%sreading stopped at byte %" PRIu64 ": the damage before it took all"
 			       " the work a file of this size may cost, the %" PRIu64
@@ -214,8 +218,9 @@ static void print_json(const struct info *in)
 	}
 	printf("],\"mount_changes\":%" PRIu64 ",\"clean_close\":%s,\"truncated_at\":%" PRIu64
 	       ",\"bad_chunks\":%" PRIu64 ",\"skipped_events\":%" PRIu64 ",\"gave_up_at\":%"
-	       PRIu64 "}\n", in->mount_changes, in->st.trailer_seen ? "true" : "false",
-	       in->st.truncated_at, in->st.bad_chunks, in->st.skipped_events, in->st.gave_up_at);
+	       PRIu64 ",\"not_inflated\":%" PRIu64 "}\n", in->mount_changes,
+	       in->st.trailer_seen ? "true" : "false", in->st.truncated_at, in->st.bad_chunks,
+	       in->st.skipped_events, in->st.gave_up_at, in->st.not_inflated);
 }
 
 int do_info(int argc, char **argv)

@@ -54,6 +54,7 @@ struct tf_reader {
 	uint64_t sec_at;		/* 1 + the offset of the section in sec, CRC checked; 0 none */
 	uint8_t *win;			/* resync()'s window, RESYNC_WINDOW + SEC_LEN bytes */
 	uint64_t work_max;		/* the work budget: TF_WORK_FLOOR + TF_WORK_PER_BYTE * size */
+	uint64_t inflate_max;		/* what it may decompress: TF_INFLATE_* */
 	uint8_t *raw;			/* the current chunk, decompressed */
 	size_t raw_cap;
 	ZSTD_DCtx *zd;
@@ -582,6 +583,16 @@ static int chunk_load(struct tf_reader *rd, const struct sec *s, struct et_rec *
 	if ((uint64_t)s->count * REC_MIN > s->raw || size != s->raw ||
 	    ZSTD_findFrameCompressedSize(rd->sec, s->stored) != s->stored)
 		return 0;
+	/*
+	 * Each chunk is bounded, but not the file: a chunk of zeros is 64 MiB
+	 * from 2 KB.  Past the file's inflation budget chunks stay compressed,
+	 * skipped and counted, as damage is.
+	 */
+	if (s->raw > rd->inflate_max - rd->st.inflated) {
+		rd->st.not_inflated++;
+		return 0;
+	}
+	rd->st.inflated += s->raw;
 	if (grow((void **)&rd->raw, &rd->raw_cap, s->raw ? s->raw : 1, 1) ||
 	    grow((void **)&d->ids, &d->ids_cap, ids, sizeof(*d->ids)))
 		return -ENOMEM;
@@ -718,6 +729,10 @@ static struct tf_reader *open_common(struct tf_reader *rd, char *err, size_t err
 	/* saturated: a size this big is no file, but must not wrap to a small budget */
 	rd->work_max = rd->size > (UINT64_MAX - TF_WORK_FLOOR) / TF_WORK_PER_BYTE ? UINT64_MAX :
 		       TF_WORK_FLOOR + TF_WORK_PER_BYTE * rd->size;
+	rd->inflate_max = rd->size > UINT64_MAX / TF_INFLATE_PER_BYTE ? UINT64_MAX :
+			  TF_INFLATE_PER_BYTE * rd->size;
+	if (rd->inflate_max < TF_INFLATE_FLOOR)
+		rd->inflate_max = TF_INFLATE_FLOOR;
 	rd->d.str_len = calloc(R_STRINGS, sizeof(*rd->d.str_len));
 	if (!rd->d.str_len) {
 		snprintf(err, errlen, "out of memory");

@@ -34,6 +34,17 @@
  */
 #define TF_WORK_PER_BYTE	8
 #define TF_WORK_FLOOR		(1ull << 20)
+/*
+ * What a reader decompresses from one file: at most the larger of
+ * TF_INFLATE_FLOOR and TF_INFLATE_PER_BYTE * its size; the chunks past
+ * it are skipped, not inflated.  A zstd frame of zeros inflates about
+ * 32,000 times (a 210 KB file made 6.7 GB).  Real recordings inflate 2.3
+ * times (the seed's) and 1.8 times (gen_trace's pipe loop); the most a
+ * chunk of this writer ever reached, 16,384 identical records at a
+ * steady pace, was 2,372 times: still room below 4096.
+ */
+#define TF_INFLATE_PER_BYTE	4096
+#define TF_INFLATE_FLOOR	(256ull << 20)
 
 /* What a recording says about itself (the META section). */
 struct tf_meta {
@@ -106,6 +117,8 @@ struct tf_status {
 	uint64_t work;			/* bytes CRC'd or scanned: what TF_WORK_* bound */
 	uint64_t gave_up_at;		/* the work budget ran out at this byte, on damage: */
 					/* what follows was not read; 0 if not */
+	uint64_t inflated;		/* bytes decompressed: what TF_INFLATE_* bound */
+	uint64_t not_inflated;		/* chunks past that bound, skipped (in bad_chunks too) */
 	bool trailer_seen;		/* the recorder closed it cleanly */
 	struct tf_trailer trailer;	/* valid if trailer_seen */
 };

@@ -65,7 +65,7 @@ done
 fx=tests/fixtures/seed-6.12.evt
 nfx=$($EVTRACE events --json $fx 2>/dev/null | wc -l)
 craft() {
-	python3 - "$fx" "$out/$1.evt" "$1" "$2" <<'PY'
+	python3 - "$fx" "$out/$1.evt" "$1" "$2" "${3:-}" <<'PY'
 import struct, sys, zlib
 src, dst, shape, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 b = bytearray(open(src, "rb").read())
@@ -81,6 +81,11 @@ if shape == "resync":
     while len(b) + group <= end:
         stored = end - (len(b) + 41)
         b += b"x" + head(9, stored, stored, 0xbadc0de) + sec(9, bytes(pad))
+elif shape == "inflate":
+    # chunks of 64 MiB of zeros in a few KB each, claiming one event
+    frame = open(sys.argv[5], "rb").read()
+    while len(b) + 40 + len(frame) <= size:
+        b += head(2, len(frame), 64 << 20, zlib.crc32(frame), 1) + frame
 open(dst, "wb").write(b)
 PY
 }
@@ -98,5 +103,16 @@ done
 $EVTRACE info "$out/resync.evt" >"$out/o" 2>&1
 grep -q "^integrity: .*reading stopped at byte [0-9]*: the damage before it took all the work" "$out/o"
 ok $? "crafted: info says where reading stopped on a resync bomb" || cat "$out/o"
+head -c 64M /dev/zero >"$out/zeros" && zstd -q -1 "$out/zeros" -o "$out/zeros.zst" && rm "$out/zeros"
+craft inflate $((400 << 10)) "$out/zeros.zst"
+$EVTRACE events --json "$out/inflate.evt" >"$out/o" 2>"$out/e"
+rc=$?
+n=$(grep -c '"type"' "$out/o")
+[ $rc = 0 ] && [ "$n" = "$nfx" ] && grep -q "inflate.evt: [0-9]* damaged chunks skipped" "$out/e"
+ok $? "crafted: 400 KB of zstd bombs: events skips them as damage, keeps the $nfx events" ||
+	{ echo "# rc=$rc, $n events"; tail -3 "$out/e"; }
+$EVTRACE info "$out/inflate.evt" >"$out/o" 2>&1
+grep -q "^integrity: .* [0-9]* of them not decompressed: they would have inflated the file past 4096 times" "$out/o"
+ok $? "crafted: info says how many chunks were left compressed" || cat "$out/o"
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <zlib.h>
+#include <zstd.h>
 
 
 #define TF_HDR_LEN	32	/* the file header */
@@ -131,6 +132,34 @@ static inline void b_resync_bomb(struct buf *b, size_t size, size_t pad)
 		b_section(b, 9, zeros, pad, pad, 0, 0, 0);
 	}
 	free(zeros);
+}
+
+/*
+ * Issue 14's inflation bomb: n EVENTS sections, each a zstd frame of 64
+ * MiB of zeros in about 2 KB, claiming one event.  Each chunk is within
+ * the reader's bounds, and damaged only once inflated (a record of type
+ * 0): without a budget per file, a 210 KB file inflates to 6.7 GB.
+ */
+static inline void b_inflate_bomb(struct buf *b, int n)
+{
+	static uint8_t *frame;
+	static size_t flen;
+	const size_t raw = 64u << 20;
+
+	if (!frame) {
+		uint8_t *zeros = calloc(1, raw);
+
+		flen = ZSTD_compressBound(raw);
+		frame = malloc(flen);
+		if (!zeros || !frame)
+			abort();
+		flen = ZSTD_compress(frame, flen, zeros, raw, 1);
+		if (ZSTD_isError(flen))
+			abort();
+		free(zeros);
+	}
+	for (int i = 0; i < n; i++)
+		b_section(b, TF_SEC_EVENTS, frame, flen, raw, 1, 1000, 1000);
 }
 
 #endif

@@ -188,6 +188,37 @@ static void test_gave_up(void **state)
 	tmpfile_remove(path);
 }
 
+static void inflate_40(struct buf *b)
+{
+	b_inflate_bomb(b, 40);
+}
+
+/* Issue 14's inflation bomb: what was not decompressed is said, in both forms. */
+static void test_not_inflated(void **state)
+{
+	char *path = make_trace(30, true), *out;
+	char *argv[] = { "info", path, NULL }, *jargv[] = { "info", "--json", path, NULL };
+	const char *at;
+
+	append(path, inflate_40);
+	assert_int_equal(run_info(&out, 2, argv), 0);
+	assert_non_null(strstr(out, "integrity:  40 damaged chunks skipped (40 events in them); "));
+	at = strstr(out, " of them not decompressed: they would have inflated the file past 4096 "
+			 "times its size; the 30 events above are readable\n");
+	assert_non_null(at);
+	while (at[-1] >= '0' && at[-1] <= '9')
+		at--;
+	assert_true(atoi(at) >= 30);
+	free(out);
+	assert_int_equal(run_info(&out, 3, jargv), 0);
+	at = strstr(out, "\"not_inflated\":");
+	assert_non_null(at);
+	assert_true(atoi(at + strlen("\"not_inflated\":")) >= 30);
+	assert_json_line(out, JSON_ANY);
+	free(out);
+	tmpfile_remove(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_json_no_trailer),
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_gave_up),
+		cmocka_unit_test(test_not_inflated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

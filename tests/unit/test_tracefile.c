@@ -940,6 +940,53 @@ static void test_work_budget_damage(void **state)
 	free(f.p);
 }
 
+/*
+ * Issue 14: chunks of 64 MiB of zeros in 2 KB each, within every bound of
+ * a chunk (tests/lib/tracebytes.h); a 210 KB file of them inflated to 6.7
+ * GB.  Past the file's budget they are skipped and counted, not inflated,
+ * and the good chunks before and after them read.
+ */
+static void test_inflate_budget(void **state)
+{
+	struct tf_chunk *c = tf_chunk_new();
+	struct et_rec r, out[200];
+	struct tf_reader *rd;
+	struct tf_status st;
+	struct buf f;
+	uint8_t *p;
+	size_t len;
+	int fd = memfd();
+
+	assert_non_null(c);
+	assert_int_equal(tf_write_start(fd, &test_meta), 0);
+	for (int i = 0; i < 200; i++) {
+		full_rec(&r, i);
+		assert_int_equal(tf_chunk_add(c, &r), 0);
+		if (i == 99)
+			seal_to(fd, c);
+	}
+	slurp(fd, &f);
+	b_inflate_bomb(&f, 40);
+	assert_int_equal(tf_chunk_seal(c, 3, &p, &len), 0);
+	b_put(&f, p, len);
+	rd = open_buf(&f);
+	assert_int_equal(read_all(rd, out, 200, &st), 200);
+	full_rec(&r, 199);
+	assert_rec_equal(&out[199], &r);
+	assert_int_equal(st.bad_chunks, 40);
+	assert_int_equal(st.skipped_events, 40);
+	/* the budget: 256 MiB, or 4096 times the file if that is more */
+	assert_true(f.len * TF_INFLATE_PER_BYTE > TF_INFLATE_FLOOR);
+	assert_true(st.inflated <= f.len * TF_INFLATE_PER_BYTE);
+	assert_true(st.not_inflated >= 40 - (f.len * TF_INFLATE_PER_BYTE >> 26));
+	print_message("  inflation bomb: %zu bytes, %.0f MiB inflated, %llu chunks not\n", f.len,
+		      st.inflated / 1048576.0, (unsigned long long)st.not_inflated);
+	tf_close(rd);
+	tf_chunk_free(c);
+	free(p);
+	free(f.p);
+}
+
 /* Section headers that break a bound are damage, skipped; the rest read. */
 static void test_header_bounds(void **state)
 {
@@ -1475,6 +1522,7 @@ int main(void)
 		cmocka_unit_test(test_resync),
 		cmocka_unit_test(test_work_budget),
 		cmocka_unit_test(test_work_budget_damage),
+		cmocka_unit_test(test_inflate_budget),
 		cmocka_unit_test(test_header_bounds),
 		cmocka_unit_test(test_bad_records),
 		cmocka_unit_test(test_refusals),
