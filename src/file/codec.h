@@ -40,7 +40,20 @@ _Static_assert(W_EVENTS <= TF_CHUNK_MAX_EVENTS && W_RAW <= TF_CHUNK_MAX_RAW &&
 	       W_IDS <= R_IDS && W_STRINGS <= R_STRINGS, "the writer stays within the reader's bounds");
 
 /* META, MOUNTS, TRAILER: MOUNTS_MAX escaped mount lines fit with room */
-#define TEXT_MAX	(16u << 20)
+#define TEXT_MAX	TF_TEXT_MAX
+
+/*
+ * The longest text the writer makes, META: its mount lines, each with
+ * every byte of the type and path escaped as \ooo (writer.c's
+ * put_mounts()), and its other keys, each value at most 1023 bytes
+ * escaped (put_kv()) with room to spare.
+ */
+#define MOUNT_LINE_MAX	(sizeof("mount 4095:1048575 \n") - 1 +				\
+			 4 * (sizeof(((struct mount_ent *)0)->fstype) - 1) + 1 +	\
+			 4 * (MOUNT_PATH_LEN - 1))
+#define META_KEYS_MAX	(16 * 4 * 1024)
+_Static_assert((uint64_t)MOUNTS_MAX * MOUNT_LINE_MAX + META_KEYS_MAX <= TEXT_MAX,
+	       "the largest META this writer makes is a text section readers take");
 
 /*
  * The smallest record: type, presence, ts, cpu, pid, tid, one byte each.

@@ -27,6 +27,15 @@
 #define TF_CHUNK_MAX_RAW	(64u << 20)	/* decompressed payload */
 #define TF_SECTION_MAX		(64u << 20)	/* compressed payload / text */
 /*
+ * A text section (META, MOUNTS, TRAILER).  META holds the mount table:
+ * up to MOUNTS_MAX superblocks, each line at most 1101 bytes escaped, so
+ * this writer's largest META is 8.6 MiB (codec.h checks it).  A host of
+ * containers has thousands of superblocks with paths of a hundred bytes
+ * and more (overlay rootfs, a pod's tmpfs volumes): a 1 MiB bound would
+ * make its recordings unreadable.
+ */
+#define TF_TEXT_MAX		(16u << 20)
+/*
  * The work a reader does on one file, in bytes CRC'd or scanned for a
  * section header: at most TF_WORK_FLOOR + TF_WORK_PER_BYTE * its size.
  * Reading a file once costs its size; the rest is for damage: a resync

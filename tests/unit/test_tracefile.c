@@ -392,6 +392,8 @@ static void test_meta_round_trip(void **state)
 }
 
 /* The largest mount table there can be, and a longer one cut to it. */
+static uint64_t le(const uint8_t *p, int n);
+
 static void test_big_mount_table(void **state)
 {
 	struct mount_table mt = { calloc(MOUNTS_MAX + 5, sizeof(struct mount_ent)), MOUNTS_MAX + 5 };
@@ -404,14 +406,21 @@ static void test_big_mount_table(void **state)
 
 	assert_non_null(mt.v);
 	for (size_t i = 0; i < mt.n; i++) {
-		mt.v[i].dev = ET_MKDEV((unsigned int)(i >> 10), (unsigned int)i);
+		/* the longest device numbers, but each its own */
+		mt.v[i].dev = ET_MKDEV(4095u - (unsigned int)(i >> 10), 0xfffffu - (unsigned int)i);
 		strcpy(mt.v[i].fstype, "fuse.sshfs-xyz");
-		/* a full path of escaped bytes: the worst case for text size */
+		/* a full type and path of escaped bytes: the worst case for text size */
+		if (i % 2)
+			memset(mt.v[i].fstype, ' ', sizeof(mt.v[i].fstype) - 1);
 		memset(mt.v[i].path, ' ', MOUNT_PATH_LEN - 1);
 	}
 	assert_int_equal(tf_write_start(fd, &m), 0);
 	assert_int_equal(tf_write_mounts(fd, 7, &mt), 0);
 	slurp(fd, &f);
+	/* 8.4 MiB here: past the 1 MiB FORMAT.md once promised, within TF_TEXT_MAX */
+	print_message("  META of %d mounts at their longest: %.2f MiB\n", MOUNTS_MAX,
+		      le(f.p + TF_HDR_LEN + 8, 4) / 1048576.0);
+	assert_true(le(f.p + TF_HDR_LEN + 8, 4) > 8 << 20);
 	rd = open_buf(&f);
 	assert_int_equal(tf_reader_meta(rd)->mounts.n, MOUNTS_MAX);
 	assert_int_equal(tf_next(rd, &r), 0);
@@ -425,6 +434,94 @@ static void test_big_mount_table(void **state)
 	tf_close(rd);
 	free(f.p);
 	free(mt.v);
+}
+
+/* t = head, a line of an unknown key, last: len bytes in all */
+static void text_of(struct buf *t, size_t len, const char *head, const char *last)
+{
+	size_t fill = len - strlen(head) - strlen(last) - strlen("pad \n");
+
+	t->len = 0;
+	b_put(t, head, strlen(head));
+	b_put(t, "pad ", 4);
+	if (t->len + fill > t->cap) {
+		t->cap = len + 1;
+		t->p = realloc(t->p, t->cap);
+		assert_non_null(t->p);
+	}
+	memset(t->p + t->len, 'a', fill);
+	t->len += fill;
+	b_byte(t, '\n');
+	b_put(t, last, strlen(last));
+	assert_int_equal(t->len, len);
+}
+
+/*
+ * Text sections are at most TF_TEXT_MAX bytes, 16 MiB (FORMAT.md said 1
+ * MiB, which the largest META this writer makes, 8.6 MiB, would break): a
+ * MOUNTS section of exactly that is read, one byte more is damage,
+ * skipped, and the events after it still read; a META one byte over is a
+ * file that does not open.
+ */
+static void test_text_bound(void **state)
+{
+	struct tf_chunk *c = tf_chunk_new();
+	struct buf t = { 0 }, f = { 0 };
+	const struct mount_table *mt;
+	struct tf_reader *rd;
+	struct tf_status st;
+	struct et_rec r;
+	char err[200];
+	uint8_t *ev;
+	size_t ev_len;
+
+	assert_non_null(c);
+	for (int i = 0; i < 10; i++) {
+		full_rec(&r, i);
+		assert_int_equal(tf_chunk_add(c, &r), 0);
+	}
+	assert_int_equal(tf_chunk_seal(c, 3, &ev, &ev_len), 0);
+	for (int over = 0; over <= 1; over++) {
+		f.len = 0;
+		b_header(&f, 1, 0);
+		b_text(&f, 1, "evtrace_version t\n");
+		text_of(&t, TF_TEXT_MAX + over, "ts_ns 5\n", "mount 8:1 ext4 /last\n");
+		b_section(&f, 3, t.p, t.len, t.len, 0, 5, 5);
+		b_put(&f, ev, ev_len);
+		rd = open_buf(&f);
+		assert_int_equal(read_all(rd, NULL, 0, &st), 10);
+		mt = tf_mounts_changed(rd, NULL);
+		if (over) {
+			assert_null(mt);
+			assert_int_equal(st.bad_chunks, 1);
+		} else {
+			assert_non_null(mt);
+			assert_int_equal(mt->n, 1);
+			assert_string_equal(mt->v[0].path, "/last");
+			assert_int_equal(st.bad_chunks, 0);
+		}
+		tf_close(rd);
+
+		f.len = 0;
+		b_header(&f, 1, 0);
+		text_of(&t, TF_TEXT_MAX + over, "evtrace_version t\n", "mount 8:1 ext4 /m\n");
+		b_section(&f, 1, t.p, t.len, t.len, 0, 0, 0);
+		b_put(&f, ev, ev_len);
+		rd = tf_open_mem(f.p, f.len, err, sizeof(err));
+		if (over) {
+			assert_null(rd);
+			assert_string_equal(err, "damaged metadata section");
+		} else {
+			assert_non_null(rd);
+			assert_int_equal(tf_reader_meta(rd)->mounts.n, 1);
+			assert_int_equal(read_all(rd, NULL, 0, &st), 10);
+			tf_close(rd);
+		}
+	}
+	tf_chunk_free(c);
+	free(ev);
+	free(t.p);
+	free(f.p);
 }
 
 /* Two MOUNTS in a row: the newer wins; an empty table is a table. */
@@ -1512,6 +1609,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_meta_round_trip),
 		cmocka_unit_test(test_big_mount_table),
+		cmocka_unit_test(test_text_bound),
 		cmocka_unit_test(test_mounts_sections),
 		cmocka_unit_test(test_writer_bytes),
 		cmocka_unit_test(test_reader_from_document),
