@@ -251,64 +251,61 @@ struct {
 struct task {
 	__u32 pid;
 	__u32 tid;
+	bool has_comm;
 	char comm[ET_COMM_LEN];
 };
 
-/*
- * The current task, and whether the task filters (-p, -c, --cgroup) select
- * it; evtrace's own process never.  The comm is read only if want_comm.
- */
-static __always_inline bool task_read(struct task *t, bool want_comm)
+/* The task's comm, read once per run of a program, and only if used. */
+static __always_inline void task_comm(struct task *t)
 {
-	__u64 id = bpf_get_current_pid_tgid(), cgid;
+	if (t->has_comm)
+		return;
+	bpf_get_current_comm(t->comm, sizeof(t->comm));
+	t->has_comm = true;
+}
+
+/*
+ * Each program's first step, at the moment its event happens: the current
+ * task, and whether the task filters (-p, -c, --cgroup) select it;
+ * evtrace's own process never.  A call by a selected task is counted
+ * whatever else is filtered later (an fs, a dentry without an ei), so the
+ * counts can be held against another tracer's with the same predicate.
+ * The task is read once per run: the helpers are most of a probe's cost.
+ */
+static __always_inline bool task_begin(struct task *t, enum et_probe p)
+{
+	__u64 id = bpf_get_current_pid_tgid(), cgid, *n;
+	__u32 key = p;
 
 	t->pid = id >> 32;
 	t->tid = (__u32)id;
+	t->has_comm = false;
+	/*
+	 * The comm is a hash key: zero it first.  6.1's
+	 * bpf_get_current_comm() copies with strscpy() and leaves the bytes
+	 * after the NUL as they were.
+	 */
+	__builtin_memset(t->comm, 0, sizeof(t->comm));
 	if (t->pid == self_tgid)
 		return false;
 	if (filter_pid && !bpf_map_lookup_elem(&filter_pids, &t->pid))
 		return false;
-	if (want_comm || filter_comm) {
-		/*
-		 * The comm is a hash key: zero it first.  6.1's
-		 * bpf_get_current_comm() copies with strscpy() and leaves the
-		 * bytes after the NUL as they were.
-		 */
-		__builtin_memset(t->comm, 0, sizeof(t->comm));
-		bpf_get_current_comm(t->comm, sizeof(t->comm));
-		if (filter_comm && !bpf_map_lookup_elem(&filter_comms, t->comm))
+	if (filter_comm) {
+		task_comm(t);
+		if (!bpf_map_lookup_elem(&filter_comms, t->comm))
 			return false;
-	} else {
-		__builtin_memset(t->comm, 0, sizeof(t->comm));
 	}
-	if (!filter_cgroup)
-		return true;
-	cgid = bpf_get_current_cgroup_id();
-	return bpf_map_lookup_elem(&filter_cgroups, &cgid) != NULL;
-}
-
-static __always_inline bool task_wanted(struct task *t)
-{
-	return task_read(t, true);
-}
-
-/*
- * Each program's first step, at the moment its event happens: a call by a
- * task the task filters select is counted whatever else is filtered later
- * (an fs, a dentry without an ei), so the counts can be held against
- * another tracer's with the same predicate.
- */
-static __always_inline void count_call(enum et_probe p)
-{
-	struct task t;
-	__u32 key = p;
-	__u64 *n;
-
-	if (!count_calls || !task_read(&t, false))
-		return;
-	n = bpf_map_lookup_elem(&calls, &key);
-	if (n)
-		__sync_fetch_and_add(n, 1);
+	if (filter_cgroup) {
+		cgid = bpf_get_current_cgroup_id();
+		if (!bpf_map_lookup_elem(&filter_cgroups, &cgid))
+			return false;
+	}
+	if (count_calls) {
+		n = bpf_map_lookup_elem(&calls, &key);
+		if (n)
+			__sync_fetch_and_add(n, 1);
+	}
+	return true;
 }
 
 struct sbinfo {
@@ -393,6 +390,7 @@ static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
 	/* a probe kept for another type's sake (alloc_inode for ino_alloc) */
 	if (!(emit_types & ET_BIT(type)))
 		return NULL;
+	task_comm(t);
 	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		cnt = bpf_map_lookup_elem(&lost, &zero);
@@ -501,8 +499,10 @@ static __always_inline __u64 birth_new(void *obj, __u64 ts, struct sbinfo *s, st
 	b.ts = ts;
 	b.dev = s->dev;
 	__builtin_memcpy(b.fs, s->fs, sizeof(b.fs));
-	if (agg_comm)
+	if (agg_comm) {
+		task_comm(t);
 		__builtin_memcpy(b.comm, t->comm, sizeof(b.comm));
+	}
 	if (bpf_map_update_elem(&births, &key, &b, BPF_ANY)) {
 		__sync_fetch_and_add(&seq_full, 1);
 		return 0;
@@ -597,19 +597,32 @@ static __always_inline void agg_life(__u16 kind, __u64 ts, const struct birth *b
 	agg_add(&k, ts > b->ts ? (ts - b->ts) / 1000 : 0);
 }
 
+/*
+ * A per-task slot (last_inodes, dying): written in place when the task
+ * has one already.  An update of an LRU map takes a node off its free
+ * list and the old one back, under locks: it was most of alloc_inode's
+ * cost, called for every new inode only to tell get_next_ino() its
+ * superblock.  Only the task itself writes its slot.
+ */
+#define TASK_SLOT_SET(map, tid, val)						\
+	do {									\
+		typeof(val) *__v = bpf_map_lookup_elem(&(map), (tid));		\
+		if (__v)							\
+			*__v = (val);						\
+		else								\
+			bpf_map_update_elem(&(map), (tid), &(val), BPF_ANY);	\
+	} while (0)
+
 /* ---- get_next_ino ----------------------------------------------------- */
 
-static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
+static __always_inline int on_ino_alloc(void *ctx, struct task *t, unsigned int ino)
 {
 	__u64 ts = bpf_ktime_get_ns();
 	struct last_inode *li;
 	struct sbinfo s = {};
 	struct et_event *e;
-	struct task t;
 
-	if (!task_read(&t, (emit_types & ET_BIT(ET_INO_ALLOC)) || agg_comm))
-		return 0;
-	li = bpf_map_lookup_elem(&last_inodes, &t.tid);
+	li = bpf_map_lookup_elem(&last_inodes, &t->tid);
 	if (li) {
 		s.dev = li->dev;
 		__builtin_memcpy(s.fs, li->fs, sizeof(s.fs));
@@ -622,14 +635,16 @@ static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
 		k.kind = ETA_INO;
 		k.dev = s.dev;
 		__builtin_memcpy(k.fs, s.fs, sizeof(k.fs));
-		if (agg_comm)
-			__builtin_memcpy(k.comm, t.comm, sizeof(k.comm));
+		if (agg_comm) {
+			task_comm(t);
+			__builtin_memcpy(k.comm, t->comm, sizeof(k.comm));
+		}
 		if (agg_caller)
 			bpf_get_stack(ctx, k.stack, sizeof(k.stack), 0);
 		agg_add(&k, ino);
 		agg_counted(ET_INO_ALLOC);
 	}
-	e = ev_reserve(ET_INO_ALLOC, &t, &s, ET_EVENT_STACK, ts);
+	e = ev_reserve(ET_INO_ALLOC, t, &s, ET_EVENT_STACK, ts);
 	if (!e)
 		return 0;
 	e->ino = ino;
@@ -651,29 +666,34 @@ static __always_inline int on_ino_alloc(void *ctx, unsigned int ino)
 SEC("fexit/get_next_ino")
 int BPF_PROG(get_next_ino_fentry, unsigned int ret)
 {
-	count_call(ETP_GET_NEXT_INO);
-	return on_ino_alloc(ctx, ret);
+	struct task t;
+
+	if (!task_begin(&t, ETP_GET_NEXT_INO))
+		return 0;
+	return on_ino_alloc(ctx, &t, ret);
 }
 
 SEC("kretprobe/get_next_ino")
 int BPF_KRETPROBE(get_next_ino_kprobe, unsigned int ret)
 {
-	count_call(ETP_GET_NEXT_INO);
-	return on_ino_alloc(ctx, ret);
+	struct task t;
+
+	if (!task_begin(&t, ETP_GET_NEXT_INO))
+		return 0;
+	return on_ino_alloc(ctx, &t, ret);
 }
 
 /* ---- inodes ----------------------------------------------------------- */
 
-static __always_inline int on_inode_alloc(struct inode *inode)
+static __always_inline int on_inode_alloc(struct inode *inode, struct task *t)
 {
 	__u64 ts = bpf_ktime_get_ns();
 	struct last_inode li = {};
 	struct sbinfo s;
 	bool wanted;
 	struct et_event *e;
-	struct task t;
 
-	if (!inode || !task_read(&t, (emit_types & ET_BIT(ET_INODE_ALLOC)) || agg_comm))
+	if (!inode)
 		return 0;
 	wanted = sb_read(BPF_CORE_READ(inode, i_sb), &s);
 	/* stash before the sb filter so get_next_ino can filter on it too */
@@ -681,7 +701,7 @@ static __always_inline int on_inode_alloc(struct inode *inode)
 	li.dev = s.dev;
 	__builtin_memcpy(li.fs, s.fs, sizeof(li.fs));
 	if (!wanted) {
-		bpf_map_update_elem(&last_inodes, &t.tid, &li, BPF_ANY);
+		TASK_SLOT_SET(last_inodes, &t->tid, li);
 		return 0;
 	}
 	/*
@@ -690,13 +710,13 @@ static __always_inline int on_inode_alloc(struct inode *inode)
 	 * aggregated: alloc_inode only finds get_next_ino its superblock).
 	 */
 	if (AGG_INODES) {
-		li.seq = birth_new(inode, ts, &s, &t);
+		li.seq = birth_new(inode, ts, &s, t);
 		agg_counted(ET_INODE_ALLOC);
 	} else if (emit_types & (ET_BIT(ET_INODE_ALLOC) | ET_BIT(ET_INO_ALLOC))) {
 		li.seq = seq_new(inode);
 	}
-	bpf_map_update_elem(&last_inodes, &t.tid, &li, BPF_ANY);
-	e = ev_reserve(ET_INODE_ALLOC, &t, &s, ET_EVENT_BASE, ts);
+	TASK_SLOT_SET(last_inodes, &t->tid, li);
+	e = ev_reserve(ET_INODE_ALLOC, t, &s, ET_EVENT_BASE, ts);
 	if (!e)
 		return 0;
 	e->obj = (__u64)inode;
@@ -708,29 +728,34 @@ static __always_inline int on_inode_alloc(struct inode *inode)
 SEC("fexit/alloc_inode")
 int BPF_PROG(alloc_inode_fentry, struct super_block *sb, struct inode *ret)
 {
-	count_call(ETP_ALLOC_INODE);
-	return on_inode_alloc(ret);
+	struct task t;
+
+	if (!task_begin(&t, ETP_ALLOC_INODE))
+		return 0;
+	return on_inode_alloc(ret, &t);
 }
 
 SEC("kretprobe/alloc_inode")
 int BPF_KRETPROBE(alloc_inode_kprobe, struct inode *ret)
 {
-	count_call(ETP_ALLOC_INODE);
-	return on_inode_alloc(ret);
+	struct task t;
+
+	if (!task_begin(&t, ETP_ALLOC_INODE))
+		return 0;
+	return on_inode_alloc(ret, &t);
 }
 
 /*
  * Frees end the object's generation before the task filter: the allocation
  * may have been by a traced task and the free by another one.
  */
-static __always_inline int on_inode_evict(struct inode *inode)
+static __always_inline int on_inode_evict(struct inode *inode, struct task *t, bool wanted)
 {
 	__u64 ts = bpf_ktime_get_ns();
 	struct birth b = {};
 	bool born = false;
 	struct sbinfo s;
 	struct et_event *e;
-	struct task t;
 	__u64 seq;
 
 	if (!sb_read(BPF_CORE_READ(inode, i_sb), &s))
@@ -741,7 +766,7 @@ static __always_inline int on_inode_evict(struct inode *inode)
 	} else {
 		seq = seq_end(inode);
 	}
-	if (!task_read(&t, emit_types & ET_BIT(ET_INODE_EVICT)))
+	if (!wanted)
 		return 0;
 	if (AGG_INODES) {
 		if (born && b.ts)
@@ -750,7 +775,7 @@ static __always_inline int on_inode_evict(struct inode *inode)
 			agg_count(ETA_UNKNOWN_INODE);
 		agg_counted(ET_INODE_EVICT);
 	}
-	e = ev_reserve(ET_INODE_EVICT, &t, &s, ET_EVENT_BASE, ts);
+	e = ev_reserve(ET_INODE_EVICT, t, &s, ET_EVENT_BASE, ts);
 	if (!e)
 		return 0;
 	e->obj = (__u64)inode;
@@ -763,15 +788,19 @@ static __always_inline int on_inode_evict(struct inode *inode)
 SEC("fentry/evict")
 int BPF_PROG(evict_fentry, struct inode *inode)
 {
-	count_call(ETP_EVICT);
-	return on_inode_evict(inode);
+	struct task t;
+	bool wanted = task_begin(&t, ETP_EVICT);
+
+	return on_inode_evict(inode, &t, wanted);
 }
 
 SEC("kprobe/evict")
 int BPF_KPROBE(evict_kprobe, struct inode *inode)
 {
-	count_call(ETP_EVICT);
-	return on_inode_evict(inode);
+	struct task t;
+	bool wanted = task_begin(&t, ETP_EVICT);
+
+	return on_inode_evict(inode, &t, wanted);
 }
 
 /* ---- dentries --------------------------------------------------------- */
@@ -802,26 +831,25 @@ static __always_inline void ev_dentry(struct et_event *e, struct dentry *d)
 	ev_name(e, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len));
 }
 
-static __always_inline int on_dentry_alloc(struct dentry *d)
+static __always_inline int on_dentry_alloc(struct dentry *d, struct task *t)
 {
 	__u64 ts = bpf_ktime_get_ns();
 	struct sbinfo s;
 	struct et_event *e;
-	struct task t;
 	__u64 seq;
 
-	if (!d || IS_ERR_VALUE(d) || !task_read(&t, (emit_types & ET_BIT(ET_DENTRY_ALLOC)) || agg_comm))
+	if (!d || IS_ERR_VALUE(d))
 		return 0;
 	if (!sb_read(BPF_CORE_READ(d, d_sb), &s))
 		return 0;
 	/* before the reserve: a record lost to a full ring keeps ids unique */
 	if (AGG_DENTRIES) {
-		seq = birth_new(d, ts, &s, &t);
+		seq = birth_new(d, ts, &s, t);
 		agg_counted(ET_DENTRY_ALLOC);
 	} else {
 		seq = seq_new(d);
 	}
-	e = ev_reserve(ET_DENTRY_ALLOC, &t, &s, ET_EVENT_NAME, ts);
+	e = ev_reserve(ET_DENTRY_ALLOC, t, &s, ET_EVENT_NAME, ts);
 	if (!e)
 		return 0;
 	ev_dentry(e, d);
@@ -841,18 +869,24 @@ SEC("fexit/__d_alloc")
 int BPF_PROG(__d_alloc_fentry, struct super_block *sb, const struct qstr *name,
 	     struct dentry *ret)
 {
-	count_call(ETP_D_ALLOC);
-	return on_dentry_alloc(ret);
+	struct task t;
+
+	if (!task_begin(&t, ETP_D_ALLOC))
+		return 0;
+	return on_dentry_alloc(ret, &t);
 }
 
 SEC("kretprobe/__d_alloc")
 int BPF_KRETPROBE(__d_alloc_kprobe, struct dentry *ret)
 {
-	count_call(ETP_D_ALLOC);
-	return on_dentry_alloc(ret);
+	struct task t;
+
+	if (!task_begin(&t, ETP_D_ALLOC))
+		return 0;
+	return on_dentry_alloc(ret, &t);
 }
 
-static __always_inline int on_dentry_kill(struct dentry *d)
+static __always_inline int on_dentry_kill(struct dentry *d, struct task *t, bool wanted)
 {
 	__u64 ts = bpf_ktime_get_ns();
 	struct birth b = {};
@@ -860,7 +894,6 @@ static __always_inline int on_dentry_kill(struct dentry *d)
 	struct dying dy;
 	struct sbinfo s;
 	struct et_event *e;
-	struct task t;
 
 	if (!sb_read(BPF_CORE_READ(d, d_sb), &s))
 		return 0;
@@ -871,11 +904,11 @@ static __always_inline int on_dentry_kill(struct dentry *d)
 	} else {
 		dy.seq = seq_end(d);
 	}
-	if (!task_read(&t, emit_types & ET_BIT(ET_DENTRY_KILL)))
+	if (!wanted)
 		return 0;
 	/* only eventfs_d_release() asks, and only for a tracefs dentry */
 	if (track_dentries && s.dev == tracefs_dev)
-		bpf_map_update_elem(&dying, &t.tid, &dy, BPF_ANY);
+		TASK_SLOT_SET(dying, &t->tid, dy);
 	if (AGG_DENTRIES) {
 		if (born && b.ts)
 			agg_life(ETA_DENTRY_LIFE, ts, &b);
@@ -883,7 +916,7 @@ static __always_inline int on_dentry_kill(struct dentry *d)
 			agg_count(ETA_UNKNOWN_DENTRY);
 		agg_counted(ET_DENTRY_KILL);
 	}
-	e = ev_reserve(ET_DENTRY_KILL, &t, &s, ET_EVENT_NAME, ts);
+	e = ev_reserve(ET_DENTRY_KILL, t, &s, ET_EVENT_NAME, ts);
 	if (!e)
 		return 0;
 	ev_dentry(e, d);
@@ -895,23 +928,30 @@ static __always_inline int on_dentry_kill(struct dentry *d)
 SEC("fentry/__dentry_kill")
 int BPF_PROG(__dentry_kill_fentry, struct dentry *dentry)
 {
-	count_call(ETP_DENTRY_KILL);
-	return on_dentry_kill(dentry);
+	struct task t;
+	bool wanted = task_begin(&t, ETP_DENTRY_KILL);
+
+	return on_dentry_kill(dentry, &t, wanted);
 }
 
 SEC("kprobe/__dentry_kill")
 int BPF_KPROBE(__dentry_kill_kprobe, struct dentry *dentry)
 {
-	count_call(ETP_DENTRY_KILL);
-	return on_dentry_kill(dentry);
+	struct task t;
+	bool wanted = task_begin(&t, ETP_DENTRY_KILL);
+
+	return on_dentry_kill(dentry, &t, wanted);
 }
 
 /* The seq of a dentry, also while __dentry_kill() is tearing it down. */
 static __always_inline __u64 dentry_seq(struct task *t, struct dentry *d)
 {
 	struct dying *dy;
-	__u64 seq = dentry_gen(d);
+	__u64 seq;
 
+	if (!track_dentries)
+		return 0;
+	seq = dentry_gen(d);
 	if (seq)
 		return seq;
 	dy = bpf_map_lookup_elem(&dying, &t->tid);
@@ -921,18 +961,15 @@ static __always_inline __u64 dentry_seq(struct task *t, struct dentry *d)
 /* ---- slow-path lookups ------------------------------------------------ */
 
 static __always_inline int on_lookup(const struct qstr *name, struct dentry *dir,
-				     struct dentry *ret)
+				     struct dentry *ret, struct task *t)
 {
 	struct inode *inode;
 	struct sbinfo s;
 	struct et_event *e;
-	struct task t;
 
-	if (!task_wanted(&t))
-		return 0;
 	if (!sb_read(BPF_CORE_READ(dir, d_sb), &s))
 		return 0;
-	e = ev_reserve(ET_LOOKUP, &t, &s, ET_EVENT_NAME, bpf_ktime_get_ns());
+	e = ev_reserve(ET_LOOKUP, t, &s, ET_EVENT_NAME, bpf_ktime_get_ns());
 	if (!e)
 		return 0;
 	e->obj = (__u64)dir;
@@ -956,8 +993,11 @@ SEC("fexit/__lookup_slow")
 int BPF_PROG(__lookup_slow_fentry, const struct qstr *name, struct dentry *dir,
 	     unsigned int flags, struct dentry *ret)
 {
-	count_call(ETP_LOOKUP_SLOW);
-	return on_lookup(name, dir, ret);
+	struct task t;
+
+	if (!task_begin(&t, ETP_LOOKUP_SLOW))
+		return 0;
+	return on_lookup(name, dir, ret, &t);
 }
 
 /* The stack is only ever touched by its own task: no lock needed. */
@@ -1008,11 +1048,13 @@ SEC("kretprobe/__lookup_slow")
 int BPF_KRETPROBE(__lookup_slow_kretprobe, struct dentry *ret)
 {
 	__u64 name, dir;
+	struct task t;
+	bool wanted = task_begin(&t, ETP_LOOKUP_SLOW);
 
-	count_call(ETP_LOOKUP_SLOW);
-	if (!stash_take(STASH_LOOKUP, &name, &dir))
+	/* taken whatever the filters say: the entry pushed it for every task */
+	if (!stash_take(STASH_LOOKUP, &name, &dir) || !wanted)
 		return 0;
-	return on_lookup((void *)name, (void *)dir, ret);
+	return on_lookup((void *)name, (void *)dir, ret, &t);
 }
 
 /* ---- eventfs_inodes --------------------------------------------------- */
@@ -1045,22 +1087,33 @@ static __always_inline void ev_ei_name(struct et_event *e, struct eventfs_inode 
 	if (bpf_core_field_exists(ei->name))
 		name = BPF_CORE_READ(ei, name);
 
-	/* a full buffer: the name had at least ET_NAME_LEN - 1 bytes */
+	/*
+	 * A full buffer holds ET_NAME_LEN - 1 bytes and the NUL: the name
+	 * was cut only if it goes on past them (a 63-byte kprobe event's
+	 * name fits exactly).
+	 */
 	if (name && bpf_probe_read_kernel_str(e->name, sizeof(e->name), name) ==
-			    sizeof(e->name))
-		e->flags |= ET_F_TRUNC;
+			    sizeof(e->name)) {
+		char more = 0;
+
+		bpf_probe_read_kernel(&more, 1, name + sizeof(e->name) - 1);
+		if (more)
+			e->flags |= ET_F_TRUNC;
+	}
 }
 
-/* Does this ei's event carry its name?  (ei_names_once) */
-static __always_inline bool ei_named(struct eventfs_inode *ei)
+/*
+ * Does the event of an ei with this generation carry its name?  Once per
+ * ei with ei_names_once: its first event (or the first since tracing
+ * started) names it, the model remembers.
+ */
+static __always_inline bool ei_named(__u64 seq)
 {
-	return !ei_names_once || !seq_get(ei);
+	return !ei_names_once || !seq;
 }
 
-static __always_inline bool ei_wanted(struct task *t, struct sbinfo *s)
+static __always_inline bool ei_wanted(struct sbinfo *s)
 {
-	if (!task_wanted(t))
-		return false;
 	sb_tracefs(s);
 	return sb_filter(s);
 }
@@ -1069,7 +1122,7 @@ static __always_inline struct et_event *ei_reserve(__u16 type, struct task *t, b
 {
 	struct sbinfo s;
 
-	if (!ei_wanted(t, &s))
+	if (!ei_wanted(&s))
 		return NULL;
 	if (named)
 		return ev_reserve(type, t, &s, ET_EVENT_NAME, bpf_ktime_get_ns());
@@ -1077,18 +1130,17 @@ static __always_inline struct et_event *ei_reserve(__u16 type, struct task *t, b
 }
 
 static __always_inline int on_ei_create(struct eventfs_inode *ei,
-					struct eventfs_inode *parent)
+					struct eventfs_inode *parent, struct task *t)
 {
 	struct et_event *e;
 	struct sbinfo s;
-	struct task t;
 	__u64 seq;
 
-	if (!ei || IS_ERR_VALUE(ei) || !ei_wanted(&t, &s))
+	if (!ei || IS_ERR_VALUE(ei) || !ei_wanted(&s))
 		return 0;
 	/* before the reserve: a record lost to a full ring keeps ids unique */
 	seq = seq_new(ei);
-	e = ev_reserve(ET_EI_CREATE, &t, &s, ET_EVENT_NAME, bpf_ktime_get_ns());
+	e = ev_reserve(ET_EI_CREATE, t, &s, ET_EVENT_NAME, bpf_ktime_get_ns());
 	if (!e)
 		return 0;
 	ev_ei(e, ei);
@@ -1107,8 +1159,11 @@ int BPF_PROG(eventfs_create_dir_fentry, const char *name,
 	     struct eventfs_inode *parent, const struct eventfs_entry *entries,
 	     int size, void *data, struct eventfs_inode *ret)
 {
-	count_call(ETP_EVENTFS_CREATE_DIR);
-	return on_ei_create(ret, parent);
+	struct task t;
+
+	if (!task_begin(&t, ETP_EVENTFS_CREATE_DIR))
+		return 0;
+	return on_ei_create(ret, parent, &t);
 }
 
 SEC("kprobe/eventfs_create_dir")
@@ -1123,11 +1178,12 @@ SEC("kretprobe/eventfs_create_dir")
 int BPF_KRETPROBE(eventfs_create_dir_kretprobe, struct eventfs_inode *ret)
 {
 	__u64 parent, unused;
+	struct task t;
+	bool wanted = task_begin(&t, ETP_EVENTFS_CREATE_DIR);
 
-	count_call(ETP_EVENTFS_CREATE_DIR);
-	if (!stash_take(STASH_CREATE_DIR, &parent, &unused))
+	if (!stash_take(STASH_CREATE_DIR, &parent, &unused) || !wanted)
 		return 0;
-	return on_ei_create(ret, (void *)parent);
+	return on_ei_create(ret, (void *)parent, &t);
 }
 
 /* the top "events" directory: its parent is a dentry, not an ei */
@@ -1136,15 +1192,21 @@ int BPF_PROG(eventfs_create_events_dir_fentry, const char *name,
 	     struct dentry *parent, const struct eventfs_entry *entries,
 	     int size, void *data, struct eventfs_inode *ret)
 {
-	count_call(ETP_EVENTFS_CREATE_EVENTS_DIR);
-	return on_ei_create(ret, NULL);
+	struct task t;
+
+	if (!task_begin(&t, ETP_EVENTFS_CREATE_EVENTS_DIR))
+		return 0;
+	return on_ei_create(ret, NULL, &t);
 }
 
 SEC("kretprobe/eventfs_create_events_dir")
 int BPF_KRETPROBE(eventfs_create_events_dir_kprobe, struct eventfs_inode *ret)
 {
-	count_call(ETP_EVENTFS_CREATE_EVENTS_DIR);
-	return on_ei_create(ret, NULL);
+	struct task t;
+
+	if (!task_begin(&t, ETP_EVENTFS_CREATE_EVENTS_DIR))
+		return 0;
+	return on_ei_create(ret, NULL, &t);
 }
 
 /*
@@ -1154,15 +1216,16 @@ int BPF_KRETPROBE(eventfs_create_events_dir_kprobe, struct eventfs_inode *ret)
  * directory's ei already freed takes no reference: report that (NOREF),
  * it is what the seed thread's use-after-free hunt needed to see.
  */
-static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry)
+static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry,
+					struct task *t)
 {
 	struct eventfs_inode *ei, *dir_ei;
 	struct tracefs_inode *ti;
 	struct inode *inode;
 	struct et_event *e;
-	struct task t;
 	__u32 flags = 0;
 	bool named;
+	__u64 seq;
 
 	/* eventfs keeps the directory's ei in its tracefs_inode's private */
 	ti = (void *)dir - bpf_core_field_offset(struct tracefs_inode, vfs_inode);
@@ -1174,17 +1237,18 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 			return 0;
 		flags = ET_F_NOREF;
 	}
-	named = ei_named(ei);
-	e = ei_reserve(ET_EI_GET, &t, named);
+	seq = seq_get(ei);
+	named = ei_named(seq);
+	e = ei_reserve(ET_EI_GET, t, named);
 	if (!e)
 		return 0;
 	ev_ei(e, ei);
 	if (named)
 		ev_ei_name(e, ei);
 	e->flags |= flags;
-	e->obj_seq = seq_get(ei);
+	e->obj_seq = seq;
 	e->aux = (__u64)dentry;
-	e->aux_seq = dentry_seq(&t, dentry);
+	e->aux_seq = dentry_seq(t, dentry);
 	/* the inode lookup_file()/lookup_dir_entry() just made, and its number */
 	inode = BPF_CORE_READ(dentry, d_inode);
 	if (inode) {
@@ -1204,8 +1268,11 @@ SEC("fexit/eventfs_root_lookup")
 int BPF_PROG(eventfs_root_lookup_fentry, struct inode *dir,
 	     struct dentry *dentry, unsigned int flags, struct dentry *ret)
 {
-	count_call(ETP_EVENTFS_ROOT_LOOKUP);
-	return on_ei_lookup(dir, dentry);
+	struct task t;
+
+	if (!task_begin(&t, ETP_EVENTFS_ROOT_LOOKUP))
+		return 0;
+	return on_ei_lookup(dir, dentry, &t);
 }
 
 SEC("kprobe/eventfs_root_lookup")
@@ -1219,33 +1286,35 @@ SEC("kretprobe/eventfs_root_lookup")
 int BPF_KRETPROBE(eventfs_root_lookup_kretprobe)
 {
 	__u64 dir, dentry;
+	struct task t;
+	bool wanted = task_begin(&t, ETP_EVENTFS_ROOT_LOOKUP);
 
-	count_call(ETP_EVENTFS_ROOT_LOOKUP);
-	if (!stash_take(STASH_ROOT_LOOKUP, &dir, &dentry))
+	if (!stash_take(STASH_ROOT_LOOKUP, &dir, &dentry) || !wanted)
 		return 0;
-	return on_ei_lookup((void *)dir, (void *)dentry);
+	return on_ei_lookup((void *)dir, (void *)dentry, &t);
 }
 
 /* Read at entry: the refcount is the value before the put. */
-static __always_inline int on_ei_put(struct dentry *dentry)
+static __always_inline int on_ei_put(struct dentry *dentry, struct task *t)
 {
 	struct eventfs_inode *ei = BPF_CORE_READ(dentry, d_fsdata);
 	struct et_event *e;
-	struct task t;
 	bool named;
+	__u64 seq;
 
 	if (!ei)
 		return 0;
-	named = ei_named(ei);
-	e = ei_reserve(ET_EI_PUT, &t, named);
+	seq = seq_get(ei);
+	named = ei_named(seq);
+	e = ei_reserve(ET_EI_PUT, t, named);
 	if (!e)
 		return 0;
 	ev_ei(e, ei);
 	if (named)
 		ev_ei_name(e, ei);
-	e->obj_seq = seq_get(ei);
+	e->obj_seq = seq;
 	e->aux = (__u64)dentry;
-	e->aux_seq = dentry_seq(&t, dentry);
+	e->aux_seq = dentry_seq(t, dentry);
 	ev_submit(e);
 	return 0;
 }
@@ -1253,15 +1322,21 @@ static __always_inline int on_ei_put(struct dentry *dentry)
 SEC("fentry/eventfs_d_release")
 int BPF_PROG(eventfs_d_release_fentry, struct dentry *dentry)
 {
-	count_call(ETP_EVENTFS_D_RELEASE);
-	return on_ei_put(dentry);
+	struct task t;
+
+	if (!task_begin(&t, ETP_EVENTFS_D_RELEASE))
+		return 0;
+	return on_ei_put(dentry, &t);
 }
 
 SEC("kprobe/eventfs_d_release")
 int BPF_KPROBE(eventfs_d_release_kprobe, struct dentry *dentry)
 {
-	count_call(ETP_EVENTFS_D_RELEASE);
-	return on_ei_put(dentry);
+	struct task t;
+
+	if (!task_begin(&t, ETP_EVENTFS_D_RELEASE))
+		return 0;
+	return on_ei_put(dentry, &t);
 }
 
 /*
@@ -1269,19 +1344,19 @@ int BPF_KPROBE(eventfs_d_release_kprobe, struct dentry *dentry)
  * called once per ei (children first) and sets is_freed before dropping the
  * owner's reference: hooking it sees every removed ei, not just the top.
  */
-static __always_inline int on_ei_remove(struct eventfs_inode *ei)
+static __always_inline int on_ei_remove(struct eventfs_inode *ei, struct task *t)
 {
-	bool named = ei_named(ei);
+	__u64 seq = seq_get(ei);
+	bool named = ei_named(seq);
 	struct et_event *e;
-	struct task t;
 
-	e = ei_reserve(ET_EI_REMOVE, &t, named);
+	e = ei_reserve(ET_EI_REMOVE, t, named);
 	if (!e)
 		return 0;
 	ev_ei(e, ei);
 	if (named)
 		ev_ei_name(e, ei);
-	e->obj_seq = seq_get(ei);
+	e->obj_seq = seq;
 	ev_submit(e);
 	return 0;
 }
@@ -1289,35 +1364,43 @@ static __always_inline int on_ei_remove(struct eventfs_inode *ei)
 SEC("fentry/eventfs_remove_rec")
 int BPF_PROG(eventfs_remove_rec_fentry, struct eventfs_inode *ei, int level)
 {
-	count_call(ETP_EVENTFS_REMOVE_REC);
-	return on_ei_remove(ei);
+	struct task t;
+
+	if (!task_begin(&t, ETP_EVENTFS_REMOVE_REC))
+		return 0;
+	return on_ei_remove(ei, &t);
 }
 
 SEC("kprobe/eventfs_remove_rec")
 int BPF_KPROBE(eventfs_remove_rec_kprobe, struct eventfs_inode *ei)
 {
-	count_call(ETP_EVENTFS_REMOVE_REC);
-	return on_ei_remove(ei);
+	struct task t;
+
+	if (!task_begin(&t, ETP_EVENTFS_REMOVE_REC))
+		return 0;
+	return on_ei_remove(ei, &t);
 }
 
-static __always_inline int on_ei_release(struct kref *ref)
+static __always_inline int on_ei_release(struct kref *ref, struct task *t, bool wanted)
 {
 	struct eventfs_inode *ei;
 	struct et_event *e;
-	struct task t;
 	bool named;
+	__u64 seq;
 
 	ei = (void *)ref - bpf_core_field_offset(struct eventfs_inode, kref);
-	named = ei_named(ei);
-	e = ei_reserve(ET_EI_RELEASE, &t, named);
-	if (!e) {
-		seq_end(ei);
+	/* the generation ends whoever drops the last reference */
+	seq = seq_end(ei);
+	if (!wanted)
 		return 0;
-	}
+	named = ei_named(seq);
+	e = ei_reserve(ET_EI_RELEASE, t, named);
+	if (!e)
+		return 0;
 	ev_ei(e, ei);
 	if (named)
 		ev_ei_name(e, ei);
-	e->obj_seq = seq_end(ei);
+	e->obj_seq = seq;
 	ev_submit(e);
 	return 0;
 }
@@ -1325,15 +1408,19 @@ static __always_inline int on_ei_release(struct kref *ref)
 SEC("fentry/release_ei")
 int BPF_PROG(release_ei_fentry, struct kref *ref)
 {
-	count_call(ETP_RELEASE_EI);
-	return on_ei_release(ref);
+	struct task t;
+	bool wanted = task_begin(&t, ETP_RELEASE_EI);
+
+	return on_ei_release(ref, &t, wanted);
 }
 
 SEC("kprobe/release_ei")
 int BPF_KPROBE(release_ei_kprobe, struct kref *ref)
 {
-	count_call(ETP_RELEASE_EI);
-	return on_ei_release(ref);
+	struct task t;
+	bool wanted = task_begin(&t, ETP_RELEASE_EI);
+
+	return on_ei_release(ref, &t, wanted);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

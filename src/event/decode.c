@@ -14,23 +14,30 @@ int decoder_init(struct decoder *d, const struct ksyms *ks)
 	if (sodium_init() < 0)
 		return -EIO;
 	randombytes_buf(d->key, sizeof(d->key));
+	memset(d->ids, 0, sizeof(d->ids));	/* ids of another key */
 	d->ksyms = ks;
 	return 0;
 }
 
 /* SipHash-2-4 (libsodium's shorthash): a PRF, so ids reveal no address. */
-uint64_t object_id(const struct decoder *d, uint64_t ptr, uint64_t seq)
+uint64_t object_id(struct decoder *d, uint64_t ptr, uint64_t seq)
 {
 	unsigned char in[16], out[crypto_shorthash_BYTES];
+	struct id_slot *c;
 	uint64_t id;
 
 	if (!ptr)
 		return 0;
+	c = &d->ids[id_slot_of(ptr, seq)];
+	if (c->ptr == ptr && c->seq == seq)
+		return c->id;
 	memcpy(in, &ptr, 8);
 	memcpy(in + 8, &seq, 8);
 	crypto_shorthash(out, in, sizeof(in), d->key);
 	memcpy(&id, out, sizeof(id));
-	return id ? id : 1;	/* 0 means "none" */
+	id = id ? id : 1;	/* 0 means "none" */
+	*c = (struct id_slot){ .ptr = ptr, .seq = seq, .id = id };
+	return id;
 }
 
 /*
@@ -65,7 +72,7 @@ static void copy_str(char *dst, const char *src, size_t size)
 	memset(dst + n, 0, size - n);
 }
 
-void decode_event(const struct decoder *d, const struct et_event *e, size_t size,
+void decode_event(struct decoder *d, const struct et_event *e, size_t size,
 		  struct et_rec *r)
 {
 	memset(r, 0, sizeof(*r));

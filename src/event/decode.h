@@ -35,20 +35,39 @@ struct et_rec {
 
 struct ksyms;
 
+/*
+ * Ids already computed, by (pointer, generation): an ei or a dentry is
+ * named by several events in a row (get, put, its parent's in each
+ * lookup), and the hash was a third of the decoding.  Direct-mapped:
+ * a collision only costs the hash again.
+ */
+#define ID_CACHE_BITS	12
+
+struct id_slot {
+	uint64_t ptr, seq, id;
+};
+
 struct decoder {
 	unsigned char key[ET_IDKEY_LEN];	/* per-session: ids don't leak addresses */
 	const struct ksyms *ksyms;		/* may be NULL: caller "?" */
+	struct id_slot ids[1u << ID_CACHE_BITS];	/* ptr 0: empty */
 };
+
+/* The cache slot of (pointer, generation): slab objects are aligned, the multiply brings the varying bits up. */
+static inline unsigned int id_slot_of(uint64_t ptr, uint64_t seq)
+{
+	return ((ptr ^ seq * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull) >> (64 - ID_CACHE_BITS);
+}
 
 /* Random key; 0 or -errno. */
 int decoder_init(struct decoder *d, const struct ksyms *ks);
 /* A ring buffer record of size bytes (ET_EVENT_BASE at least): its tail only as far as it goes. */
-void decode_event(const struct decoder *d, const struct et_event *e, size_t size,
+void decode_event(struct decoder *d, const struct et_event *e, size_t size,
 		  struct et_rec *r);
 /* A userspace-made record for events lost, and why (NULL: not said, the ring's). */
 void decode_lost(struct et_rec *r, uint64_t ts_ns, uint64_t count, const char *cause);
 /* Keyed hash of (pointer, generation); 0 for a NULL pointer. */
-uint64_t object_id(const struct decoder *d, uint64_t ptr, uint64_t seq);
+uint64_t object_id(struct decoder *d, uint64_t ptr, uint64_t seq);
 /* The first stack frame that is neither BPF nor get_next_ino itself. */
 void resolve_caller(const struct ksyms *ks, const uint64_t *stack, int depth,
 		    char *buf, size_t size);

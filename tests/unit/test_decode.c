@@ -149,6 +149,40 @@ static void test_reference_siphash(void **state)
 	assert_int_equal(ref_siphash24(key, msg, sizeof(msg)), 0xa129ca6149be45e5ull);
 }
 
+/*
+ * The id cache answers only for the same (pointer, generation): pointers
+ * that share a slot (many more than the cache holds, each asked twice,
+ * in two orders) and generations of one pointer each keep their own id.
+ */
+static void test_object_id_cache(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t ptr = 0xffff888000000000ull;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (uint64_t i = 0; i < 4 * (1u << ID_CACHE_BITS); i++) {
+			uint64_t p = ptr + (pass ? 4 * (1u << ID_CACHE_BITS) - 1 - i : i) * 192;
+
+			assert_int_equal(object_id(&fx->d, p, i & 3), ref_object_id(fx->d.key, p, i & 3));
+			assert_int_equal(object_id(&fx->d, p, i & 3), ref_object_id(fx->d.key, p, i & 3));
+			assert_int_equal(object_id(&fx->d, p, 9), ref_object_id(fx->d.key, p, 9));
+		}
+	assert_int_equal(object_id(&fx->d, 0, 5), 0);
+
+	/* two generations of one pointer in one slot, and two pointers of one generation */
+	uint64_t s2 = 1, p2 = ptr + 64;
+
+	while (id_slot_of(ptr, s2) != id_slot_of(ptr, 0))
+		s2++;
+	while (id_slot_of(p2, 0) != id_slot_of(ptr, 0))
+		p2 += 64;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(object_id(&fx->d, ptr, 0), ref_object_id(fx->d.key, ptr, 0));
+		assert_int_equal(object_id(&fx->d, ptr, s2), ref_object_id(fx->d.key, ptr, s2));
+		assert_int_equal(object_id(&fx->d, p2, 0), ref_object_id(fx->d.key, p2, 0));
+	}
+}
+
 /* ---- decode_event ---- */
 
 static void make_event(struct et_event *e, int type)
@@ -566,6 +600,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reference_siphash),
+		cmocka_unit_test_setup_teardown(test_object_id_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_fields_every_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_record_sizes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_no_objects, setup, teardown),

@@ -151,6 +151,20 @@ def main(out):
         p(f"{m:<26}" + "".join(f"{cpu_ms(m, w) if cpu_ms(m, w) is not None else '-':>8}"
                                for w in wls))
     p()
+    # with BENCH_BPF_STATS=1: the kernel's own timing of the tracer's programs
+    def stats(m, w):
+        rows = [l.split() for l in (f(os.path.join(m, w, "bpf_stats")) or "").splitlines()]
+        rows = [(int(r[1]), int(r[2])) for r in rows if len(r) == 3]
+        return (sum(n for n, _ in rows), sum(t for _, t in rows)) if rows else None
+    if any(stats(m, w) for m in traced for w in wls):
+        p(f"{'BPF ns/run (runs/1000)':<26}" + "".join(f"{w:>14}" for w in wls))
+        for m in traced:
+            cells = []
+            for w in wls:
+                st = stats(m, w)
+                cells.append(f"{st[1] // max(st[0], 1):>6} ({st[0] // 1000:>5})" if st else f"{'-':>14}")
+            p(f"{m:<26}" + "".join(f"{c:>14}" for c in cells))
+        p()
     # what each tracer saw over the warm-up and the timed runs
     p(f"{'in all ' + str(runs) + ' runs':<26}" + "".join(f"{w:>8}" for w in wls))
     rows = [("bt-count", "calls", lambda w: loss("bt-count", w)[0]),

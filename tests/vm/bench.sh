@@ -12,7 +12,8 @@
 #        (default tests/vm/out; the run goes to VM_OUT/bench), VM_TIMEOUT
 #        seconds (default 1200), VM_ACCEL (see boot.sh); for shorter trial
 #        runs BENCH_REPS, BENCH_MODES, BENCH_WORKLOADS (see guest/bench.sh);
-#        BENCH_EVTRACE_ARGS, options added to the evtrace modes (--bufsize 32M)
+#        BENCH_EVTRACE_ARGS, options added to the evtrace modes (--bufsize 32M);
+#        BENCH_BPF_STATS=1: the kernel times each BPF program (ns per run)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -32,7 +33,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp tests/vm/guest/bench.sh "$stage/run.sh"
 cp tests/vm/guest/seed.sh "$stage/"
-for v in BENCH_REPS BENCH_MODES BENCH_WORKLOADS BENCH_EVTRACE_ARGS; do
+for v in BENCH_REPS BENCH_MODES BENCH_WORKLOADS BENCH_EVTRACE_ARGS BENCH_BPF_STATS; do
 	[ -z "${!v:-}" ] || printf '%s="%s"\n' "$v" "${!v}" >>"$stage/bench.conf"
 done
 

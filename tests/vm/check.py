@@ -355,6 +355,11 @@ class Checker:
                 "kprobe-event: the 'sched' ei is created, looked up, removed and released", str(types))
         if sched:
             self.ok(not kref_check(sched), "kprobe-event: its refcounts follow kref", kref_check(sched))
+        # an ei name of exactly ET_NAME_LEN - 1 bytes fits: not flagged as cut
+        n63 = [e for e in evs if e["name"] == "x" * 63]
+        self.ok(n63 and not any(e.get("truncated") for e in n63),
+                "kprobe-event: a 63-byte event name comes whole, not flagged truncated",
+                str(n63[:1]))
         # the same dentry id from allocation (in the lookup) to d_release
         allevs = self.events("kprobe-event")
         alloc = {e["dentry"]: i for i, e in enumerate(allevs) if e["type"] == "dentry_alloc"}

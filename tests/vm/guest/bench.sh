@@ -11,12 +11,16 @@
 #                             the workload's last run (see kmem())
 #   /out/MODE/WORKLOAD/err, summary, out, lines: what tells the loss
 # /guest/bench.conf (written by the host) may set BENCH_REPS, BENCH_MODES,
-# BENCH_WORKLOADS, BENCH_EVTRACE_ARGS.
+# BENCH_WORKLOADS, BENCH_EVTRACE_ARGS, BENCH_BPF_STATS (1: the kernel times
+# every BPF program run, kernel.bpf_stats_enabled, and /out/MODE/WORKLOAD/
+# bpf_stats gets each program's runs and time: where the probes' cost is.
+# Off by default: the timing itself costs every run two clock reads).
 T=/sys/kernel/tracing
 BENCH_REPS=3
 BENCH_EVTRACE_ARGS=	# more options for the evtrace modes, e.g. --bufsize 32M
 BENCH_MODES="none bt-count bt-printf hist hist-dentry live hist-stream live-stream record events-json record-64M none-end"
 BENCH_WORKLOADS="burst files pipes seed"
+BENCH_BPF_STATS=0
 [ -r /guest/bench.conf ] && . /guest/bench.conf
 INSTANCE_LOOPS=3
 . /guest/seed.sh	# instance_loop, kprobe_event
@@ -165,6 +169,16 @@ kmem() {
 	     END {printf " %d %d %d\n", r, h, p}' /proc/$1/status
 }
 
+# bpf_stats PID: per program of the tracer (each once, by id, in load
+# order), its runs and run time in ns since it was loaded (warm-up and
+# timed runs).  fdinfo has no names; the image has no bpftool.
+bpf_stats() {
+	for f in /proc/$1/fdinfo/*; do
+		awk '/^prog_id:/ {id = $2} /^run_time_ns:/ {t = $2} /^run_cnt:/ {n = $2}
+		     END {if (id != "" && n != "") print id, n, t}' "$f"
+	done | sort -n -u
+}
+
 # stop MODE DIR: Ctrl-C, wait, keep what tells the loss
 stop() {
 	m=$1 d=$2
@@ -218,7 +232,10 @@ run_mode() {
 		timed $m $w
 		case $m in
 		none*) ;;
-		*) kmem $tpid >$d/kmem; stop $m $d ;;
+		*)
+			kmem $tpid >$d/kmem
+			[ "$BENCH_BPF_STATS" = 1 ] && bpf_stats $tpid >$d/bpf_stats
+			stop $m $d ;;
 		esac
 	done
 	echo "bench: $m: $(awk -v m=$m '$1 == m && $3 > 0 {printf " %s %.0fms", $2, $4 / 1e6}' /out/times)"
@@ -231,6 +248,7 @@ bpftrace --version >/out/bpftrace-version 2>&1
 evtrace version >/out/evtrace-version 2>&1
 evtrace probes >/out/probes.out 2>&1
 : >/out/times
+[ "$BENCH_BPF_STATS" = 1 ] && echo 1 >/proc/sys/kernel/bpf_stats_enabled
 rc=0
 bt_count >/out/bt-count.bt
 bt_printf >/out/bt-printf.bt

@@ -247,6 +247,11 @@ run_all() {
 
 		trace kprobe-event events --json --fs tracefs --ei-history || return 1
 		kprobe_event
+		# the longest name an event may have (63 bytes): whole, not "cut"
+		n63=$(printf '%063d' 0 | tr 0 x)
+		echo "p:$n63 schedule" >>$T/kprobe_events
+		ls $T/events/kprobes/$n63 >/dev/null
+		echo "-:$n63" >>$T/kprobe_events
 		stop kprobe-event
 
 		record_scenarios || return 1
