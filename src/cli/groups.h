@@ -46,7 +46,11 @@
 	{ .name = "bufsize", .arg = "BYTES", .type = OPT_T_SIZE,	\
 	  .dst = &(to)->ringbuf_bytes, .size = sizeof((to)->ringbuf_bytes), \
 	  .min = 64 << 10, .max = 1 << 30, .flags = OPT_F_POW2, .suffixes = "KM", \
-	  .help = "ring buffer size, a power of two (default 8M)" }
+	  .help = "ring buffer size, a power of two (default 8M)" },	\
+	OPT_COUNT(0, "max-objects", &(to)->max_objects, 1 << 24,	\
+		  "live objects the kernel numbers for their ids (default\n" \
+		  "262144); past it ids may repeat, which the summary and\n" \
+		  "a recording's trailer count")
 
 /* The model's bounds and the ei table at the end (struct session_opts *). */
 #define MODEL_ROWS(so)							\

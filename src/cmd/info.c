@@ -3,8 +3,9 @@
  * evtrace info FILE [--json]: what a recording is before replaying it, as
  * perf report --header-only or trace-cmd dump would say: where and when it
  * was made, which probes were attached (a missing probe changes what the
- * stream can show), the filters, the mount tables, and whether the file is
- * whole.  The events are read once, for counts and damage.
+ * stream can show), the filters, the mount tables, whether ids may repeat,
+ * and whether the file is whole.  The events are read once, for counts and
+ * damage.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -132,6 +133,10 @@ static void print_text(const struct info *in)
 	if (in->st.trailer_seen)
 		printf(", %" PRIu64 " dropped by the recorder", in->st.trailer.dropped);
 	printf("\n");
+	if (in->st.trailer_seen && in->st.trailer.no_generation)
+		printf("ids:        %" PRIu64 " objects got no generation (the kernel's table was"
+		       " full): their ids may repeat\n            (record with a larger"
+		       " --max-objects)\n", in->st.trailer.no_generation);
 	printf("mounts:     %zu at the start, %" PRIu64 " changes during the recording\n",
 	       m->mounts.n, in->mount_changes);
 	for (size_t i = 0; i < m->mounts.n; i++)
@@ -206,8 +211,9 @@ static void print_json(const struct info *in)
 		printf("%s\"%s\":%" PRIu64, first ? "" : ",", et_type_name(t), in->by_type[t]);
 		first = false;
 	}
-	printf("},\"lost\":%" PRIu64 ",\"dropped\":%" PRIu64 ",\"mounts\":[", in->lost,
-	       in->st.trailer_seen ? in->st.trailer.dropped : 0);
+	printf("},\"lost\":%" PRIu64 ",\"dropped\":%" PRIu64 ",\"no_generation\":%" PRIu64
+	       ",\"mounts\":[", in->lost, in->st.trailer_seen ? in->st.trailer.dropped : 0,
+	       in->st.trailer_seen ? in->st.trailer.no_generation : 0);
 	for (size_t i = 0; i < m->mounts.n; i++) {
 		printf("%s{\"dev\":\"%u:%u\",\"fstype\":", i ? "," : "",
 		       ET_MAJOR(m->mounts.v[i].dev), ET_MINOR(m->mounts.v[i].dev));

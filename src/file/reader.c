@@ -243,6 +243,8 @@ static int trailer_kv(void *ctx, const char *k, char *v)
 		t->dropped = num(v);
 	else if (!strcmp(k, "chunks"))
 		t->chunks = num(v);
+	else if (!strcmp(k, "no_generation"))
+		t->no_generation = num(v);
 	return 0;
 }
 

@@ -72,6 +72,8 @@ struct recorder {
 	size_t ring_n, ring_cap;
 	uint64_t ring_bytes;
 	struct mount_table latest_mounts;
+
+	uint64_t no_generation;		/* the caller's: read only once the writer is joined */
 };
 
 static bool ring_mode(const struct recorder *rc)
@@ -129,7 +131,8 @@ static int ring_hold(struct recorder *rc, uint8_t *buf, size_t len, uint64_t las
  */
 static int ring_dump(struct recorder *rc, bool final, uint64_t end_ns)
 {
-	struct tf_trailer tr = { .end_ns = end_ns };
+	/* a dump on SIGUSR1 has no trailer; the final one is on the caller's thread */
+	struct tf_trailer tr = { .end_ns = end_ns, .no_generation = final ? rc->no_generation : 0 };
 	struct tf_meta meta = rc->meta;
 	char *tmp;
 	int fd, err;
@@ -609,10 +612,15 @@ int recorder_dump(struct recorder *rc)
 	return enqueue(rc, &it, true) ? 0 : -EAGAIN;
 }
 
+void recorder_no_generation(struct recorder *rc, uint64_t n)
+{
+	rc->no_generation = n;
+}
+
 int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *st)
 {
 	struct item stop = { .kind = IT_STOP };
-	struct tf_trailer tr = { .end_ns = end_ns };
+	struct tf_trailer tr = { .end_ns = end_ns, .no_generation = rc->no_generation };
 	struct timespec rt;
 	int err;
 

@@ -53,6 +53,11 @@ void recorder_tick(struct recorder *rc);
 void recorder_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_table *mt);
 /* Ring mode: write what the ring holds now (the file is rewritten). */
 int recorder_dump(struct recorder *rc);
+/*
+ * How many objects the kernel's generation table had no room for, so far:
+ * the trailer says so (their ids may repeat).  From the caller's thread.
+ */
+void recorder_no_generation(struct recorder *rc, uint64_t n);
 /* Seal, drain, write the trailer, close and free; final stats in *st; 0 or -errno. */
 int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *st);
 void recorder_get_stats(struct recorder *rc, struct recorder_stats *st);

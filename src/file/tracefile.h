@@ -78,6 +78,12 @@ struct tf_trailer {
 	uint64_t lost;			/* kernel ring buffer reserve failures */
 	uint64_t dropped;		/* dropped by the recorder itself (queue full) */
 	uint64_t chunks;
+	/*
+	 * Objects the kernel's generation table had no room for (it was
+	 * full, see --max-objects): their ids may repeat.  0 in files of
+	 * before 2026-12-01, which did not say.
+	 */
+	uint64_t no_generation;
 };
 
 void tf_meta_free(struct tf_meta *m);

@@ -440,7 +440,8 @@ int tf_write_mounts(int fd, uint64_t ts_ns, const struct mount_table *mt)
 }
 
 #define TRAILER_FMT							\
-	"end_ns %llu\nend_realtime_ns %llu\nevents %llu\nlost %llu\ndropped %llu\nchunks %llu\n"
+	"end_ns %llu\nend_realtime_ns %llu\nevents %llu\nlost %llu\ndropped %llu\nchunks %llu\n" \
+	"no_generation %llu\n"
 
 int tf_write_trailer(int fd, const struct tf_trailer *t)
 {
@@ -450,7 +451,8 @@ int tf_write_trailer(int fd, const struct tf_trailer *t)
 	len = snprintf(text, sizeof(text), TRAILER_FMT,
 		       (unsigned long long)t->end_ns, (unsigned long long)t->end_realtime_ns,
 		       (unsigned long long)t->events, (unsigned long long)t->lost,
-		       (unsigned long long)t->dropped, (unsigned long long)t->chunks);
+		       (unsigned long long)t->dropped, (unsigned long long)t->chunks,
+		       (unsigned long long)t->no_generation);
 	return write_text(fd, SEC_TRAILER, text, len, t->end_ns, t->end_ns);
 }
 
@@ -458,5 +460,5 @@ size_t tf_trailer_max(void)
 {
 	unsigned long long m = UINT64_MAX;
 
-	return SEC_LEN + snprintf(NULL, 0, TRAILER_FMT, m, m, m, m, m, m);
+	return SEC_LEN + snprintf(NULL, 0, TRAILER_FMT, m, m, m, m, m, m, m);
 }

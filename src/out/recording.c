@@ -103,6 +103,7 @@ static int rec_start(void *ctx, struct pipeline *p, const struct tracer *t)
 	c->rc = recorder_open(&c->ro, &meta);
 	if (!c->rc)
 		return EXIT_RUNTIME;
+	c->p = p;
 	c->started = true;
 	sigaction(SIGUSR1, &sa, NULL);
 	/* main() kept it blocked until now: a SIGUSR1 during attach waited */
@@ -152,6 +153,8 @@ static int rec_finish(void *ctx, int status)
 
 	if (!c->rc)
 		return 0;
+	/* ids that may repeat: the pipeline read the count before the tracer went */
+	recorder_no_generation(c->rc, c->p->no_generation);
 	err = recorder_close(c->rc, clock_ns(CLOCK_MONOTONIC), &rs);
 	c->rc = NULL;
 	rs.events -= rs.over_size;	/* what the file holds */

@@ -12,16 +12,18 @@
 #include "file/recorder.h"
 #include "pipeline/sink.h"
 
+struct pipeline;
+
 struct recording {
 	struct sink sink;
 	struct recorder_opts ro;	/* ro.path: the file */
 	const char *filters;		/* the filters as given, for the file's META */
 	struct recorder *rc;
+	const struct pipeline *p;	/* its no_generation, for the trailer */
 	bool started, full_reported, err_reported;
 	uint64_t dumps_seen;		/* ring dumps already announced */
 };
 
-struct pipeline;
 /*
  * -o FILE beside a view, or record's file: refused on a replay (a
  * recording records a live run), the path checked before anything

@@ -170,9 +170,11 @@ static int run_live(struct pipeline *p)
 	ret = ring_run(&t, &p->stats, &ro);
 	if (verbose)
 		print_calls(&t);
-	if (tracer_seq_full(&t))
+	/* the sinks finish after the tracer is gone: a recording's trailer says it too */
+	p->no_generation = tracer_seq_full(&t);
+	if (p->no_generation)
 		p_info("%llu objects got no generation (table full): their ids may repeat",
-		       (unsigned long long)tracer_seq_full(&t));
+		       (unsigned long long)p->no_generation);
 	tracer_stop(&t);
 	return ret;
 }

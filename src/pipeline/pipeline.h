@@ -40,6 +40,7 @@ struct pipeline {
 	struct session s;
 	struct et_stats stats;
 	char attached[160];		/* live: "attached 12 probes (12 fentry, ...)" */
+	uint64_t no_generation;		/* live: objects the generation table had no room for */
 };
 
 /* The session, with mountinfo for a live run; 0 or an EXIT_* status after saying why. */

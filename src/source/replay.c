@@ -351,6 +351,9 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 		p_info("%s: no event in the --from/--to window%s; the recording's events %s into it",
 		       o->path, filtered ? " passed the filters" : "", span);
 	}
+	if (st.trailer_seen && st.trailer.no_generation)
+		p_info("%s: %" PRIu64 " objects got no generation when it was recorded (table "
+		       "full): their ids may repeat", o->path, st.trailer.no_generation);
 	if (st.trailer_seen && st.trailer.lost)
 		p_info("%s: the recording lost %" PRIu64 " events in the kernel, dropped %" PRIu64,
 		       o->path, st.trailer.lost, st.trailer.dropped);

@@ -39,6 +39,16 @@ expect "comm too long" 2 "^evtrace: invalid comm" $bin events -c 0123456789abcde
 expect "bad --dev" 2 "^evtrace: invalid device '8'" $bin events --dev 8
 expect "bad --mount" 2 "^evtrace: cannot use mount '/nonexistent': No such file" $bin events --mount /nonexistent
 expect "bad --bufsize" 2 "^evtrace: invalid --bufsize '1000'" $bin events --bufsize 1000
+expect "--max-objects 0" 2 "^evtrace: invalid --max-objects '0': expected 1 to 16777216$" \
+	$bin events --max-objects 0
+expect "--max-objects past 2^24" 2 "^evtrace: invalid --max-objects '16777217': expected 1 to 16777216$" \
+	$bin hist --max-objects 16777217
+expect "--max-objects not a number" 2 "^evtrace: invalid --max-objects '1M'" \
+	$bin record -o "$tmp/x.evt" --max-objects 1M
+expect "--max-objects without a value" 2 "^evtrace: live: option '--max-objects' needs a value" \
+	$bin live --max-objects
+expect "--max-objects: info takes none" 2 "^evtrace: info: unknown option '--max-objects'" \
+	$bin info --max-objects 5 x.evt
 expect "stray argument" 2 "unexpected argument 'extra'" $bin events a.evt extra
 expect "missing trace file" 2 "^evtrace: cannot read trace file '/nonexistent.evt': No such file" $bin events /nonexistent.evt
 expect "not a trace file" 2 "^evtrace: cannot read trace file '/etc/passwd': not an evtrace file" $bin hist /etc/passwd
@@ -119,6 +129,39 @@ claim "info on a cut file: says where it stops and what is readable" \
 	$(($? + $(grep -cE '^integrity: +truncated at byte [0-9]+; the [0-9]+ events above are readable$' "$tmp/out") != 1)) \
 	"$tmp/out"
 
+# a trailer that counts objects without a generation (the kernel's table
+# was full): every reader of the file says their ids may repeat
+python3 - $fx "$tmp/nogen.evt" <<'PY'
+import struct, sys, zlib
+b = open(sys.argv[1], "rb").read()
+off, last = struct.unpack_from("<I", b, 12)[0], None
+while off + 40 <= len(b):
+    stored = struct.unpack_from("<I", b, off + 8)[0]
+    if struct.unpack_from("<H", b, off + 4)[0] == 4:
+        last = off
+    off += 40 + stored
+text = b[last + 40:].rstrip(b"\0") + b"no_generation 77\n"
+head = bytearray(b[last:last + 40])
+struct.pack_into("<III", head, 8, len(text), len(text), zlib.crc32(text))
+open(sys.argv[2], "wb").write(b[:last] + head + text)
+PY
+for c in "hist" "events" "replay --view summary"; do
+	# shellcheck disable=SC2086
+	$bin $c "$tmp/nogen.evt" >/dev/null 2>"$tmp/err"
+	claim "$c FILE: says 77 objects got no generation, ids may repeat" \
+		$(($? + $(grep -cxF "evtrace: $tmp/nogen.evt: 77 objects got no generation when it was recorded (table full): their ids may repeat" "$tmp/err") != 1)) \
+		"$tmp/err"
+done
+$bin info "$tmp/nogen.evt" >"$tmp/out" 2>&1
+claim "info FILE: ids may repeat" \
+	$(($? + $(grep -c "^ids: *77 objects got no generation (the kernel's table was full): their ids may repeat$" "$tmp/out") != 1)) \
+	"$tmp/out"
+$bin info --json "$tmp/nogen.evt" >"$tmp/out" 2>&1 &&
+	python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])).get("no_generation") != 77)' "$tmp/out"
+claim "info --json FILE: no_generation 77" $? "$tmp/out"
+$bin hist $fx >/dev/null 2>"$tmp/err"
+claim "hist FILE without the count: nothing said of ids" $(grep -c "no generation" "$tmp/err") "$tmp/err"
+
 # global options: before or after the command, and alone
 v=$($bin --version 2>"$tmp/err"); rc=$?
 claim "--version prints the version" $((rc + $(echo "$v" | grep -cxE 'evtrace [0-9]+\.[0-9]+\.[0-9]+') != 1))
@@ -135,13 +178,13 @@ claim "evtrace -vv events FILE reads the file" $(( $? != 0 || $(wc -l <"$tmp/out
 for c in export info probes; do
 	$bin $c --help >"$tmp/out"
 	claim "$c --help lists no option it does not take" \
-		$(grep -cE -- '^ +(-., )?--(attach|bufsize|include-self|speed|max-inodes|duration)\b' "$tmp/out" | \
+		$(grep -cE -- '^ +(-., )?--(attach|bufsize|include-self|speed|max-inodes|max-objects|duration)\b' "$tmp/out" | \
 		  awk -v c=$c '{ print (c == "probes" ? $1 != 1 : $1 != 0) }') "$tmp/out"
 done
 for c in events hist record live; do
 	$bin $c --help >"$tmp/out"
 	claim "$c --help lists the tracing options" \
-		$(( $(grep -cE -- '^ +(-p, )?--(pid|attach|bufsize|include-self|max-inodes)\b' "$tmp/out") != 5 )) "$tmp/out"
+		$(( $(grep -cE -- '^ +(-p, )?--(pid|attach|bufsize|include-self|max-inodes|max-objects)\b' "$tmp/out") != 6 )) "$tmp/out"
 done
 
 for cmd in events probes help info; do
@@ -167,6 +210,11 @@ if [ "$(id -u)" -eq 0 ] && ! $bin probes >/dev/null 2>&1; then
 	expect "nothing attachable: events exits 2 with the reason" 2 \
 		"^evtrace: no probe can attach: this kernel refuses BPF tracing programs .* and has no kprobes" $bin events
 	expect "nothing attachable: bare evtrace too" 2 "^evtrace: no probe can attach" $bin
+	for c in events hist live "record -o $tmp/mo.evt"; do
+		# shellcheck disable=SC2086
+		expect "$c --max-objects 4096: parsed, then nothing attachable" 2 \
+			"^evtrace: no probe can attach" $bin $c --max-objects 4096
+	done
 	expect "nothing attachable: --attach kprobe names kprobes" 2 "kernel has no kprobes" \
 		$bin events --attach kprobe
 	$bin probes >"$tmp/out" 2>/dev/null

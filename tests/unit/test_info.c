@@ -14,14 +14,18 @@
 #include "cmd/cmd.h"
 #include "file/tracefile.h"
 
-/* A file of n pipe-loop events (ino_alloc, dentry_alloc, dentry_kill...). */
-static char *make_trace(int n, bool trailer)
+/*
+ * A file of n pipe-loop events (ino_alloc, dentry_alloc, dentry_kill...);
+ * its trailer, if any, counts no_gen objects without a generation.
+ */
+static char *make_trace_gen(int n, bool trailer, uint64_t no_gen)
 {
 	static const int types[] = { ET_INO_ALLOC, ET_DENTRY_ALLOC, ET_DENTRY_KILL };
 	struct tf_meta m = { .evtrace_version = "test", .kernel_release = "6.1.0-test",
 			     .machine = "x86_64", .ncpus = 2, .start_ns = 5000000000ull,
 			     .start_realtime_ns = 1700000000000000000ull };
-	struct tf_trailer tr = { .end_ns = 9000000000ull, .events = n, .chunks = 1 };
+	struct tf_trailer tr = { .end_ns = 9000000000ull, .events = n, .chunks = 1,
+				 .no_generation = no_gen };
 	struct tf_chunk *c = tf_chunk_new();
 	char *path = tmpfile_with("");
 	struct et_rec r;
@@ -53,6 +57,11 @@ static char *make_trace(int n, bool trailer)
 	free(buf);
 	tf_chunk_free(c);
 	return path;
+}
+
+static char *make_trace(int n, bool trailer)
+{
+	return make_trace_gen(n, trailer, 0);
 }
 
 /* Runs evtrace info ARGS with stdout captured; the caller frees *out. */
@@ -101,6 +110,8 @@ static void test_text(void **state)
 	assert_non_null(strstr(out, ": ino_alloc 4, dentry_alloc 3, dentry_kill 3\n"));
 	assert_non_null(strstr(out, "(4.000 s)"));
 	assert_non_null(strstr(out, "integrity:  whole: closed cleanly"));
+	/* every object had its generation: nothing said */
+	assert_null(strstr(out, "ids:"));
 	free(out);
 	tmpfile_remove(path);
 }
@@ -219,6 +230,24 @@ static void test_not_inflated(void **state)
 	tmpfile_remove(path);
 }
 
+/* The trailer counts objects without a generation: ids may repeat, said in both forms. */
+static void test_no_generation(void **state)
+{
+	char *path = make_trace_gen(10, true, 4242), *out;
+	char *argv[] = { "info", path, NULL }, *jargv[] = { "info", "--json", path, NULL };
+
+	assert_int_equal(run_info(&out, 2, argv), 0);
+	assert_non_null(strstr(out, "\nids:        4242 objects got no generation (the kernel's table"
+				    " was full): their ids may repeat\n            (record with a"
+				    " larger --max-objects)\n"));
+	free(out);
+	assert_int_equal(run_info(&out, 3, jargv), 0);
+	assert_non_null(strstr(out, ",\"dropped\":0,\"no_generation\":4242,\"mounts\":"));
+	assert_json_line(out, JSON_ANY);
+	free(out);
+	tmpfile_remove(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_gave_up),
 		cmocka_unit_test(test_not_inflated),
+		cmocka_unit_test(test_no_generation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

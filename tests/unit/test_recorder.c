@@ -90,6 +90,8 @@ static void test_clean_close(void **state)
 	r.ts_ns = 99999;
 	r.value = 7;
 	recorder_add(rc, &r);
+	/* the generation table's overflow reaches the trailer (issue 14) */
+	recorder_no_generation(rc, 123456789012ull);
 	assert_int_equal(recorder_close(rc, 100000, &rs), 0);
 	assert_int_equal(rs.events, 50000);
 	assert_int_equal(rs.lost, 7);
@@ -104,6 +106,7 @@ static void test_clean_close(void **state)
 	assert_true(st.trailer_seen);
 	assert_int_equal(st.trailer.events, 50000);
 	assert_int_equal(st.trailer.lost, 7);
+	assert_int_equal(st.trailer.no_generation, 123456789012ull);
 	{
 		struct stat sb;
 
@@ -136,6 +139,7 @@ static void test_ring(void **state)
 		if (i % 1000 == 999)
 			recorder_dump(rc);	/* seals the chunk, rewrites the file */
 	}
+	recorder_no_generation(rc, 5);
 	assert_int_equal(recorder_close(rc, 10000000000ull, &rs), 0);
 	n = read_back(o.path, inos, 100000, &st, NULL);
 	/* whole chunks within 2 s of the newest: 2 or 3 of the 10 */
@@ -143,6 +147,7 @@ static void test_ring(void **state)
 	assert_int_equal(inos[n - 1], 9999);
 	assert_true(rs.ring_discarded >= 7);
 	assert_true(st.trailer_seen);
+	assert_int_equal(st.trailer.no_generation, 5);
 	unlink(o.path);
 	free(inos);
 }

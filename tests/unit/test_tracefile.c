@@ -162,7 +162,7 @@ static void make_file(struct buf *f)
 {
 	struct mount_table later = { ents + 1, 1 };
 	struct tf_trailer tr = { .end_ns = 6e9, .end_realtime_ns = 17e17, .events = 100,
-				 .lost = 3, .dropped = 2, .chunks = 3 };
+				 .lost = 3, .dropped = 2, .chunks = 3, .no_generation = 9 };
 	struct tf_chunk *c = tf_chunk_new();
 	struct et_rec r;
 	int fd = memfd();
@@ -357,6 +357,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(st.trailer.lost, 3);
 	assert_int_equal(st.trailer.dropped, 2);
 	assert_int_equal(st.trailer.chunks, 3);
+	assert_int_equal(st.trailer.no_generation, 9);
 	tf_close(rd);
 	unlink(path);
 	free(f.p);
@@ -695,6 +696,8 @@ static void test_reader_from_document(void **state)
 	assert_int_equal(st.bad_chunks, 0);
 	assert_true(st.trailer_seen);
 	assert_int_equal(st.trailer.lost, 42);
+	/* a trailer of before no_generation: none said, none counted */
+	assert_int_equal(st.trailer.no_generation, 0);
 	tf_close(rd);
 	free(f.p);
 	free(raw.p);
