@@ -113,6 +113,9 @@ agg_scenario() {
 	trace agg-refs hist --of ei-refs --by mount --json --attach kprobe --cgroup /sys/fs/cgroup/agg || return 1
 	trace agg-refs-stream hist --of ei-refs --by mount --json --stream \
 		--cgroup /sys/fs/cgroup/agg || return 1
+	trace agg-dentry hist --of dentry-life --by mount --json --cgroup /sys/fs/cgroup/agg || return 1
+	trace agg-dentry-stream hist --of dentry-life --by mount --json --stream \
+		--cgroup /sys/fs/cgroup/agg || return 1
 	(read -r me rest </proc/self/stat; echo $me >/sys/fs/cgroup/agg/cgroup.procs
 	 instance_loop; kprobe_event
 	 i=0; while [ $i -lt $PIPES ]; do true | true; i=$((i + 1)); done
@@ -120,7 +123,7 @@ agg_scenario() {
 	 while [ $i -lt 200 ]; do : >/tmp/agg/f$i; i=$((i + 1)); done; rm -rf /tmp/agg
 	 echo 2 >/proc/sys/vm/drop_caches)
 	for n in agg-check-ino agg-check-dentry agg-check-inode agg-check-linear agg-ino \
-		 agg-ino-stream agg-refs agg-refs-stream; do
+		 agg-ino-stream agg-refs agg-refs-stream agg-dentry agg-dentry-stream; do
 		stop $n
 	done
 }
