@@ -50,6 +50,8 @@ const volatile bool count_calls = true;
 const volatile bool track_inodes = true;
 const volatile bool track_dentries = true;
 const volatile bool ei_names_once = false;
+/* ei_get reads the inode its dentry has (the model learns inodes from it) */
+const volatile bool ei_inodes = true;
 /*
  * eventfs_inodes carry no superblock of their own; tracefs has a single
  * superblock (get_tree_single), whose s_dev userspace reads from mountinfo.
@@ -1264,7 +1266,7 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 	e->aux = (__u64)dentry;
 	e->aux_seq = dentry_seq(t, dentry);
 	/* the inode lookup_file()/lookup_dir_entry() just made, and its number */
-	inode = BPF_CORE_READ(dentry, d_inode);
+	inode = ei_inodes ? BPF_CORE_READ(dentry, d_inode) : NULL;
 	if (inode) {
 		e->inode = (__u64)inode;
 		e->inode_seq = inode_gen(inode);

@@ -71,6 +71,8 @@ static void agg_plan(struct view_args *v)
 	so->model.no_inode_frees = agg && !to->agg.stream &&
 				   (!(to->filters.types & ET_BIT(ET_INODE_EVICT)) ||
 				    (agg & ET_BIT(ET_INODE_EVICT)));
+	/* and then what an ei_get says of its dentry's inode goes unread */
+	to->agg.no_ei_inodes = so->model.no_inode_frees;
 	to->agg.comm = so->by == BY_COMM;
 	to->agg.caller = so->by == BY_CALLER && so->of == S_INO;
 	to->agg.step = v->agg == VIEW_AGG_HIST ? so->linear_step : 0;
@@ -96,6 +98,8 @@ bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, cha
 		return false;
 	}
 	agg_plan(v);
+	/* only the live view and --ei-history show an ei's refcount changes */
+	v->po.session.model.no_history = v->agg != VIEW_AGG_LIVE && v->po.session.eis < 2;
 	*status = pipeline_init(p, &v->po);
 	if (*status)
 		return false;

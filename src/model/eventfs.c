@@ -183,6 +183,9 @@ static void history_push(struct model *m, struct m_ei *e, const struct et_rec *r
 {
 	struct ei_change *c;
 
+	/* a burst's eis each grew an array no one would read */
+	if (m->o.no_history)
+		return;
 	if (e->n_history == e->history_cap && e->history_cap < m->o.ei_history) {
 		uint32_t cap = e->history_cap * 2 < m->o.ei_history ?
 			       e->history_cap * 2 : m->o.ei_history;

@@ -576,10 +576,11 @@ static int inode_set_ino(struct model *m, struct m_inode *i, uint64_t ino, uint6
 static int inode_seen(struct model *m, const struct et_rec *r, uint64_t id, uint64_t ino,
 		      const char *name)
 {
-	struct m_inode *i = inode_find(m, id);
+	struct m_inode *i;
 
 	if (!id || m->o.no_inode_frees)
 		return 0;
+	i = inode_find(m, id);
 	if (!i) {
 		i = inode_add(m, id, 0, r);
 		if (!i)

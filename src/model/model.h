@@ -68,6 +68,7 @@ struct model_opts {
 	uint32_t max_eis;	/* eis tracked, released ones included (default 16384) */
 	uint32_t max_groups;	/* groups per --by key (default 1024) */
 	uint32_t ei_history;	/* refcount changes kept per ei (default 64) */
+	bool no_history;	/* none kept: nothing will show them (hist, events without --ei-history) */
 	uint64_t release_timeout_ns;	/* removed, not released: flag after (default 10 s) */
 	uint64_t interval_ns;	/* rate interval (default 1 s) */
 	/*

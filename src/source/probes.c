@@ -381,6 +381,7 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 					(emit & (ET_BIT(ET_INODE_ALLOC) | ET_BIT(ET_INO_ALLOC)));
 	t->skel->rodata->track_dentries = attach & ET_BIT(ET_DENTRY_ALLOC);
 	t->skel->rodata->ei_names_once = o->agg.types && !o->agg.stream;
+	t->skel->rodata->ei_inodes = !o->agg.no_ei_inodes;
 	if (o->agg.types) {
 		const uint32_t lives = ET_INODE_LIFE_TYPES | ET_DENTRY_LIFE_TYPES;
 

@@ -42,6 +42,7 @@ struct agg_opts {
 	bool comm;		/* groups carry the task's comm (--by comm) */
 	bool caller;		/* ino_alloc groups carry the stack (--by caller) */
 	uint64_t step;		/* linear buckets of step; 0 log2 */
+	bool no_ei_inodes;	/* ei_get without its inode: the model keeps no inodes */
 };
 
 #define AGG_ENTRIES	4096	/* (kind, group, bucket) entries the kernel keeps */

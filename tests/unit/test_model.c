@@ -977,6 +977,24 @@ static void test_ei_history_ring(void **state)
 	assert_no_anomalies(fx);
 }
 
+/* no_history: the same state and refcounts, no changes kept (hist, events) */
+static void test_ei_no_history(void **state)
+{
+	struct fx *fx = *state;
+	const struct model_opts o = { .no_history = true };
+	struct ei_view v;
+
+	fx_open(fx, &o);
+	events_and_sched(fx, T0);
+	ev_ei(fx, ET_EI_GET, T0 + MS(1), EI_SCHED, D1, 2, 0, "sched");
+	v = ei(fx, EI_SCHED);
+	assert_int_equal(v.n_history, 0);
+	assert_int_equal(v.history_dropped, 0);
+	assert_int_equal(v.refcount, 2);
+	assert_int_equal(v.n_holders, 1);
+	assert_no_anomalies(fx);
+}
+
 /* ---- 8: two live inodes, one superblock, one number ---- */
 
 static void test_dup_ino(void **state)
@@ -1885,6 +1903,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ei_not_released, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_history_ring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ei_no_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dup_ino_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dup_ino, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dup_ino_stack_garbage, setup, teardown),
