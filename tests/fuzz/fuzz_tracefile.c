@@ -8,7 +8,12 @@
  *
  * Every input read with tf_next() is read again with tf_next_batch(), in
  * batches smaller than a chunk or as big as one: both must give the same
- * records and the same status.
+ * records and the same status.  Then the file goes through one of the
+ * commands that read files, as they run (src/cmd/: info, events, hist,
+ * export, replay, with their options: the window, filters, --json, the
+ * model with small tables), picked by the input's size: the threaded
+ * replay source, the session, the model, the printers and exporters all
+ * see crafted files too.  Their output goes to /dev/null.
  *
  * CRCs and zstd stand between a mutated byte and the record decoder, and
  * a fuzzer rarely gets past both.  So besides whole files, two prefixes
@@ -19,8 +24,13 @@
  *   "R" c0 c1 ...    the rest as one chunk's raw records, count c0 | c1 << 8;
  *                    what decodes is encoded again and must decode the same
  *   "T" ...          the rest as META, MOUNTS and TRAILER texts, split at 0xff
+ *   "L" w k ...      the rest as a text section padded to TF_TEXT_MAX - 128 + k
+ *                    bytes: a MOUNTS section (w even) or META (w odd), at the
+ *                    bound (k 128), or past it (k 129 and up): read once, and
+ *                    it must read, or be damage, as the bound says
  */
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +40,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "cmd/cmd.h"
 #include "file/tracefile.h"
 #include "../lib/tracebytes.h"
 
@@ -84,6 +95,12 @@ static int read_all(struct tf_reader *rd, struct et_rec *keep, int max, struct t
 
 static bool same(const struct et_rec *a, const struct et_rec *b);
 
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = v >> (8 * i);
+}
+
 /*
  * The same bytes through tf_next_batch(), with batches of cap: the same
  * records (the first max of them are in keep) and the same status as
@@ -114,9 +131,63 @@ static void read_batches(const uint8_t *data, size_t size, uint32_t cap,
 	tf_reader_status(rd, &st);
 	if (got != n || st.events != want->events || st.chunks != want->chunks ||
 	    st.bad_chunks != want->bad_chunks || st.skipped_events != want->skipped_events ||
-	    st.truncated_at != want->truncated_at || st.trailer_seen != want->trailer_seen)
+	    st.truncated_at != want->truncated_at || st.trailer_seen != want->trailer_seen ||
+	    st.work != want->work || st.gave_up_at != want->gave_up_at ||
+	    st.inflated != want->inflated || st.not_inflated != want->not_inflated)
+		__builtin_trap();
+	/* the budgets hold, whatever the bytes (tracefile.h) */
+	if (st.work > TF_WORK_FLOOR + TF_WORK_PER_BYTE * (uint64_t)size ||
+	    st.inflated > (TF_INFLATE_PER_BYTE * (uint64_t)size > TF_INFLATE_FLOOR ?
+			   TF_INFLATE_PER_BYTE * (uint64_t)size : TF_INFLATE_FLOOR))
 		__builtin_trap();
 	tf_close(rd);
+}
+
+/*
+ * The commands that read a file, each with options that take other paths
+ * through them.  Small model tables, so that eviction runs too.
+ */
+#define SMALL	"--max-inodes", "64", "--max-dentries", "64", "--max-eis", "32"
+static const struct command {
+	int (*run)(int argc, char **argv);
+	const char *argv[24];
+} commands[] = {
+	{ do_info, { "info", "@" } },
+	{ do_info, { "info", "--json", "@" } },
+	{ do_events, { "events", SMALL, "--eis", "@" } },
+	{ do_events, { "events", "--json", SMALL, "--ei-history", "@" } },
+	{ do_events, { "events", SMALL, "--from", "0.5", "--to", "3", "--fs", "tracefs",
+		       "--type", "ei_get,ei_put,lookup", "@" } },
+	{ do_hist, { "hist", SMALL, "@" } },
+	{ do_hist, { "hist", "--json", SMALL, "--by", "caller", "--of", "dentry-life", "@" } },
+	{ do_hist, { "hist", SMALL, "--by", "comm", "--of", "ei-refs", "--linear", "3",
+		     "--dev", "0:13", "@" } },
+	{ do_hist, { "hist", SMALL, "--of", "inode-life", "--by", "fs", "--pid", "4001", "@" } },
+	{ do_export, { "export", "@", "-f", "perfetto", "-o", "-" } },
+	{ do_export, { "export", "@", "-f", "jsonl", "-o", "-", "--comm", "sh" } },
+	{ do_export, { "export", "@", "-f", "csv", "-o", "-", "--from", "0.001" } },
+	{ do_replay, { "replay", "@", "--view", "summary", SMALL } },
+};
+
+/* The file, from a memfd, through commands[pick] ("@" is its path). */
+static void run_command(const uint8_t *data, size_t size, size_t pick)
+{
+	const struct command *c = &commands[pick % (sizeof(commands) / sizeof(commands[0]))];
+	int fd = memfd_create("fuzz-cmd", MFD_CLOEXEC), argc = 0;
+	char path[64], *argv[24];
+
+	if (fd < 0)
+		return;
+	if (tf_write_all(fd, data, size) == 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		for (; c->argv[argc]; argc++)
+			argv[argc] = strcmp(c->argv[argc], "@") ? (char *)c->argv[argc] : path;
+		argv[argc] = NULL;
+		optind = 0;	/* glibc: a full getopt reset, as each command starts afresh */
+		c->run(argc, argv);
+		fflush(stdout);
+	}
+	close(fd);
 }
 
 /* tf_next() over the bytes, then tf_next_batch(). */
@@ -144,7 +215,8 @@ static void read_mem(const uint8_t *data, size_t size)
 {
 	static struct et_rec keep[MAX_KEEP];
 
-	read_both(data, size, keep, MAX_KEEP);
+	if (read_both(data, size, keep, MAX_KEEP) >= 0)
+		run_command(data, size, size);
 }
 
 /* Through a file descriptor, as replay reads. */
@@ -164,6 +236,7 @@ static void read_fd(const uint8_t *data, size_t size)
 
 			read_all(rd, NULL, 0, &st);
 			tf_close(rd);
+			run_command(data, size, size);
 		}
 	}
 	close(fd);
@@ -244,6 +317,7 @@ static void records(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (n > 0 && n <= MAX_KEEP)
 		reencode(keep, n);
+	run_command(b.p, b.len, size);
 	free(b.p);
 }
 
@@ -272,9 +346,90 @@ static void texts(const uint8_t *data, size_t size)
 	free(b.p);
 }
 
+/*
+ * Task 3's bound: a text section of TF_TEXT_MAX - 128 + k bytes around the
+ * input.  The file's buffer is kept from run to run: 16 MiB written in
+ * place costs a memset and a CRC, not fresh pages every time.
+ */
+static void long_text(const uint8_t *data, size_t size)
+{
+	static const char meta[] = "evtrace_version f\n", pad[] = "pad ";
+	static struct buf b;
+	bool is_meta, past;
+	size_t len, text;
+	struct tf_reader *rd;
+	struct tf_status st;
+	struct et_rec r;
+	char err[256];
+
+	if (size < 2)
+		return;
+	is_meta = data[0] & 1;
+	len = TF_TEXT_MAX - 128 + data[1];
+	past = len > TF_TEXT_MAX;
+	data += 2;
+	size -= 2;
+	if (size > 4096)
+		size = 4096;
+	b.len = 0;
+	b_header(&b, 1, 0);
+	if (!is_meta)
+		b_section(&b, 1, meta, sizeof(meta) - 1, sizeof(meta) - 1, 0, 0, 0);
+	/* the header with no CRC yet, then the text in place */
+	b_section(&b, is_meta ? 1 : 3, "", 0, 0, 0, 5, 5);
+	text = b.len;
+	b_put(&b, data, size);
+	b_put(&b, "\n", 1);
+	b_put(&b, pad, sizeof(pad) - 1);
+	if (text + len > b.cap) {
+		b.cap = text + len + 256;
+		b.p = realloc(b.p, b.cap);
+		if (!b.p)
+			abort();
+	}
+	memset(b.p + b.len, 'a', text + len - 1 - b.len);
+	b.p[text + len - 1] = '\n';
+	b.len = text + len;
+	put_le32(b.p + text - TF_SEC_LEN + 8, len);
+	put_le32(b.p + text - TF_SEC_LEN + 12, len);
+	put_le32(b.p + text - TF_SEC_LEN + 16, crc32(0, b.p + text, len));
+	b_section(&b, 4, "events 0\n", 9, 9, 0, 0, 0);
+
+	/* the bound, on both sides: at it the section reads, past it not */
+	rd = tf_open_mem(b.p, b.len, err, sizeof(err));
+	if (!rd != (past && is_meta))
+		__builtin_trap();
+	if (!rd)
+		return;
+	while (tf_next(rd, &r) > 0)
+		check_rec(&r);
+	tf_reader_status(rd, &st);
+	if (st.bad_chunks != past || !st.trailer_seen || st.events)
+		__builtin_trap();
+	if (!past && !is_meta && !tf_mounts_changed(rd, NULL))
+		__builtin_trap();
+	tf_close(rd);
+}
+
+/* What the commands print goes nowhere; libFuzzer and the sanitizers keep fd 2. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	FILE *null = fdopen(dup(fd), "w");
+
+	if (fd < 0 || !null || dup2(fd, 1) < 0)
+		abort();
+	close(fd);
+	/* p_err() and p_info() write to stderr: this FILE, not fd 2 */
+	stderr = null;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size && data[0] == 'R')
+	if (size && data[0] == 'L')
+		long_text(data + 1, size - 1);
+	else if (size && data[0] == 'R')
 		records(data + 1, size - 1);
 	else if (size && data[0] == 'T')
 		texts(data + 1, size - 1);

@@ -6,6 +6,9 @@
  * trailer, one cut inside a chunk, one with junk between sections, a
  * one-event file), the same read through tf_open() ("F"), and the inputs
  * of fuzz_tracefile.c's builder modes: raw records ("R") and texts ("T").
+ * And issue 14's crafted shapes: a resync bomb and an inflation bomb after
+ * a whole recording (tests/lib/tracebytes.h), and text sections at
+ * TF_TEXT_MAX and one byte past it ("L").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +21,7 @@
 #include <zstd.h>
 
 #include "file/tracefile.h"
+#include "../lib/tracebytes.h"
 
 static const char *dir;
 
@@ -189,6 +193,19 @@ static void trace_file(const char *name, int events, int per, bool pipes, bool t
 		save("T-texts", "T", 1, t, meta_len + sizeof(rest) - 1);
 		free(t);
 	}
+	if (!strcmp(name, "pipes.evt")) {
+		/* what the reader's budgets are for: work, then inflation */
+		struct buf b = { 0 };
+
+		b_put(&b, buf, size);
+		b_resync_bomb(&b, 96 << 10, 1000);
+		save("resync-bomb.evt", "", 0, b.p, b.len);
+		/* chunks of 8 MiB: the fuzz build's 16 MiB floor, then 4096 x the file */
+		b.len = size;
+		b_inflate_bomb_of(&b, 12, 8 << 20);
+		save("inflate-bomb.evt", "", 0, b.p, b.len);
+		free(b.p);
+	}
 	free(buf);
 	tf_chunk_free(f.c);
 	close(f.fd);
@@ -210,5 +227,19 @@ int main(int argc, char **argv)
 	raw_records(0, 24, false, "R-types");
 	raw_records(0, 20, true, "R-pipes");
 	raw_records(3, 4, false, "R-one");
+	/* a MOUNTS section and a META at the text bound (k 128), and one past it */
+	{
+		static const char mounts[] = "ts_ns 5\nmount 0:15 pipefs pipe:\nmount 8:1 ext4 /x";
+		static const char metas[] = "evtrace_version f\nmount 8:1 ext4 /m";
+
+		/*
+		 * 16 MiB each, built per run: two, and mutations cross the bound.
+		 * Not MOUNTS past it: a header past a bound is resynchronised
+		 * past, a 16 MiB scan, which is slow under the fuzzer's
+		 * instrumentation (0.4 s); META past it only fails to open.
+		 */
+		save("L-mounts-at", "L\x00\x80", 3, mounts, sizeof(mounts) - 1);
+		save("L-meta-past", "L\x01\x81", 3, metas, sizeof(metas) - 1);
+	}
 	return 0;
 }

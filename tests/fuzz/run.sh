@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/fuzz/run.sh [SECONDS]: a bounded libFuzzer run (default 60 s) of the
-# trace file reader, from a seed corpus that tests/fuzz/mkcorpus.c writes
-# with the real writer (so it is reproducible and nothing binary is kept in
-# git).  Everything goes to .output/fuzz/: the target, the seeds, the work
+# trace file reader and of the commands that read files (info, events, hist,
+# export, replay: every layer under them but the probes), under ASan and
+# UBSan, from a seed corpus that tests/fuzz/mkcorpus.c writes with the real
+# writer (so it is reproducible and nothing binary is kept in git).  SECONDS
+# bounds the fuzzing; building the target takes about a minute more the
+# first time (objects are kept in .output/fuzz/obj and rebuilt when newer).  Everything goes to .output/fuzz/: the target, the seeds, the work
 # corpus, the log and any crash/timeout/oom artifact, which is named here.
 # The last line is "fuzz: 1 passed, 0 failed" or "fuzz: 0 passed, 1 failed".
 #
@@ -23,13 +26,33 @@ fail() {
 	exit 1
 }
 
-mkdir -p $out || fail "cannot create $out"
-# only the trace file (reader, writer for the seeds and re-encoding, their
-# shared codec) and the mountinfo unescaper: the reader needs no more
+mkdir -p $out/obj || fail "cannot create $out"
+# the seeds need only the trace file (reader, writer, their codec) and the
+# mountinfo unescaper; the target, every layer but main.c (the commands'
+# do_*(), as make's unit tests link them), with the BPF skeleton the probes
+# embed, which make builds
 srcs="src/file/reader.c src/file/writer.c src/file/codec.c src/lib/mounts.c"
-cflags="-g -std=gnu11 -D_GNU_SOURCE -Wall -Iinclude -Isrc"
-$CLANG $cflags -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	tests/fuzz/fuzz_tracefile.c $srcs -lzstd -lz -o $out/fuzz_tracefile ||
+cflags="-g -std=gnu11 -D_GNU_SOURCE -Wall -Iinclude -Isrc -I.output"
+# the inflation budget's floor 16 MiB, not 256: a bomb costs a mutant 16
+# times less, and its paths are the same (tracefile.h)
+fcflags="$cflags -DTF_INFLATE_FLOOR=16777216ull"
+san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
+make -s .output/evtrace.skel.h || fail "make .output/evtrace.skel.h failed"
+# objects of other flags (an older run.sh) are built again
+echo "$CLANG $fcflags $san" | cmp -s - $out/obj/flags || { rm -f $out/obj/*.o; echo "$CLANG $fcflags $san" >$out/obj/flags; }
+obj() { echo "$out/obj/$(echo "${1#src/}" | tr / _ | sed 's/\.c$/.o/')"; }
+objs=$(for src in src/*/*.c; do obj "$src"; done)
+for src in src/*/*.c; do
+	o=$(obj "$src")
+	# rebuilt when the source or any header is newer (a header: any of them)
+	if [ ! -e "$o" ] || [ -n "$(find src include .output/evtrace.skel.h -newer "$o" \
+				       \( -name '*.h' -o -path "$src" \) -print -quit)" ]; then
+		echo "$CLANG $fcflags -O1 $san -c $src -o $o"
+	fi
+done | xargs -P "$(nproc)" -I{} sh -c '{}' || fail "build of the sources failed (needs clang)"
+$CLANG $fcflags -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	tests/fuzz/fuzz_tracefile.c $objs -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lzstd -lz \
+	-lsodium -lncursesw -ltinfo -lpthread -o $out/fuzz_tracefile ||
 	fail "build of the fuzz target failed (needs clang and libclang-rt-dev)"
 $CC $cflags -O1 tests/fuzz/mkcorpus.c $srcs -lzstd -lz -o $out/mkcorpus ||
 	fail "build of mkcorpus failed"

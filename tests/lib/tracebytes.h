@@ -135,17 +135,21 @@ static inline void b_resync_bomb(struct buf *b, size_t size, size_t pad)
 }
 
 /*
- * Issue 14's inflation bomb: n EVENTS sections, each a zstd frame of 64
- * MiB of zeros in about 2 KB, claiming one event.  Each chunk is within
- * the reader's bounds, and damaged only once inflated (a record of type
- * 0): without a budget per file, a 210 KB file inflates to 6.7 GB.
+ * Issue 14's inflation bomb: n EVENTS sections, each a zstd frame of raw
+ * bytes of zeros (64 MiB in about 2 KB), claiming one event.  Each chunk
+ * is within the reader's bounds, and damaged only once inflated (a record
+ * of type 0): without a budget per file, a 210 KB file inflated to 6.7 GB.
  */
-static inline void b_inflate_bomb(struct buf *b, int n)
+static inline void b_inflate_bomb_of(struct buf *b, int n, size_t raw)
 {
 	static uint8_t *frame;
-	static size_t flen;
-	const size_t raw = 64u << 20;
+	static size_t flen, fraw;
 
+	if (fraw != raw) {
+		free(frame);
+		frame = NULL;
+		fraw = raw;
+	}
 	if (!frame) {
 		uint8_t *zeros = calloc(1, raw);
 
@@ -160,6 +164,11 @@ static inline void b_inflate_bomb(struct buf *b, int n)
 	}
 	for (int i = 0; i < n; i++)
 		b_section(b, TF_SEC_EVENTS, frame, flen, raw, 1, 1000, 1000);
+}
+
+static inline void b_inflate_bomb(struct buf *b, int n)
+{
+	b_inflate_bomb_of(b, n, 64u << 20);
 }
 
 #endif
