@@ -33,6 +33,18 @@ else
 LIBS	:= -Wl,-Bstatic -lbpf -Wl,-Bdynamic -lelf -lz -lzstd -lsodium -lncursesw -ltinfo -lpthread
 endif
 
+# evtrace serve's HTTP server is libmicrohttpd (Debian's libmicrohttpd-dev).
+# Its gnutls cannot be linked statically (Debian ships p11-kit and
+# libunistring as shared libraries only), so the static binaries get
+# out/http.c without it: their serve writes --textfile only, and says so.
+HAVE_MHD := $(shell pkg-config --exists libmicrohttpd 2>/dev/null && echo 1)
+ifneq ($(STATIC),1)
+ifeq ($(HAVE_MHD),1)
+LIBS	+= -lmicrohttpd
+HTTP_CFLAGS := -DEVTRACE_HTTP
+endif
+endif
+
 # Everything but main.c (src/*/*.c: every layer) also goes into the unit tests.
 SRCS	:= $(wildcard src/*/*.c)
 OBJS	:= $(patsubst src/%.c,$(OUTPUT)/%.o,$(SRCS))
@@ -72,16 +84,25 @@ $(OUTPUT)/%.o: src/%.c $(OUTPUT)/evtrace.skel.h | $(OUTPUT)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
+# Only http.o knows whether it has libmicrohttpd; the static link takes its twin.
+$(OUTPUT)/out/http.o: CFLAGS += $(HTTP_CFLAGS)
+$(OUTPUT)/out/http.o: $(OUTPUT)/link-mode
+$(OUTPUT)/out/http-static.o: src/out/http.c $(OUTPUT)/evtrace.skel.h | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+STATIC_OBJS := $(filter-out $(OUTPUT)/out/http.o,$(OBJS)) $(OUTPUT)/out/http-static.o
+
 # The mode the binary was linked in is part of the target: relink on change.
 $(OUTPUT)/link-mode: FORCE | $(OUTPUT)
-	@echo 'STATIC=$(STATIC)' | cmp -s - $@ || echo 'STATIC=$(STATIC)' > $@
+	@echo 'STATIC=$(STATIC) HTTP=$(HAVE_MHD)' | cmp -s - $@ || echo 'STATIC=$(STATIC) HTTP=$(HAVE_MHD)' > $@
 
 evtrace: $(OUTPUT)/main.o $(OBJS) $(OUTPUT)/link-mode
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(OUTPUT)/main.o $(OBJS) $(LIBS) -o $@
 
 # What the test VMs run, beside ./evtrace rather than instead of it.
-$(OUTPUT)/evtrace-static: $(OUTPUT)/main.o $(OBJS)
+$(OUTPUT)/evtrace-static: $(OUTPUT)/main.o $(STATIC_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(STATIC_LIBS) -o $@
 

@@ -35,6 +35,7 @@ static const struct cmd {
 	{ "info", do_info, "what a trace file holds: machine, kernel, probes, time, integrity" },
 	{ "probes", do_probes, "what can attach on this kernel, and why not" },
 	{ "live", do_live, "the live view (the default command)" },
+	{ "serve", do_serve, "Prometheus metrics over HTTP, or for node_exporter's textfile" },
 	{ "help", do_help, "this help" },
 	{ "version", do_version, "print the version" },
 };

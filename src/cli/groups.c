@@ -52,11 +52,11 @@ static void agg_plan(struct view_args *v)
 	/* an inode's caller is that of its get_next_ino(): the model pairs them */
 	if (v->agg == VIEW_AGG_HIST && so->of == S_INODE_LIFE && so->by == BY_CALLER)
 		return;
-	if (v->agg == VIEW_AGG_LIVE || so->of == S_DENTRY_LIFE) {
+	if (v->agg == VIEW_AGG_LIVE || v->agg == VIEW_AGG_SERVE || so->of == S_DENTRY_LIFE) {
 		need |= ET_DENTRY_LIFE_TYPES;
 		agg |= ET_DENTRY_LIFE_TYPES;
 	}
-	if (v->agg == VIEW_AGG_HIST && so->of == S_INODE_LIFE) {
+	if ((v->agg == VIEW_AGG_HIST && so->of == S_INODE_LIFE) || v->agg == VIEW_AGG_SERVE) {
 		need |= ET_INODE_LIFE_TYPES;
 		agg |= ET_INODE_LIFE_TYPES;
 	}
@@ -74,7 +74,7 @@ static void agg_plan(struct view_args *v)
 	/* and then what an ei_get says of its dentry's inode goes unread */
 	to->agg.no_ei_inodes = so->model.no_inode_frees;
 	to->agg.comm = so->by == BY_COMM;
-	to->agg.caller = so->by == BY_CALLER && so->of == S_INO;
+	to->agg.caller = (so->by == BY_CALLER && so->of == S_INO) || v->agg == VIEW_AGG_SERVE;
 	to->agg.step = v->agg == VIEW_AGG_HIST ? so->linear_step : 0;
 }
 

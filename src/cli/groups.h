@@ -98,7 +98,8 @@
  * set by the command before view_begin(), which then picks the probes and
  * the aggregation (agg_plan() in groups.c).
  */
-enum view_agg { VIEW_STREAM, VIEW_AGG_HIST, VIEW_AGG_LIVE };
+/* serve: the live view's, the inode lifetimes and the caller of every inode number too */
+enum view_agg { VIEW_STREAM, VIEW_AGG_HIST, VIEW_AGG_LIVE, VIEW_AGG_SERVE };
 
 struct view_args {
 	struct pipeline_opts po;

@@ -15,5 +15,6 @@ int do_export(int argc, char **argv);
 int do_info(int argc, char **argv);
 int do_probes(int argc, char **argv);
 int do_live(int argc, char **argv);
+int do_serve(int argc, char **argv);
 
 #endif
