@@ -199,4 +199,6 @@ clean:
 
 FORCE:
 
+include mk/install.mk
+
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/*/*.d $(OUTPUT)/tests/*.d)

@@ -9,6 +9,7 @@ pkgs=(
 	make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev
 	libsodium-dev libcmocka-dev uthash-dev libncurses-dev pkg-config tmux
 	qemu-system-x86 busybox-static cpio zstd python3 time bc bpftrace
+	man-db groff-base
 	libmicrohttpd-dev prometheus
 )
 

@@ -36,6 +36,7 @@ suite unit make -s unit
 suite unit-san make -s unit-san
 suite host tests/host/cli.sh
 suite hostile tests/host/hostile.sh
+suite manpage tests/host/manpage.sh
 suite live tests/host/live_tui.sh
 suite fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
 suite vm tests/vm/run.sh
