@@ -970,6 +970,7 @@ static void read_bomb(size_t size, struct tf_status *st)
 	assert_true(st->gave_up_at > 0 && st->gave_up_at < f.len);
 	assert_true(st->work <= TF_WORK_FLOOR + TF_WORK_PER_BYTE * f.len);
 	tf_close(rd);
+	tf_chunk_free(c);
 	free(f.p);
 }
 
