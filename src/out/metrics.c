@@ -329,7 +329,7 @@ static int cmp_run(const void *a, const void *b)
 }
 
 /* Values of dimension d past the K largest (by their rows' sum) become "other". */
-static int keep_top(struct row *r, size_t n, int d, uint32_t top, struct run *runs)
+static void keep_top(struct row *r, size_t n, int d, uint32_t top, struct run *runs)
 {
 	size_t nr = 0;
 
@@ -342,12 +342,15 @@ static int keep_top(struct row *r, size_t n, int d, uint32_t top, struct run *ru
 		runs[nr - 1].total += r[i].n;
 	}
 	if (nr <= top)
-		return 0;
+		return;
 	qsort(runs, nr, sizeof(*runs), cmp_run);
-	for (size_t k = top; k < nr; k++)
+	/* K values besides other: what is already other takes no place among them */
+	for (size_t k = 0, named = 0; k < nr; k++) {
+		if (!strcmp(runs[k].name, "other") || named++ < top)
+			continue;
 		for (size_t i = runs[k].start; i < runs[k].start + runs[k].len; i++)
 			r[i].lab[d] = "other";
-	return 0;
+	}
 }
 
 static int print_ino_series(FILE *f, const struct metrics *mx, enum metrics_format fmt)
