@@ -59,8 +59,14 @@ size_t json_escape(char *dst, const char *src, size_t len)
 			d += n;
 			s += n;
 		} else {
-			/* control bytes, DEL, and bytes that are not UTF-8 */
-			memcpy(d, "\\u00", 4);
+			/*
+			 * Control bytes and DEL are the characters U+00NN.  A
+			 * byte that is not UTF-8 is none: it goes out as the
+			 * lone surrogate U+DCNN (Python's "surrogateescape"),
+			 * so it is not taken for the character U+00NN, and
+			 * s.encode("utf-8", "surrogateescape") gives it back.
+			 */
+			memcpy(d, *s < 0x80 ? "\\u00" : "\\udc", 4);
 			d[4] = "0123456789abcdef"[*s >> 4];
 			d[5] = "0123456789abcdef"[*s & 15];
 			d += 6;

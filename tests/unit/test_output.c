@@ -262,7 +262,7 @@ static void test_json_escaped_fields(void **state)
 	strcpy(r.name, "line\nbreak\t\xff");
 	assert_json(&r, "{\"type\":\"dentry_alloc\",\"ts_ns\":1234567890123,\"cpu\":3,"
 		    "\"pid\":100,\"tid\":101,\"comm\":\"a\\\\b\",\"fs\":\"\\\"q\\\"\","
-		    "\"dev\":\"0:13\",\"name\":\"line\\u000abreak\\u0009\\u00ff\"}");
+		    "\"dev\":\"0:13\",\"name\":\"line\\u000abreak\\u0009\\udcff\"}");
 }
 
 /* Whatever the type, ids are 16 lowercase hex digits and lines are lines. */
@@ -366,28 +366,32 @@ static void test_json_str_utf8_valid(void **state)
 
 static void test_json_str_utf8_invalid(void **state)
 {
-	/* every byte of an invalid sequence becomes \u00XX: latin-1 */
-	assert_jstr("\xff", "\"\\u00ff\"");
-	assert_jstr("\xfe", "\"\\u00fe\"");
-	assert_jstr("\xc3", "\"\\u00c3\"");			/* cut at the end */
-	assert_jstr("\xc3x", "\"\\u00c3x\"");			/* cut before ASCII */
-	assert_jstr("a\xc3\xa9\xc3", "\"a\xc3\xa9\\u00c3\"");
-	assert_jstr("\x80", "\"\\u0080\"");			/* lone continuation */
-	assert_jstr("\xbf\xbf", "\"\\u00bf\\u00bf\"");
-	assert_jstr("\xe2\x82", "\"\\u00e2\\u0082\"");		/* 3-byte, short */
-	assert_jstr("\xe2\x82x", "\"\\u00e2\\u0082x\"");
-	assert_jstr("\xf0\x9f\x98", "\"\\u00f0\\u009f\\u0098\"");
-	assert_jstr("\xc0\x80", "\"\\u00c0\\u0080\"");		/* overlong NUL */
-	assert_jstr("\xc1\xbf", "\"\\u00c1\\u00bf\"");
-	assert_jstr("\xf5\x80\x80\x80", "\"\\u00f5\\u0080\\u0080\\u0080\"");
+	/*
+	 * every byte of an invalid sequence becomes \udcXX, a lone surrogate
+	 * (surrogateescape): not the character U+00XX, which is its UTF-8
+	 */
+	assert_jstr("\xc3\xbf\xff", "\"\xc3\xbf\\udcff\"");
+	assert_jstr("\xff", "\"\\udcff\"");
+	assert_jstr("\xfe", "\"\\udcfe\"");
+	assert_jstr("\xc3", "\"\\udcc3\"");			/* cut at the end */
+	assert_jstr("\xc3x", "\"\\udcc3x\"");			/* cut before ASCII */
+	assert_jstr("a\xc3\xa9\xc3", "\"a\xc3\xa9\\udcc3\"");
+	assert_jstr("\x80", "\"\\udc80\"");			/* lone continuation */
+	assert_jstr("\xbf\xbf", "\"\\udcbf\\udcbf\"");
+	assert_jstr("\xe2\x82", "\"\\udce2\\udc82\"");		/* 3-byte, short */
+	assert_jstr("\xe2\x82x", "\"\\udce2\\udc82x\"");
+	assert_jstr("\xf0\x9f\x98", "\"\\udcf0\\udc9f\\udc98\"");
+	assert_jstr("\xc0\x80", "\"\\udcc0\\udc80\"");		/* overlong NUL */
+	assert_jstr("\xc1\xbf", "\"\\udcc1\\udcbf\"");
+	assert_jstr("\xf5\x80\x80\x80", "\"\\udcf5\\udc80\\udc80\\udc80\"");
 	/* overlong 3- and 4-byte forms, UTF-16 surrogates, above U+10FFFF */
-	assert_jstr("\xe0\x80\x80", "\"\\u00e0\\u0080\\u0080\"");
-	assert_jstr("\xe0\x9f\xbf", "\"\\u00e0\\u009f\\u00bf\"");
-	assert_jstr("\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"");
-	assert_jstr("\xed\xbf\xbf", "\"\\u00ed\\u00bf\\u00bf\"");
-	assert_jstr("\xf0\x80\x80\x80", "\"\\u00f0\\u0080\\u0080\\u0080\"");
-	assert_jstr("\xf0\x8f\xbf\xbf", "\"\\u00f0\\u008f\\u00bf\\u00bf\"");
-	assert_jstr("\xf4\x90\x80\x80", "\"\\u00f4\\u0090\\u0080\\u0080\"");
+	assert_jstr("\xe0\x80\x80", "\"\\udce0\\udc80\\udc80\"");
+	assert_jstr("\xe0\x9f\xbf", "\"\\udce0\\udc9f\\udcbf\"");
+	assert_jstr("\xed\xa0\x80", "\"\\udced\\udca0\\udc80\"");
+	assert_jstr("\xed\xbf\xbf", "\"\\udced\\udcbf\\udcbf\"");
+	assert_jstr("\xf0\x80\x80\x80", "\"\\udcf0\\udc80\\udc80\\udc80\"");
+	assert_jstr("\xf0\x8f\xbf\xbf", "\"\\udcf0\\udc8f\\udcbf\\udcbf\"");
+	assert_jstr("\xf4\x90\x80\x80", "\"\\udcf4\\udc90\\udc80\\udc80\"");
 }
 
 /* ---- lookup_result ---- */
