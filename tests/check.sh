@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make check: build, then every suite (src/'s layering and its self-test, unit,
-# unit under ASan+UBSan+TSan, host CLI, live view, fuzz, VM on 6.12 and 6.1),
+# unit under ASan+UBSan+TSan, host CLI, serve and Prometheus, live view, fuzz,
+# VM on 6.12 and 6.1),
 # each ending in a "NAME: N passed, N failed" line; this adds them up into
 # the last line.  Exits non-zero if any suite failed or did not finish.
 set -u
@@ -36,6 +37,7 @@ suite unit make -s unit
 suite unit-san make -s unit-san
 suite host tests/host/cli.sh
 suite hostile tests/host/hostile.sh
+suite serve tests/host/serve.sh
 suite manpage tests/host/manpage.sh
 suite live tests/host/live_tui.sh
 suite fuzz tests/fuzz/run.sh "${FUZZ_SECONDS:-60}"
