@@ -40,24 +40,49 @@ static struct m_ei *ei_find(const struct model *m, uint64_t id)
 	return e;
 }
 
+/* The number of an instance whose events dir left the table; 0 if none. */
+static uint32_t gone_instance(const struct model *m, uint64_t id)
+{
+	uint32_t n = m->n_gone_instances < ARRAY_SIZE(m->gone_instances) ?
+		     m->n_gone_instances : ARRAY_SIZE(m->gone_instances);
+
+	for (uint32_t i = 0; id && i < n; i++)
+		if (m->gone_instances[i].id == id)
+			return m->gone_instances[i].n;
+	return 0;
+}
+
 /*
- * Path under events/, from the parent chain (bounded: eventfs is 4 deep).
+ * Path in tracefs, from the parent chain (bounded: eventfs is 3 deep):
+ * "events/sched/sched_switch" under the top-level events dir,
+ * "instances/#2/events/sched/sched_switch" in the second instance seen.
+ * The top-level events dir is made at boot and never removed, so it never
+ * shows up in a trace: an ei whose chain ends at an ei not seen is placed
+ * under it.  An instance's events dir does show up, made by mkdir and
+ * removed by rmdir with ET_F_EVENTS, but the event carries no name for
+ * the instance (eventfs_create_events_dir()'s parent dentry is not read),
+ * so instances are numbered in the order their events dirs are seen.
  * Recomputed on use: a parent may be learned after its children.
  */
 static const char *ei_label(const struct model *m, struct m_ei *e)
 {
-	const struct m_ei *chain[8];
+	const struct m_ei *chain[8], *root;
 	char buf[PATH_MAX_LEN] = "";
 	size_t n = 0, off = 0;
+	uint32_t inst;
 
 	for (const struct m_ei *p = e; p && n < ARRAY_SIZE(chain); p = ei_find(m, p->parent))
 		chain[n++] = p;
-	/* the top "events" directory is the root the path is relative to */
-	if (n > 1 && chain[n - 1]->parent == 0 && !strcmp(chain[n - 1]->name, "events"))
-		n--;
+	root = chain[n - 1];
+	inst = root->instance ? root->instance : gone_instance(m, root->parent);
+	if (inst)
+		off = snprintf(buf, sizeof(buf), "instances/#%u/%s", inst,
+			       root->instance ? "" : "events/");
+	else if (root->parent || strcmp(root->name, "events"))
+		off = snprintf(buf, sizeof(buf), "events/");
 	while (n-- && off < sizeof(buf))
-		off += snprintf(buf + off, sizeof(buf) - off, "%s%s", off ? "/" : "",
-				chain[n]->name);
+		off += snprintf(buf + off, sizeof(buf) - off, "%s%s",
+				off && buf[off - 1] != '/' ? "/" : "", chain[n]->name);
 	if (!e->path || strcmp(e->path, buf)) {
 		char *p = strdup(buf);
 
@@ -111,6 +136,12 @@ static void pend_add(struct model *m, struct m_ei *e)
 static void ei_drop(struct model *m, struct m_ei *e)
 {
 	pend_del(m, e);
+	if (e->instance) {
+		uint32_t i = m->n_gone_instances++ % ARRAY_SIZE(m->gone_instances);
+
+		m->gone_instances[i].id = e->id;
+		m->gone_instances[i].n = e->instance;
+	}
 	HASH_DEL(m->eis, e);
 	m->n_eis--;
 	ei_free(e);
@@ -262,6 +293,9 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 		e->ino = r->ino;
 	if (r->name[0] && !e->name[0])
 		copy_name(e->name, r->name, sizeof(e->name));
+	/* an instance's events dir: the top-level one never shows up in a trace */
+	if (r->flags & ET_F_EVENTS && !e->instance && !e->parent)
+		e->instance = ++m->n_instances;
 
 	/* The kernel's reading: after the change for create/get, before for the rest. */
 	switch (r->type) {

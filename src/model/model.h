@@ -111,7 +111,7 @@ enum ei_state { EI_LIVE, EI_REMOVED, EI_RELEASED };
 struct ei_view {
 	uint64_t id, parent;
 	const char *name;
-	const char *path;		/* under events/, e.g. "kprobes/sched" */
+	const char *path;		/* in tracefs: "events/kprobes/sched", "instances/#2/events/sched" */
 	uint64_t ino;
 	enum ei_state state;
 	int64_t refcount;		/* current, per the model */

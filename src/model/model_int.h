@@ -80,6 +80,7 @@ struct m_ei {
 	int64_t refcount;
 	uint64_t created_ns, removed_ns, released_ns;
 	bool created_seen, refcount_known, flagged_not_released, removed_referenced;
+	uint32_t instance;		/* an instance's events dir: its number (1, 2...); 0 not one */
 	uint32_t dev;			/* tracefs' superblock */
 	char comm[ET_COMM_LEN];
 	struct ei_change *history;	/* ring of ei_history refcount changes */
@@ -141,6 +142,14 @@ struct model {
 	 */
 	struct m_ei *pend_head, *pend_tail;
 	uint64_t ei_order;
+	/*
+	 * Tracefs instances, numbered as their events dirs are first seen;
+	 * the numbers of roots dropped from the table, so that their
+	 * remaining eis keep their instance's path.
+	 */
+	uint32_t n_instances;
+	struct { uint64_t id; uint32_t n; } gone_instances[64];
+	uint32_t n_gone_instances;
 	/* aggregated in the kernel: allocated and not yet freed, as counted */
 	int64_t agg_live_inodes, agg_live_dentries;
 };

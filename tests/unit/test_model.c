@@ -399,7 +399,11 @@ static char *hex(uint64_t id, char buf[17])
 	return buf;
 }
 
-/* the events top dir (kref 2: its dentry holds one) and "sched" under it */
+/*
+ * An instance's events dir as mkdir makes it (kref 2: its dentry holds
+ * one; the top-level one is made at boot, never in a trace): the first
+ * instance seen, and "sched" under it.
+ */
 static void events_and_sched(struct fx *fx, uint64_t ts)
 {
 	ev_ei(fx, ET_EI_CREATE, ts, EI_EVENTS, 0, 2, ET_F_EVENTS, "events");
@@ -418,8 +422,9 @@ static void test_ei_refcount_path(void **state)
 	v = ei(fx, EI_SWITCH);
 	assert_int_equal(v.state, EI_LIVE);
 	assert_string_equal(v.name, "sched_switch");
-	assert_string_equal(v.path, "sched/sched_switch");	/* relative to events/ */
-	assert_string_equal(ei(fx, EI_SCHED).path, "sched");
+	assert_string_equal(v.path, "instances/#1/events/sched/sched_switch");
+	assert_string_equal(ei(fx, EI_SCHED).path, "instances/#1/events/sched");
+	assert_string_equal(ei(fx, EI_EVENTS).path, "instances/#1/events");
 	assert_int_equal(v.parent, EI_SCHED);
 	assert_int_equal(v.ino, 1000 + 0xe2);
 	assert_int_equal(v.refcount, 1);
@@ -701,8 +706,9 @@ static void test_second_dentry_eventfs(void **state)
 
 /*
  * eis created before tracing: a lookup's ei_get names the directory's ei
- * (pei), which places them under events/, even when that parent is itself
- * learned later.  A file lookup (pei 0: the ei is the directory's own)
+ * (pei), which places them under their directory, even when that parent is
+ * itself learned later.  The top-level events dir, made at boot, is never
+ * seen: a chain that ends at an ei not seen is under events/.  A file lookup (pei 0: the ei is the directory's own)
  * changes nothing.
  */
 static void test_ei_parent_from_lookup(void **state)
@@ -710,20 +716,19 @@ static void test_ei_parent_from_lookup(void **state)
 	struct fx *fx = *state;
 	struct ei_view v;
 
-	ev_ei(fx, ET_EI_CREATE, T0, EI_EVENTS, 0, 2, ET_F_EVENTS, "events");
 	/* sched_switch first: its parent sched is not known yet */
 	ev_ei_get(fx, T0 + 10, EI_SWITCH, D2, 2, "sched_switch", EI_SCHED, 0, 0);
 	v = ei(fx, EI_SWITCH);
 	assert_false(v.created_seen);
 	assert_int_equal(v.parent, EI_SCHED);
-	assert_string_equal(v.path, "sched_switch");
+	assert_string_equal(v.path, "events/sched_switch");
 	assert_int_equal(v.refcount, 2);
 	assert_int_equal(v.n_holders, 1);
 	/* then sched, under events */
 	ev_ei_get(fx, T0 + 20, EI_SCHED, D1, 3, "sched", EI_EVENTS, 0, 0);
-	assert_string_equal(ei(fx, EI_SCHED).path, "sched");
+	assert_string_equal(ei(fx, EI_SCHED).path, "events/sched");
 	assert_int_equal(ei(fx, EI_SCHED).parent, EI_EVENTS);
-	assert_string_equal(ei(fx, EI_SWITCH).path, "sched/sched_switch");
+	assert_string_equal(ei(fx, EI_SWITCH).path, "events/sched/sched_switch");
 	/* a later lookup naming another directory does not move it */
 	ev_ei_get(fx, T0 + 30, EI_SWITCH, D3, 3, "sched_switch", EI_OTHER, 0, 0);
 	assert_int_equal(ei(fx, EI_SWITCH).parent, EI_SCHED);
@@ -733,7 +738,71 @@ static void test_ei_parent_from_lookup(void **state)
 	/* the path is used in anomaly texts too */
 	ev_ei(fx, ET_EI_REMOVE, T0 + 50, EI_SWITCH, 0, 4, 0, "sched_switch");
 	assert_non_null(strstr(last_anomaly(fx, A_EI_REMOVED_REFERENCED)->text,
-			       "ei sched/sched_switch removed"));
+			       "ei events/sched/sched_switch removed"));
+}
+
+/*
+ * A path says which events dir it is under (issue 16).  The top-level one,
+ * made at boot, never shows up in a trace: events/...  Each instance's,
+ * made by mkdir in the trace (ET_F_EVENTS, no parent), is numbered in the
+ * order seen, so one event directory in two instances has two paths.  An
+ * instance keeps its number when its events dir leaves a full table
+ * before its children do, and numbers are not reused.
+ */
+static void test_ei_instance_paths(void **state)
+{
+	struct fx *fx = *state;
+	const struct model_opts o = { .max_eis = 8 };
+	/* per instance: its events dir, sched, sched_switch */
+	const uint64_t inst[3][3] = {
+		{ 0xa1a1a1a1a1a1a1a1ull, 0xa2a2a2a2a2a2a2a2ull, 0xa3a3a3a3a3a3a3a3ull },
+		{ 0xb1b1b1b1b1b1b1b1ull, 0xb2b2b2b2b2b2b2b2ull, 0xb3b3b3b3b3b3b3b3ull },
+		{ 0xc1c1c1c1c1c1c1c1ull, 0xc2c2c2c2c2c2c2c2ull, 0xc3c3c3c3c3c3c3c3ull },
+	};
+	struct ei_view v;
+
+	fx_open(fx, &o);
+	/* the top level: a kprobe event's system made under the unseen events dir */
+	ev_ei(fx, ET_EI_CREATE, T0, EI_OTHER, EI_EVENTS, 1, 0, "kprobes");
+	ev_ei(fx, ET_EI_CREATE, T0 + 1, EI_SCHED, EI_OTHER, 1, 0, "sched");
+	assert_string_equal(ei(fx, EI_OTHER).path, "events/kprobes");
+	assert_string_equal(ei(fx, EI_SCHED).path, "events/kprobes/sched");
+	for (int k = 0; k < 2; k++) {
+		uint64_t ts = T0 + MS(100 * (k + 1));
+
+		ev_ei(fx, ET_EI_CREATE, ts, inst[k][0], 0, 2, ET_F_EVENTS, "events");
+		ev_ei(fx, ET_EI_CREATE, ts + 1, inst[k][1], inst[k][0], 1, 0, "sched");
+		ev_ei(fx, ET_EI_CREATE, ts + 2, inst[k][2], inst[k][1], 1, 0, "sched_switch");
+	}
+	assert_string_equal(ei(fx, inst[0][0]).path, "instances/#1/events");
+	assert_string_equal(ei(fx, inst[0][2]).path, "instances/#1/events/sched/sched_switch");
+	assert_string_equal(ei(fx, inst[1][1]).path, "instances/#2/events/sched");
+	assert_string_equal(ei(fx, inst[1][2]).path, "instances/#2/events/sched/sched_switch");
+	/* the top level's stay where they were */
+	assert_string_equal(ei(fx, EI_SCHED).path, "events/kprobes/sched");
+
+	/* rmdir of the first: children first, the events dir last */
+	for (int i = 2; i >= 0; i--) {
+		ev_ei(fx, ET_EI_REMOVE, T0 + MS(500) + 2 - i, inst[0][i], 0, 1,
+		      i ? ET_F_FREED : ET_F_FREED | ET_F_EVENTS, i ? "sched" : "events");
+		ev_ei(fx, ET_EI_RELEASE, T0 + MS(500) + 3 - i, inst[0][i], 0, 0,
+		      i ? ET_F_FREED : ET_F_FREED | ET_F_EVENTS, i ? "sched" : "events");
+	}
+	/* a ninth ei: the oldest released one, the first instance's events dir, goes */
+	ev_ei(fx, ET_EI_CREATE, T0 + MS(600), EI_SWITCH, EI_EVENTS, 1, 0, "irq");
+	assert_int_equal(stats(fx).evicted_from_model, 1);
+	assert_false(model_ei_find(fx->m, inst[0][0], &v));
+	assert_string_equal(ei(fx, inst[0][1]).path, "instances/#1/events/sched");
+	assert_string_equal(ei(fx, EI_SWITCH).path, "events/irq");
+	/* a third instance is the third, whatever left */
+	ev_ei(fx, ET_EI_CREATE, T0 + MS(700), inst[2][0], 0, 2, ET_F_EVENTS, "events");
+	ev_ei(fx, ET_EI_CREATE, T0 + MS(700) + 1, inst[2][1], inst[2][0], 1, 0, "sched");
+	assert_string_equal(ei(fx, inst[2][1]).path, "instances/#3/events/sched");
+	/* and the anomaly texts say it too */
+	ev_ei(fx, ET_EI_GET, T0 + MS(800), inst[2][1], D1, 2, 0, "sched");
+	ev_ei(fx, ET_EI_REMOVE, T0 + MS(900), inst[2][1], 0, 2, 0, "sched");
+	assert_non_null(strstr(last_anomaly(fx, A_EI_REMOVED_REFERENCED)->text,
+			       "ei instances/#3/events/sched removed"));
 }
 
 /*
@@ -1711,10 +1780,10 @@ static void test_summary_text(void **state)
 	assert_non_null(strstr(s, "(1 dentries holding them)"));
 	/* removed at 3.1 s, the run's last event at 3.4 s */
 	assert_non_null(strstr(s, "eventfs_inodes removed while still referenced:\n"
-				  "  sched (ei e1e1e1e1e1e1e1e1): removed at 1003.100000, still "
+				  "  instances/#1/events/sched (ei e1e1e1e1e1e1e1e1): removed at 1003.100000, still "
 				  "referenced (refcount 1) 0.300000s later by 1 dentries\n"));
 	assert_non_null(strstr(s, "anomalies: ei_removed_referenced 1, second_dentry 1\n"));
-	assert_non_null(strstr(s, " ei_removed_referenced: ei sched removed while still"));
+	assert_non_null(strstr(s, " ei_removed_referenced: ei instances/#1/events/sched removed while still"));
 	/* a file name's tab is escaped on the way out */
 	assert_non_null(strstr(s, " second_dentry: tracefs: 'a \"quoted\"\\x09name' looked up"));
 	assert_non_null(strstr(s, "1003.100000 ei_removed_referenced"));
@@ -1727,7 +1796,7 @@ static void test_summary_text(void **state)
 	s = mem_done(&mem);
 	assert_non_null(strstr(s, "eventfs_inodes: 2 tracked: 1 live, 0 removed"));
 	assert_non_null(strstr(s, "(0 dentries holding them), 1 released\n"));
-	assert_non_null(strstr(s, "  sched (ei e1e1e1e1e1e1e1e1): removed at 1003.100000, "
+	assert_non_null(strstr(s, "  instances/#1/events/sched (ei e1e1e1e1e1e1e1e1): removed at 1003.100000, "
 				  "released 0.400000s later, once its holders let go\n"));
 	free(s);
 	model_print_summary_json(mem_open(&mem), fx->m, BY_COMM);
@@ -1811,7 +1880,7 @@ static void test_summary_json(void **state)
 				  "\"ts_ns\":1003100000000,\"id\":\""));
 	assert_non_null(strstr(s, hex(EI_SCHED, id)));
 	assert_non_null(strstr(s, "\"removed_referenced\":[{\"ei\":\"e1e1e1e1e1e1e1e1\","
-				  "\"path\":\"sched\",\"state\":\"removed\",\"refcount\":1,"
+				  "\"path\":\"instances/#1/events/sched\",\"state\":\"removed\",\"refcount\":1,"
 				  "\"removed_ns\":1003100000000,\"released_ns\":0,"
 				  "\"held_ns\":300000000,\"holders\":[\"d1d1d1d1d1d1d1d1\"]}],"));
 	/* the name's quote and tab escaped inside the text */
@@ -1892,6 +1961,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_second_dentry_after_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_dentry_eventfs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_parent_from_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ei_instance_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_get_file_inodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agg_equals_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_inode_frees, setup, teardown),

@@ -193,9 +193,9 @@ class Checker:
         if not h:
             return
         s = h["summary"]
-        rr = [e for e in s["removed_referenced"] if e["path"] == "kprobes/sched"]
+        rr = [e for e in s["removed_referenced"] if e["path"] == "events/kprobes/sched"]
         self.ok(len(rr) == 1 and rr[0]["state"] == "released",
-                f"{name}: kprobes/sched reported removed while referenced, then released", str(rr))
+                f"{name}: events/kprobes/sched reported removed while referenced, then released", str(rr))
         if rr:
             self.ok(rr[0]["held_ns"] >= 1.5e9,
                     f"{name}: held for the 2 s the holder kept it ({rr[0]['held_ns'] / 1e9:.2f}s)")
@@ -374,9 +374,9 @@ class Checker:
                 "kprobe-event: the dentries that took references are the ones that dropped them")
         # --ei-history: the ei table on stderr, with each change
         err = self.text("kprobe-event.err") or ""
-        row = [l for l in err.splitlines() if l.startswith("kprobes/sched ")]
+        row = [l for l in err.splitlines() if l.startswith("events/kprobes/sched ")]
         self.ok(len(row) == 1 and " released " in row[0],
-                "kprobe-event: --ei-history lists kprobes/sched as released", str(row))
+                "kprobe-event: --ei-history lists events/kprobes/sched as released", str(row))
         self.ok(err.count(" get     -> ") >= len(gets) and " release -> 0" in err,
                 "kprobe-event: --ei-history shows every refcount change")
 
