@@ -39,7 +39,9 @@ int do_record(int argc, char **argv)
 		OPT_SECONDS('d', "duration", &po.duration, "stop after SEC seconds"),
 		OPT_SIZE(0, "max-size", &ro->max_size, 1, 1ull << 50,
 			 "stop before the file would grow past BYTES (K, M, G)"),
-		OPT_NS(0, "ring", &ro->ring_ns, "ring mode: keep the last SEC seconds"),
+		OPT_NS(0, "ring", &ro->ring_ns,
+		       "ring mode: keep the last SEC seconds (and at most\n"
+		       "128M of compressed chunks, unless --ring-size says)"),
 		OPT_SIZE(0, "ring-size", &ro->ring_bytes, 1, 1ull << 50,
 			 "ring mode: keep the last BYTES of chunks (with --ring:\n"
 			 "both bounds hold)"),

@@ -74,7 +74,20 @@ struct recorder {
 	struct mount_table latest_mounts;
 
 	uint64_t no_generation;		/* the caller's: read only once the writer is joined */
+
+	/*
+	 * The caller's side: a mount change or a SIGUSR1 dump the writer had
+	 * no room for yet (its queue full, every chunk in flight).  The ring
+	 * buffer's thread must not wait for a slow fdatasync() while the
+	 * kernel's ring fills: they are queued at its next chunk boundary.
+	 */
+	struct mount_table deferred_mt;
+	uint64_t deferred_mt_ts, deferred_dump_ts;
+	bool mt_deferred, dump_deferred;
 };
+
+/* Tests only: called by the writer before each item, to hold it back. */
+void (*recorder_writer_hook)(void);
 
 static bool ring_mode(const struct recorder *rc)
 {
@@ -317,6 +330,8 @@ static void *writer_main(void *arg)
 			pthread_cond_wait(&rc->cond, &rc->lock);
 		it = rc->q[rc->q_head];
 		pthread_mutex_unlock(&rc->lock);
+		if (recorder_writer_hook)
+			recorder_writer_hook();
 
 		switch (it.kind) {
 		case IT_CHUNK:
@@ -437,6 +452,9 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 		rc->o.flush_ns = 1000000000ull;
 	if (!rc->o.zstd_level)
 		rc->o.zstd_level = 3;
+	if (rc->o.ring_ns && !rc->o.ring_bytes)
+		rc->o.ring_bytes = RECORDER_RING_BYTES;
+	rc->st.ring_cap = rc->o.ring_bytes;
 	rc->strong_ns_per_byte = STRONG_NS_PER_BYTE;
 	rc->meta = *meta;
 	if (mount_table_copy(&rc->meta.mounts, &meta->mounts) ||
@@ -557,6 +575,35 @@ static int size_check(struct recorder *rc)
 }
 
 /*
+ * Queue what was deferred, mounts before the dump (the dump writes the
+ * mount table in force).  Events before a change go in the chunks before
+ * it; when the writer is behind, the change lands at the next chunk
+ * boundary instead, and the few events in between read with the older
+ * table.  wait: at close, block instead.  True when nothing is left.
+ */
+static bool deferred_flush(struct recorder *rc, bool wait)
+{
+	if (rc->mt_deferred) {
+		struct item it = { .kind = IT_MOUNTS, .ts_ns = rc->deferred_mt_ts,
+				   .mt = rc->deferred_mt };
+
+		if (!push_chunk(rc, wait) || !enqueue(rc, &it, wait))
+			return false;
+		/* the writer owns the table now */
+		memset(&rc->deferred_mt, 0, sizeof(rc->deferred_mt));
+		rc->mt_deferred = false;
+	}
+	if (rc->dump_deferred) {
+		struct item it = { .kind = IT_DUMP, .ts_ns = rc->deferred_dump_ts };
+
+		if (!push_chunk(rc, wait) || !enqueue(rc, &it, wait))
+			return false;
+		rc->dump_deferred = false;
+	}
+	return true;
+}
+
+/*
  * The per-event path takes no lock: events, lost and dropped are written
  * only here and read elsewhere with atomic loads; full by the writer, or by
  * size_check() here.
@@ -570,6 +617,8 @@ int recorder_add(struct recorder *rc, const struct et_rec *r)
 		ADD(lost, r->value);
 	if (LOAD(full) || LOAD(write_err) || (rc->o.max_size && size_check(rc)))
 		return 1;
+	if (__builtin_expect(rc->mt_deferred || rc->dump_deferred, 0))
+		deferred_flush(rc, false);
 	if (!tf_chunk_events(rc->cur))
 		rc->cur_started = mono_ns();
 	err = tf_chunk_add(rc->cur, r);
@@ -586,30 +635,38 @@ int recorder_add(struct recorder *rc, const struct et_rec *r)
 
 void recorder_tick(struct recorder *rc)
 {
+	if (rc->mt_deferred || rc->dump_deferred)
+		deferred_flush(rc, false);
 	if (tf_chunk_events(rc->cur) && mono_ns() - rc->cur_started >= rc->o.flush_ns)
 		push_chunk(rc, false);
 }
 
 void recorder_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_table *mt)
 {
-	struct item it = { .kind = IT_MOUNTS, .ts_ns = ts_ns };
+	struct mount_table copy;
 
-	/* events before the change go in the chunks before it */
-	push_chunk(rc, true);
-	if (mount_table_copy(&it.mt, mt))
+	if (mount_table_copy(&copy, mt))
 		return;
-	if (!enqueue(rc, &it, true))
-		mount_table_free(&it.mt);
+	/* a newer table replaces one still waiting: it is the one in force */
+	if (rc->mt_deferred)
+		mount_table_free(&rc->deferred_mt);
+	rc->deferred_mt = copy;
+	rc->deferred_mt_ts = ts_ns;
+	rc->mt_deferred = true;
+	deferred_flush(rc, false);
 }
 
+/* 0: written when the writer gets to it (the stats count it then). */
 int recorder_dump(struct recorder *rc)
 {
-	struct item it = { .kind = IT_DUMP, .ts_ns = mono_ns() };
-
 	if (!ring_mode(rc))
 		return -EINVAL;
-	push_chunk(rc, true);
-	return enqueue(rc, &it, true) ? 0 : -EAGAIN;
+	if (!rc->dump_deferred) {
+		rc->deferred_dump_ts = mono_ns();
+		rc->dump_deferred = true;
+	}
+	deferred_flush(rc, false);
+	return 0;
 }
 
 void recorder_no_generation(struct recorder *rc, uint64_t n)
@@ -624,6 +681,7 @@ int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *
 	struct timespec rt;
 	int err;
 
+	deferred_flush(rc, true);
 	push_chunk(rc, true);
 	enqueue(rc, &stop, true);
 	pthread_join(rc->writer, NULL);

@@ -17,6 +17,13 @@
 #include "lib/mounts.h"
 #include "file/tracefile.h"
 
+/*
+ * --ring SEC alone: at most this much of compressed chunks is held, so the
+ * memory a ring takes does not follow the event rate a local user can
+ * drive (at the seed's 14 bytes an event, some 9 million events).
+ */
+#define RECORDER_RING_BYTES	(128ull << 20)
+
 struct recorder_opts {
 	const char *path;
 	uint64_t flush_ns;		/* seal the open chunk at least this often (default 1 s) */
@@ -38,6 +45,7 @@ struct recorder_stats {
 	uint64_t written;		/* records (events and lost records) on disk */
 	int write_err;			/* -errno: a write failed, recording stopped */
 	uint64_t dumps;			/* ring mode: dumps completed (SIGUSR1) */
+	uint64_t ring_cap;		/* ring mode: the bytes it keeps at most */
 	int dump_err;			/* the last dump's failure, -errno */
 };
 
@@ -49,10 +57,19 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 int recorder_add(struct recorder *rc, const struct et_rec *r);
 /* The live loop's tick: seal the open chunk if it is older than flush_ns. */
 void recorder_tick(struct recorder *rc);
-/* A new mount table, effective from the next event. */
+/*
+ * A new mount table, effective from the next event (from the next chunk
+ * when the writer is behind).  Never waits for the writer.
+ */
 void recorder_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_table *mt);
-/* Ring mode: write what the ring holds now (the file is rewritten). */
+/*
+ * Ring mode: write what the ring holds now (the file is rewritten), as
+ * soon as the writer has room; never waits for it.  recorder_stats.dumps
+ * counts the dumps done.
+ */
 int recorder_dump(struct recorder *rc);
+/* Tests only: the writer calls it before each item (to hold it back). */
+extern void (*recorder_writer_hook)(void);
 /*
  * How many objects the kernel's generation table had no room for, so far:
  * the trailer says so (their ids may repeat).  From the caller's thread.

@@ -6,10 +6,12 @@
  */
 #include "unit.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "file/recorder.h"
@@ -152,6 +154,129 @@ static void test_ring(void **state)
 	free(inos);
 }
 
+/* --ring SEC alone is bounded in bytes too; --ring-size says otherwise. */
+static void test_ring_default_cap(void **state)
+{
+	struct recorder_opts o = { .path = tmp_path(), .ring_ns = 30000000000ull };
+	struct tf_meta meta = { .evtrace_version = "test", .start_ns = 1 };
+	struct recorder_stats rs;
+	struct recorder *rc;
+
+	(void)state;
+	rc = recorder_open(&o, &meta);
+	assert_non_null(rc);
+	assert_int_equal(recorder_close(rc, 2, &rs), 0);
+	assert_int_equal(rs.ring_cap, RECORDER_RING_BYTES);
+	o.ring_bytes = 1 << 20;
+	rc = recorder_open(&o, &meta);
+	assert_non_null(rc);
+	assert_int_equal(recorder_close(rc, 2, &rs), 0);
+	assert_int_equal(rs.ring_cap, 1 << 20);
+	unlink(o.path);
+}
+
+/*
+ * The ring buffer's thread never waits for the writer: with the writer
+ * held back and every chunk in flight, a mount change and a dump return
+ * at once; both happen once the writer goes on, in order.
+ */
+static pthread_mutex_t hold_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_cond = PTHREAD_COND_INITIALIZER;
+static bool held;
+
+static void hold_writer(void)
+{
+	pthread_mutex_lock(&hold_lock);
+	while (held)
+		pthread_cond_wait(&hold_cond, &hold_lock);
+	pthread_mutex_unlock(&hold_lock);
+}
+
+static void release_writer(void)
+{
+	pthread_mutex_lock(&hold_lock);
+	held = false;
+	pthread_cond_broadcast(&hold_cond);
+	pthread_mutex_unlock(&hold_lock);
+}
+
+struct caller {
+	struct recorder *rc;
+	const struct mount_table *mt;
+	bool done;
+};
+
+static void *mounts_and_dump(void *arg)
+{
+	struct caller *c = arg;
+
+	recorder_mounts(c->rc, 5000, c->mt);
+	recorder_dump(c->rc);
+	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void test_never_waits_for_writer(void **state)
+{
+	struct mount_ent ent = { .dev = ET_MKDEV(0u, 41u), .fstype = "ramfs", .path = "/mnt/late" };
+	struct mount_table mt = { &ent, 1 };
+	struct recorder_opts o = { .path = tmp_path(), .ring_ns = 100000000000ull, .flush_ns = 1 };
+	struct tf_meta meta = { .evtrace_version = "test", .start_ns = 1 };
+	struct caller c = { .mt = &mt };
+	struct recorder_stats rs;
+	struct tf_status st;
+	struct recorder *rc;
+	struct et_rec r;
+	pthread_t th;
+	uint64_t i, inos[64];
+	bool early;
+	size_t n;
+
+	(void)state;
+	c.rc = rc = recorder_open(&o, &meta);
+	assert_non_null(rc);
+	held = true;
+	recorder_writer_hook = hold_writer;
+	/* a chunk of one event per tick: the writer holds the first, the rest queue up */
+	for (i = 0; i < 40; i++) {
+		ev(&r, i, 1000 + i);
+		recorder_add(rc, &r);
+		recorder_tick(rc);
+	}
+	assert_int_equal(pthread_create(&th, NULL, mounts_and_dump, &c), 0);
+	for (int ms = 0; ms < 3000 && !__atomic_load_n(&c.done, __ATOMIC_ACQUIRE); ms++)
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	/* the old recorder waited here for the writer, held until now */
+	early = __atomic_load_n(&c.done, __ATOMIC_ACQUIRE);
+	release_writer();
+	recorder_writer_hook = NULL;
+	pthread_join(th, NULL);
+	assert_true(early && "returned while the writer was held");
+	for (; i < 50; i++) {
+		ev(&r, i, 1000 + i);
+		recorder_add(rc, &r);
+		recorder_tick(rc);
+	}
+	assert_int_equal(recorder_close(rc, 100000, &rs), 0);
+	assert_int_equal(rs.dumps, 1);
+	assert_int_equal(rs.dump_err, 0);
+	n = read_back(o.path, inos, 64, &st, NULL);
+	assert_int_equal(n, rs.events);
+	assert_int_equal(inos[n - 1], 49);
+	{
+		/* the final dump has the table in force: the late one */
+		char err[200];
+		struct tf_reader *rd = tf_open(o.path, err, sizeof(err));
+		const struct mount_table *got;
+
+		assert_non_null(rd);
+		got = &tf_reader_meta(rd)->mounts;
+		assert_true(got->n == 1 && !strcmp(got->v[0].path, "/mnt/late"));
+		tf_close(rd);
+	}
+	unlink(o.path);
+}
+
 /*
  * --max-size is a ceiling, and a usable one: the file never grows past it,
  * is a readable, cleanly closed prefix of the stream whose trailer counts
@@ -228,6 +353,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_close),
 		cmocka_unit_test(test_ring),
+		cmocka_unit_test(test_ring_default_cap),
+		cmocka_unit_test(test_never_waits_for_writer),
 		cmocka_unit_test(test_max_size),
 		cmocka_unit_test(test_max_size_too_small),
 	};
