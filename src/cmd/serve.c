@@ -23,11 +23,12 @@
 #include "lib/common.h"
 #include "out/http.h"
 #include "out/metrics.h"
+#include "out/report.h"
 #include "pipeline/pipeline.h"
 
 static const struct opt_cmd cmd = {
 	.name = "serve",
-	.usage = "evtrace serve [--listen ADDR:PORT | --textfile DIR] [--top K] [--interval SEC]\n"
+	.usage = "evtrace serve [--listen ADDR:PORT | --textfile DIR] [--top N] [--interval SEC]\n"
 		 "                     [--speed N | --max] [filters] [FILE]",
 	.about = "Prometheus metrics of what evtrace sees: GET /metrics on --listen (default\n"
 		 HTTP_DEFAULT_LISTEN "), the text format or OpenMetrics as the scraper asks, or\n"
@@ -282,6 +283,9 @@ int do_serve(int argc, char **argv)
 	}
 	ret = pipeline_add(&p, serve_sink(&s));
 	ret = ret ?: pipeline_run(&p);
+	/* as the live view: what the run found, on stdout (a daemon's journal) */
+	if (ret == EXIT_OK || p.stats.total)
+		report_run(stdout, p.s.model, v.po.session.by, v.po.session.eis);
 out:
 	if (s.fd >= 0)
 		close(s.fd);

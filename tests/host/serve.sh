@@ -88,7 +88,7 @@ expect "the static binary: HTTP not in it, one line" 2 "HTTP is not in this buil
 
 # ---- the recording served ------------------------------------------------
 
-$bin serve $fx --max --listen 127.0.0.1:0 2>"$tmp/serve.err" &
+$bin serve $fx --max --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 spid=$!
 wait_for 20 grep -q "^evtrace: replay finished" "$tmp/serve.err"
 claim "serve FILE --max: announces its address, replays, stays up" $? "$tmp/serve.err"
@@ -325,18 +325,19 @@ stopped() { ! kill -0 $spid 2>/dev/null; }
 wait_for 5 stopped
 rc=$?
 wait $spid
-claim "SIGTERM stops it within 5 s, status 0" $((rc + $?)) "$tmp/serve.err"
+claim "SIGTERM stops it within 5 s, status 0, the summary on stdout" \
+	$((rc + $? + $(grep -c "^summary: 18637 events" "$tmp/serve.out") != 1)) "$tmp/serve.err"
 spid=
 
 # ---- the textfile -------------------------------------------------------------
 
 mkdir "$tmp/tf"
-(umask 077 && timeout 30 $bin serve $fx --max --textfile "$tmp/tf" 2>"$tmp/why")
+(umask 077 && timeout 30 $bin serve $fx --max --textfile "$tmp/tf" >"$tmp/out" 2>"$tmp/why")
 rc=$?
 promtool check metrics <"$tmp/tf/evtrace.prom" >>"$tmp/why" 2>&1
 claim "--textfile with FILE: written, promtool accepts it, exit 0" $((rc + $?)) "$tmp/why"
-claim "the textfile is 0644 under umask 077, no temporary left" \
-	$(( $(stat -c %a "$tmp/tf/evtrace.prom") != 644 || $(ls -A "$tmp/tf" | wc -l) != 1 )) "$tmp/why"
+[ "$(stat -c %a "$tmp/tf/evtrace.prom" 2>&1)" = 644 ] && [ "$(ls -A "$tmp/tf" | wc -l)" = 1 ]
+claim "the textfile is 0644 under umask 077, no temporary left" $? "$tmp/why"
 diff <(grep -v -e '^evtrace_events_per_second' -e '^evtrace_cpu_seconds' "$tmp/tf/evtrace.prom") \
      <(grep -v -e '^evtrace_events_per_second' -e '^evtrace_cpu_seconds' "$tmp/metrics.txt") >"$tmp/why"
 claim "the textfile holds what /metrics served" $? "$tmp/why"
