@@ -303,7 +303,7 @@ static void test_text_names_sanitised(void **state)
 	free(got);
 	assert_json(hs, NULL,
 		    "{\"unit\":\"value\",\"scale\":\"log2\",\"step\":0,\"groups\":[{\"group\":"
-		    "\"a\\\"b\\u000a\\u001b[2J\xc3\xa9\\u00ff\",\"count\":1,\"min\":7,\"max\":7,"
+		    "\"a\\\"b\\u000a\\u001b[2J\xc3\xa9\\udcff\",\"count\":1,\"min\":7,\"max\":7,"
 		    "\"sum\":7,\"buckets\":[{\"lo\":4,\"hi\":8,\"count\":1}]}]}");
 	hist_set_free(hs);
 }
