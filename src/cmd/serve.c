@@ -244,6 +244,8 @@ int do_serve(int argc, char **argv)
 
 	if (!view_begin(&cmd, rows, argc, argv, &v, &p, &ret))
 		return ret;
+	/* live and not recording: rates and the wrap ETA follow the wall when the kernel goes quiet */
+	v.po.wall_clock = !v.rec.ro.path;
 	ret = EXIT_ENV;
 	if (s.listen && s.textfile) {
 		p_err("serve: --listen or --textfile, not both");

@@ -19,6 +19,11 @@
 #include "lib/escape.h"
 #include "out/metrics.h"
 
+/*
+ * The allocation series' labels.  A per-container label is one more entry
+ * here, read from the sample's group of that key, and one more cut in
+ * series_key(): the top K applies to it as to the others.
+ */
 enum { L_FS, L_MOUNT, L_CALLER, L_MAX };
 static const char *const label_names[L_MAX] = { "fs", "mount", "caller" };
 
