@@ -444,6 +444,7 @@ static void ei_fill(const struct model *m, struct m_ei *e, struct ei_view *v, bo
 	v->released_ns = e->released_ns;
 	v->created_seen = e->created_seen;
 	v->removed_referenced = e->removed_referenced;
+	v->not_released = e->flagged_not_released && e->state == EI_REMOVED;
 	v->n_history = e->n_history;
 	/* unroll the ring, oldest first, into the model's one scratch copy */
 	if (with_history) {

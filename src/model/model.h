@@ -118,6 +118,7 @@ struct ei_view {
 	uint64_t created_ns, removed_ns, released_ns;	/* 0: not seen */
 	bool created_seen;		/* false: existed before tracing (unknown start) */
 	bool removed_referenced;	/* dentries still held it when it was removed */
+	bool not_released;		/* removed, and not released within --release-timeout */
 	const struct ei_change *history;	/* model_ei_find() only: until its next call */
 	uint32_t n_history;
 	uint64_t history_dropped;	/* oldest changes dropped from a long history */

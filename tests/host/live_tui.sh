@@ -53,13 +53,15 @@ s=$(screen)
 grep -qF "INODE NUMBERS  $inos allocated" <<<"$s"; ok $? "inode panel: $inos allocations, as the file implies" "$s"
 grep -qE "/sys/kernel/tracing +[0-9.]+/s +[0-9]+" <<<"$s"; ok $? "inode panel: a row per mount, with rate and total"
 grep -qF "EVENTFS_INODES  $eis tracked, $rr removed while referenced" <<<"$s"; ok $? "eventfs panel: $eis eis, $rr removed while referenced" "$s"
-grep -qE "^  [a-z_/]+ +[0-9]+ (live|removed|released)" <<<"$s"; ok $? "eventfs panel: rows with path, refcount, state"
+grep -qE "^[ >][ !](events|instances/#[0-9]+/events)[a-z_/]* +[0-9]+ (live|removed|released)" <<<"$s"; ok $? "eventfs panel: rows with path, refcount, state"
 grep -qF "DENTRY LIFETIMES" <<<"$s" && grep -qE "^  (pipefs|tracefs) +n=[0-9]+" <<<"$s"; ok $? "dentry panel: lifetimes per filesystem"
 grep -qE "dup_ino|ei_removed_referenced" <<<"$s"; ok $? "anomalies panel: the fixture's anomalies"
 grep -qF "q quit  p pause" <<<"$s"; ok $? "footer shows the keys"
 
 keys s
-grep -qF "sort: age" <<<"$(screen)"; ok $? "s: the sort key cycles to age" "$(screen)"
+grep -qF "sort: refcount" <<<"$(screen)"; ok $? "s: the sort key cycles from attention to refcount" "$(screen)"
+keys s
+grep -qF "sort: age" <<<"$(screen)"; ok $? "s again: to age" "$(screen)"
 keys / s c h e d Enter
 s=$(screen)
 grep -qF "filter: sched" <<<"$s" && ! grep -qE "^  (events|ftrace|kprobes) " <<<"$s"; ok $? "/sched: only matching eventfs paths" "$s"
@@ -85,6 +87,136 @@ wait_for "EXITED 0"; ok $? "q: quits with status 0" "$(screen)"
 s=$(tmux capture-pane -p -S -300 -t "$sess")
 grep -qF "summary: 18637 events" <<<"$s"; ok $? "q: the end-of-run summary on the restored terminal" "$s"
 [ "$(tmux display -p -t "$sess" '#{alternate_on}')" = 0 ]; ok $? "the terminal left the alternate screen"
+
+# ---- issue 16: a view that leads to the problem, at 80x24 and 130x40 ----
+#
+# Each size runs its own session of the same replay; sess2 is the one the
+# helpers look at.
+sess2=
+screen2() { tmux capture-pane -p -t "$sess2"; }
+keys2() { tmux send-keys -t "$sess2" "$@"; sleep 0.5; }
+# open W H ENV ARGS...: a replay of the fixture to its end in a W x H session
+open2() {
+	local w=$1 h=$2 env=$3
+	shift 3
+	[ -n "$sess2" ] && tmux kill-session -t "$sess2" 2>/dev/null
+	sess2=evtrace-live16-$$-$w-$RANDOM
+	tmux new-session -d -s "$sess2" -x "$w" -y "$h" \
+		"$env $bin replay $fixture --view live --max -i 0.1 $*; sleep 60"
+	for _ in $(seq 100); do
+		screen2 | grep -qF "[END OF FILE]" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+trap 'tmux kill-session -t "$sess" 2>/dev/null; [ -n "$sess2" ] && tmux kill-session -t "$sess2" 2>/dev/null' EXIT
+
+# The removed-while-referenced ei held longest, from the events themselves:
+# its name and its HELD as the view prints it (removal to release).
+read -r held_name held_text < <($bin events --json $fixture 2>/dev/null | python3 -c '
+import json, sys
+rem, rel = {}, {}
+for l in sys.stdin:
+    e = json.loads(l)
+    if e["type"] == "ei_remove" and e["refcount"] > 1:   # still referenced once removed
+        rem[e["ei"]] = (e["ts_ns"], e["name"])
+    elif e["type"] == "ei_release":
+        rel[e["ei"]] = e["ts_ns"]
+held, name = max((rel[k] - t, n) for k, (t, n) in rem.items() if k in rel)
+print(name, "%.0fms" % (held / 1e6) if held < 1e9 else "%.1fs" % (held / 1e9))')
+
+# the rows of the eventfs panel: from the PATH line to the blank line after it
+ei_rows() { sed -n '/^  PATH /,/^$/p' | sed '1d;/^$/d'; }
+# the anomaly rows: after ANOMALIES, before the footer
+an_rows() { sed -n '/^ANOMALIES/,$p' | sed '1d;/^ q quit/d;/^ *$/d'; }
+esc_colour=$'\e\\[(3[0-7]|9[0-7]|38;)'
+
+for size in 80x24 130x40; do
+	w=${size%x*} h=${size#*x}
+	# at 130 the filters make the header long: the fixture's events are all on these
+	[ "$w" = 130 ] && extra="--fs tracefs --fs pipefs --fs proc" || extra=
+	open2 "$w" "$h" TERM=xterm-256color $extra
+	ok $? "$size: the replay runs to its end" "$(screen2)"
+	s=$(screen2)
+
+	# the header fits its row, dropping its least important parts first
+	l1=$(sed -n 1p <<<"$s")
+	grep -qF " evtrace" <<<"$l1" && grep -qF "lost 0" <<<"$l1" && grep -qF "[END OF FILE]" <<<"$l1" &&
+		sed -n 2p <<<"$s" | grep -q "^INODE NUMBERS "
+	ok $? "$size: the header fits its row, with lost and [END OF FILE], and the next row is whole" "$s"
+	# no line runs into the next row: each row of each panel starts as a row does
+	a=$(an_rows <<<"$s")
+	sed -n 1p <<<"$s" | grep -q '\[END OF FILE\] *$' &&
+		[ -n "$a" ] && ! grep -vqE '^[ >] [0-9]+\.[0-9]{3} [a-z_]+: ' <<<"$a" &&
+		grep -A1 "^EVENTFS_INODES " <<<"$s" | sed -n 2p | grep -q "^  PATH " &&
+		grep -A1 "^DENTRY LIFETIMES" <<<"$s" | sed -n 2p | grep -qE "^[ >] [a-z]+ +n="
+	ok $? "$size: every line is clipped to the width: the header, titles, rows and anomalies each on their own row" "$s"
+
+	# the default order leads to the problem: removed while referenced first,
+	# the longest held at the top, HELD filled for every removed ei
+	r=$(ei_rows <<<"$s")
+	sed -n 1p <<<"$r" | grep -qE "^ !instances/#[0-9]+/events/$held_name +0 released +[0-9.]+m?s +$held_text\$" &&
+		! grep -vqE '^ ![^ ]+ +0 released +[0-9.]+m?s +[0-9.]+m?s$' <<<"$r" && grep -qF "sort: attention" <<<"$s"
+	ok $? "$size: sorted by attention, the ei removed while referenced held longest ($held_name, $held_text) on top, HELD filled" "$r"
+
+	# colour for the states and the anomaly kinds
+	e=$(tmux capture-pane -e -p -t "$sess2")
+	grep -qE $'\e\\[31m!' <<<"$e" && grep -qE $'\e\\[31mei_removed_referenced' <<<"$e" &&
+		grep -qE $'\e\\[33mdup_ino' <<<"$e" && grep -qE $'\e\\[31m[0-9]+ removed while referenced' <<<"$e"
+	ok $? "$size: colour: removed-while-referenced eis and counts red, anomaly kinds coloured" "$(cat -v <<<"$e" | head -20)"
+
+	# the cursor: Tab to the eventfs panel, j j puts it on the third row,
+	# k back on the second; Enter opens the row under it
+	keys2 Tab j j
+	r=$(ei_rows <<<"$(screen2)")
+	sed -n 3p <<<"$r" | grep -q "^>!" && [ "$(grep -c '^>' <<<"$r")" = 1 ]
+	ok $? "$size: Tab, j j: the cursor (>) on the eventfs panel's third row" "$r"
+	keys2 k
+	row=$(ei_rows <<<"$(screen2)" | sed -n 2p)
+	grep -q "^>!" <<<"$row"; ok $? "$size: k: the cursor back on the second row" "$row"
+	path=$(awk '{print substr($1, 3)}' <<<"$row")
+	keys2 Enter
+	s=$(screen2)
+	d=$(sed -n 3p <<<"$s" | awk '{print $1}')
+	# the row shows the path's tail after "…" when it is too long for the column
+	case "$path" in
+	*…*) [[ "$d" == "${path%%…*}"* && "$d" == *"${path#*…}" ]] ;;
+	*) [ "$d" = "$path" ] ;;
+	esac && grep -qF "refcount history" <<<"$s"
+	ok $? "$size: Enter opens the row under the cursor ($path), not the first" "$s"
+	keys2 Enter
+	# Enter on an anomaly opens the ei it is about
+	keys2 Tab Tab g j Enter
+	s=$(screen2)
+	grep -qF "events/kprobes/sched  ei " <<<"$s" && grep -qF "refcount history" <<<"$s"
+	ok $? "$size: on the anomalies, g j Enter: the second newest's ei (events/kprobes/sched)" "$s"
+	keys2 Enter
+
+	# the filter applies to the anomalies too
+	keys2 / k p r o b e s Enter
+	s=$(screen2)
+	a=$(an_rows <<<"$s")
+	[ -n "$a" ] && ! grep -vqF kprobes <<<"$a" && ! grep -qF dup_ino <<<"$s"
+	ok $? "$size: /kprobes: only the anomalies that match" "$s"
+	keys2 Escape
+
+	# a window that ends while kprobes/sched is removed and still held:
+	# the live ones that need attention come before every released one
+	open2 "$w" "$h" TERM=xterm-256color --to 0.9744
+	r=$(ei_rows <<<"$(screen2)")
+	sed -n 1p <<<"$r" | grep -qE "^ !events/kprobes/sched +7 removed +[0-9.]+m?s +20ms$" &&
+		sed -n 2p <<<"$r" | grep -qE "^ !events/kprobes +1 removed +[0-9.]+m?s +20ms$"
+	ok $? "$size: --to 0.9744: removed and still referenced first, the longest held on top" "$r"
+
+	# NO_COLOR, and a terminal without colour: no colour, the states still marked
+	for env in "NO_COLOR=1 TERM=xterm-256color" "TERM=vt100"; do
+		open2 "$w" "$h" "$env"
+		e=$(tmux capture-pane -e -p -t "$sess2")
+		! grep -qE "$esc_colour" <<<"$e" && ei_rows <<<"$(screen2)" | sed -n 1p | grep -q "^ !"
+		ok $? "$size: $env: no colour, removed-while-referenced rows still marked (!)" "$(cat -v <<<"$e" | head -20)"
+	done
+done
+tmux kill-session -t "$sess2" 2>/dev/null
 
 echo "live: $pass passed, $fail failed"
 [ $fail -eq 0 ]
