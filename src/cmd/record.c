@@ -16,14 +16,17 @@
 static const struct opt_cmd cmd = {
 	.name = "record",
 	.usage = "evtrace record -o FILE [--duration SEC] [--max-size BYTES]\n"
-		 "                      [--ring SEC] [--ring-size BYTES] [filters]",
+		 "                      [--ring SEC] [--ring-size BYTES] [--dump-on KIND[,KIND]] [filters]",
 	.about = "Record the decoded event stream to FILE until Ctrl-C, SIGTERM, --duration or\n"
 		 "--max-size.  Chunks reach the disk at least every --flush SEC (default 1), so a\n"
 		 "crash loses at most that much.  In ring mode (a flight recorder) only the last\n"
-		 "SEC seconds or BYTES bytes are kept, and written on SIGUSR1 and at exit.\n"
+		 "SEC seconds or BYTES bytes are kept, and written on SIGUSR1 and at exit; with\n"
+		 "--dump-on, also to a new FILE-TIME-KIND file when such an anomaly fires (at most\n"
+		 "once per SEC: one that fires sooner is dumped when the SEC are over).\n"
 		 "`evtrace events -o FILE` and `evtrace hist -o FILE` record while they show.\n",
 	.examples = "  sudo evtrace record -o tracefs.evt --fs tracefs -d 60\n"
 		    "  sudo evtrace record -o last.evt --ring 30 &   kill -USR1 $!   # snapshot\n"
+		    "  sudo evtrace record -o fr.evt --ring 60 --dump-on ei_not_released,ino-rate>5000\n"
 		    "  evtrace replay tracefs.evt --view hist\n",
 };
 
@@ -45,6 +48,13 @@ int do_record(int argc, char **argv)
 		OPT_SIZE(0, "ring-size", &ro->ring_bytes, 1, 1ull << 50,
 			 "ring mode: keep the last BYTES of chunks (with --ring:\n"
 			 "both bounds hold)"),
+		OPT_CALL(0, "dump-on", &rec.on, opt_dump_on, "KIND[,KIND]",
+			 "ring mode: also write the ring to FILE-TIME-KIND.evt\n"
+			 "when an anomaly of a KIND fires (dup_ino,\n"
+			 "ei_removed_referenced, ei_lookup_after_remove,\n"
+			 "ei_refcount_negative, ei_not_released,\n"
+			 "dentry_outlives_ei, second_dentry) or the inode-number\n"
+			 "rate passes N a second (ino-rate>N)"),
 		OPT_NS(0, "flush", &ro->flush_ns,
 		       "seal and sync the open chunk this often (default 1)"),
 		MODEL_ROWS(&po.session),

@@ -34,6 +34,7 @@ struct item {
 	uint64_t fill_ns;	/* IT_CHUNK: how long the chunk took to fill */
 	struct mount_table mt;
 	uint64_t ts_ns;
+	char *path;		/* IT_DUMP: the file (--dump-on's own); NULL: o.path */
 };
 
 struct held {			/* ring mode: one sealed chunk kept in memory */
@@ -83,6 +84,7 @@ struct recorder {
 	 */
 	struct mount_table deferred_mt;
 	uint64_t deferred_mt_ts, deferred_dump_ts;
+	char *deferred_dump_path;
 	bool mt_deferred, dump_deferred;
 };
 
@@ -142,7 +144,7 @@ static int ring_hold(struct recorder *rc, uint8_t *buf, size_t len, uint64_t las
  * Ring mode: the whole file is rewritten from what the ring holds, into a
  * temporary file renamed over the target, so a reader never sees half.
  */
-static int ring_dump(struct recorder *rc, bool final, uint64_t end_ns)
+static int ring_dump(struct recorder *rc, bool final, uint64_t end_ns, const char *path)
 {
 	/* a dump on SIGUSR1 has no trailer; the final one is on the caller's thread */
 	struct tf_trailer tr = { .end_ns = end_ns, .no_generation = final ? rc->no_generation : 0 };
@@ -151,7 +153,9 @@ static int ring_dump(struct recorder *rc, bool final, uint64_t end_ns)
 	int fd, err;
 
 	/* a fresh name beside the target each time (lib/outfile.h) */
-	fd = out_tmp_open(rc->o.path, &tmp);
+	if (!path)
+		path = rc->o.path;
+	fd = out_tmp_open(path, &tmp);
 	if (fd < 0)
 		return fd;
 	/* the mount table as of the dump: the window's events live there */
@@ -170,12 +174,13 @@ static int ring_dump(struct recorder *rc, bool final, uint64_t end_ns)
 		close(fd);
 		unlink(tmp);
 	} else {
-		err = out_tmp_commit(fd, tmp, rc->o.path);
+		err = out_tmp_commit(fd, tmp, path);
 	}
 	free(tmp);
-	if (!err) {
+	/* the recording's own file: what it holds now (a --dump-on file is apart) */
+	if (!err && path == rc->o.path) {
 		off_t size = 0;
-		int rfd = open(rc->o.path, O_RDONLY | O_CLOEXEC);
+		int rfd = open(path, O_RDONLY | O_CLOEXEC);
 
 		if (rfd >= 0) {
 			size = lseek(rfd, 0, SEEK_END);
@@ -353,7 +358,9 @@ static void *writer_main(void *arg)
 			break;
 		case IT_DUMP: {
 			/* a failed dump is said, and the recording goes on */
-			int derr = ring_dump(rc, false, it.ts_ns);
+			int derr = ring_dump(rc, false, it.ts_ns, it.path);
+
+			free(it.path);
 
 			pthread_mutex_lock(&rc->lock);
 			rc->st.dump_err = derr;
@@ -475,7 +482,7 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 
 	if (ring_mode(rc)) {
 		/* fail now, not at the first SIGUSR1, if the place is not writable */
-		err = ring_dump(rc, false, meta->start_ns);
+		err = ring_dump(rc, false, meta->start_ns, NULL);
 	} else {
 		rc->fd = out_create_keep_old(o->path);
 		err = rc->fd < 0 ? rc->fd : tf_write_start(rc->fd, &rc->meta);
@@ -594,10 +601,12 @@ static bool deferred_flush(struct recorder *rc, bool wait)
 		rc->mt_deferred = false;
 	}
 	if (rc->dump_deferred) {
-		struct item it = { .kind = IT_DUMP, .ts_ns = rc->deferred_dump_ts };
+		struct item it = { .kind = IT_DUMP, .ts_ns = rc->deferred_dump_ts,
+				   .path = rc->deferred_dump_path };
 
 		if (!push_chunk(rc, wait) || !enqueue(rc, &it, wait))
 			return false;
+		rc->deferred_dump_path = NULL;	/* the writer's now */
 		rc->dump_deferred = false;
 	}
 	return true;
@@ -656,17 +665,31 @@ void recorder_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_tab
 	deferred_flush(rc, false);
 }
 
-/* 0: written when the writer gets to it (the stats count it then). */
-int recorder_dump(struct recorder *rc)
+/*
+ * 0: written when the writer gets to it (the stats count it then); 1:
+ * the same dump of the recording's file already waits for the writer (one
+ * dump will do for both); -EBUSY: another dump still waits for it.
+ */
+int recorder_dump_to(struct recorder *rc, const char *path)
 {
+	char *copy = NULL;
+
 	if (!ring_mode(rc))
 		return -EINVAL;
-	if (!rc->dump_deferred) {
-		rc->deferred_dump_ts = mono_ns();
-		rc->dump_deferred = true;
-	}
+	if (rc->dump_deferred)
+		return path || rc->deferred_dump_path ? -EBUSY : 1;
+	if (path && !(copy = strdup(path)))
+		return -ENOMEM;
+	rc->deferred_dump_ts = mono_ns();
+	rc->deferred_dump_path = copy;
+	rc->dump_deferred = true;
 	deferred_flush(rc, false);
 	return 0;
+}
+
+int recorder_dump(struct recorder *rc)
+{
+	return recorder_dump_to(rc, NULL);
 }
 
 void recorder_no_generation(struct recorder *rc, uint64_t n)
@@ -690,7 +713,7 @@ int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *
 	clock_gettime(CLOCK_REALTIME, &rt);
 	tr.end_realtime_ns = (uint64_t)rt.tv_sec * 1000000000 + rt.tv_nsec;
 	if (ring_mode(rc)) {
-		int e = ring_dump(rc, true, end_ns);
+		int e = ring_dump(rc, true, end_ns, NULL);
 
 		err = err ? err : e;
 	} else {

@@ -68,6 +68,8 @@ void recorder_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_tab
  * counts the dumps done.
  */
 int recorder_dump(struct recorder *rc);
+/* The same into another file (record --dump-on), the recording's own untouched. */
+int recorder_dump_to(struct recorder *rc, const char *path);
 /* Tests only: the writer calls it before each item (to hold it back). */
 extern void (*recorder_writer_hook)(void);
 /*

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -17,14 +18,145 @@
 
 #include "lib/common.h"
 #include "lib/outfile.h"
+#include "model/model.h"
 #include "out/recording.h"
 #include "pipeline/pipeline.h"
+
+#define DUMP_GAP_NS	10000000000ull	/* --dump-on with --ring-size alone */
 
 static volatile sig_atomic_t dump_requested;
 
 static void on_usr1(int sig)
 {
 	dump_requested = 1;
+}
+
+int opt_dump_on(struct dump_on *on, const char *arg)
+{
+	char buf[256], *save = NULL, *tok;
+
+	if (strlen(arg) >= sizeof(buf)) {
+		p_err("--dump-on: too long a list");
+		return -EINVAL;
+	}
+	strcpy(buf, arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		double n;
+		char c;
+		int k;
+
+		if (!strncmp(tok, "ino-rate>", 9)) {
+			if (sscanf(tok + 9, "%lf%c", &n, &c) != 1 || !(n > 0) || n > 1e12) {
+				p_err("--dump-on %s: expected ino-rate>N, N inode numbers a second > 0",
+				      tok);
+				return -EINVAL;
+			}
+			on->ino_rate_max = n;
+			continue;
+		}
+		for (k = 0; k < A_MAX && strcmp(tok, anomaly_name(k)); k++)
+			;
+		if (k == A_MAX) {
+			char kinds[256];
+			size_t off = 0;
+
+			for (k = 0; k < A_MAX && off < sizeof(kinds); k++)
+				off += snprintf(kinds + off, sizeof(kinds) - off, "%s, ",
+						anomaly_name(k));
+			p_err("--dump-on: no anomaly '%s': one of %sino-rate>N", tok, kinds);
+			return -EINVAL;
+		}
+		on->kinds |= 1u << k;
+	}
+	if (!on->kinds && !on->ino_rate_max) {
+		p_err("--dump-on: say which anomalies, e.g. --dump-on ei_not_released");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * FILE-20261201T214500Z-KIND.evt beside FILE (the extension kept last),
+ * a sequence number after the time when two dumps share a second.
+ */
+static char *dump_path(const struct recording *c, const char *kind)
+{
+	const char *path = c->ro.path, *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash + 1 : path, '.');
+	size_t stem = dot && dot != (slash ? slash + 1 : path) ? (size_t)(dot - path) : strlen(path);
+	char when[32], seq[24] = "", *out;
+	time_t now = time(NULL);
+	struct tm tm;
+	static time_t last;
+	static unsigned int same;
+
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
+	same = now == last ? same + 1 : 0;
+	last = now;
+	if (same)
+		snprintf(seq, sizeof(seq), ".%u", same);
+	if (asprintf(&out, "%.*s-%s%s-%s%s", (int)stem, path, when, seq, kind,
+		     dot && stem < strlen(path) ? dot : "") < 0)
+		return NULL;
+	return out;
+}
+
+/* A dump asked of the recorder, remembered to be announced when written. */
+static void ask_dump(struct recording *c, char *path)
+{
+	int err;
+
+	if (c->n_pending == DUMPS_PENDING) {
+		p_err("ring dump to %s skipped: %u dumps still wait for the writer",
+		      path ? path : c->ro.path, DUMPS_PENDING);
+		free(path);
+		return;
+	}
+	err = path ? recorder_dump_to(c->rc, path) : recorder_dump(c->rc);
+	if (err > 0)
+		return;		/* the same dump already waits: one will do */
+	if (err) {
+		if (err != -EBUSY || path)
+			p_err("cannot write the ring to %s now: %s", path ? path : c->ro.path,
+			      err == -EBUSY ? "the last dump still waits for the writer" :
+			      strerror(-err));
+		free(path);
+		return;
+	}
+	c->pending_paths[c->n_pending++] = path;
+}
+
+static void trigger(struct recording *c, const char *kind)
+{
+	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	char *path;
+
+	if (c->on.last_ns && now - c->on.last_ns < c->on.gap_ns) {
+		c->on.pending = kind;	/* once the window has passed */
+		return;
+	}
+	c->on.pending = NULL;
+	c->on.last_ns = now;
+	path = dump_path(c, kind);
+	if (!path)
+		return;
+	p_info("%s: writing the ring to %s", kind, path);
+	c->on.seq++;
+	ask_dump(c, path);
+}
+
+/*
+ * The model finds an anomaly in an event before the recording has that
+ * event: the dump waits for it (rec_event), or for the tick when the
+ * anomaly came from the clock (a release timeout).
+ */
+static void rec_anomaly(void *ctx, const struct anomaly *a)
+{
+	struct recording *c = ctx;
+
+	if (c->rc && a->kind < A_MAX && (c->on.kinds & (1u << a->kind)) && !c->on.fired)
+		c->on.fired = anomaly_name(a->kind);
 }
 
 static int rec_event(void *ctx, const struct et_rec *r)
@@ -34,6 +166,10 @@ static int rec_event(void *ctx, const struct et_rec *r)
 	if (recorder_add(c->rc, r) && !c->full_reported) {
 		c->full_reported = true;
 		pipeline_stop();	/* --max-size: end the run cleanly */
+	}
+	if (c->on.fired) {
+		trigger(c, c->on.fired);
+		c->on.fired = NULL;
 	}
 	return 0;
 }
@@ -122,18 +258,38 @@ static void rec_tick(void *ctx)
 		return;
 	if (dump_requested) {
 		dump_requested = 0;
-		if (recorder_dump(c->rc))
-			p_err("cannot write the ring to %s now", c->ro.path);
+		ask_dump(c, NULL);
 	}
+	if (c->on.fired) {
+		trigger(c, c->on.fired);
+		c->on.fired = NULL;
+	}
+	if (c->on.ino_rate_max) {
+		struct model_stats ms;
+
+		model_get_stats(c->p->s.model, &ms);
+		if (ms.ino_rate > c->on.ino_rate_max)
+			trigger(c, "ino-rate");
+	}
+	if (c->on.pending && clock_ns(CLOCK_MONOTONIC) - c->on.last_ns >= c->on.gap_ns)
+		trigger(c, c->on.pending);
 	recorder_tick(c->rc);
 	recorder_get_stats(c->rc, &st);
-	/* said once the writer has done it, not when it was asked */
-	if (st.dumps > c->dumps_seen) {
-		c->dumps_seen = st.dumps;
-		if (st.dump_err)
-			p_err("cannot write the ring to %s: %s", c->ro.path, strerror(-st.dump_err));
+	/* said once the writer has done it, not when it was asked: in order */
+	while (st.dumps > c->dumps_seen && c->n_pending) {
+		char *path = c->pending_paths[0];
+
+		c->dumps_seen++;
+		memmove(c->pending_paths, c->pending_paths + 1,
+			--c->n_pending * sizeof(c->pending_paths[0]));
+		if (path)
+			c->on.written++;
+		if (st.dump_err && c->dumps_seen == st.dumps)
+			p_err("cannot write the ring to %s: %s", path ? path : c->ro.path,
+			      strerror(-st.dump_err));
 		else
-			p_info("ring written to %s", c->ro.path);
+			p_info("ring written to %s", path ? path : c->ro.path);
+		free(path);
 	}
 	if (st.write_err && !c->err_reported) {
 		c->err_reported = true;
@@ -153,6 +309,11 @@ static int rec_finish(void *ctx, int status)
 
 	if (!c->rc)
 		return 0;
+	/*
+	 * An anomaly inside the last window gets no dump of its own: the
+	 * recording's file, written at exit, holds that window.
+	 */
+	rec_tick(c);	/* the dumps written by now, said; the rest by the close */
 	/* ids that may repeat: the pipeline read the count before the tracer went */
 	recorder_no_generation(c->rc, c->p->no_generation);
 	err = recorder_close(c->rc, clock_ns(CLOCK_MONOTONIC), &rs);
@@ -177,6 +338,23 @@ static int rec_finish(void *ctx, int status)
 	       (unsigned long long)rs.events, c->ro.path, (unsigned long long)rs.bytes,
 	       rs.events ? (double)rs.bytes / rs.events : 0.0, (unsigned long long)rs.lost,
 	       (unsigned long long)rs.dropped, why);
+	/* the dumps still waiting were written by the close, in order */
+	for (unsigned int i = 0; i < c->n_pending; i++) {
+		const char *path = c->pending_paths[i] ? c->pending_paths[i] : c->ro.path;
+		uint64_t nth = c->dumps_seen + i + 1;
+
+		if (nth > rs.dumps || (nth == rs.dumps && rs.dump_err)) {
+			p_err("cannot write the ring to %s: %s", path,
+			      strerror(rs.dump_err ? -rs.dump_err : EIO));
+		} else {
+			c->on.written += c->pending_paths[i] != NULL;
+			p_info("ring written to %s", path);
+		}
+		free(c->pending_paths[i]);
+	}
+	c->n_pending = 0;
+	if (c->on.kinds || c->on.ino_rate_max)
+		p_info("--dump-on: %llu dumps written", (unsigned long long)c->on.written);
 	return err ? EXIT_RUNTIME : 0;
 }
 
@@ -188,10 +366,15 @@ int recording_add(struct recording *c, struct pipeline *p, const char *filters)
 	}
 	if (check_path(c->ro.path))
 		return EXIT_ENV;
+	if ((c->on.kinds || c->on.ino_rate_max) && !c->ro.ring_ns && !c->ro.ring_bytes) {
+		p_err("--dump-on writes the ring: with --ring SEC or --ring-size BYTES");
+		return EXIT_ENV;
+	}
+	c->on.gap_ns = c->ro.ring_ns ? c->ro.ring_ns : DUMP_GAP_NS;
 	c->filters = filters;
 	c->sink = (struct sink){
 		.ctx = c, .start = rec_start, .event = rec_event, .mounts = rec_mounts,
-		.tick = rec_tick, .finish = rec_finish,
+		.tick = rec_tick, .finish = rec_finish, .anomaly = rec_anomaly,
 	};
 	return pipeline_add(p, &c->sink);
 }

@@ -65,6 +65,9 @@ expect "record without -o" 2 "^evtrace: record: -o FILE is required" $bin record
 expect "record to unwritable path" 2 "^evtrace: cannot write /nonexistent/x.evt: No such file" $bin record -o /nonexistent/x.evt
 expect "record --max-size with ring" 2 "do not mix" $bin record -o /tmp/x.evt --max-size 1M --ring 5
 expect "record bad --max-size" 2 "^evtrace: invalid --max-size '1X'" $bin record -o /tmp/x.evt --max-size 1X
+expect "record --dump-on unknown kind" 2 "^evtrace: --dump-on: no anomaly 'bogus': one of dup_ino, .*ei_not_released.*ino-rate>N$" $bin record -o /tmp/x.evt --ring 5 --dump-on ei_not_released,bogus
+expect "record --dump-on bad rate" 2 "^evtrace: --dump-on ino-rate>0: expected ino-rate>N" $bin record -o /tmp/x.evt --ring 5 --dump-on 'ino-rate>0'
+expect "record --dump-on without a ring" 2 "^evtrace: --dump-on writes the ring: with --ring SEC or --ring-size BYTES$" $bin record -o /tmp/x.evt --dump-on dup_ino
 expect "export without --format" 2 "^evtrace: export: --format and -o OUT are required" $bin export a.evt
 expect "export bad format" 2 "^evtrace: invalid --format 'svg'" $bin export a.evt --format svg -o x
 expect "-o on a replay" 2 "records a live run" $bin hist -o /tmp/y.evt /etc/passwd

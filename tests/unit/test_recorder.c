@@ -6,6 +6,7 @@
  */
 #include "unit.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,6 +249,11 @@ static void test_never_waits_for_writer(void **state)
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 	/* the old recorder waited here for the writer, held until now */
 	early = __atomic_load_n(&c.done, __ATOMIC_ACQUIRE);
+	if (early) {
+		/* the same dump still waiting: one will do; another file's must wait its turn */
+		assert_int_equal(recorder_dump(rc), 1);
+		assert_int_equal(recorder_dump_to(rc, "/tmp/evtrace-rec-never"), -EBUSY);
+	}
 	release_writer();
 	recorder_writer_hook = NULL;
 	pthread_join(th, NULL);
@@ -274,6 +280,44 @@ static void test_never_waits_for_writer(void **state)
 		assert_true(got->n == 1 && !strcmp(got->v[0].path, "/mnt/late"));
 		tf_close(rd);
 	}
+	unlink(o.path);
+}
+
+/* --dump-on's dump goes to a file of its own; the recording's is written at exit. */
+static void test_dump_to(void **state)
+{
+	struct recorder_opts o = { .path = tmp_path(), .ring_ns = 100000000000ull };
+	struct tf_meta meta = { .evtrace_version = "test", .start_ns = 1 };
+	char other[80];
+	uint64_t inos[64];
+	struct recorder_stats rs;
+	struct tf_status st;
+	struct recorder *rc;
+	struct et_rec r;
+
+	(void)state;
+	snprintf(other, sizeof(other), "%s-KIND.evt", o.path);
+	rc = recorder_open(&o, &meta);
+	assert_non_null(rc);
+	for (uint64_t i = 0; i < 30; i++) {
+		ev(&r, i, 1000 + i);
+		recorder_add(rc, &r);
+	}
+	assert_int_equal(recorder_dump_to(rc, other), 0);
+	for (uint64_t i = 30; i < 40; i++) {
+		ev(&r, i, 1000 + i);
+		recorder_add(rc, &r);
+	}
+	assert_int_equal(recorder_close(rc, 100000, &rs), 0);
+	assert_int_equal(rs.dumps, 1);
+	/* the dump: the 30 events before it, no trailer (the recording went on) */
+	assert_int_equal(read_back(other, inos, 64, &st, NULL), 30);
+	assert_int_equal(inos[29], 29);
+	assert_false(st.trailer_seen);
+	/* the recording's own file: all 40, closed */
+	assert_int_equal(read_back(o.path, inos, 64, &st, NULL), 40);
+	assert_true(st.trailer_seen);
+	unlink(other);
 	unlink(o.path);
 }
 
@@ -355,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_ring),
 		cmocka_unit_test(test_ring_default_cap),
 		cmocka_unit_test(test_never_waits_for_writer),
+		cmocka_unit_test(test_dump_to),
 		cmocka_unit_test(test_max_size),
 		cmocka_unit_test(test_max_size_too_small),
 	};

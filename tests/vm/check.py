@@ -267,6 +267,30 @@ class Checker:
         self.ok(re.search(r"(truncated at byte \d+|no trailer)", err) is not None,
                 "SIGKILLed recorder: replay says the file did not end cleanly", err.strip())
 
+    def dump_on(self):
+        d = os.path.join(self.out, "fr")
+        if not os.path.isdir(d):
+            self.ok(False, "dump-on: the scenario ran", "no /out/fr")
+            return
+        dumps = sorted(f for f in os.listdir(d) if re.fullmatch(
+            r"fr-\d{8}T\d{6}Z(\.\d+)?-ei_removed_referenced\.evt", f))
+        err = self.text("dump-on.err") or ""
+        self.ok(self.rc("dump-on") == 0 and dumps and
+                f"ring written to {os.path.join('/out/fr', dumps[0])}" in err and
+                re.search(r"--dump-on: [1-9]\d* dumps written", err),
+                "dump-on: an ei_removed_referenced anomaly writes the ring to fr-TIME-KIND.evt, "
+                "and says so", f"{os.listdir(d)} {err[-400:]}")
+        if dumps:
+            p = os.path.join(d, dumps[0])
+            rc, out, e2 = self.evtrace("events", "--json", p)
+            ev = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+            removes = [x for x in ev if x.get("type") == "ei_remove" and x.get("name") == "sched"]
+            self.ok(rc == 0 and removes and oct(os.stat(p).st_mode & 0o777) == "0o600",
+                    "dump-on: the dump reads, 0600, and holds the removal that fired it",
+                    f"rc={rc} {len(ev)} events {e2[-200:]}")
+            self.ok(os.path.exists(os.path.join(d, "fr.evt")),
+                    "dump-on: the recording's own file is written at exit beside it")
+
     def ring(self):
         rc, ev, err = self.evtrace("events", "--json", os.path.join(self.out, "ring-usr1.evt"))
         evs = [json.loads(l) for l in ev.splitlines()]
@@ -478,16 +502,18 @@ class Checker:
                 set(ca) == set(cs) and all(abs(ca[g] - cs[g]) <= lost for g in ca)
             if agg == "agg-dentry" and not lost:
                 # two tracers time one free each from its own program run, a few
-                # us apart: the same frees in each group, lifetimes within 1 ms
+                # us apart (ms under a loaded emulation): the same frees in each
+                # group, lifetimes within 5 ms or 2 %
                 ga = {g["group"]: g for g in a["hist"]["groups"]}
                 gs = {g["group"]: g for g in s["hist"]["groups"]}
-                same = ca == cs and all(abs(ga[g][k] - gs[g][k]) <= 1000 for g in ga
+                near = lambda x, y, n=1: abs(x - y) <= max(5000 * n, 0.02 * max(x, y))
+                same = ca == cs and all(near(ga[g][k], gs[g][k]) for g in ga
                                         for k in ("min", "max")) and \
-                    all(abs(ga[g]["sum"] - gs[g]["sum"]) <= 1000 * ga[g]["count"] for g in ga)
+                    all(near(ga[g]["sum"], gs[g]["sum"], ga[g]["count"]) for g in ga)
             self.ok(same and a["hist"]["groups"],
                     f"{agg}: counted in the kernel, the same histogram as streamed "
                     f"({sum(g['count'] for g in a['hist']['groups'])} values"
-                    + (", lifetimes within 1 ms)" if agg == "agg-dentry" else ")"),
+                    + (", lifetimes within 5 ms or 2 %)" if agg == "agg-dentry" else ")"),
                     json.dumps(a["hist"])[:300] + " / " + json.dumps(s["hist"])[:300])
             sa, ss = a["summary"], s["summary"]
             timeline = lambda x: [(e["path"], e["state"], e["refcount"], e["holders"] != [])
@@ -590,6 +616,7 @@ def main():
         c.live_tui()
         c.crash()
         c.ring()
+        c.dump_on()
         c.max_size()
         c.holders("cwd")
         c.holders("fd")

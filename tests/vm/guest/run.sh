@@ -199,6 +199,16 @@ record_scenarios() {
 	cp /out/ring.evt /out/ring-usr1.evt
 	stop ring
 
+	# --dump-on: the ring into a file of its own when the kprobe event's
+	# ei is removed while its dentries still hold it
+	mkdir -p /out/fr
+	trace dump-on record -o /out/fr/fr.evt --ring 5 --fs tracefs \
+		--dump-on ei_removed_referenced || return 1
+	kprobe_event
+	sleep 1
+	stop dump-on
+	ls -l /out/fr >/out/dump-on.ls
+
 	# --max-size stops the recording by itself
 	evtrace record -o /out/max.evt --max-size 32K --fs tracefs --flush 0.2 \
 		>/out/max.out 2>/out/max.err &
