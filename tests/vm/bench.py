@@ -156,14 +156,20 @@ def main(out):
         rows = [l.split() for l in (f(os.path.join(m, w, "bpf_stats")) or "").splitlines()]
         rows = [(int(r[1]), int(r[2])) for r in rows if len(r) == 3]
         return (sum(n for n, _ in rows), sum(t for _, t in rows)) if rows else None
+    bpf_ms = {}
     if any(stats(m, w) for m in traced for w in wls):
-        p(f"{'BPF ns/run (runs/1000)':<26}" + "".join(f"{w:>14}" for w in wls))
+        p(f"{'BPF ns/run (runs/1000)':<26}" + "".join(f"{w:>14}" for w in wls) + f"{'ms/run':>9}")
         for m in traced:
             cells = []
             for w in wls:
                 st = stats(m, w)
                 cells.append(f"{st[1] // max(st[0], 1):>6} ({st[0] // 1000:>5})" if st else f"{'-':>14}")
-            p(f"{m:<26}" + "".join(f"{c:>14}" for c in cells))
+            # the programs' own time in one run of every workload: their cost
+            # apart from the consumer's, and from what the host's load does to it
+            if all(stats(m, w) for w in wls):
+                bpf_ms[m] = sum(stats(m, w)[1] for w in wls) / runs / 1e6
+            p(f"{m:<26}" + "".join(f"{c:>14}" for c in cells) +
+              (f"{bpf_ms[m]:9.0f}" if m in bpf_ms else f"{'-':>9}"))
         p()
     # what each tracer saw over the warm-up and the timed runs
     p(f"{'in all ' + str(runs) + ' runs':<26}" + "".join(f"{w:>8}" for w in wls))
@@ -187,6 +193,9 @@ def main(out):
     p("tens of ms under emulation, so a small or negative added time is noise (see none-end)")
     p()
     for num, den in RATIOS:
+        if bpf_ms.get(num) is not None and bpf_ms.get(den):
+            p(f"BPF time ratio {num}/{den} = {bpf_ms[num] / bpf_ms[den]:.2f}"
+              f"  [{bpf_ms[num]:.0f} ms / {bpf_ms[den]:.0f} ms of program runs a round]")
         if sums.get(num) is None or not sums.get(den):
             continue
         p(f"ratio {num}/{den} = {sums[num] / sums[den]:.2f} (target <= 1.0)"
