@@ -218,5 +218,107 @@ for size in 80x24 130x40; do
 done
 tmux kill-session -t "$sess2" 2>/dev/null
 
+# States the fixture ends without: a recording made here (the real writer)
+# with an ei removed while referenced and one removed at refcount 0, both
+# not released 3.4 s later (--release-timeout 1), and 5 events lost.
+gen=$(mktemp -d)
+trap 'tmux kill-session -t "$sess" 2>/dev/null; [ -n "$sess2" ] && tmux kill-session -t "$sess2" 2>/dev/null; rm -rf "$gen"' EXIT
+cat >"$gen/mkstates.c" <<'EOF'
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "file/tracefile.h"
+
+#define S	1000000000ull
+
+static struct mount_ent ents[] = {
+	{ .dev = ET_MKDEV(0u, 13u), .fstype = "tracefs", .path = "/sys/kernel/tracing" },
+};
+
+static const struct tf_meta meta = {
+	.evtrace_version = "0.1", .kernel_release = "6.12", .machine = "x86_64", .ncpus = 1,
+	.start_ns = S, .start_realtime_ns = 1700000000ull * S, .probes = "release_ei=fentry",
+	.filters = "", .mounts = { ents, 1 },
+};
+
+static struct et_rec ev(int type, uint64_t ts, uint64_t ei, uint64_t aux, int64_t value,
+			const char *name)
+{
+	struct et_rec r = { .type = type, .ts_ns = ts, .pid = 7, .tid = 7, .dev_minor = 13,
+			    .obj_id = ei, .aux_id = aux, .value = value };
+
+	snprintf(r.comm, sizeof(r.comm), "sh");
+	snprintf(r.fs, sizeof(r.fs), "tracefs");
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct tf_chunk *c = tf_chunk_new();
+	struct tf_trailer tr = { .end_ns = 4 * S, .end_realtime_ns = 1700000003ull * S };
+	struct et_rec r[32];
+	int n = 0, fd;
+	uint8_t *p;
+	size_t len;
+
+	if (argc != 2 || !c)
+		return 2;
+	/* under the top-level events dir (0xe0, never seen) */
+	r[n++] = ev(ET_EI_CREATE, S + 1, 0xa1, 0xe0, 1, "kprobes");
+	r[n++] = ev(ET_EI_CREATE, S + 2, 0xa2, 0xa1, 1, "sched");
+	r[n++] = ev(ET_EI_CREATE, S + 3, 0xa3, 0xe0, 1, "irq");
+	r[n++] = ev(ET_EI_GET, S + S / 10, 0xa2, 0xd1, 2, "sched");
+	r[n++] = ev(ET_EI_REMOVE, S + S / 10 + 1, 0xa2, 0, 2, "sched");
+	r[n++] = ev(ET_EI_REMOVE, S + S / 10 + 2, 0xa3, 0, 1, "irq");
+	r[n] = ev(ET_LOST, 2 * S, 0, 0, 5, "ring");
+	r[n].pid = r[n].tid = 0;
+	r[n].comm[0] = r[n].fs[0] = 0;
+	n++;
+	/* the clock goes on: the timeout check runs once a second */
+	for (int i = 0; i < 6; i++) {
+		r[n] = ev(ET_INO_ALLOC, S + S / 2 * (i + 2), 0, 0, 0, "");
+		r[n].ino = 100 + i;
+		snprintf(r[n++].caller, sizeof(r[0].caller), "get_next_ino");
+	}
+	for (int i = 0; i < n; i++)
+		if (tf_chunk_add(c, &r[i]))
+			return 1;
+	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || tf_write_start(fd, &meta) || tf_chunk_seal(c, 1, &p, &len) ||
+	    tf_write_all(fd, p, len) || tf_write_trailer(fd, &tr) || close(fd))
+		return 1;
+	tf_chunk_free(c);
+	return 0;
+}
+EOF
+cc -O1 -Isrc -Iinclude "$gen/mkstates.c" src/file/writer.c src/file/codec.c \
+	src/event/schema.c src/lib/mounts.c src/lib/json.c src/lib/line.c -lzstd -lz \
+	-o "$gen/mkstates" 2>"$gen/cc.err" && "$gen/mkstates" "$gen/states.evt"
+ok $? "a recording with the states the fixture ends without" "$(cat "$gen/cc.err")"
+for size in 80x24 130x40; do
+	w=${size%x*} h=${size#*x}
+	fixture=$gen/states.evt open2 "$w" "$h" TERM=xterm-256color --release-timeout 1
+	s=$(screen2)
+	r=$(ei_rows <<<"$s")
+	sed -n 1p <<<"$r" | grep -qE "^ !events/kprobes/sched +1 not released +[0-9.]+s +3\.[0-9]s$" &&
+		sed -n 2p <<<"$r" | grep -qE "^  events/irq +0 not released +[0-9.]+s +3\.[0-9]s$" &&
+		sed -n 3p <<<"$r" | grep -qE "^  events/kprobes +1 live " &&
+		sed -n 1p <<<"$s" | grep -qF "lost 5 (ring 5)" && grep -qF "ei_not_released" <<<"$s"
+	ok $? "$size: removed and held, then removed and not released past the timeout, then live; the loss in the header" "$s"
+	e=$(tmux capture-pane -e -p -t "$sess2")
+	grep -qE $'\e\\[31mlost 5' <<<"$e" && grep -qE $'\e\\[35mevents/irq' <<<"$e" &&
+		grep -qE $'\e\\[35mei_not_released' <<<"$e"
+	ok $? "$size: colour: the loss red, not released magenta" "$(cat -v <<<"$e" | head -12)"
+	fixture=$gen/states.evt open2 "$w" "$h" "NO_COLOR=1 TERM=xterm-256color" --release-timeout 1
+	e=$(tmux capture-pane -e -p -t "$sess2")
+	! grep -qE "$esc_colour" <<<"$e" && grep -qF "lost 5 (ring 5)" <<<"$e" &&
+		ei_rows <<<"$(screen2)" | sed -n 2p | grep -qE "^  events/irq +0 not released "
+	ok $? "$size: NO_COLOR=1: no colour for the loss or the states, their text still there" "$(cat -v <<<"$e" | head -12)"
+done
+tmux kill-session -t "$sess2" 2>/dev/null
+
 echo "live: $pass passed, $fail failed"
 [ $fail -eq 0 ]
