@@ -108,6 +108,7 @@ struct view_args {
 	char filters[512];		/* as given: the recording's META, the view's header */
 	enum view_agg agg;
 	bool stream;			/* --stream: no aggregation */
+	struct opt_limit limit;		/* --limit: the end summary's lists */
 };
 
 /* hist and live: --stream, and the hidden self-check of the aggregation */
@@ -124,6 +125,7 @@ struct view_args {
 	PACE_ROWS(&(v)->po.replay, speed_dflt),				\
 	WINDOW_ROWS(&(v)->po.replay),					\
 	MODEL_ROWS(&(v)->po.session),					\
+	OPT_LIMIT(&(v)->limit),						\
 	FILTER_ROWS(&(v)->po.trace.filters),				\
 	TRACE_ROWS(&(v)->po.trace),					\
 	FROM_REPLAY_ROW(&(v)->from_replay)

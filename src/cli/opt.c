@@ -69,6 +69,18 @@ int parse_count(const char *opt, const char *arg, uint64_t max, const char *expe
 	return 0;
 }
 
+int opt_parse_limit(struct opt_limit *l, const char *arg)
+{
+	uint64_t v = 0;
+
+	/* 0 means all: parse_count() takes 1 and up */
+	if (strcmp(arg, "0") && parse_count("--limit", arg, UINT32_MAX, "0 (all) to 4294967295", &v))
+		return -1;
+	l->set = true;
+	l->n = v;
+	return 0;
+}
+
 /* "64K", "1024M": the largest allowed suffix that divides v exactly. */
 static void size_text(uint64_t v, const char *suffixes, char *buf, size_t size)
 {

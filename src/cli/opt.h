@@ -128,6 +128,22 @@ int parse_count(const char *opt, const char *arg, uint64_t max, const char *expe
 		uint64_t *out);
 /* The index of arg in names (NULL-terminated). */
 int parse_enum(const char *opt, const char *arg, const char *const *names, int *out);
+/*
+ * --limit N: how many of each list a summary shows, 0 for all; set tells
+ * a given --limit from the default, which differs between text and JSON.
+ */
+struct opt_limit {
+	bool set;
+	uint32_t n;
+};
+
+int opt_parse_limit(struct opt_limit *l, const char *arg);
+#define OPT_LIMIT(d)							\
+	OPT_CALL(0, "limit", d, opt_parse_limit, "N",			\
+		 "at most N of each list in the summary, 0 for all (default:\n" \
+		 "20 groups and removed eis, 10 anomalies; with --json all);\n" \
+		 "a cut list says how many more there are")
+
 /* "a, b or c": what parse_enum() expects, for messages of one's own. */
 void enum_expected(const char *const *names, char *buf, size_t size);
 
