@@ -199,6 +199,17 @@ for size in 80x24 130x40; do
 	[ -n "$a" ] && ! grep -vqF kprobes <<<"$a" && ! grep -qF dup_ino <<<"$s"
 	ok $? "$size: /kprobes: only the anomalies that match" "$s"
 	keys2 Escape
+	# one event directory in three instances, three paths; the top level's own
+	keys2 / s c h e d / s c h e d _ s w i t c h Enter
+	r=$(ei_rows <<<"$(screen2)")
+	n=$(grep -oE "instances/#[0-9]+/(events/sched|…)/sched_switch" <<<"$r" | sort -u | wc -l)
+	[ "$n" = 3 ] && [ "$(grep -c . <<<"$r")" = 3 ]
+	ok $? "$size: /sched/sched_switch: one row per instance, each with its own path" "$r"
+	keys2 Escape / k p r o b e s / s c h e d Enter
+	r=$(ei_rows <<<"$(screen2)")
+	grep -qE "^ !events/kprobes/sched " <<<"$r"
+	ok $? "$size: the top-level kprobe event's path: events/kprobes/sched" "$r"
+	keys2 Escape
 
 	# a window that ends while kprobes/sched is removed and still held:
 	# the live ones that need attention come before every released one
