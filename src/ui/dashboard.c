@@ -677,21 +677,24 @@ static void draw_details(struct dashboard *v, int rows)
 static void draw_help(int rows)
 {
 	static const char *const lines[] = {
-		"q          quit (Ctrl-C too): restore the terminal, print the summary",
-		"p          pause / resume the display (a replay pauses too)",
-		"s          cycle the eventfs_inode sort: attention, refcount, age, removed-held time",
-		"/          filter mounts, eventfs paths and anomalies by a substring; Esc clears",
-		"Tab        move focus between panels",
-		"j k, arrows  move the cursor (>); PgUp, PgDn a page; g, G first, last",
-		"Enter      open the row under the cursor: an ei's history and holders, a mount's",
-		"           rates, a filesystem's lifetimes, an anomaly (its ei); Enter, Esc close",
-		"+ / -      replay: double / halve the speed",
-		"?          this help (any key closes it)",
+		"q        quit (Ctrl-C too): restore the terminal, print the summary",
+		"p        pause / resume the display (a replay pauses too)",
+		"s        cycle the eventfs_inode sort: attention, refcount, age, held",
+		"/        filter mounts, eventfs paths and anomalies; Esc clears",
+		"Tab      move focus between panels (Shift-Tab back)",
+		"j k      move the cursor (>), arrows too; PgUp PgDn a page; g G ends",
+		"Enter    open the row under the cursor: an ei's history and holders,",
+		"         a mount's rates, a filesystem's lifetimes, an anomaly's ei;",
+		"         Enter or Esc closes it",
+		"+ / -    replay: double / halve the speed",
+		"?        this help (any key closes it)",
 		"",
-		"attention: removed and still referenced (longest held first), removed and not",
-		"released past --release-timeout, removed, live by refcount, released last.",
-		"! marks an ei removed while still referenced; HELD is the time since its removal,",
-		"or from removal to release.  Colour: NO_COLOR=1 turns it off.",
+		"attention: removed and still referenced (longest held first), then",
+		"removed and not released past --release-timeout, removed, live by",
+		"refcount, released last.  ! marks an ei removed while referenced;",
+		"HELD is the time since removal, or from removal to release.",
+		"Colour: red held, magenta not released, yellow removed; NO_COLOR=1",
+		"turns it off.",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(lines) && (int)i + 3 < rows - 1; i++)
@@ -843,11 +846,23 @@ footer:
 	attron(A_REVERSE);
 	mvhline(rows - 1, 0, ' ', cols);
 	attroff(A_REVERSE);
-	if (v->typing)
+	if (v->typing) {
 		putf(rows - 1, 0, A_REVERSE, " filter: %s_  (Enter applies, Esc clears)", v->filter);
-	else
-		putf(rows - 1, 0, A_REVERSE, " q quit  p pause  s sort  / filter  Tab panel  "
-		     "j/k move  Enter open  %s? help", v->o.replay ? "+/- speed  " : "");
+	} else {
+		struct part k[9] = {};
+
+		PART(&k[0], 0, 0, " q quit");
+		PART(&k[1], 3, 0, "p pause");
+		PART(&k[2], 2, 0, "s sort");
+		PART(&k[3], 2, 0, "/ filter");
+		PART(&k[4], 1, 0, "Tab panel");
+		PART(&k[5], 4, 0, "j/k move");
+		PART(&k[6], 1, 0, "Enter open");
+		if (v->o.replay)
+			PART(&k[7], 5, 0, "+/- speed");
+		PART(&k[8], 0, 0, "? help");
+		put_parts(rows - 1, 0, A_REVERSE, k, ARRAY_SIZE(k), "  ");
+	}
 	refresh();
 }
 
