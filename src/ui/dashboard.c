@@ -492,7 +492,11 @@ static int ei_rows(struct dashboard *v, uint64_t now)
 		}
 	}
 	v->moved[P_EI] = false;
-	cursor_fit(v, P_EI, n, 1 << 30);
+	/* on a row; the scroll is draw()'s, which knows the panel's height */
+	if (v->cursor[P_EI] >= n)
+		v->cursor[P_EI] = n - 1;
+	if (v->cursor[P_EI] < 0)
+		v->cursor[P_EI] = 0;
 	v->ei_sel = n ? v->rows[v->cursor[P_EI]].id : 0;
 	return n;
 }
