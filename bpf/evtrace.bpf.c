@@ -39,6 +39,7 @@ const volatile __u32 agg_types = 0;
 const volatile __u64 agg_step = 0;
 const volatile bool agg_comm = false;
 const volatile bool agg_caller = false;
+const volatile bool agg_cgroup = false;
 /*
  * What costs a map operation per event only when something reads it:
  * -v's calls per function; generations of inodes and dentries (only when
@@ -173,6 +174,7 @@ struct birth {
 	__u32 pad;
 	char fs[ET_FS_LEN];
 	char comm[ET_COMM_LEN];
+	__u64 cgroup;		/* --by cgroup only */
 };
 
 struct {
@@ -254,7 +256,9 @@ struct task {
 	__u32 pid;
 	__u32 tid;
 	bool has_comm;
+	bool has_cgroup;
 	char comm[ET_COMM_LEN];
+	__u64 cgroup;
 };
 
 /* The task's comm, read once per run of a program, and only if used. */
@@ -267,6 +271,20 @@ static __always_inline void task_comm(struct task *t)
 }
 
 /*
+ * The task's cgroup v2 id, as the comm: once per run, only if an event,
+ * a group or the --cgroup filter reads it.  The helper walks
+ * task->cgroups->dfl_cgrp->kn under RCU: cheap, but not free.
+ */
+static __always_inline __u64 task_cgroup(struct task *t)
+{
+	if (!t->has_cgroup) {
+		t->cgroup = bpf_get_current_cgroup_id();
+		t->has_cgroup = true;
+	}
+	return t->cgroup;
+}
+
+/*
  * Each program's first step, at the moment its event happens: the current
  * task, and whether the task filters (-p, -c, --cgroup) select it;
  * evtrace's own process never.  A call by a selected task is counted
@@ -276,12 +294,13 @@ static __always_inline void task_comm(struct task *t)
  */
 static __always_inline bool task_begin(struct task *t, enum et_probe p)
 {
-	__u64 id = bpf_get_current_pid_tgid(), cgid, *n;
+	__u64 id = bpf_get_current_pid_tgid(), *n;
 	__u32 key = p;
 
 	t->pid = id >> 32;
 	t->tid = (__u32)id;
 	t->has_comm = false;
+	t->has_cgroup = false;
 	/*
 	 * The comm is a hash key: zero it first.  6.1's
 	 * bpf_get_current_comm() copies with strscpy() and leaves the bytes
@@ -298,8 +317,8 @@ static __always_inline bool task_begin(struct task *t, enum et_probe p)
 			return false;
 	}
 	if (filter_cgroup) {
-		cgid = bpf_get_current_cgroup_id();
-		if (!bpf_map_lookup_elem(&filter_cgroups, &cgid))
+		task_cgroup(t);
+		if (!bpf_map_lookup_elem(&filter_cgroups, &t->cgroup))
 			return false;
 	}
 	if (count_calls) {
@@ -393,6 +412,7 @@ static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
 	if (!(emit_types & ET_BIT(type)))
 		return NULL;
 	task_comm(t);
+	task_cgroup(t);
 	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		cnt = bpf_map_lookup_elem(&lost, &zero);
@@ -412,6 +432,7 @@ static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
 	e->type = type;
 	e->cpu = bpf_get_smp_processor_id();
 	e->dev = s->dev;
+	e->cgroup = t->cgroup;
 	__builtin_memcpy(e->comm, t->comm, sizeof(e->comm));
 	__builtin_memcpy(e->fs, s->fs, sizeof(e->fs));
 	return e;
@@ -505,6 +526,8 @@ static __always_inline __u64 birth_new(void *obj, __u64 ts, struct sbinfo *s, st
 		task_comm(t);
 		__builtin_memcpy(b.comm, t->comm, sizeof(b.comm));
 	}
+	if (agg_cgroup)
+		b.cgroup = task_cgroup(t);
 	if (bpf_map_update_elem(&births, &key, &b, BPF_ANY)) {
 		__sync_fetch_and_add(&seq_full, 1);
 		return 0;
@@ -604,6 +627,7 @@ static __always_inline void agg_life(__u16 kind, __u64 ts, const struct birth *b
 	k.dev = b->dev;
 	__builtin_memcpy(k.fs, b->fs, sizeof(k.fs));
 	__builtin_memcpy(k.comm, b->comm, sizeof(k.comm));
+	k.cgroup = b->cgroup;
 	agg_add(&k, ts > b->ts ? (ts - b->ts) / 1000 : 0);
 }
 
@@ -651,6 +675,8 @@ static __always_inline int on_ino_alloc(void *ctx, struct task *t, unsigned int 
 		}
 		if (agg_caller)
 			bpf_get_stack(ctx, k.stack, sizeof(k.stack), 0);
+		if (agg_cgroup)
+			k.cgroup = task_cgroup(t);
 		agg_add(&k, ino);
 		agg_counted(ET_INO_ALLOC);
 	}

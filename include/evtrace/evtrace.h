@@ -134,6 +134,7 @@ struct et_event {
 	__u64 inode_ino;
 	__u64 pei;
 	__u64 pei_seq;
+	__u64 cgroup;		/* the task's cgroup v2 id: its directory's inode number */
 	char comm[ET_COMM_LEN];
 	char fs[ET_FS_LEN];
 	/*
@@ -151,7 +152,7 @@ struct et_event {
 #define ET_EVENT_STACK	(ET_EVENT_BASE + 8 * ET_STACK_DEPTH)
 #define ET_EVENT_NAME	(ET_EVENT_BASE + ET_NAME_LEN)
 
-_Static_assert(ET_EVENT_BASE == 152 && sizeof(struct et_event) == ET_EVENT_NAME,
+_Static_assert(ET_EVENT_BASE == 160 && sizeof(struct et_event) == ET_EVENT_NAME,
 	       "et_event ABI size changed");
 
 /*
@@ -162,8 +163,8 @@ _Static_assert(ET_EVENT_BASE == 152 && sizeof(struct et_event) == ET_EVENT_NAME,
  * kinds (enum sample_kind): an inode number, or a lifetime in usecs from
  * the allocation the BPF side saw ("births") to the free.  The group is
  * the superblock (dev and fs, as the record would carry them), plus the
- * allocating task's comm with --by comm, or get_next_ino's stack with
- * --by caller; the bucket is the histogram's (log2, or linear of agg_step),
+ * allocating task's comm with --by comm, its cgroup id with --by cgroup,
+ * or get_next_ino's stack with --by caller; the bucket is the histogram's (log2, or linear of agg_step),
  * so userspace adds each entry to one bucket whole.
  */
 enum et_agg_kind {
@@ -180,6 +181,7 @@ struct et_agg_key {
 	char fs[ET_FS_LEN];
 	char comm[ET_COMM_LEN];	/* --by comm only, else zero */
 	__u64 stack[ET_STACK_DEPTH];	/* ETA_INO with --by caller only, else zero */
+	__u64 cgroup;		/* --by cgroup only, else zero */
 };
 
 /* Summed over CPUs by userspace: count and sum add, min and max merge. */

@@ -120,7 +120,8 @@ int do_hist(int argc, char **argv)
 			 "inode-life, ei-life (usecs), ei-refs (an ei's refcount\n"
 			 "after each change)"),
 		OPT_ENUM(0, "by", &so->by, by_names, "KEY",
-			 "mount (default), fs, caller (get_next_ino's caller), comm"),
+			 "mount (default), fs, caller (get_next_ino's caller), comm,\n"
+			 "cgroup (the allocating task's cgroup v2 path, or its container)"),
 		{ .name = "linear", .arg = "STEP", .type = OPT_T_COUNT, .dst = &so->linear_step,
 		  .size = sizeof(so->linear_step), .min = 1, .max = UINT64_MAX,
 		  .expected = "a step > 0", .help = "linear buckets of STEP instead of log2" },

@@ -19,6 +19,7 @@ struct agg_rec {
 	char fs[ET_FS_LEN];
 	char comm[ET_COMM_LEN];		/* "" unless the kernel grouped by comm */
 	char caller[64];		/* "?" unless it grouped by get_next_ino's caller */
+	uint64_t cgroup;		/* 0 unless it grouped by cgroup id */
 	uint64_t count, sum, min, max;
 	uint64_t ts_ns;			/* when read (CLOCK_MONOTONIC) */
 };

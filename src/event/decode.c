@@ -91,6 +91,7 @@ void decode_event(struct decoder *d, const struct et_event *e, size_t size,
 	r->inode_id = object_id(d, e->inode, e->inode_seq);
 	r->inode_ino = e->inode_ino;
 	r->pei_id = object_id(d, e->pei, e->pei_seq);
+	r->cgroup_id = e->cgroup;
 	copy_str(r->comm, e->comm, sizeof(r->comm));
 	copy_str(r->fs, e->fs, sizeof(r->fs));
 	/* the tail, as far as the record has one */

@@ -27,6 +27,7 @@ struct et_rec {
 	uint64_t inode_id;	/* lookup, dentry_kill, ei_get: the inode behind */
 	uint64_t inode_ino;	/* its i_ino now */
 	uint64_t pei_id;	/* ei_get: the ei of the directory looked in */
+	uint64_t cgroup_id;	/* the task's cgroup v2 id (lib/cgroups.h names it); 0: unknown */
 	char comm[ET_COMM_LEN];
 	char fs[ET_FS_LEN];
 	char name[ET_NAME_LEN];

@@ -49,6 +49,8 @@ const unsigned int et_n_csv = ARRAY_SIZE(et_csv);
 const struct et_field et_common[] = {
 	VAL("type", TYPE, 0), VAL("ts_ns", TS, 0), VAL("cpu", CPU, 0), VAL("pid", PID, 0),
 	VAL("tid", TID, 0), VAL("comm", COMM, 0), VAL("fs", FS, 0), VAL("dev", DEV, 0),
+	/* JSON only: files of format 1.0 have none, and their output stays as it was */
+	VAL_IF("cgroup", CGROUP, CGROUP, 0),
 };
 const unsigned int et_n_common = ARRAY_SIZE(et_common);
 

@@ -18,8 +18,8 @@
  * in evtrace.h, the BPF program that emits it, its row in et_types[].
  * A new field of an existing column: a line in its type's field list.
  * A new column: struct et_rec, and a line at the end of ET_REC_OPTIONAL,
- * which is a new presence bit in the trace file: a format change (readers
- * take bits past 12 for extension fields that carry their length), so
+ * which is a new presence bit in the trace file: a format change (from
+ * bit 13 on a field carries its length, so older readers skip it), so
  * docs/FORMAT.md and a minor version too.
  */
 #ifndef EVTRACE_SCHEMA_H
@@ -65,7 +65,8 @@
 	X(COMM,		comm,		STR,	"comm")		\
 	X(FS,		fs,		STR,	"fs")		\
 	X(NAME,		name,		STR,	"name")		\
-	X(CALLER,	caller,		STR,	"caller")
+	X(CALLER,	caller,		STR,	"caller")	\
+	X(CGROUP,	cgroup_id,	U64,	"cgroup")
 
 #define ET_REC_COLUMNS(X)	ET_REC_HEADER(X) ET_REC_OPTIONAL(X)
 

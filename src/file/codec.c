@@ -41,4 +41,6 @@ bool sec_parse(const uint8_t *h, struct sec *s)
 void tf_meta_free(struct tf_meta *m)
 {
 	mount_table_free(&m->mounts);
+	cgroups_free(m->cgroups);
+	m->cgroups = NULL;
 }

@@ -13,6 +13,7 @@
 
 #include "event/schema.h"
 #include "file/tracefile.h"
+#include "lib/cgroups.h"
 
 #define HDR_LEN		32
 #define HDR_MAX		4096	/* a reader skips header bytes past the 32 it knows */
@@ -52,7 +53,11 @@ _Static_assert(W_EVENTS <= TF_CHUNK_MAX_EVENTS && W_RAW <= TF_CHUNK_MAX_RAW &&
 			 4 * (sizeof(((struct mount_ent *)0)->fstype) - 1) + 1 +	\
 			 4 * (MOUNT_PATH_LEN - 1))
 #define META_KEYS_MAX	(16 * 4 * 1024)
-_Static_assert((uint64_t)MOUNTS_MAX * MOUNT_LINE_MAX + META_KEYS_MAX <= TEXT_MAX,
+/* and its cgroup lines: "cgroup ID PATH", the path escaped, CG_META_MAX of them */
+#define CG_META_MAX	CG_WALK_DIRS
+#define CG_LINE_MAX	(sizeof("cgroup 18446744073709551615 \n") - 1 + 4 * (CG_PATH_LEN - 1))
+_Static_assert((uint64_t)MOUNTS_MAX * MOUNT_LINE_MAX + META_KEYS_MAX +
+	       (uint64_t)CG_META_MAX * CG_LINE_MAX <= TEXT_MAX,
 	       "the largest META this writer makes is a text section readers take");
 
 /*
@@ -70,12 +75,22 @@ enum {
 };
 #define P(id)		(1ull << PB_##id)
 #define P_KNOWN		(P(KNOWN) - 1)
-_Static_assert(PB_KNOWN == 13, "bits past 12 are extension fields with a length (r_ext)");
+/*
+ * From bit 13 on, a field is an extension field: a varint length, then
+ * its encoding.  Format 1.0 readers skip what they do not know by that
+ * length (reader.c's r_ext), so a 1.1 file reads in them, without the
+ * cgroup; this reader checks the length of those it knows.
+ */
+#define PB_EXT		13
+#define P_EXT(id)	(PB_##id >= PB_EXT)
+_Static_assert(PB_CGROUP == PB_EXT && PB_KNOWN == 14,
+	       "format 1.1: bit 13 is the cgroup id, the first extension field");
 
 /*
  * The largest record this writer makes: type 1, presence 2, ts 10, cpu 5,
  * pid 5, tid 5, then each optional column at its largest (an id: a 3-byte
- * index and 8 bytes; a string: index 3, length 1 and its bytes): 284 bytes.
+ * index and 8 bytes; a string: index 3, length 1 and its bytes; an
+ * extension field a length byte more): 295 bytes.
  */
 #define REC_MAX		512
 #define LARGEST_U32(m)	5
@@ -84,7 +99,7 @@ _Static_assert(PB_KNOWN == 13, "bits past 12 are extension fields with a length 
 #define LARGEST_S64(m)	10
 #define LARGEST_ID(m)	(3 + 8)
 #define LARGEST_STR(m)	(3 + 1 + sizeof(((struct et_rec *)0)->m) - 1)
-#define REC_LARGEST(id, member, kind, name)	+ LARGEST_##kind(member)
+#define REC_LARGEST(id, member, kind, name)	+ LARGEST_##kind(member) + P_EXT(id)
 _Static_assert(1 + 2 + 10 + 5 + 5 + 5 ET_REC_OPTIONAL(REC_LARGEST) <= REC_MAX,
 	       "REC_MAX holds the largest record");
 

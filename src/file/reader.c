@@ -177,6 +177,30 @@ static void str_val(char *dst, size_t size, char *v)
 	snprintf(dst, size, "%s", v);
 }
 
+/*
+ * "ID PATH" (format 1.1): a cgroup's path on the traced host.  A line
+ * that does not parse, or past CG_MAX, is left out: names, not events.
+ */
+static int cgroup_line(struct tf_meta *m, char *v)
+{
+	char *path = strchr(v, ' '), *end;
+	unsigned long long id;
+
+	if (!path)
+		return 0;
+	*path++ = 0;
+	errno = 0;
+	id = strtoull(v, &end, 10);
+	if (errno || *end || end == v || !id)
+		return 0;
+	mount_unescape(path);
+	if (path[0] != '/')
+		return 0;
+	if (!m->cgroups && !(m->cgroups = cgroups_new(NULL, 0)))
+		return -ENOMEM;
+	return cgroups_add(m->cgroups, id, path) == -ENOMEM ? -ENOMEM : 0;
+}
+
 struct meta_ctx {
 	struct tf_meta *m;
 	size_t cap;
@@ -189,6 +213,8 @@ static int meta_kv(void *ctx, const char *k, char *v)
 
 	if (!strcmp(k, "mount"))
 		return mount_line(&m->mounts, &c->cap, v);
+	if (!strcmp(k, "cgroup"))
+		return cgroup_line(m, v);
 	if (!strcmp(k, "evtrace_version"))
 		str_val(m->evtrace_version, sizeof(m->evtrace_version), v);
 	else if (!strcmp(k, "kernel_release"))
@@ -463,6 +489,30 @@ void r_str(struct dec *d, struct cur *c, char *dst, size_t size, const bool fill
 		memcpy(dst, d->strs + (size_t)k * STR_SLOT, size);
 }
 
+/*
+ * An extension field this reader knows: its length bounds the cursor
+ * until r_ext_end(), which puts back the end r_ext_begin() returned.
+ */
+static inline __attribute__((always_inline)) const uint8_t *r_ext_begin(struct cur *c)
+{
+	const uint8_t *end = c->end;
+	uint64_t len = r_varint(c);
+
+	if (!c->bad && (len > R_EXT_LEN || len > (size_t)(c->end - c->p)))
+		cur_bad(c);
+	if (!c->bad)
+		c->end = c->p + len;
+	return end;
+}
+
+static inline __attribute__((always_inline)) void r_ext_end(struct cur *c, const uint8_t *end)
+{
+	/* a field that does not fill its length is damage, as a short one is */
+	if (c->p != c->end)
+		cur_bad(c);
+	c->end = end;
+}
+
 /* Fields of a newer minor version: a varint length, then bytes to skip. */
 static void r_ext(struct cur *c, uint64_t pres)
 {
@@ -530,8 +580,19 @@ int dec_rec(struct dec *d, struct et_rec *r, const bool fill)
 		r->pid = pid;
 		r->tid = pid + dt;
 	}
-	/* then each column, in presence-bit order */
-#define R_COLUMN(id, member, kind, name)	R_##kind(member, (pres & P(id)));
+	/*
+	 * then each column, in presence-bit order; an extension field
+	 * (codec.h: P_EXT) within its length, which it must fill exactly
+	 */
+#define R_COLUMN(id, member, kind, name)					\
+	if (P_EXT(id) && (pres & P(id))) {					\
+		const uint8_t *end_ = r_ext_begin(&c);				\
+										\
+		R_##kind(member, true);						\
+		r_ext_end(&c, end_);						\
+	} else {								\
+		R_##kind(member, (pres & P(id)));				\
+	}
 	ET_REC_OPTIONAL(R_COLUMN)
 #undef R_COLUMN
 	if (pres & ~(uint64_t)P_KNOWN)

@@ -18,8 +18,10 @@
 #include "event/decode.h"
 #include "lib/mounts.h"
 
+struct cgroups;
+
 #define TF_VERSION_MAJOR	1
-#define TF_VERSION_MINOR	0
+#define TF_VERSION_MINOR	1	/* 1.1: the cgroup id, presence bit 13 */
 
 /* Bounds a reader enforces and a writer never exceeds. */
 #define TF_CHUNK_MAX_EVENTS	(1u << 20)
@@ -69,6 +71,12 @@ struct tf_meta {
 	char probes[1024];		/* "name=mode,name=mode,..." */
 	char filters[512];		/* the command line's filters, as given */
 	struct mount_table mounts;	/* at start; tf_meta_free() frees it */
+	/*
+	 * cgroup id -> path (lib/cgroups.h).  Reading: the file's table, or
+	 * NULL if it has none (tf_meta_free() frees it).  Writing: the table
+	 * to write, or NULL for tf_set_cgroups()'s; the writer never frees it.
+	 */
+	struct cgroups *cgroups;
 	uint16_t format_major, format_minor;	/* reading: the file's format version */
 };
 
@@ -112,6 +120,11 @@ void tf_chunk_reset(struct tf_chunk *c);
  */
 int tf_chunk_seal(const struct tf_chunk *c, int zstd_level, uint8_t **out, size_t *len);
 
+/*
+ * The table of a META whose tf_meta has none: the live session's, so a
+ * recording keeps the names of its cgroups whoever opens it.  NULL: none.
+ */
+void tf_set_cgroups(struct cgroups *cg);
 /* The file header plus the META section; 0 or -errno. */
 int tf_write_start(int fd, const struct tf_meta *m);
 /* A MOUNTS section: the whole table as of ts_ns. */

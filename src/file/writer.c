@@ -260,8 +260,21 @@ int tf_chunk_add(struct tf_chunk *c, const struct et_rec *r)
 	w_varint(&b, r->cpu);
 	w_varint(&b, r->pid);
 	w_varint(&b, zigzag((int64_t)r->tid - (int64_t)r->pid));
-	/* then each column present, in presence-bit order */
-#define W_COLUMN(id, member, kind, name)	if (pres & P(id)) W_##kind(member);
+	/*
+	 * then each column present, in presence-bit order; an extension
+	 * field (codec.h: P_EXT) after its length, which is one byte: no
+	 * field of this writer's takes 128 (REC_MAX's sum)
+	 */
+#define W_COLUMN(id, member, kind, name)					\
+	if (pres & P(id)) {							\
+		size_t at_ = b.len;						\
+										\
+		if (P_EXT(id))							\
+			b.len++;						\
+		W_##kind(member);						\
+		if (P_EXT(id))							\
+			b.p[at_] = b.len - at_ - 1;				\
+	}
 	ET_REC_OPTIONAL(W_COLUMN)
 #undef W_COLUMN
 	if (err) {
@@ -395,8 +408,33 @@ static void put_kv(FILE *f, const char *key, const char *val, size_t size)
 	fputc('\n', f);
 }
 
+static struct cgroups *meta_cgroups;
+
+void tf_set_cgroups(struct cgroups *cg)
+{
+	meta_cgroups = cg;
+}
+
+struct cg_put {
+	FILE *f;
+	unsigned int n;
+};
+
+static int put_cgroup(void *ctx, uint64_t id, const char *path)
+{
+	struct cg_put *c = ctx;
+
+	if (c->n++ >= CG_META_MAX)
+		return 1;
+	fprintf(c->f, "cgroup %llu ", (unsigned long long)id);
+	put_escaped(c->f, path);
+	fputc('\n', c->f);
+	return 0;
+}
+
 int tf_write_start(int fd, const struct tf_meta *m)
 {
+	struct cgroups *cg = m->cgroups ? m->cgroups : meta_cgroups;
 	uint8_t h[HDR_LEN] = { 'E', 'V', 'T', 'R', 'A', 'C', 'E', 0 };
 	char *text = NULL;
 	size_t len = 0;
@@ -423,6 +461,11 @@ int tf_write_start(int fd, const struct tf_meta *m)
 	put_kv(f, "probes", m->probes, sizeof(m->probes));
 	put_kv(f, "filters", m->filters, sizeof(m->filters));
 	put_mounts(f, &m->mounts);
+	/* a live table walks on first use: walk now, so the file has them all */
+	if (cg && !cgroups_count(cg))
+		cgroups_walk(cg);
+	if (cg)
+		cgroups_each(cg, put_cgroup, &(struct cg_put){ .f = f });
 	return write_stream(fd, f, &text, &len, SEC_META, m->start_ns, m->start_ns);
 }
 

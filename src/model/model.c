@@ -20,6 +20,7 @@
 
 #include "event/agg.h"
 #include "model/model_int.h"
+#include "lib/cgroups.h"
 #include "lib/line.h"
 #include "lib/mounts.h"
 
@@ -99,6 +100,7 @@ struct m_inode {
 	 */
 	struct m_inode *next_same;
 	struct m_inode **pprev_same;
+	uint64_t cgroup;		/* of the task that allocated it (or named it first) */
 	char fs[ET_FS_LEN];
 	char comm[ET_COMM_LEN];
 	char caller[ET_CALLER_LEN];
@@ -117,6 +119,7 @@ struct m_dentry {
 	uint64_t born_ns;
 	uint32_t dev;
 	bool indexed;			/* in the (parent, name) index */
+	uint64_t cgroup;
 	struct pn_key pn;
 	char fs[ET_FS_LEN];
 	char comm[ET_COMM_LEN];
@@ -152,7 +155,7 @@ static void pool_drain(struct pool *p)
 	}
 }
 
-static const char *const by_names[BY_MAX] = { "mount", "fs", "caller", "comm" };
+static const char *const by_names[BY_MAX] = { "mount", "fs", "caller", "comm", "cgroup" };
 static const char *const anomaly_names[A_MAX] = {
 	[A_DUP_INO] = "dup_ino",
 	[A_EI_REMOVED_REFERENCED] = "ei_removed_referenced",
@@ -360,6 +363,23 @@ m_report(struct model *m, enum anomaly_kind k, uint64_t ts, uint64_t obj, const 
 
 /* ---- inode-number groups and rates --------------------------------------- */
 
+/* A cgroup id's group name, into buf (CG_NAME_LEN): its path or container. */
+static const char *cgroup_name(struct model *m, uint64_t id, char *buf)
+{
+	return cgroups_name(m->o.cgroups, id, buf, CG_NAME_LEN);
+}
+
+/* A finished measurement with every group's key (sample() has all but the cgroup's). */
+static void sample_by(struct model *m, enum sample_kind k, uint64_t v,
+		      const char *const keys[BY_MAX])
+{
+	struct sample s = { .kind = k, .value = v, .n = 1, .sum = v, .max = v };
+
+	memcpy(s.group, keys, sizeof(s.group));
+	if (m->o.on_sample)
+		m->o.on_sample(m->o.ctx, &s);
+}
+
 static struct ino_group *group_get(struct model *m, enum group_by by, const char *name)
 {
 	struct group_table *t = &m->groups[by];
@@ -491,6 +511,7 @@ static struct m_inode *inode_add(struct model *m, uint64_t id, uint64_t born,
 	i->key.dev = (r->dev_major << ET_MINORBITS) | r->dev_minor;
 	copy_field(i->fs, r->fs);
 	copy_field(i->comm, r->comm);
+	i->cgroup = r->cgroup_id;
 	HASH_ADD(hh, m->inodes, id, sizeof(i->id), i);
 	m->n_inodes++;
 	return i;
@@ -616,12 +637,14 @@ static int on_ino_alloc(struct model *m, const struct et_rec *r)
 {
 	const char *mount = m_mount_of(m, (r->dev_major << ET_MINORBITS) | r->dev_minor, r->fs);
 	const char *fs = r->fs[0] ? r->fs : "?";
-	const char *keys[BY_MAX] = { mount, fs, r->caller[0] ? r->caller : "?", r->comm };
+	char cg[CG_NAME_LEN];
+	const char *keys[BY_MAX] = { mount, fs, r->caller[0] ? r->caller : "?", r->comm,
+				     cgroup_name(m, r->cgroup_id, cg) };
 	struct m_inode *i;
 
 	if (ino_count(m, keys, 1, r->ino))
 		return -ENOMEM;
-	sample(m, S_INO, r->ino, mount, fs, keys[BY_CALLER], r->comm);
+	sample_by(m, S_INO, r->ino, keys);
 	if (!r->obj_id)
 		return 0;
 	i = inode_find(m, r->obj_id);
@@ -647,10 +670,12 @@ static void on_inode_evict(struct model *m, const struct et_rec *r)
 	if (!i || !i->born_ns) {
 		m->st.unknown_start++;
 	} else {
-		const char *mount = m_mount_of(m, i->key.dev, i->fs);
+		char cg[CG_NAME_LEN];
+		const char *keys[BY_MAX] = { m_mount_of(m, i->key.dev, i->fs), i->fs,
+					     i->caller[0] ? i->caller : "?", i->comm,
+					     cgroup_name(m, i->cgroup, cg) };
 
-		sample(m, S_INODE_LIFE, (r->ts_ns - i->born_ns) / 1000, mount, i->fs,
-		       i->caller[0] ? i->caller : "?", i->comm);
+		sample_by(m, S_INODE_LIFE, (r->ts_ns - i->born_ns) / 1000, keys);
 	}
 	if (i)
 		inode_drop(m, i);
@@ -700,6 +725,7 @@ static struct m_dentry *dentry_add(struct model *m, const struct et_rec *r, uint
 	d->dev = (r->dev_major << ET_MINORBITS) | r->dev_minor;
 	copy_field(d->fs, r->fs);
 	copy_field(d->comm, r->comm);
+	d->cgroup = r->cgroup_id;
 	HASH_ADD(hh, m->dentries, id, sizeof(d->id), d);
 	m->n_dentries++;
 	return d;
@@ -764,8 +790,11 @@ static int on_dentry_kill(struct model *m, const struct et_rec *r)
 	if (!d || !d->born_ns) {
 		m->st.unknown_start++;
 	} else {
-		sample(m, S_DENTRY_LIFE, (r->ts_ns - d->born_ns) / 1000,
-		       m_mount_of(m, d->dev, d->fs), d->fs, "?", d->comm);
+		char cg[CG_NAME_LEN];
+		const char *keys[BY_MAX] = { m_mount_of(m, d->dev, d->fs), d->fs, "?", d->comm,
+					     cgroup_name(m, d->cgroup, cg) };
+
+		sample_by(m, S_DENTRY_LIFE, (r->ts_ns - d->born_ns) / 1000, keys);
 	}
 	if (d)
 		dentry_drop(m, d);
@@ -848,8 +877,10 @@ int model_feed_agg(struct model *m, const struct agg_rec *a)
 		[ETA_INODE_LIFE] = S_INODE_LIFE,
 	};
 	const char *mount = m_mount_of(m, a->dev, a->fs);
+	char cg[CG_NAME_LEN];
 	const char *keys[BY_MAX] = { mount, a->fs[0] ? a->fs : "?",
-				     a->caller[0] ? a->caller : "?", a->comm };
+				     a->caller[0] ? a->caller : "?", a->comm,
+				     cgroup_name(m, a->cgroup, cg) };
 	struct sample s = { .value = a->min, .n = a->count, .sum = a->sum, .max = a->max };
 
 	if (a->kind >= ETA_MAX || !a->count)

@@ -20,8 +20,10 @@
 #include "event/stream.h"
 
 struct mount_table;
+struct cgroups;
 
-enum group_by { BY_MOUNT, BY_FS, BY_CALLER, BY_COMM, BY_MAX };
+/* BY_CGROUP: the allocating task's cgroup v2 path, or its container (lib/cgroups.h) */
+enum group_by { BY_MOUNT, BY_FS, BY_CALLER, BY_COMM, BY_CGROUP, BY_MAX };
 
 /* Values the model hands to histograms, one per finished measurement. */
 enum sample_kind {
@@ -77,6 +79,8 @@ struct model_opts {
 	 * one, as it would stay live forever and twin every later one (dup_ino).
 	 */
 	bool no_inode_frees;
+	/* names the cgroup ids of --by cgroup's groups; NULL: "cgroup:ID" */
+	struct cgroups *cgroups;
 	/* every sample, e.g. into a histogram; may be NULL */
 	void (*on_sample)(void *ctx, const struct sample *s);
 	/* every anomaly as found; may be NULL */

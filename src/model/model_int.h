@@ -169,11 +169,14 @@ static inline double secs(uint64_t ns)
 	return ns / 1e9;
 }
 
-/* A finished measurement, to the on_sample callback (the histograms). */
+/*
+ * A finished measurement, to the on_sample callback (the histograms).  An
+ * ei's is not put in a cgroup (model.c's sample_by() has the VFS ones').
+ */
 static inline void sample(struct model *m, enum sample_kind k, uint64_t v, const char *mount,
 			  const char *fs, const char *caller, const char *comm)
 {
-	struct sample s = { .kind = k, .value = v, .group = { mount, fs, caller, comm },
+	struct sample s = { .kind = k, .value = v, .group = { mount, fs, caller, comm, "?" },
 			    .n = 1, .sum = v, .max = v };
 
 	if (m->o.on_sample)

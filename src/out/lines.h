@@ -12,6 +12,7 @@ struct lines {
 	struct sink sink;
 	FILE *f;
 	bool json;
+	struct cgroups *cgroups;	/* the session's, from start: names "cgroup_path" */
 };
 
 struct sink *lines_sink(struct lines *l, FILE *f, bool json);

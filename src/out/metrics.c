@@ -15,19 +15,21 @@
 #include <unistd.h>
 #include <uthash.h>
 
+#include "lib/cgroups.h"
 #include "lib/common.h"
 #include "lib/escape.h"
 #include "out/metrics.h"
 
 /*
- * The allocation series' labels.  A per-container label is one more entry
- * here, read from the sample's group of that key, and one more cut in
- * series_key(): the top K applies to it as to the others.
+ * The allocation series' labels, each read from the sample's group of
+ * that key and cut in series_key(): the top K applies to each.  cgroup
+ * is the allocating task's cgroup v2 path or container (lib/cgroups.h).
  */
-enum { L_FS, L_MOUNT, L_CALLER, L_MAX };
-static const char *const label_names[L_MAX] = { "fs", "mount", "caller" };
+enum { L_FS, L_MOUNT, L_CALLER, L_CGROUP, L_MAX };
+static const char *const label_names[L_MAX] = { "fs", "mount", "caller", "cgroup" };
+#define OTHERS	{ "other", "other", "other", "other" }
 
-/* Inode numbers allocated per (fs, mount, caller); key is the three, NUL-separated. */
+/* Inode numbers allocated per (fs, mount, caller, cgroup); key is the four, NUL-separated. */
 struct series {
 	UT_hash_handle hh;
 	uint64_t n;
@@ -48,7 +50,7 @@ struct metrics {
 	uint32_t top;
 	struct series *series;		/* uthash head */
 	uint32_t n_series;
-	struct series *overflow;	/* other, other, other: past METRICS_SERIES_MAX */
+	struct series *overflow;	/* other for each label: past METRICS_SERIES_MAX */
 	struct life life[LIFE_KINDS][METRICS_FS_MAX + 1];	/* the last: other */
 	uint32_t n_life[LIFE_KINDS];
 };
@@ -79,10 +81,11 @@ void metrics_free(struct metrics *mx)
 	free(mx);
 }
 
-/* "fs\0mount\0caller\0", each cut to what a label keeps; its length. */
+/* "fs\0mount\0caller\0cgroup\0", each cut to what a label keeps; its length. */
 static size_t series_key(char *key, const char *const *lab)
 {
-	static const size_t cut[L_MAX] = { ET_FS_LEN, METRICS_LABEL_MAX, ET_CALLER_LEN };
+	static const size_t cut[L_MAX] = { ET_FS_LEN, METRICS_LABEL_MAX, ET_CALLER_LEN,
+					   CG_NAME_LEN };
 	size_t off = 0;
 
 	for (int i = 0; i < L_MAX; i++) {
@@ -114,8 +117,9 @@ static struct series *series_new(const char *key, size_t len)
 
 static void count_ino(struct metrics *mx, const struct sample *smp, uint64_t n)
 {
-	char key[ET_FS_LEN + METRICS_LABEL_MAX + ET_CALLER_LEN];
-	const char *lab[L_MAX] = { smp->group[BY_FS], smp->group[BY_MOUNT], smp->group[BY_CALLER] };
+	char key[ET_FS_LEN + METRICS_LABEL_MAX + ET_CALLER_LEN + CG_NAME_LEN];
+	const char *lab[L_MAX] = { smp->group[BY_FS], smp->group[BY_MOUNT], smp->group[BY_CALLER],
+				   smp->group[BY_CGROUP] };
 	size_t len = series_key(key, lab);
 	struct series *s;
 
@@ -130,7 +134,7 @@ static void count_ino(struct metrics *mx, const struct sample *smp, uint64_t n)
 	if (!s) {
 		/* full (or out of memory): the total stays right, the labels cannot */
 		if (!mx->overflow) {
-			const char *other[L_MAX] = { "other", "other", "other" };
+			const char *other[L_MAX] = OTHERS;
 
 			len = series_key(key, other);
 			mx->overflow = series_new(key, len);
@@ -371,9 +375,10 @@ static int print_ino_series(FILE *f, const struct metrics *mx, enum metrics_form
 		return -ENOMEM;
 	}
 	HASH_ITER(hh, mx->series, s, tmp)
-		r[m++] = (struct row){ .lab = { s->lab[0], s->lab[1], s->lab[2] }, .n = s->n };
+		r[m++] = (struct row){ .lab = { s->lab[0], s->lab[1], s->lab[2], s->lab[3] },
+				       .n = s->n };
 	if (mx->overflow)
-		r[m++] = (struct row){ .lab = { "other", "other", "other" }, .n = mx->overflow->n };
+		r[m++] = (struct row){ .lab = OTHERS, .n = mx->overflow->n };
 	for (int d = 0; d < L_MAX; d++)
 		keep_top(r, m, d, mx->top, runs);
 	/* rows that became the same labels are one series */
@@ -542,8 +547,8 @@ int metrics_render(FILE *f, const struct metrics *mx, const struct model *m,
 		fputs("evtrace_replay_finished 1\n", f);
 	}
 	snprintf(top, sizeof(top),
-		 "inode numbers get_next_ino() handed out, by filesystem type, mount and the "
-		 "function that asked; each label keeps its %u largest values, the rest is summed "
+		 "inode numbers get_next_ino() handed out, by filesystem type, mount, the "
+		 "function that asked and the asking task's cgroup; each label keeps its %u largest values, the rest is summed "
 		 "as other", mx->top);
 	family(f, fmt, "evtrace_ino_allocations", "counter", top);
 	ret = print_ino_series(f, mx, fmt);

@@ -29,7 +29,7 @@
 
 #define METRICS_TOP_DEFAULT	20
 #define METRICS_TOP_MAX		1000
-/* (fs, mount, caller) triples counted; past it they count as other, other, other */
+/* (fs, mount, caller, cgroup) series counted; past it they count as other for each label */
 #define METRICS_SERIES_MAX	4096
 /* filesystems with lifetimes kept; past it they count as other */
 #define METRICS_FS_MAX		64

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "event/schema.h"
+#include "lib/cgroups.h"
 #include "lib/escape.h"
+#include "lib/json.h"
 #include "lib/line.h"
 #include "out/print.h"
 
@@ -96,12 +98,23 @@ static void json_fields(struct line *l, const struct et_field *fds, unsigned int
 
 void rec_print_json(FILE *f, const struct et_rec *r)
 {
+	rec_print_json_cg(f, r, NULL);
+}
+
+void rec_print_json_cg(FILE *f, const struct et_rec *r, struct cgroups *cg)
+{
 	const struct et_type_info *t = et_type_info(r->type);
+	char path[CG_PATH_LEN];
 	struct line l;
 
 	line_reset(&l);
 	line_putc(&l, '{');
 	json_fields(&l, et_common, et_n_common, r, true);
+	/* the cgroup's path beside its id, when the session can name it */
+	if (cg && r->cgroup_id && cgroups_path(cg, r->cgroup_id, path, sizeof(path))) {
+		line_puts(&l, ",\"cgroup_path\":");
+		line_json_str(&l, path);
+	}
 	json_fields(&l, t->fields, t->n_fields, r, false);
 	line_put(&l, "}\n", 2);
 	line_write(&l, f);

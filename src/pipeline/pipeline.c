@@ -125,6 +125,13 @@ static int replay_mounts(void *ctx, const struct mount_table *mt)
 	return session_set_mounts(&p->s, mt);
 }
 
+static int replay_cgroups(void *ctx, struct cgroups *cg)
+{
+	struct pipeline *p = ctx;
+
+	return session_set_cgroups(&p->s, cg);
+}
+
 /* -v: how often each probed function ran, to hold against another tracer's counts */
 static void print_calls(struct tracer *t)
 {
@@ -190,6 +197,7 @@ static int run_file(struct pipeline *p)
 	ro->tick = tick;
 	ro->started = replay_started;
 	ro->mounts = replay_mounts;
+	ro->cgroups = replay_cgroups;
 	ro->stop = &stop_flag;
 	install_stop_signals();
 	return replay_run(ro, &p->stats);

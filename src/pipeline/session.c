@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "file/tracefile.h"
+#include "lib/cgroups.h"
 #include "lib/common.h"
 #include "pipeline/session.h"
 
@@ -14,7 +16,8 @@ static void on_sample(void *ctx, const struct sample *smp)
 	struct session *s = ctx;
 
 	if (s->hist && smp->kind == s->of)
-		hist_add_n(s->hist, smp->group[s->by], smp->value, smp->n, smp->sum, smp->max);
+		hist_add_n(s->hist, smp->group[s->by] ? smp->group[s->by] : "?", smp->value,
+			   smp->n, smp->sum, smp->max);
 	for (int i = 0; i < s->n_sinks; i++)
 		if (s->sinks[i]->sample)
 			s->sinks[i]->sample(s->sinks[i]->ctx, smp);
@@ -26,8 +29,8 @@ static void on_check_sample(void *ctx, const struct sample *smp)
 	struct session *s = ctx;
 
 	if (smp->kind == s->of)
-		hist_add_n(s->check_hist, smp->group[s->by], smp->value, smp->n, smp->sum,
-			   smp->max);
+		hist_add_n(s->check_hist, smp->group[s->by] ? smp->group[s->by] : "?",
+			   smp->value, smp->n, smp->sum, smp->max);
 }
 
 int session_feed_agg(void *ctx, const struct agg_rec *a)
@@ -105,12 +108,37 @@ int session_set_mounts(void *ctx, const struct mount_table *mt)
 	return 0;
 }
 
+static int cgroup_copy(void *ctx, uint64_t id, const char *path)
+{
+	int err = cgroups_add(ctx, id, path);
+
+	return err == -ENOMEM ? err : 0;
+}
+
+int session_set_cgroups(void *ctx, struct cgroups *cg)
+{
+	struct session *s = ctx;
+
+	return cgroups_each(cg, cgroup_copy, s->cgroups);
+}
+
 int session_init(struct session *s, const struct session_opts *o)
 {
 	struct model_opts mo = o->model;
 	int err;
 
 	memset(s, 0, sizeof(*s));
+	/*
+	 * Live: the host's cgroup2 tree, walked again at most once a second
+	 * when an id is not in it.  Replayed: only what the file says, the
+	 * traced host's ids, never this one's.
+	 */
+	s->cgroups = cgroups_new(o->live_mounts ? CG_ROOT : NULL, 1000000000ull);
+	if (!s->cgroups)
+		goto nomem;
+	if (o->live_mounts)
+		tf_set_cgroups(s->cgroups);
+	mo.cgroups = s->cgroups;
 	s->by = o->by;
 	s->of = o->of;
 	s->live_mounts = o->live_mounts;
@@ -129,6 +157,7 @@ int session_init(struct session *s, const struct session_opts *o)
 		co.on_sample = on_check_sample;
 		co.on_unknown_dev = NULL;
 		co.on_anomaly = NULL;
+		co.cgroups = s->cgroups;
 		co.ctx = s;
 		s->check = model_new(&co);
 		s->check_hist = hist_set_new(o->linear_step, 4096);
@@ -163,6 +192,10 @@ void session_free(struct session *s)
 	s->check = NULL;
 	s->check_hist = NULL;
 	mount_table_free(&s->mounts);
+	if (s->live_mounts)
+		tf_set_cgroups(NULL);
+	cgroups_free(s->cgroups);
+	s->cgroups = NULL;
 	s->model = NULL;
 	s->hist = NULL;
 }

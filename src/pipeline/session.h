@@ -20,6 +20,11 @@
 struct session {
 	struct model *model;
 	struct mount_table mounts;
+	/*
+	 * cgroup id -> path: live, the host's tree walked; replayed, the
+	 * recording's table.  A live one is what recordings write (tf_set_cgroups).
+	 */
+	struct cgroups *cgroups;
 	uint64_t mounts_loaded_ns;	/* live: when mountinfo was last read */
 	bool live_mounts;		/* reload mountinfo on unknown devices */
 	struct hist_set *hist;		/* NULL unless hist */
@@ -60,6 +65,8 @@ int session_feed(void *ctx, const struct et_rec *r);
 int session_feed_agg(void *ctx, const struct agg_rec *a);
 void session_count_agg(void *ctx, const uint64_t *n, uint64_t unknown_inodes,
 		       uint64_t unknown_dentries, uint64_t since, uint64_t now);
+/* Replay: the recording's cgroup table (copied).  0 or -ENOMEM. */
+int session_set_cgroups(void *ctx, struct cgroups *cg);
 /* Replay: the recording's mount table from now on (copied).  0 or -ENOMEM. */
 int session_set_mounts(void *ctx, const struct mount_table *mt);
 

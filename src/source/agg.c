@@ -82,6 +82,7 @@ static void to_rec(struct agg_reader *r, const struct et_agg_key *k, struct agg_
 	a->dev = k->dev;
 	memcpy(a->fs, k->fs, sizeof(a->fs) - 1);
 	memcpy(a->comm, k->comm, sizeof(a->comm) - 1);
+	a->cgroup = k->cgroup;
 	if (k->stack[0])
 		resolve_caller(r->t->ksyms, (const uint64_t *)k->stack, ET_STACK_DEPTH,
 			       a->caller, sizeof(a->caller));

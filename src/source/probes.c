@@ -390,6 +390,7 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 		t->skel->rodata->agg_step = o->agg.step;
 		t->skel->rodata->agg_comm = o->agg.comm;
 		t->skel->rodata->agg_caller = o->agg.caller;
+		t->skel->rodata->agg_cgroup = o->agg.cgroup;
 		bpf_map__set_max_entries(t->skel->maps.aggs, AGG_ENTRIES);
 		/* births hold the lifetimes' objects; seqs then only eis and what streams */
 		if (o->agg.types & lives)

@@ -41,6 +41,7 @@ struct agg_opts {
 	bool stream;		/* stream them as well (a recording beside, --agg-check) */
 	bool comm;		/* groups carry the task's comm (--by comm) */
 	bool caller;		/* ino_alloc groups carry the stack (--by caller) */
+	bool cgroup;		/* groups carry the task's cgroup id (--by cgroup) */
 	uint64_t step;		/* linear buckets of step; 0 log2 */
 	bool no_ei_inodes;	/* ei_get without its inode: the model keeps no inodes */
 };

@@ -258,7 +258,8 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 	int ret = EXIT_OK;
 
 	if (o->filters && o->filters->ncgroups) {
-		p_err("--cgroup selects tasks of a live run: a recording's events carry no cgroup");
+		p_err("--cgroup selects tasks of a live run: a recording's cgroups are its host's "
+		      "(hist --by cgroup names them)");
 		return EXIT_ENV;
 	}
 	f.rd = tf_open(o->path, err, sizeof(err));
@@ -271,6 +272,12 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 		return EXIT_ENV;
 	}
 	if (o->mounts && o->mounts(o->ctx, &tf_reader_meta(f.rd)->mounts)) {
+		p_err("out of memory");
+		tf_close(f.rd);
+		return EXIT_RUNTIME;
+	}
+	if (o->cgroups && tf_reader_meta(f.rd)->cgroups &&
+	    o->cgroups(o->ctx, tf_reader_meta(f.rd)->cgroups)) {
 		p_err("out of memory");
 		tf_close(f.rd);
 		return EXIT_RUNTIME;

@@ -9,6 +9,8 @@
 #include "lib/mounts.h"
 #include "source/probes.h"
 
+struct cgroups;
+
 struct replay_opts {
 	const char *path;
 	double speed;			/* N times real time; 0: as fast as possible */
@@ -20,6 +22,8 @@ struct replay_opts {
 	int (*started)(void *ctx);
 	/* the recording's mount table from now on, then at each change; 0 or -errno */
 	int (*mounts)(void *ctx, const struct mount_table *mt);
+	/* the recording's cgroup table (format 1.1), before its first event; 0 or -errno */
+	int (*cgroups)(void *ctx, struct cgroups *cg);
 	void (*tick)(void *ctx);	/* while pacing; may be NULL */
 	volatile sig_atomic_t *stop;
 	const bool *paused;		/* the live view's p: hold the replay */

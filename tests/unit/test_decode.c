@@ -272,9 +272,16 @@ static void test_decode_record_sizes(void **state)
 	assert_string_equal(r.caller, "");
 	decode_event(&fx->d, &e, ET_EVENT_STACK, &r);
 	assert_string_equal(r.caller, "?");
-	assert_int_equal(ET_EVENT_BASE, 152);
-	assert_int_equal(ET_EVENT_STACK, 200);
-	assert_int_equal(ET_EVENT_NAME, 216);
+	assert_int_equal(ET_EVENT_BASE, 160);
+	assert_int_equal(ET_EVENT_STACK, 208);
+	assert_int_equal(ET_EVENT_NAME, 224);
+	/* the cgroup id is in the fixed part: a record without a tail has it */
+	e.cgroup = 0x1d2c;
+	decode_event(&fx->d, &e, ET_EVENT_BASE, &r);
+	assert_int_equal(r.cgroup_id, 0x1d2c);
+	e.cgroup = 0;
+	decode_event(&fx->d, &e, ET_EVENT_BASE, &r);
+	assert_int_equal(r.cgroup_id, 0);
 }
 
 static void test_decode_no_objects(void **state)

@@ -229,11 +229,11 @@ static void test_counters_gauges(void **state)
 	assert_families(t, MF_TEXT);
 	assert_line(t, "# TYPE evtrace_ino_allocations_total counter");
 	assert_line(t, "evtrace_ino_allocations_total{fs=\"tracefs\",mount=\"/sys/kernel/tracing\","
-		       "caller=\"tracefs_create_file\"} 2");
+		       "caller=\"tracefs_create_file\",cgroup=\"?\"} 2");
 	assert_line(t, "evtrace_ino_allocations_total{fs=\"pipefs\",mount=\"pipefs\","
-		       "caller=\"create_pipe_files\"} 2");
+		       "caller=\"create_pipe_files\",cgroup=\"?\"} 2");
 	assert_line(t, "evtrace_ino_allocations_total{fs=\"tracefs\",mount=\"/sys/kernel/tracing\","
-		       "caller=\"eventfs_iterate\"} 1");
+		       "caller=\"eventfs_iterate\",cgroup=\"?\"} 1");
 	assert_line(t, "# TYPE evtrace_next_ino_highest gauge");
 	assert_line(t, "evtrace_next_ino_highest 4194");
 	assert_line(t, "evtrace_eventfs_inodes{state=\"live\"} 0");
@@ -308,7 +308,7 @@ static void test_escaping(void **state)
 	t = render(&fx, MF_TEXT);
 	assert_families(t, MF_TEXT);
 	assert_line(t, "evtrace_ino_allocations_total{fs=\"tmp\\\"fs\",mount=\"/mnt/a\\\"b\\\\c\\nd\","
-		       "caller=\"a\\\"b\\\\c\\nd\\\\x1b[2J\\\\xff\xc3\xa9\"} 1");
+		       "caller=\"a\\\"b\\\\c\\nd\\\\x1b[2J\\\\xff\xc3\xa9\",cgroup=\"?\"} 1");
 	fx_close(&fx);
 }
 
@@ -329,16 +329,48 @@ static void life_n(struct metrics *mx, const char *fs, uint64_t n)
 	metrics_sample(mx, &s);
 }
 
+/* The cgroup label: the group's path or container, its top K as the others'. */
+static void test_cgroup_label(void **state)
+{
+	static const char *const want[] = {
+		"evtrace_ino_allocations_total{fs=\"pipefs\",mount=\"pipefs\",caller=\"c\","
+		"cgroup=\"docker:0123456789ab\"} 7",
+		"evtrace_ino_allocations_total{fs=\"pipefs\",mount=\"pipefs\",caller=\"c\","
+		"cgroup=\"/agg\"} 5",
+		"evtrace_ino_allocations_total{fs=\"pipefs\",mount=\"pipefs\",caller=\"c\","
+		"cgroup=\"other\"} 3",
+	};
+	const char *cgs[] = { "/agg", "docker:0123456789ab", "/system.slice/a.service", "/b" };
+	const uint64_t ns[] = { 5, 7, 2, 1 };
+	struct fx fx;
+	const char *t, *p;
+	size_t n = 0;
+
+	fx_open(&fx, 2);
+	for (int i = 0; i < 4; i++) {
+		struct sample s = { .kind = S_INO, .value = 100, .n = ns[i], .sum = 100 * ns[i],
+				    .max = 100, .group = { "pipefs", "pipefs", "c", "", cgs[i] } };
+
+		metrics_sample(fx.mx, &s);
+	}
+	t = render(&fx, MF_TEXT);
+	for (p = t; (p = strstr(p, "\nevtrace_ino_allocations_total{")); p++, n++)
+		assert_true(n < ARRAY_SIZE(want) &&
+			    !strncmp(p + 1, want[n], strlen(want[n])));
+	assert_int_equal(n, ARRAY_SIZE(want));
+	fx_close(&fx);
+}
+
 /* --top 2: each label keeps its two largest values; the rest is summed as other. */
 static void test_top_k(void **state)
 {
 	static const char *const want[] = {
-		"evtrace_ino_allocations_total{fs=\"tmpfs\",mount=\"/a\",caller=\"c1\"} 5",
-		"evtrace_ino_allocations_total{fs=\"tmpfs\",mount=\"/a\",caller=\"c2\"} 4",
-		"evtrace_ino_allocations_total{fs=\"tmpfs\",mount=\"/a\",caller=\"other\"} 3",
-		"evtrace_ino_allocations_total{fs=\"proc\",mount=\"/proc\",caller=\"c1\"} 2",
-		"evtrace_ino_allocations_total{fs=\"other\",mount=\"other\",caller=\"c1\"} 1",
-		"evtrace_ino_allocations_total{fs=\"tmpfs\",mount=\"other\",caller=\"other\"} 1",
+		"evtrace_ino_allocations_total{fs=\"tmpfs\",mount=\"/a\",caller=\"c1\",cgroup=\"?\"} 5",
+		"evtrace_ino_allocations_total{fs=\"tmpfs\",mount=\"/a\",caller=\"c2\",cgroup=\"?\"} 4",
+		"evtrace_ino_allocations_total{fs=\"tmpfs\",mount=\"/a\",caller=\"other\",cgroup=\"?\"} 3",
+		"evtrace_ino_allocations_total{fs=\"proc\",mount=\"/proc\",caller=\"c1\",cgroup=\"?\"} 2",
+		"evtrace_ino_allocations_total{fs=\"other\",mount=\"other\",caller=\"c1\",cgroup=\"?\"} 1",
+		"evtrace_ino_allocations_total{fs=\"tmpfs\",mount=\"other\",caller=\"other\",cgroup=\"?\"} 1",
 	};
 	struct fx fx;
 	const char *t, *p;
@@ -402,8 +434,8 @@ static void test_series_bound(void **state)
 	assert_int_equal(total, METRICS_SERIES_MAX + 1000 + 5);
 	/* the 20 callers kept, the rest of pipefs, and the table's overflow */
 	assert_int_equal(n, METRICS_TOP_DEFAULT + 2);
-	assert_line(t, "evtrace_ino_allocations_total{fs=\"pipefs\",mount=\"pipefs\",caller=\"f00000\"} 2");
-	assert_line(t, "evtrace_ino_allocations_total{fs=\"other\",mount=\"other\",caller=\"other\"} 1000");
+	assert_line(t, "evtrace_ino_allocations_total{fs=\"pipefs\",mount=\"pipefs\",caller=\"f00000\",cgroup=\"?\"} 2");
+	assert_line(t, "evtrace_ino_allocations_total{fs=\"other\",mount=\"other\",caller=\"other\",cgroup=\"other\"} 1000");
 	fx_close(&fx);
 }
 
@@ -420,7 +452,7 @@ static void test_openmetrics(void **state)
 	assert_families(t, MF_OPENMETRICS);
 	assert_line(t, "# TYPE evtrace_ino_allocations counter");
 	assert_line(t, "evtrace_ino_allocations_total{fs=\"tracefs\",mount=\"/sys/kernel/tracing\","
-		       "caller=\"tracefs_create_file\"} 1");
+		       "caller=\"tracefs_create_file\",cgroup=\"?\"} 1");
 	assert_line(t, "# TYPE evtrace_build info");
 	assert_line(t, "# TYPE evtrace_dentry_lifetime_seconds histogram");
 	assert_line(t, "evtrace_dentry_lifetime_seconds_count{fs=\"tracefs\"} 1");
@@ -500,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_top_k),
+		cmocka_unit_test(test_cgroup_label),
 		cmocka_unit_test(test_series_bound),
 		cmocka_unit_test(test_openmetrics),
 		cmocka_unit_test(test_negotiate),

@@ -25,6 +25,7 @@
 #include "lib/common.h"
 #include "model/model.h"
 #include "lib/mounts.h"
+#include "lib/cgroups.h"
 #include "event/agg.h"
 #include "out/report.h"
 
@@ -1306,6 +1307,67 @@ static struct agg_rec agg_ino(uint32_t dev, const char *fs, const char *comm, ui
 }
 
 /*
+ * --by cgroup: each event's cgroup id named by the table (its path, or
+ * its container), one unknown by its id, a file of 1.0's (no id) as "?";
+ * a lifetime goes to the cgroup of the task that allocated the object;
+ * what the kernel aggregated by cgroup lands in the same groups.
+ */
+static void test_groups_by_cgroup(void **state)
+{
+	struct fx *fx = *state;
+	struct cgroups *cg = cgroups_new(NULL, 0);
+	struct model_opts o = { 0 };
+	uint64_t ids[] = { 10, 20, 30, 0, 10, 20, 30, 10, 20, 10 };	/* 4, 3, 2, 1 */
+	struct et_rec r;
+	struct agg_rec a;
+
+	assert_int_equal(cgroups_add(cg, 10, "/agg"), 0);
+	assert_int_equal(cgroups_add(cg, 20, "/system.slice/docker-0123456789abcdef0123456789"
+				     "abcdef0123456789abcdef0123456789abcdef.scope"), 0);
+	o.cgroups = cg;
+	fx_open(fx, &o);
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+		r = rec(ET_INO_ALLOC, T0 + i);
+		set_sb(&r, PIPEFS_DEV, "pipefs");
+		r.ino = 100 + i;
+		r.cgroup_id = ids[i];
+		feed(fx, &r);
+	}
+	{
+		const char *const names[] = { "/agg", "docker:0123456789ab", "cgroup:30", "?" };
+		const uint64_t totals[] = { 4, 3, 2, 1 };
+
+		group_check(fx, BY_CGROUP, 4, names, totals);
+	}
+	/* a dentry allocated in /agg and killed by a task elsewhere: /agg's */
+	r = rec(ET_DENTRY_ALLOC, T0 + MS(1));
+	set_sb(&r, TRACEFS_DEV, "tracefs");
+	r.obj_id = 0xd1;
+	r.cgroup_id = 10;
+	feed(fx, &r);
+	r = rec(ET_DENTRY_KILL, T0 + MS(2));
+	set_sb(&r, TRACEFS_DEV, "tracefs");
+	r.obj_id = 0xd1;
+	r.cgroup_id = 20;
+	feed(fx, &r);
+	assert_int_equal(fx->n_kind[S_DENTRY_LIFE], 1);
+	assert_string_equal(nth_sample(fx, S_DENTRY_LIFE, 0)->group[BY_CGROUP], "/agg");
+	/* the kernel's groups by cgroup */
+	a = agg_ino(PIPEFS_DEV, "pipefs", "", 5, 5 * 200, 200, 204, T0 + MS(3));
+	a.cgroup = 20;
+	assert_int_equal(model_feed_agg(fx->m, &a), 0);
+	{
+		const char *const names[] = { "docker:0123456789ab", "/agg", "cgroup:30", "?" };
+		const uint64_t totals[] = { 8, 4, 2, 1 };
+
+		group_check(fx, BY_CGROUP, 4, names, totals);
+	}
+	model_free(fx->m);
+	fx->m = NULL;
+	cgroups_free(cg);
+}
+
+/*
  * What the kernel aggregated gives the model the groups, totals and
  * highest number the same events would have given, and its samples.
  */
@@ -1955,6 +2017,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ei_refcount_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_groups_by_cgroup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_removed_referenced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_dentry_outlives, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_dentry_lookup, setup, teardown),

@@ -12,6 +12,7 @@
 #include <errno.h>
 
 #include "out/print.h"
+#include "lib/cgroups.h"
 
 #define PREFIX(type)							\
 	"{\"type\":\"" type "\",\"ts_ns\":1234567890123,\"cpu\":3,"	\
@@ -87,6 +88,40 @@ static void test_json_ino_alloc(void **state)
 	r.obj_id = 0xFEDCBA9876543210ull;
 	assert_json(&r, PREFIX("ino_alloc") ",\"ino\":4242,\"caller\":\"?\","
 		    "\"inode\":\"fedcba9876543210\",\"sb_guess\":true}");
+}
+
+/*
+ * The cgroup id after dev when set (a 1.0 file's events have none: as
+ * before), and its path when the session's table names it, escaped.
+ */
+static void test_json_cgroup(void **state)
+{
+	struct et_rec r = rec(ET_INODE_ALLOC);
+	struct cgroups *cg = cgroups_new(NULL, 0);
+	struct mem m;
+	char *got;
+
+	r.obj_id = 1;
+	assert_json(&r, PREFIX("inode_alloc") ",\"inode\":\"0000000000000001\"}");
+	r.cgroup_id = 18446744073709551615ull;
+	assert_json(&r, PREFIX("inode_alloc") ",\"cgroup\":18446744073709551615,"
+		    "\"inode\":\"0000000000000001\"}");
+	assert_int_equal(cgroups_add(cg, 4242, "/system.slice/a\"b\n.service"), 0);
+	r.cgroup_id = 4242;
+	rec_print_json_cg(mem_open(&m), &r, cg);
+	got = mem_done(&m);
+	assert_string_equal(got, PREFIX("inode_alloc") ",\"cgroup\":4242,"
+			    "\"cgroup_path\":\"/system.slice/a\\\"b\\u000a.service\","
+			    "\"inode\":\"0000000000000001\"}\n");
+	free(got);
+	/* an id the table does not name: the id alone */
+	r.cgroup_id = 7;
+	rec_print_json_cg(mem_open(&m), &r, cg);
+	got = mem_done(&m);
+	assert_string_equal(got, PREFIX("inode_alloc") ",\"cgroup\":7,"
+			    "\"inode\":\"0000000000000001\"}\n");
+	free(got);
+	cgroups_free(cg);
 }
 
 static void test_json_inode(void **state)
@@ -554,6 +589,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_ino_alloc),
 		cmocka_unit_test(test_json_inode),
+		cmocka_unit_test(test_json_cgroup),
 		cmocka_unit_test(test_json_dentry),
 		cmocka_unit_test(test_json_lookup),
 		cmocka_unit_test(test_json_ei),

@@ -13,6 +13,7 @@
  */
 #include "unit.h"
 #include "helpers.h"
+#include "lib/cgroups.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +67,10 @@ static void full_rec(struct et_rec *r, uint64_t i)
 	if (i == 3)
 		memset(r->name, 'x', sizeof(r->name) - 1);	/* the longest name */
 	snprintf(r->caller, sizeof(r->caller), i % 4 ? "" : "create_pipe_files");
+	/* presence bit 13 on and off, and an id of a varint's longest */
+	r->cgroup_id = i % 3 ? 0x1000 + i % 4 : 0;
+	if (i == 5)
+		r->cgroup_id = UINT64_MAX;
 }
 
 static void assert_rec_equal(const struct et_rec *a, const struct et_rec *b)
@@ -89,6 +94,7 @@ static void assert_rec_equal(const struct et_rec *a, const struct et_rec *b)
 	assert_string_equal(a->fs, b->fs);
 	assert_string_equal(a->name, b->name);
 	assert_string_equal(a->caller, b->caller);
+	assert_int_equal(a->cgroup_id, b->cgroup_id);
 }
 
 /* ---- files ------------------------------------------------------------------ */
@@ -649,8 +655,13 @@ static void test_writer_bytes(void **state)
  * header, META by hand, the golden chunk, a TRAILER.  Unknown text keys,
  * an unknown section type and an extension field are skipped.
  */
+#define HEX64	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
 static void test_reader_from_document(void **state)
 {
+	char path[CG_PATH_LEN];
 	struct buf f = { 0 }, raw = { 0 }, ext = { 0 };
 	struct et_rec got[4], want[2];
 	struct tf_status st;
@@ -660,20 +671,28 @@ static void test_reader_from_document(void **state)
 	b_header(&f, 1, 0);
 	b_text(&f, 1, "evtrace_version 9.9\nkernel_release 6.1\\0400\nfuture_key x y\n"
 		      "ncpus 4\nmount 0:15 pipefs pipe:\nmount 8:1 ext4 /a\\040b\n"
-		      "mount 8:2 garbage\nno_value_line\n");
+		      "mount 8:2 garbage\nno_value_line\n"
+		      "cgroup 300 /system.slice/docker-" HEX64 ".scope\ncgroup 1 /\n"
+		      "cgroup 7 /a\\040b\ncgroup 0 /zero\ncgroup x /nan\ncgroup 9 relative\n"
+		      "cgroup 10\n");
 	b_section(&f, 77, "whatever", 8, 8, 0, 0, 0);		/* a type from the future */
 	b_put(&raw, golden, sizeof(golden));
 	b_events(&f, &raw, 2, 1000);
-	/* a record with presence bits 13 and 20: two fields from the future */
+	/*
+	 * a record with presence bits 13 (1.1's cgroup id: its length, then
+	 * the varint), 14 and 20: two fields from the future
+	 */
 	b_byte(&ext, ET_LOST);
-	b_varint(&ext, (1u << 13) | (1u << 20) | (1u << 3));
+	b_varint(&ext, (1u << 13) | (1u << 14) | (1u << 20) | (1u << 3));
 	b_varint(&ext, 0);
 	b_varint(&ext, 0);
 	b_varint(&ext, 0);
 	b_varint(&ext, 0);
 	b_zigzag(&ext, 42);		/* value */
+	b_varint(&ext, 2);
+	b_varint(&ext, 300);		/* bit 13: 0xac 0x02 */
 	b_varint(&ext, 3);
-	b_put(&ext, "abc", 3);		/* bit 13 */
+	b_put(&ext, "abc", 3);		/* bit 14 */
 	b_varint(&ext, 0);		/* bit 20, empty */
 	b_events(&f, &ext, 1, 7);
 	b_text(&f, 4, "events 3\nlost 42\nmystery 1\n");
@@ -685,6 +704,15 @@ static void test_reader_from_document(void **state)
 	assert_int_equal(m->ncpus, 4);
 	assert_int_equal(m->mounts.n, 2);
 	assert_string_equal(m->mounts.v[1].path, "/a b");
+	/* the cgroup table: what parses, the rest left out */
+	assert_non_null(m->cgroups);
+	assert_int_equal(cgroups_count(m->cgroups), 3);
+	assert_true(cgroups_path(m->cgroups, 7, path, sizeof(path)));
+	assert_string_equal(path, "/a b");
+	assert_true(cgroups_path(m->cgroups, 1, path, sizeof(path)));
+	assert_string_equal(path, "/");
+	assert_string_equal(cgroups_name(m->cgroups, 300, path, sizeof(path)), "docker:0123456789ab");
+	assert_false(cgroups_path(m->cgroups, 9, path, sizeof(path)));
 	assert_int_equal(read_all(rd, got, 4, &st), 3);
 	golden_recs(want);
 	assert_rec_equal(&got[0], &want[0]);
@@ -692,6 +720,8 @@ static void test_reader_from_document(void **state)
 	assert_int_equal(got[2].type, ET_LOST);
 	assert_int_equal(got[2].ts_ns, 7);
 	assert_int_equal(got[2].value, 42);
+	assert_int_equal(got[2].cgroup_id, 300);
+	assert_int_equal(got[0].cgroup_id, 0);
 	assert_int_equal(st.chunks, 2);
 	assert_int_equal(st.bad_chunks, 0);
 	assert_true(st.trailer_seen);
@@ -702,6 +732,103 @@ static void test_reader_from_document(void **state)
 	free(f.p);
 	free(raw.p);
 	free(ext.p);
+}
+
+/*
+ * Format 1.1's cgroup id: presence bit 13, a length byte, the varint; a
+ * 1.0 file has none and reads as 0 (the document test); a length that the
+ * varint does not fill exactly, or that runs past the record, is damage.
+ */
+static void test_cgroup_field(void **state)
+{
+	struct tf_chunk *c = tf_chunk_new();
+	struct buf f = { 0 }, raw = { 0 };
+	struct et_rec r[2], got[4];
+	struct tf_status st;
+	struct tf_reader *rd;
+	uint8_t *p, out[64];
+	size_t len, n;
+	static const uint8_t tail[] = { 0x02, 0xac, 0x02 };
+
+	golden_recs(r);
+	r[0].cgroup_id = 300;
+	assert_int_equal(tf_chunk_add(c, &r[0]), 0);
+	assert_int_equal(tf_chunk_seal(c, 3, &p, &len), 0);
+	n = ZSTD_decompress(out, sizeof(out), p + TF_SEC_LEN, len - TF_SEC_LEN);
+	/* the golden record, with bit 13 in its presence and the field at its end */
+	assert_int_equal(n, 29 + sizeof(tail));
+	assert_memory_equal(out, "\x02\x92\x4c", 3);		/* 0x2612 */
+	assert_memory_equal(out + n - sizeof(tail), tail, sizeof(tail));
+	free(p);
+	tf_chunk_free(c);
+
+	for (int bad = 0; bad < 3; bad++) {
+		static const uint8_t lens[] = { 3, 1, 9 };	/* long, short, past the end */
+
+		memset(&f, 0, sizeof(f));
+		memset(&raw, 0, sizeof(raw));
+		b_header(&f, 1, 1);
+		b_text(&f, 1, "ncpus 1\n");
+		b_put(&raw, out, n - 3);
+		b_byte(&raw, lens[bad]);
+		b_put(&raw, tail + 1, 2);
+		if (lens[bad] == 3)
+			b_byte(&raw, 0);
+		b_events(&f, &raw, 1, 1000);
+		rd = open_buf(&f);
+		assert_int_equal(read_all(rd, got, 4, &st), 0);
+		assert_int_equal(st.bad_chunks, 1);
+		tf_close(rd);
+		free(f.p);
+		free(raw.p);
+	}
+	/* and right, the same bytes read */
+	memset(&f, 0, sizeof(f));
+	memset(&raw, 0, sizeof(raw));
+	b_header(&f, 1, 1);
+	b_text(&f, 1, "ncpus 1\n");
+	b_put(&raw, out, n);
+	b_events(&f, &raw, 1, 1000);
+	rd = open_buf(&f);
+	assert_int_equal(read_all(rd, got, 4, &st), 1);
+	assert_rec_equal(&got[0], &r[0]);
+	assert_null(tf_reader_meta(rd)->cgroups);
+	tf_close(rd);
+	free(f.p);
+	free(raw.p);
+}
+
+/* A live table goes into META, and a replay reads the same names back. */
+#define LINE5	"cgroup 5 /with\\040space\\134and\\012newline\n"
+static void test_cgroup_meta(void **state)
+{
+	struct tf_meta m = test_meta;
+	struct tf_reader *rd;
+	struct cgroups *cg = cgroups_new(NULL, 0);
+	char path[CG_PATH_LEN];
+	struct buf f;
+	int fd = memfd();
+
+	assert_int_equal(cgroups_add(cg, 12, "/agg"), 0);
+	assert_int_equal(cgroups_add(cg, 99, "/kubepods/burstable/pod1/" HEX64), 0);
+	assert_int_equal(cgroups_add(cg, 5, "/with space\\and\nnewline"), 0);
+	/* the session's table, as tf_set_cgroups() hands it to the writer */
+	tf_set_cgroups(cg);
+	assert_int_equal(tf_write_start(fd, &m), 0);
+	tf_set_cgroups(NULL);
+	slurp(fd, &f);
+	assert_non_null(memmem(f.p, f.len, LINE5, sizeof(LINE5) - 1));
+	rd = open_buf(&f);
+	assert_int_equal(cgroups_count(tf_reader_meta(rd)->cgroups), 3);
+	assert_true(cgroups_path(tf_reader_meta(rd)->cgroups, 5, path, sizeof(path)));
+	assert_string_equal(path, "/with space\\and\nnewline");
+	assert_string_equal(cgroups_name(tf_reader_meta(rd)->cgroups, 99, path, sizeof(path)),
+			    "cri:0123456789ab");
+	assert_string_equal(cgroups_name(tf_reader_meta(rd)->cgroups, 12, path, sizeof(path)),
+			    "/agg");
+	tf_close(rd);
+	free(f.p);
+	cgroups_free(cg);
 }
 
 /* ---- damage ----------------------------------------------------------------- */
@@ -1313,7 +1440,8 @@ static void test_refusals(void **state)
 
 	f.p[8] = 2;	/* major 2 */
 	assert_null(tf_open_mem(f.p, f.len, err, sizeof(err)));
-	assert_string_equal(err, "file format 2.0 is newer than this evtrace reads (1.x): upgrade evtrace");
+	assert_string_equal(err, "file format 2." STR(TF_VERSION_MINOR)
+			    " is newer than this evtrace reads (1.x): upgrade evtrace");
 	f.p[8] = 0;	/* major 0 never existed */
 	assert_null(tf_open_mem(f.p, f.len, err, sizeof(err)));
 	assert_string_equal(err, "not an evtrace file (bad header)");
@@ -1616,6 +1744,8 @@ int main(void)
 		cmocka_unit_test(test_text_bound),
 		cmocka_unit_test(test_mounts_sections),
 		cmocka_unit_test(test_writer_bytes),
+		cmocka_unit_test(test_cgroup_field),
+		cmocka_unit_test(test_cgroup_meta),
 		cmocka_unit_test(test_reader_from_document),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_flipped_byte),

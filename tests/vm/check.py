@@ -487,7 +487,8 @@ class Checker:
                     f"rc={self.rc(name)} {err[-600:]}")
         # dentry-life: each free grouped by its birth, without reading the superblock again
         for agg, stream, n in (("agg-ino", "agg-ino-stream", 8), ("agg-refs", "agg-refs-stream", 8),
-                               ("agg-dentry", "agg-dentry-stream", 10)):
+                               ("agg-dentry", "agg-dentry-stream", 10),
+                               ("agg-cgroup", "agg-cgroup-stream", 8)):
             a, s = self.hist_json(agg), self.hist_json(stream)
             if not a or not s:
                 continue
@@ -534,6 +535,24 @@ class Checker:
             sn = {k: v for k, v in ss["anomalies"].items() if k not in ("dup_ino", "second_dentry")}
             self.ok(an == sn and sa["anomalies"]["dup_ino"] == 0,
                     f"{agg}: the same eventfs anomalies; dup_ino left to --stream", f"{an} {sn}")
+
+        # --by cgroup: the workload's cgroup by its path, aggregated and streamed alike
+        # (the pair above); unfiltered, its group is what --cgroup selected
+        a, s, al = (self.hist_json(n) for n in ("agg-cgroup", "agg-cgroup-stream",
+                                                 "agg-cgroup-all"))
+        if a and s and al:
+            ga = [g["group"] for g in a["hist"]["groups"]]
+            gs = [g["group"] for g in s["hist"]["groups"]]
+            self.ok(ga == ["/agg"] and gs == ["/agg"],
+                    "agg-cgroup: --by cgroup names the workload's group /agg, aggregated and streamed",
+                    f"{ga} {gs}")
+            call = {g["group"]: g["count"] for g in al["hist"]["groups"]}
+            n = sum(g["count"] for g in a["hist"]["groups"])
+            lost = al["summary"]["lost"] + a["summary"]["lost"]
+            self.ok(n > 0 and abs(call.get("/agg", -1) - n) <= lost,
+                    f"agg-cgroup-all: unfiltered, /agg's group has the {n} inode numbers "
+                    f"--cgroup selected ({len(call)} cgroups)",
+                    f"{call} {n} lost {lost}")
 
     def calls(self):
         """-v's count of each function's calls, against the events of an unfiltered run."""
