@@ -53,6 +53,7 @@ struct dashboard {
 	int scroll[P_MAX];	/* first row shown */
 	int cursor[P_MAX];	/* the row under the cursor, in the panel's (filtered) rows */
 	bool moved[P_MAX];	/* a key moved the cursor since the last draw */
+	int n_rows[P_MAX];	/* each panel's rows at the last draw: where keys stop */
 	/*
 	 * The ei under the cursor: once a key put the cursor on it, it stays
 	 * under it when the order changes; until then the cursor stays on
@@ -460,6 +461,7 @@ static void cursor_fit(struct dashboard *v, enum panel p, int n, int h)
 {
 	int *c = &v->cursor[p], *s = &v->scroll[p];
 
+	v->n_rows[p] = n;
 	if (*c >= n)
 		*c = n - 1;
 	if (*c < 0)
@@ -922,9 +924,12 @@ static void open_row(struct dashboard *v)
 
 static void move_cursor(struct dashboard *v, int by)
 {
-	v->cursor[v->focus] += by;
-	if (v->cursor[v->focus] < 0)
-		v->cursor[v->focus] = 0;
+	int *c = &v->cursor[v->focus], last = v->n_rows[v->focus] - 1;
+
+	/* keys come faster than draws: G then k is the row above the last */
+	*c = by > last - *c ? last : by < -*c ? 0 : *c + by;
+	if (*c < 0)
+		*c = 0;
 	v->moved[v->focus] = true;	/* draw() brings it back onto the rows */
 }
 

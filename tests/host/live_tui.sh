@@ -199,6 +199,13 @@ for size in 80x24 130x40; do
 	[ -n "$a" ] && ! grep -vqF kprobes <<<"$a" && ! grep -qF dup_ino <<<"$s"
 	ok $? "$size: /kprobes: only the anomalies that match" "$s"
 	keys2 Escape
+	# G: the last ei; k k back up: the panel stays, the cursor moves in it
+	keys2 Tab Tab G
+	keys2 k k
+	r=$(ei_rows <<<"$(screen2)")
+	[ "$(tail -n 3 <<<"$r" | head -n 1 | cut -c1)" = ">" ] && [ "$(grep -c '^>' <<<"$r")" = 1 ]
+	ok $? "$size: G k k: the cursor two rows above the panel's last, the panel not dragged" "$r"
+	keys2 g
 	# one event directory in three instances, three paths; the top level's own
 	keys2 / s c h e d / s c h e d _ s w i t c h Enter
 	r=$(ei_rows <<<"$(screen2)")
@@ -207,7 +214,7 @@ for size in 80x24 130x40; do
 	ok $? "$size: /sched/sched_switch: one row per instance, each with its own path" "$r"
 	keys2 Escape / k p r o b e s / s c h e d Enter
 	r=$(ei_rows <<<"$(screen2)")
-	grep -qE "^ !events/kprobes/sched " <<<"$r"
+	grep -qE "^[ >]!events/kprobes/sched " <<<"$r"
 	ok $? "$size: the top-level kprobe event's path: events/kprobes/sched" "$r"
 	keys2 Escape
 
