@@ -21,6 +21,7 @@
 #include <zstd.h>
 
 #include "file/tracefile.h"
+#include "lib/cgroups.h"
 #include "../lib/tracebytes.h"
 
 static const char *dir;
@@ -96,6 +97,8 @@ static void event(struct et_rec *r, int i, bool pipes)
 	snprintf(r->name, sizeof(r->name), "n%d x", i % 5);
 	if (r->type == ET_INO_ALLOC)
 		snprintf(r->caller, sizeof(r->caller), "tracefs_get_inode");
+	/* 1.1's extension field, on and off; ids META names and one it does not */
+	r->cgroup_id = i % 3 ? 1 + i % 4 * 1000 : 0;
 }
 
 /* The raw records of events [from, to) as one chunk holds them. */
@@ -213,11 +216,20 @@ static void trace_file(const char *name, int events, int per, bool pipes, bool t
 
 int main(int argc, char **argv)
 {
+	struct cgroups *cg;
+
 	if (argc != 2) {
 		fprintf(stderr, "usage: mkcorpus DIR\n");
 		return 2;
 	}
 	dir = argv[1];
+	/* every file's META names cgroups, as a live recording's does */
+	cg = cgroups_new(NULL, 0);
+	if (!cg || cgroups_add(cg, 1, "/") || cgroups_add(cg, 1001, "/agg") ||
+	    cgroups_add(cg, 2001, "/system.slice/docker-0123456789abcdef0123456789abcdef"
+			"0123456789abcdef0123456789abcdef.scope"))
+		die("cgroups");
+	tf_set_cgroups(cg);
 	trace_file("full.evt", 40, 20, false, true, false, false);
 	trace_file("pipes.evt", 60, 25, true, true, false, false);
 	trace_file("no-trailer.evt", 12, 6, false, false, false, false);

@@ -27,11 +27,11 @@ fail() {
 }
 
 mkdir -p $out/obj || fail "cannot create $out"
-# the seeds need only the trace file (reader, writer, their codec) and the
-# mountinfo unescaper; the target, every layer but main.c (the commands'
+# the seeds need only the trace file (reader, writer, their codec), the
+# mountinfo unescaper and the cgroup table META carries; the target, every layer but main.c (the commands'
 # do_*(), as make's unit tests link them), with the BPF skeleton the probes
 # embed, which make builds
-srcs="src/file/reader.c src/file/writer.c src/file/codec.c src/lib/mounts.c"
+srcs="src/file/reader.c src/file/writer.c src/file/codec.c src/lib/mounts.c src/lib/cgroups.c"
 cflags="-g -std=gnu11 -D_GNU_SOURCE -Wall -Iinclude -Isrc -I.output"
 # the inflation budget's floor 16 MiB, not 256: a bomb costs a mutant 16
 # times less, and its paths are the same (tracefile.h)
