@@ -237,6 +237,7 @@ static int meta_kv(void *ctx, const char *k, char *v)
 }
 
 struct mounts_ctx {
+	struct tf_meta *m;		/* its cgroup table learns the section's */
 	struct mount_table *mt;
 	uint64_t ts;
 	size_t cap;
@@ -250,6 +251,8 @@ static int mounts_kv(void *ctx, const char *k, char *v)
 		c->ts = num(v);
 	else if (!strcmp(k, "mount"))
 		return mount_line(c->mt, &c->cap, v);
+	else if (!strcmp(k, "cgroup"))
+		return cgroup_line(c->m, v);
 	return 0;
 }
 
@@ -749,7 +752,7 @@ static int next_section(struct tf_reader *rd, struct et_rec *out, uint32_t cap)
 		}
 		if (s.type == SEC_MOUNTS) {
 			struct mount_table mt = { 0 };
-			struct mounts_ctx c = { .mt = &mt, .ts = s.first };
+			struct mounts_ctx c = { .m = &rd->meta, .mt = &mt, .ts = s.first };
 
 			if (parse_text((char *)rd->sec, mounts_kv, &c)) {
 				mount_table_free(&mt);

@@ -479,6 +479,12 @@ int tf_write_mounts(int fd, uint64_t ts_ns, const struct mount_table *mt)
 		return -ENOMEM;
 	fprintf(f, "ts_ns %llu\n", (unsigned long long)ts_ns);
 	put_mounts(f, mt);
+	/*
+	 * and the cgroups known by now: a container that starts brings its
+	 * cgroup and, as its mounts' superblocks show up, this section
+	 */
+	if (meta_cgroups)
+		cgroups_each(meta_cgroups, put_cgroup, &(struct cg_put){ .f = f });
 	return write_stream(fd, f, &text, &len, SEC_MOUNTS, ts_ns, ts_ns);
 }
 

@@ -81,6 +81,7 @@ struct batch {
 	uint32_t n;
 	bool has_mounts;		/* a MOUNTS section came before ev[0] */
 	struct mount_table mounts;	/* then a copy of it, the consumer's to free */
+	struct cgroups *cgroups;	/* and the reader's cgroup table, which it may add to */
 };
 
 struct feed {
@@ -135,6 +136,7 @@ static void fill(struct feed *f, struct batch *b)
 				break;
 			}
 			b->has_mounts = true;
+			b->cgroups = tf_reader_meta(f->rd)->cgroups;
 		}
 		for (int i = 0; i < n; i++) {
 			const struct et_rec *r = &b->ev[i];
@@ -220,6 +222,10 @@ static bool consume(const struct replay_opts *o, struct batch *b, struct pacer *
 {
 	if (b->has_mounts) {
 		int err = o->mounts ? o->mounts(o->ctx, &b->mounts) : 0;
+
+		/* cgroups a MOUNTS section named (the table locks: the reader may add) */
+		if (!err && b->cgroups && o->cgroups)
+			err = o->cgroups(o->ctx, b->cgroups);
 
 		mount_table_free(&b->mounts);
 		b->has_mounts = false;

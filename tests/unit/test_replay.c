@@ -21,6 +21,7 @@
 #include "source/replay.h"
 #include "pipeline/session.h"
 #include "file/tracefile.h"
+#include "lib/cgroups.h"
 
 #define START_NS	1000000000ull
 #define STEP_NS		1000ull
@@ -44,6 +45,8 @@ static void rec_at(struct et_rec *r, int i)
 	r->dev_major = 0;
 	r->dev_minor = 13;
 	snprintf(r->comm, sizeof(r->comm), "task%d", i % 3);
+	/* a cgroup META names, then one a later MOUNTS section does */
+	r->cgroup_id = i < 1500 ? 7 : 8;
 	strcpy(r->fs, "tracefs");
 	strcpy(r->caller, "eventfs_get_inode");
 }
@@ -66,13 +69,17 @@ static char *make_file(bool trailer)
 	struct mount_table mt;
 	struct et_rec r;
 	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	struct cgroups *cg = cgroups_new(NULL, 0);
 
 	assert_true(fd >= 0);
 	assert_non_null(c);
+	assert_int_equal(cgroups_add(cg, 7, "/start"), 0);
+	tf_set_cgroups(cg);
 	assert_int_equal(tf_write_start(fd, &m), 0);
 	for (int i = 0; i < N_EVENTS; i++) {
 		if (i == 1500 || i == 2048) {
 			seal_to(fd, c);
+			assert_int_equal(cgroups_add(cg, 8, "/later"), 0);
 			mt = (struct mount_table){ ents, i == 1500 ? 2 : 3 };
 			assert_int_equal(tf_write_mounts(fd, START_NS + i * STEP_NS - 1, &mt), 0);
 			if (i == 2048) {
@@ -84,6 +91,8 @@ static char *make_file(bool trailer)
 		assert_int_equal(tf_chunk_add(c, &r), 0);
 	}
 	seal_to(fd, c);
+	tf_set_cgroups(NULL);
+	cgroups_free(cg);
 	if (trailer)
 		assert_int_equal(tf_write_trailer(fd, &tr), 0);
 	tf_chunk_free(c);
@@ -98,6 +107,7 @@ struct seen {
 	volatile sig_atomic_t *stop;	/* or sets *stop there */
 	int idx[N_EVENTS];		/* the event's number, from its ts */
 	int mounts[N_EVENTS];		/* the table in force when it arrived */
+	int named;			/* events whose cgroup the session named then */
 };
 
 static int sink(void *ctx, const struct et_rec *r)
@@ -109,6 +119,12 @@ static int sink(void *ctx, const struct et_rec *r)
 	sn->idx[sn->n] = (r->ts_ns - START_NS) / STEP_NS;
 	assert_int_equal(r->ino, 1000 + sn->idx[sn->n]);
 	sn->mounts[sn->n] = sn->s->mounts.n;
+	{
+		char path[CG_PATH_LEN];
+
+		sn->named += cgroups_path(sn->s->cgroups, r->cgroup_id, path, sizeof(path)) &&
+			     !strcmp(path, r->cgroup_id == 7 ? "/start" : "/later");
+	}
 	sn->n++;
 	if (sn->stop && sn->n == sn->stop_after)
 		*sn->stop = 1;
@@ -126,6 +142,13 @@ static int set_mounts(void *ctx, const struct mount_table *mt)
 static int expected_mounts(int i)
 {
 	return i < 1500 ? 1 : i < 2048 ? 2 : 4;
+}
+
+static int set_cgroups(void *ctx, struct cgroups *cg)
+{
+	struct seen *sn = ctx;
+
+	return session_set_cgroups(sn->s, cg);
 }
 
 /* One test's file, session and what its sink saw. */
@@ -148,7 +171,7 @@ static int setup_with(void **state, bool trailer)
 	assert_int_equal(session_init(&x->s, &so), 0);
 	x->sn.s = &x->s;
 	x->o = (struct replay_opts){ .path = x->path, .filters = &x->f, .mounts = set_mounts,
-				     .sink = sink, .ctx = &x->sn };
+				     .cgroups = set_cgroups, .sink = sink, .ctx = &x->sn };
 	*state = x;
 	return 0;
 }
@@ -192,6 +215,8 @@ static void test_all_in_order_with_mounts(void **state)
 	}
 	/* the last table stays in force after the replay */
 	assert_int_equal(x->s.mounts.n, 4);
+	/* every event's cgroup named as it arrived: META's, then MOUNTS' */
+	assert_int_equal(x->sn.named, N_EVENTS);
 }
 
 static void test_pid_filter(void **state)

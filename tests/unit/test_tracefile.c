@@ -803,6 +803,8 @@ static void test_cgroup_field(void **state)
 static void test_cgroup_meta(void **state)
 {
 	struct tf_meta m = test_meta;
+	struct tf_status st;
+	struct et_rec r[1];
 	struct tf_reader *rd;
 	struct cgroups *cg = cgroups_new(NULL, 0);
 	char path[CG_PATH_LEN];
@@ -815,6 +817,9 @@ static void test_cgroup_meta(void **state)
 	/* the session's table, as tf_set_cgroups() hands it to the writer */
 	tf_set_cgroups(cg);
 	assert_int_equal(tf_write_start(fd, &m), 0);
+	/* one learned later goes out with the next MOUNTS section */
+	assert_int_equal(cgroups_add(cg, 77, "/later"), 0);
+	assert_int_equal(tf_write_mounts(fd, 5, &(struct mount_table){ 0 }), 0);
 	tf_set_cgroups(NULL);
 	slurp(fd, &f);
 	assert_non_null(memmem(f.p, f.len, LINE5, sizeof(LINE5) - 1));
@@ -826,6 +831,12 @@ static void test_cgroup_meta(void **state)
 			    "cri:0123456789ab");
 	assert_string_equal(cgroups_name(tf_reader_meta(rd)->cgroups, 12, path, sizeof(path)),
 			    "/agg");
+	assert_false(cgroups_path(tf_reader_meta(rd)->cgroups, 77, path, sizeof(path)));
+	assert_int_equal(read_all(rd, r, 1, &st), 0);
+	assert_non_null(tf_mounts_changed(rd, NULL));
+	assert_int_equal(cgroups_count(tf_reader_meta(rd)->cgroups), 4);
+	assert_true(cgroups_path(tf_reader_meta(rd)->cgroups, 77, path, sizeof(path)));
+	assert_string_equal(path, "/later");
 	tf_close(rd);
 	free(f.p);
 	cgroups_free(cg);
