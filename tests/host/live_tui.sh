@@ -313,8 +313,8 @@ int main(int argc, char **argv)
 }
 EOF
 cc -O1 -Isrc -Iinclude "$gen/mkstates.c" src/file/writer.c src/file/codec.c \
-	src/event/schema.c src/lib/mounts.c src/lib/json.c src/lib/line.c -lzstd -lz \
-	-o "$gen/mkstates" 2>"$gen/cc.err" && "$gen/mkstates" "$gen/states.evt"
+	src/event/schema.c src/lib/mounts.c src/lib/json.c src/lib/line.c src/lib/cgroups.c \
+	-lzstd -lz -lpthread -o "$gen/mkstates" 2>"$gen/cc.err" && "$gen/mkstates" "$gen/states.evt"
 ok $? "a recording with the states the fixture ends without" "$(cat "$gen/cc.err")"
 for size in 80x24 130x40; do
 	w=${size%x*} h=${size#*x}
