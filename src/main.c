@@ -69,8 +69,8 @@ static int stdout_status(int ret)
 	/* the read end of a pipe is gone: POLLERR on the write end */
 	if (err == EPIPE || (poll(&p, 1, 0) == 1 && (p.revents & POLLERR)))
 		return ret;
-	/* on stderr even with --json: standard output is what failed */
-	fprintf(stderr, "evtrace: cannot write standard output: %s\n", strerror(err ? err : EIO));
+	/* on stderr, JSON with --json: standard output is what failed */
+	p_err("cannot write standard output: %s", strerror(err ? err : EIO));
 	return ret ? ret : EXIT_RUNTIME;
 }
 
@@ -111,6 +111,7 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	sigset_t usr1;
+	int ret;
 
 	/*
 	 * SIGUSR1 asks a recorder for its ring; its default action kills.
@@ -120,5 +121,8 @@ int main(int argc, char **argv)
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
-	return stdout_status(run(argc, argv));
+	ret = stdout_status(run(argc, argv));
+	/* --json: what went wrong, one object with the status it exits with */
+	p_err_flush(ret);
+	return ret;
 }

@@ -275,7 +275,19 @@ int opt_parse(const struct opt_cmd *cmd, const struct opt *rows, int argc, char 
 	if (note && note_len)
 		note[0] = '\0';
 	version_asked = false;
+	/*
+	 * A first pass for --json alone, so that an error before it on the
+	 * line (a bad option, a bad value) is JSON too; values are skipped as
+	 * getopt skips them, so "--comm -j" is no --json.
+	 */
 	optind = 0;	/* glibc: start afresh, whoever parsed before */
+	while ((c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
+		for (int i = 0; i < n; i++)
+			if ((all[i]->flags & OPT_F_JSON) &&
+			    (c == KEY_LONG + i || (all[i]->key && c == all[i]->key)))
+				json_errors = true;
+	}
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, lopts, NULL)) != -1) {
 		const struct opt *o = NULL;
 
@@ -365,6 +377,12 @@ static void usage_row(FILE *f, const struct opt *o)
 	}
 }
 
+const char opt_status_text[] =
+	"0 done (Ctrl-C, --duration or the end of FILE); 1 a failure\n"
+	"while running (a write error, out of memory); 2 usage or environment (a bad\n"
+	"option, a FILE that does not open, not root, no BTF, nothing attaches).\n"
+	"With --json, an error is one JSON object on stderr: {\"error\",\"status\"}.\n";
+
 void opt_usage(FILE *f, const struct opt_cmd *cmd, const struct opt *rows)
 {
 	const struct opt *all[ROWS_MAX];
@@ -379,4 +397,5 @@ void opt_usage(FILE *f, const struct opt_cmd *cmd, const struct opt *rows)
 			usage_row(f, all[i]);
 	if (cmd->examples)
 		fprintf(f, "\nexamples:\n%s", cmd->examples);
+	fprintf(f, "\nexit status: %s", cmd->status ? cmd->status : opt_status_text);
 }

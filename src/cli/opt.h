@@ -31,6 +31,7 @@ enum opt_type {
 #define OPT_F_NOTE	(1u << 1)	/* the option is written down as given (opt_parse's note) */
 #define OPT_F_ZERO	(1u << 2)	/* NUMBER: 0 is a value too */
 #define OPT_F_NS	(1u << 3)	/* NUMBER: seconds given, uint64_t nanoseconds kept */
+#define OPT_F_JSON	(1u << 4)	/* FLAG: --json, which makes every error JSON (p_err) */
 
 struct opt {
 	const char *name;	/* long name, without "--" */
@@ -51,6 +52,10 @@ struct opt {
 /* The rows: each says what it parses into and how it shows in --help. */
 #define OPT_FLAG(k, n, d, h) \
 	{ .name = (n), .key = (k), .help = (h), .type = OPT_T_FLAG, .dst = (d) }
+/* --json, -j: errors are JSON too, whatever comes before it on the line */
+#define OPT_JSON(d, h) \
+	{ .name = "json", .key = 'j', .help = (h), .type = OPT_T_FLAG, .dst = (d), \
+	  .flags = OPT_F_JSON }
 #define OPT_INCR(k, n, d, h) \
 	{ .name = (n), .key = (k), .help = (h), .type = OPT_T_INCR, .dst = (d) }
 #define OPT_STRING(k, n, d, a, h) \
@@ -86,7 +91,12 @@ struct opt_cmd {
 	const char *usage;	/* the lines after "usage: " */
 	const char *about;	/* a paragraph; may be NULL */
 	const char *examples;	/* lines; may be NULL */
+	/* "exit status: ..." in --help: what 0, 1 and 2 mean here (NULL: opt_status_text) */
+	const char *status;
 };
+
+/* What the statuses mean for most commands (README's table, the man page's EXIT STATUS). */
+extern const char opt_status_text[];
 
 /*
  * Parses argv[1..] against rows (OPT_END-terminated, in the order --help
@@ -138,6 +148,11 @@ struct opt_limit {
 };
 
 int opt_parse_limit(struct opt_limit *l, const char *arg);
+/* N, or -1 (out/report.h's REPORT_LIMIT_DEFAULT) when no --limit was given */
+static inline int64_t opt_limit_get(const struct opt_limit *l)
+{
+	return l->set ? (int64_t)l->n : -1;
+}
 #define OPT_LIMIT(d)							\
 	OPT_CALL(0, "limit", d, opt_parse_limit, "N",			\
 		 "at most N of each list in the summary, 0 for all (default:\n" \

@@ -5,6 +5,7 @@
 #include "cli/groups.h"
 #include "cmd/cmd.h"
 #include "lib/common.h"
+#include "lib/json.h"
 #include "out/lines.h"
 #include "out/report.h"
 #include "pipeline/pipeline.h"
@@ -29,7 +30,8 @@ int do_events(int argc, char **argv)
 	struct pipeline p;
 	char line[512];
 	const struct opt rows[] = {
-		OPT_FLAG('j', "json", &json, "JSON Lines, one object per event"),
+		OPT_JSON(&json, "JSON Lines, one object per event; the summary on stderr\n"
+			 "as one JSON object, {\"stats\",\"summary\"[,\"eis\"]}"),
 		VIEW_ROWS(&v, "--max"),
 		OPT_END
 	};
@@ -44,10 +46,20 @@ int do_events(int argc, char **argv)
 		return ret;
 	}
 	ret = pipeline_run(&p);
-	if (ret == EXIT_OK || p.stats.total) {
+	if ((ret == EXIT_OK || p.stats.total) && json) {
+		/* a script reads stderr too: one object, the stats line in it */
+		stats_line(&p.stats, line, sizeof(line));
+		fputs("{\"stats\":", stderr);
+		json_str(stderr, line);
+		fputc(',', stderr);
+		report_run_json(stderr, p.s.model, v.po.session.by, v.po.session.eis,
+				opt_limit_get(&v.limit));
+		fputs("}\n", stderr);
+	} else if (ret == EXIT_OK || p.stats.total) {
 		stats_line(&p.stats, line, sizeof(line));
 		p_info("%s", line);
-		report_run(stderr, p.s.model, v.po.session.by, v.po.session.eis);
+		report_run_limit(stderr, p.s.model, v.po.session.by, v.po.session.eis,
+				 opt_limit_get(&v.limit));
 	}
 	pipeline_free(&p);
 	return ret;

@@ -22,6 +22,8 @@ static const char *const format_names[] = { "perfetto", "jsonl", "csv", NULL };
 static const enum export_format formats[] = { EXPORT_PERFETTO, EXPORT_JSONL, EXPORT_CSV };
 
 static const struct opt_cmd cmd = {
+	.status = "0 the export was written; 1 a read or write error; 2 usage, or a\n"
+		  "FILE that does not open or is not a recording.\n",
 	.name = "export",
 	.usage = "evtrace export FILE --format perfetto|jsonl|csv -o OUT [--from SEC] [--to SEC]\n"
 		 "                      [filters]",

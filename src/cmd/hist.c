@@ -19,6 +19,11 @@ static const char *const of_names[] = { "ino", "dentry-life", "inode-life", "ei-
 static const char *const of_units[] = { "ino", "usecs", "usecs", "usecs", "refs" };
 
 static const struct opt_cmd cmd = {
+	.status = "0 done (Ctrl-C, --duration or the end of FILE); 1 a failure\n"
+		  "while running, or --agg-check found a difference; 2 usage or environment\n"
+		  "(a bad option, a FILE that does not open, not root, no BTF, nothing\n"
+		  "attaches).  With --json, an error is one JSON object on stderr:\n"
+		  "{\"error\",\"status\"}.\n",
 	.name = "hist",
 	.usage = "evtrace hist [--of WHAT] [--by KEY] [--linear STEP] [--json] [--duration SEC]\n"
 		 "                    [filters] [FILE]",
@@ -36,9 +41,12 @@ static void embed(FILE *out, char *buf, size_t len)
 	fwrite(buf, 1, len, out);
 }
 
-/* The histogram's JSON, or the summary's (hs NULL), in memory; NULL when out of memory. */
+/*
+ * The histogram's JSON, or the summary's (hs NULL) cut at limit, in memory;
+ * NULL when out of memory.
+ */
 static char *json_of(const struct session *s, const struct hist_set *hs, const char *unit,
-		     size_t *len)
+		     int64_t limit, size_t *len)
 {
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
@@ -48,7 +56,7 @@ static char *json_of(const struct session *s, const struct hist_set *hs, const c
 	if (hs)
 		hist_print_json(f, hs, unit);
 	else
-		model_print_summary_json(f, s->model, s->by);
+		model_print_summary_json_limit(f, s->model, s->by, limit);
 	if (fclose(f)) {
 		free(buf);
 		return NULL;
@@ -56,10 +64,12 @@ static char *json_of(const struct session *s, const struct hist_set *hs, const c
 	return buf;
 }
 
-static int print_json(const struct session *s, const char *of, const char *unit)
+static int print_json(const struct session *s, const char *of, const char *unit, int eis,
+		      int64_t limit)
 {
 	size_t hlen, slen;
-	char *hbuf = json_of(s, s->hist, unit, &hlen), *sbuf = json_of(s, NULL, unit, &slen);
+	char *hbuf = json_of(s, s->hist, unit, limit, &hlen);
+	char *sbuf = json_of(s, NULL, unit, limit, &slen);
 
 	if (!hbuf || !sbuf) {
 		free(hbuf);
@@ -71,6 +81,11 @@ static int print_json(const struct session *s, const char *of, const char *unit)
 	embed(stdout, hbuf, hlen);
 	fputs(",\"summary\":", stdout);
 	embed(stdout, sbuf, slen);
+	/* --eis: the table the text shows, one object per ei */
+	if (eis) {
+		fputs(",\"eis\":", stdout);
+		model_print_eis_json(stdout, s->model, eis > 1);
+	}
 	fputs("}\n", stdout);
 	free(hbuf);
 	free(sbuf);
@@ -85,7 +100,8 @@ static int print_json(const struct session *s, const char *of, const char *unit)
 static int agg_check(const struct session *s, const char *unit)
 {
 	size_t alen, klen;
-	char *a = json_of(s, s->hist, unit, &alen), *k = json_of(s, s->check_hist, unit, &klen);
+	char *a = json_of(s, s->hist, unit, 0, &alen);
+	char *k = json_of(s, s->check_hist, unit, 0, &klen);
 	bool same;
 
 	if (!a || !k) {
@@ -114,6 +130,7 @@ int do_hist(int argc, char **argv)
 	bool json = false, summary_only = false;
 	const char *by_names[BY_MAX + 1] = { NULL };
 	struct pipeline p;
+	int64_t limit;
 	const struct opt rows[] = {
 		OPT_ENUM(0, "of", &so->of, of_names, "WHAT",
 			 "ino (allocated inode numbers, the default), dentry-life,\n"
@@ -125,8 +142,8 @@ int do_hist(int argc, char **argv)
 		{ .name = "linear", .arg = "STEP", .type = OPT_T_COUNT, .dst = &so->linear_step,
 		  .size = sizeof(so->linear_step), .min = 1, .max = UINT64_MAX,
 		  .expected = "a step > 0", .help = "linear buckets of STEP instead of log2" },
-		OPT_CALL('j', "json", &json, opt_json_errors, NULL,
-			 "one JSON object: {\"of\",\"by\",\"hist\",\"summary\"}"),
+		OPT_JSON(&json, "one JSON object: {\"of\",\"by\",\"hist\",\"summary\"},\n"
+			 "and \"eis\" with --eis"),
 		VIEW_ROWS(&v, "--max"),
 		AGG_ROWS(&v),
 		/* replay --view summary: the summary alone */
@@ -139,20 +156,27 @@ int do_hist(int argc, char **argv)
 		by_names[i] = group_by_name(i);
 	if (!view_begin(&cmd, rows, argc, argv, &v, &p, &ret))
 		return ret;
+	limit = opt_limit_get(&v.limit);
 	ret = pipeline_run(&p);
 	/* what was traced before a failure is still worth printing */
 	if (ret == EXIT_OK || p.stats.total) {
-		if (summary_only && json) {
-			model_print_summary_json(stdout, p.s.model, so->by);
+		if (summary_only && json && so->eis) {
+			/* the summary's own "eis" is a count: both go in one object */
+			fputc('{', stdout);
+			report_run_json(stdout, p.s.model, so->by, so->eis, limit);
+			fputs("}\n", stdout);
+		} else if (summary_only && json) {
+			model_print_summary_json_limit(stdout, p.s.model, so->by, limit);
 		} else if (summary_only) {
-			report_run(stdout, p.s.model, so->by, so->eis);
+			report_run_limit(stdout, p.s.model, so->by, so->eis, limit);
 		} else if (json) {
-			if (print_json(&p.s, of_names[so->of], of_units[so->of]) && !ret)
+			if (print_json(&p.s, of_names[so->of], of_units[so->of], so->eis, limit) &&
+			    !ret)
 				ret = EXIT_RUNTIME;
 		} else {
 			hist_print_text(stdout, p.s.hist, of_units[so->of]);
 			fputc('\n', stdout);
-			report_run(stdout, p.s.model, so->by, so->eis);
+			report_run_limit(stdout, p.s.model, so->by, so->eis, limit);
 		}
 		if (p.s.check && agg_check(&p.s, of_units[so->of]) && !ret)
 			ret = EXIT_RUNTIME;

@@ -33,6 +33,9 @@ struct info {
 };
 
 static const struct opt_cmd cmd = {
+	.status = "0 the file was read (damage it holds is reported, not an\n"
+		  "error); 1 a read error; 2 usage, or a FILE that does not open or is not a\n"
+		  "recording.  With --json, an error is one JSON object on stderr.\n",
 	.name = "info",
 	.usage = "evtrace info FILE [--json]",
 	.about = "What a trace file holds: the machine, kernel and evtrace that recorded it,\n"
@@ -176,13 +179,49 @@ static void print_text(const struct info *in)
 	}
 }
 
+/*
+ * The recording's "name=mode,name=mode" as an array of objects, a script's
+ * list rather than a string to split: {"probe", "mechanism"} (fentry,
+ * kprobe, missing...).  The kernel function behind a probe is not
+ * recorded, so there is no "function".
+ */
+static void probes_json(const char *probes, bool missing_only)
+{
+	const char *p = probes;
+	bool first = true;
+
+	putchar('[');
+	while (*p) {
+		size_t item = strcspn(p, ","), name;
+		const char *eq = memchr(p, '=', item);
+		char buf[sizeof(((struct tf_meta *)0)->probes)];
+
+		name = eq ? (size_t)(eq - p) : item;
+		if (!missing_only || (eq && p + item - (eq + 1) == 7 && !memcmp(eq + 1, "missing", 7))) {
+			if (name) {
+				printf("%s{\"probe\":", first ? "" : ",");
+				snprintf(buf, sizeof(buf), "%.*s", (int)name, p);
+				json_str(stdout, buf);
+				if (!missing_only) {
+					snprintf(buf, sizeof(buf), "%.*s",
+						 eq ? (int)(p + item - (eq + 1)) : 0, eq ? eq + 1 : "");
+					printf(",\"mechanism\":");
+					json_str(stdout, buf);
+				}
+				putchar('}');
+				first = false;
+			}
+		}
+		p += item + (p[item] == ',');
+	}
+	putchar(']');
+}
+
 static void print_json(const struct info *in)
 {
 	const struct tf_meta *m = in->m;
-	char miss[512];
 	bool first = true;
 
-	missing_probes(m->probes, miss, sizeof(miss));
 	printf("{\"file\":");
 	json_str(stdout, in->path);
 	printf(",\"bytes\":%" PRIu64 ",\"format\":\"%u.%u\",\"evtrace_version\":", in->size,
@@ -198,9 +237,9 @@ static void print_json(const struct info *in)
 	       m->ncpus, m->boot_offset_ns, m->start_ns, m->start_realtime_ns, end_ns(in),
 	       span_s(in), in->first_ns, in->last_ns);
 	printf(",\"probes\":");
-	json_str(stdout, m->probes);
+	probes_json(m->probes, false);
 	printf(",\"missing_probes\":");
-	json_str(stdout, miss);
+	probes_json(m->probes, true);
 	printf(",\"filters\":");
 	json_str(stdout, m->filters);
 	printf(",\"events\":%" PRIu64 ",\"chunks\":%" PRIu64 ",\"by_type\":{",
@@ -237,7 +276,7 @@ int do_info(int argc, char **argv)
 	bool json = false;
 	char err[256];
 	const struct opt rows[] = {
-		OPT_FLAG('j', "json", &json, "one JSON object"),
+		OPT_JSON(&json, "one JSON object"),
 		OPT_END
 	};
 	int n;

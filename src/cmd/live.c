@@ -14,6 +14,9 @@
 #include "ui/dashboard.h"
 
 static const struct opt_cmd cmd = {
+	.status = "0 done (q, Ctrl-C, --duration or the end of FILE); 1 a failure\n"
+		  "while running; 2 usage or environment (a bad option, a FILE that does not\n"
+		  "open, not root, no BTF, nothing attaches).\n",
 	.name = "live",
 	.usage = "evtrace [live] [--interval SEC] [--no-tui] [--duration SEC] [filters] [FILE]",
 	.about = "A full-screen view of inode-number consumption per mount, eventfs_inode\n"
@@ -58,7 +61,8 @@ int do_live(int argc, char **argv)
 	ret = ret ?: pipeline_run(&p);
 	/* the screen is gone (the sinks finished): the summary on a normal terminal */
 	if (ret == EXIT_OK || p.stats.total)
-		report_run(stdout, p.s.model, po->session.by, po->session.eis);
+		report_run_limit(stdout, p.s.model, po->session.by, po->session.eis,
+				 opt_limit_get(&v.limit));
 	pipeline_free(&p);
 	return ret;
 }

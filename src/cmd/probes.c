@@ -12,6 +12,9 @@
 #include "lib/json.h"
 
 static const struct opt_cmd cmd = {
+	.status = "0 the table was printed and some probe attaches; 2 usage or\n"
+		  "environment (not root, no BTF, nothing attaches: the table says why).\n"
+		  "With --json, an error is one JSON object on stderr: {\"error\",\"status\"}.\n",
 	.name = "probes",
 	.usage = "evtrace probes [--json] [--attach auto|fentry|kprobe]",
 	.about = "Attach every probe, say how each attached or why it is missing, detach.\n"
@@ -52,7 +55,7 @@ int do_probes(int argc, char **argv)
 	bool json = false;
 	char line[160];
 	const struct opt rows[] = {
-		OPT_CALL('j', "json", &json, opt_json_errors, NULL, "one JSON array"),
+		OPT_JSON(&json, "one JSON array"),
 		ATTACH_ROWS(&to),
 		OPT_END
 	};

@@ -14,6 +14,9 @@
 #include "pipeline/pipeline.h"
 
 static const struct opt_cmd cmd = {
+	.status = "0 the recording was closed (Ctrl-C, --duration, --max-size); 1 a\n"
+		  "write error (the file keeps what was written before it); 2 usage or\n"
+		  "environment (a bad option, not root, no BTF, nothing attaches).\n",
 	.name = "record",
 	.usage = "evtrace record -o FILE [--duration SEC] [--max-size BYTES]\n"
 		 "                      [--ring SEC] [--ring-size BYTES] [--dump-on KIND[,KIND]] [filters]",

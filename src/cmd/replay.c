@@ -25,6 +25,9 @@ static const struct {
 };
 
 static const struct opt_cmd cmd = {
+	.status = "those of the view's command (evtrace hist by default): 0 done, 1 a\n"
+		  "failure while running, 2 usage or a FILE that does not open.  With --json,\n"
+		  "an error is one JSON object on stderr: {\"error\",\"status\"}.\n",
 	.name = "replay",
 	.usage = "evtrace replay FILE [--view events|hist|summary|live] [--speed N | --max]\n"
 		 "                      [--from SEC] [--to SEC] [filters] [view options]",
@@ -55,6 +58,10 @@ int do_replay(int argc, char **argv)
 		p_err("out of memory");
 		return EXIT_RUNTIME;
 	}
+	/* --json: replay's own errors (a bad --view) are JSON too, as the view's */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			json_errors = true;
 	/* take --view out; everything else is the view command's */
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {

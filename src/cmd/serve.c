@@ -27,6 +27,9 @@
 #include "pipeline/pipeline.h"
 
 static const struct opt_cmd cmd = {
+	.status = "0 stopped by SIGINT or SIGTERM; 1 a failure while running; 2 usage\n"
+		  "or environment (a bad address, a port in use, a FILE that does not open,\n"
+		  "not root, no BTF, nothing attaches, no HTTP in this build).\n",
 	.name = "serve",
 	.usage = "evtrace serve [--listen ADDR:PORT | --textfile DIR] [--top N] [--interval SEC]\n"
 		 "                     [--speed N | --max] [filters] [FILE]",
@@ -287,7 +290,8 @@ int do_serve(int argc, char **argv)
 	ret = ret ?: pipeline_run(&p);
 	/* as the live view: what the run found, on stdout (a daemon's journal) */
 	if (ret == EXIT_OK || p.stats.total)
-		report_run(stdout, p.s.model, v.po.session.by, v.po.session.eis);
+		report_run_limit(stdout, p.s.model, v.po.session.by, v.po.session.eis,
+				 opt_limit_get(&v.limit));
 out:
 	if (s.fd >= 0)
 		close(s.fd);

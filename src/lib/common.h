@@ -18,8 +18,15 @@
 extern int verbose;
 extern bool json_errors;
 
-/* One lowercase line on stderr ("evtrace: ..."), JSON in --json mode. */
+/*
+ * One lowercase line on stderr ("evtrace: ..."), at once.  In --json mode
+ * (json_errors) the message is kept instead, and p_err_flush() writes the
+ * run's errors as one JSON object, {"error": "...", "status": N}, when the
+ * command returns: a script reads one object whatever went wrong, however
+ * many things said so (joined by "; "), and the status it exits with.
+ */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void p_err_flush(int status);
 void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* clock_gettime(id) in ns; mono_ns() is CLOCK_MONOTONIC, bpf_ktime_get_ns()'s clock. */

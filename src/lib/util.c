@@ -10,6 +10,10 @@
 int verbose;
 bool json_errors;
 
+/* --json: the run's errors, until p_err_flush(); bounded, the first ones kept */
+static char json_errs[4096];
+static size_t json_errs_len;
+
 void p_err(const char *fmt, ...)
 {
 	char buf[1024];
@@ -19,12 +23,25 @@ void p_err(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (json_errors) {
-		fputs("{\"error\":", stderr);
-		json_str(stderr, buf);
-		fputs("}\n", stderr);
+		size_t room = sizeof(json_errs) - json_errs_len;
+		int n = snprintf(json_errs + json_errs_len, room, "%s%s",
+				 json_errs_len ? "; " : "", buf);
+
+		json_errs_len += n < 0 ? 0 : (size_t)n < room ? (size_t)n : room - 1;
 	} else {
 		fprintf(stderr, "evtrace: %s\n", buf);
 	}
+}
+
+void p_err_flush(int status)
+{
+	if (!json_errs_len)
+		return;
+	fputs("{\"error\":", stderr);
+	json_str(stderr, json_errs);
+	fprintf(stderr, ",\"status\":%d}\n", status);
+	json_errs_len = 0;
+	json_errs[0] = '\0';
 }
 
 void p_info(const char *fmt, ...)

@@ -6,6 +6,8 @@
  * read, noticing.
  */
 #include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
 
 #include "lib/escape.h"
 #include "lib/json.h"
@@ -36,17 +38,98 @@ static const char *duration_text(double s, char *buf, size_t size)
 #define SUMMARY_GROUPS	20
 #define SUMMARY_ANOMALIES 10
 
-void model_print_summary(FILE *f, const struct model *m, enum group_by by)
+/* How many of a list to show: limit 0 is all, REPORT_LIMIT_DEFAULT dflt. */
+static size_t shown(int64_t limit, size_t dflt)
 {
-	const struct ino_group *g[SUMMARY_GROUPS];
-	const struct anomaly *a[SUMMARY_ANOMALIES];
+	return limit == REPORT_LIMIT_DEFAULT ? dflt : limit == 0 ? SIZE_MAX : (size_t)limit;
+}
+
+/*
+ * Every group of one key, biggest first, in a malloc'ed array (NULL and
+ * 0 when out of memory); *total their count.  The model says only how many
+ * it filled, so the array grows until one is left over.
+ */
+static const struct ino_group **all_groups(const struct model *m, enum group_by by, size_t *total)
+{
+	const struct ino_group **g = NULL, **ng;
+	size_t cap = 64, n;
+
+	for (;;) {
+		ng = realloc(g, cap * sizeof(*g));
+		if (!ng) {
+			free(g);
+			*total = 0;
+			return NULL;
+		}
+		g = ng;
+		n = model_ino_groups(m, by, g, cap);
+		if (n < cap) {
+			*total = n;
+			return g;
+		}
+		cap *= 2;
+	}
+}
+
+/* The anomalies the model keeps (its newest), oldest first; malloc'ed, *n of them. */
+static const struct anomaly **kept_anomalies(const struct model *m, size_t *n)
+{
+	const struct anomaly **a = NULL, **na;
+	size_t cap = 256;
+
+	for (;;) {
+		na = realloc(a, cap * sizeof(*a));
+		if (!na) {
+			free(a);
+			*n = 0;
+			return NULL;
+		}
+		a = na;
+		*n = model_anomalies(m, a, cap);
+		if (*n < cap)
+			return a;
+		cap *= 2;
+	}
+}
+
+static uint64_t anomalies_total(const struct model_stats *st)
+{
+	uint64_t t = 0;
+
+	for (int k = 0; k < A_MAX; k++)
+		t += st->anomalies[k];
+	return t;
+}
+
+static uint64_t removed_referenced_total(const struct model *m)
+{
+	struct ei_iter it = {};
+	struct ei_view v;
+	uint64_t n = 0;
+
+	while (model_ei_next(m, &it, &v))
+		n += v.removed_referenced;
+	return n;
+}
+
+/* What a cut list left out, so that no one takes the first N for all of them. */
+static void more_line(FILE *f, uint64_t more, const char *what)
+{
+	if (more)
+		fprintf(f, "  ... and %" PRIu64 " more %s (--limit 0 for all)\n", more, what);
+}
+
+void model_print_summary_limit(FILE *f, const struct model *m, enum group_by by, int64_t limit)
+{
+	const struct ino_group **g;
+	const struct anomaly **a;
 	struct model_stats st;
 	struct ei_iter it = {};
 	struct ei_view v;
-	uint64_t n_live = 0, n_removed = 0, n_released = 0;
+	uint64_t n_live = 0, n_removed = 0, n_released = 0, total;
 	char eb[ESC_MAX];	/* names, paths, anomaly texts: from the kernel or a file */
-	size_t n;
-	char buf[64], causes[96];
+	size_t n, ng, na, max;
+	char buf[64], causes[96], what[64];
 	bool any = false;
 
 	model_get_stats(m, &st);
@@ -61,10 +144,14 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 			   "; wraps in %s at this rate",
 			duration_text(model_wrap_eta(m), buf, sizeof(buf)));
 	fputc('\n', f);
-	n = model_ino_groups(m, by, g, SUMMARY_GROUPS);
+	g = all_groups(m, by, &ng);
+	n = ng < shown(limit, SUMMARY_GROUPS) ? ng : shown(limit, SUMMARY_GROUPS);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "  %-32s %10" PRIu64 " allocated, %8.1f/s\n",
 			esc(eb, sizeof(eb), g[i]->name), g[i]->total, g[i]->rate);
+	snprintf(what, sizeof(what), "%s groups", group_by_name(by));
+	more_line(f, ng - n, what);
+	free(g);
 	while (model_ei_next(m, &it, &v)) {
 		n_live += v.state == EI_LIVE;
 		n_removed += v.state == EI_REMOVED;
@@ -77,7 +164,8 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 		fputs("eventfs_inodes removed while still referenced:\n", f);
 	it = (struct ei_iter){};
 	n = 0;
-	while (model_ei_next(m, &it, &v) && n < SUMMARY_GROUPS) {
+	max = shown(limit, SUMMARY_GROUPS);
+	while (n < max && model_ei_next(m, &it, &v)) {
 		if (!v.removed_referenced)
 			continue;
 		n++;
@@ -90,6 +178,7 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 			fprintf(f, ", still referenced (refcount %" PRId64 ") %.6fs later by %u dentries\n",
 				v.refcount, secs(st.last_ns - v.removed_ns), v.n_holders + v.holders_more);
 	}
+	more_line(f, removed_referenced_total(m) - n, "eventfs_inodes removed while referenced");
 	fprintf(f, "objects: %" PRIu64 " live inodes and %" PRIu64 " live dentries tracked, %"
 		PRIu64 " evicted_from_model, %" PRIu64 " freed with unknown start (before tracing)\n",
 		st.live_inodes, st.live_dentries, st.evicted_from_model, st.unknown_start);
@@ -101,21 +190,38 @@ void model_print_summary(FILE *f, const struct model *m, enum group_by by)
 		any = true;
 	}
 	fputs(any ? "\n" : " none\n", f);
-	n = model_anomalies(m, a, SUMMARY_ANOMALIES);
-	for (size_t i = 0; i < n; i++)
+	/* the newest, oldest first: those before them are the ones left out */
+	a = kept_anomalies(m, &na);
+	n = na < shown(limit, SUMMARY_ANOMALIES) ? na : shown(limit, SUMMARY_ANOMALIES);
+	total = anomalies_total(&st);
+	if (na > n)
+		fprintf(f, "  ... and %" PRIu64 " more anomalies before these (--limit 0 for %s)\n",
+			total - n, total > na ? "the ones the model kept" : "all");
+	else if (total > n)
+		/* --limit 0 cannot show what the model did not keep: not offered */
+		fprintf(f, "  ... and %" PRIu64 " earlier anomalies, not kept (the model keeps"
+			   " the newest %zu)\n", total - n, na);
+	for (size_t i = na - n; i < na; i++)
 		fprintf(f, "  %" PRIu64 ".%06" PRIu64 " %s: %s\n", a[i]->ts_ns / 1000000000,
 			a[i]->ts_ns % 1000000000 / 1000, anomaly_name(a[i]->kind),
 			esc(eb, sizeof(eb), a[i]->text));
+	free(a);
 }
 
-static void print_removed_referenced_json(FILE *f, const struct model *m,
-					 const struct model_stats *st)
+void model_print_summary(FILE *f, const struct model *m, enum group_by by)
+{
+	model_print_summary_limit(f, m, by, REPORT_LIMIT_DEFAULT);
+}
+
+/* The first max of them; returns how many were printed. */
+static size_t print_removed_referenced_json(FILE *f, const struct model *m,
+					    const struct model_stats *st, size_t max)
 {
 	struct ei_iter it = {};
 	struct ei_view v;
 	size_t n = 0;
 
-	while (model_ei_next(m, &it, &v) && n < SUMMARY_GROUPS) {
+	while (n < max && model_ei_next(m, &it, &v)) {
 		if (!v.removed_referenced)
 			continue;
 		fprintf(f, "%s{\"ei\":\"%016" PRIx64 "\",\"path\":", n++ ? "," : "", v.id);
@@ -128,14 +234,19 @@ static void print_removed_referenced_json(FILE *f, const struct model *m,
 			fprintf(f, "%s\"%016" PRIx64 "\"", i ? "," : "", v.holders[i]);
 		fputs("]}", f);
 	}
+	return n;
 }
 
-void model_print_summary_json(FILE *f, const struct model *m, enum group_by by)
+/*
+ * The JSON is for scripts: every list whole unless --limit cuts it, and
+ * each with a *_total beside it, so that a cut list says so.
+ */
+static void summary_json(FILE *f, const struct model *m, enum group_by by, int64_t limit)
 {
-	const struct ino_group *g[SUMMARY_GROUPS];
-	const struct anomaly *a[SUMMARY_ANOMALIES];
+	const struct ino_group **g;
+	const struct anomaly **a;
 	struct model_stats st;
-	size_t n;
+	size_t n, ng, na;
 
 	model_get_stats(m, &st);
 	fprintf(f, "{\"events\":%" PRIu64 ",\"lost\":%" PRIu64, st.events, st.lost);
@@ -147,32 +258,54 @@ void model_print_summary_json(FILE *f, const struct model *m, enum group_by by)
 		",\"ino_rate\":%.3f,\"wrap_eta_s\":%.0f,\"by\":\"%s\",\"groups\":[",
 		st.first_ns, st.last_ns, st.ino_allocs, st.ino_max,
 		st.ino_rate, model_wrap_eta(m), group_by_name(by));
-	n = model_ino_groups(m, by, g, SUMMARY_GROUPS);
+	g = all_groups(m, by, &ng);
+	n = ng < shown(limit, SIZE_MAX) ? ng : shown(limit, SIZE_MAX);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ",{\"group\":" : "{\"group\":", f);
 		json_str(f, g[i]->name);
 		fprintf(f, ",\"ino_allocs\":%" PRIu64 ",\"rate\":%.3f}", g[i]->total, g[i]->rate);
 	}
-	fprintf(f, "],\"eis\":%" PRIu64 ",\"eis_removed_referenced\":%" PRIu64
+	free(g);
+	fprintf(f, "],\"groups_total\":%zu,\"eis\":%" PRIu64 ",\"eis_removed_referenced\":%" PRIu64
 		",\"dentries_on_removed_eis\":%" PRIu64 ",\"live_inodes\":%" PRIu64
 		",\"live_dentries\":%" PRIu64 ",\"evicted_from_model\":%" PRIu64
-		",\"unknown_start\":%" PRIu64 ",\"anomalies\":{",
+		",\"unknown_start\":%" PRIu64 ",\"anomalies\":{", ng,
 		st.eis, st.eis_removed_referenced, st.dentries_on_removed_eis, st.live_inodes,
 		st.live_dentries, st.evicted_from_model, st.unknown_start);
 	for (int k = 0; k < A_MAX; k++)
 		fprintf(f, "%s\"%s\":%" PRIu64, k ? "," : "", anomaly_name(k), st.anomalies[k]);
-	fputs("},\"removed_referenced\":[", f);
-	print_removed_referenced_json(f, m, &st);
+	/*
+	 * All there were of the two lists below, before them: the model keeps
+	 * the newest few hundred anomalies, the counts all of them.
+	 */
+	fprintf(f, "},\"removed_referenced_total\":%" PRIu64 ",\"recent_anomalies_total\":%"
+		PRIu64 ",\"removed_referenced\":[", removed_referenced_total(m),
+		anomalies_total(&st));
+	print_removed_referenced_json(f, m, &st, shown(limit, SIZE_MAX));
 	fputs("],\"recent_anomalies\":[", f);
-	n = model_anomalies(m, a, SUMMARY_ANOMALIES);
-	for (size_t i = 0; i < n; i++) {
+	a = kept_anomalies(m, &na);
+	n = na < shown(limit, SIZE_MAX) ? na : shown(limit, SIZE_MAX);
+	for (size_t i = na - n; i < na; i++) {
 		fprintf(f, "%s{\"kind\":\"%s\",\"ts_ns\":%" PRIu64 ",\"id\":\"%016" PRIx64
-			"\",\"text\":", i ? "," : "", anomaly_name(a[i]->kind), a[i]->ts_ns,
+			"\",\"text\":", i > na - n ? "," : "", anomaly_name(a[i]->kind), a[i]->ts_ns,
 			a[i]->obj);
 		json_str(f, a[i]->text);
 		fputc('}', f);
 	}
-	fputs("]}\n", f);
+	free(a);
+	fputs("]}", f);
+}
+
+void model_print_summary_json_limit(FILE *f, const struct model *m, enum group_by by,
+				    int64_t limit)
+{
+	summary_json(f, m, by, limit);
+	fputc('\n', f);
+}
+
+void model_print_summary_json(FILE *f, const struct model *m, enum group_by by)
+{
+	model_print_summary_json_limit(f, m, by, REPORT_LIMIT_DEFAULT);
 }
 
 static const char *op_name(uint8_t op)
@@ -236,11 +369,70 @@ void model_print_eis(FILE *f, const struct model *m, bool history)
 	}
 }
 
-void report_run(FILE *f, const struct model *m, enum group_by by, int eis)
+/*
+ * The ei table as JSON: what model_print_eis() shows, one object per ei
+ * (times in ns, 0 when not seen), with history its refcount changes.
+ */
+void model_print_eis_json(FILE *f, const struct model *m, bool history)
+{
+	struct ei_iter it = {};
+	struct ei_view v;
+	bool first = true;
+
+	fputc('[', f);
+	while (model_ei_next(m, &it, &v)) {
+		fprintf(f, "%s{\"ei\":\"%016" PRIx64 "\",\"path\":", first ? "" : ",", v.id);
+		first = false;
+		json_str(f, v.path);
+		fprintf(f, ",\"ino\":%" PRIu64 ",\"state\":\"%s\",\"refcount\":%" PRId64
+			",\"created_ns\":%" PRIu64 ",\"created_before_tracing\":%s"
+			",\"removed_ns\":%" PRIu64 ",\"released_ns\":%" PRIu64
+			",\"removed_referenced\":%s,\"holders\":[", v.ino, ei_state_name(v.state),
+			v.refcount, v.created_seen ? v.created_ns : 0,
+			v.created_seen ? "false" : "true", v.removed_ns, v.released_ns,
+			v.removed_referenced ? "true" : "false");
+		for (uint32_t i = 0; i < v.n_holders; i++)
+			fprintf(f, "%s\"%016" PRIx64 "\"", i ? "," : "", v.holders[i]);
+		fprintf(f, "],\"holders_more\":%u", v.holders_more);
+		if (history && model_ei_find(m, v.id, &v)) {
+			fprintf(f, ",\"history_dropped\":%" PRIu64 ",\"history\":[",
+				v.history_dropped);
+			for (uint32_t i = 0; i < v.n_history; i++) {
+				const struct ei_change *c = &v.history[i];
+
+				fprintf(f, "%s{\"ts_ns\":%" PRIu64 ",\"op\":\"%s\",\"refcount\":%d",
+					i ? "," : "", c->ts_ns, op_name(c->op), c->refcount);
+				if (c->dentry)
+					fprintf(f, ",\"dentry\":\"%016" PRIx64 "\"", c->dentry);
+				fprintf(f, ",\"gap\":%s}", c->gap ? "true" : "false");
+			}
+			fputc(']', f);
+		}
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
+void report_run_limit(FILE *f, const struct model *m, enum group_by by, int eis, int64_t limit)
 {
 	if (eis) {
 		model_print_eis(f, m, eis > 1);
 		fputc('\n', f);
 	}
-	model_print_summary(f, m, by);
+	model_print_summary_limit(f, m, by, limit);
+}
+
+void report_run(FILE *f, const struct model *m, enum group_by by, int eis)
+{
+	report_run_limit(f, m, by, eis, REPORT_LIMIT_DEFAULT);
+}
+
+void report_run_json(FILE *f, const struct model *m, enum group_by by, int eis, int64_t limit)
+{
+	fputs("\"summary\":", f);
+	summary_json(f, m, by, limit);
+	if (eis) {
+		fputs(",\"eis\":", f);
+		model_print_eis_json(f, m, eis > 1);
+	}
 }

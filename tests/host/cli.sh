@@ -115,7 +115,9 @@ n = int(sys.argv[2])
 assert d["events"] == n and sum(d["by_type"].values()) == n, (d["events"], n)
 assert d["kernel_release"].startswith("6.12.") and d["machine"] == "x86_64", d
 assert d["clean_close"] and d["bad_chunks"] == 0 and d["truncated_at"] == 0, d
-assert d["probes"].count("=fentry") == 12 and d["missing_probes"] == "", d["probes"]
+# lists are arrays of objects (issue 16): the probes one per object, with its mechanism
+assert [p["mechanism"] for p in d["probes"]] == ["fentry"] * 12 and d["missing_probes"] == [], d["probes"]
+assert {"get_next_ino", "eventfs_root_lookup", "release_ei"} <= {p["probe"] for p in d["probes"]}, d
 assert any(m["path"] == "/sys/kernel/tracing" and m["fstype"] == "tracefs" for m in d["mounts"])
 assert d["last_event_ns"] <= d["end_ns"] and d["duration_s"] > 0, d
 PY
@@ -240,8 +242,13 @@ for c in "hist" "hist --json" "info" "info --json" "events" "events --json" "rep
 	# shellcheck disable=SC2086
 	$bin $c $fx >/dev/full 2>"$tmp/err"
 	rc=$?
-	if [ $rc = 1 ] && grep -q "^evtrace: cannot write standard output: No space left on device$" "$tmp/err" &&
-	   [ "$(grep -c 'cannot write' "$tmp/err")" = 1 ]; then
+	# with --json the error is JSON too, the last line of stderr (events' summary before it)
+	case $c in
+	*--json*) said=$(tail -n 1 "$tmp/err" | python3 -c 'import json, sys; d = json.load(sys.stdin)
+print("ok" if d == {"error": "cannot write standard output: No space left on device", "status": 1} else d)' 2>&1) ;;
+	*) said=$(grep -q "^evtrace: cannot write standard output: No space left on device$" "$tmp/err" && echo ok) ;;
+	esac
+	if [ $rc = 1 ] && [ "$said" = ok ] && [ "$(grep -c 'cannot write' "$tmp/err")" = 1 ]; then
 		echo "ok - $c > /dev/full: status 1, said once"
 		pass=$((pass + 1))
 	else
@@ -317,6 +324,132 @@ else
 	echo "not ok - SIGHUP: rc=$rc"; tail -3 "$tmp/err" | sed 's/^/#   /'
 	fail=$((fail + 1))
 fi
+
+# --- issue 16: output scripts can trust --------------------------------------
+# With --json an error is one JSON object on stderr, {"error", "status"}, the
+# status the one it exits with, whatever the command and wherever --json is on
+# the line; without, one text line as above.
+# jexpect NAME RC PATTERN CMD...: status RC, stderr one line, one JSON object
+# whose error matches PATTERN and whose status is RC
+jexpect() {
+	local name=$1 want=$2 pat=$3 rc
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	python3 - "$tmp/err" "$want" "$pat" >"$tmp/why" 2>&1 <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+assert text.count("\n") == 1, "not one line: %r" % text
+d = json.loads(text)
+assert set(d) == {"error", "status"} and d["status"] == int(sys.argv[2]), d
+assert re.search(sys.argv[3], d["error"]), d
+PY
+	claim "$name (rc=$rc)" $(( $? + (rc != want) )) "$tmp/why"
+}
+nobpf="no probe can attach|need root|BTF"
+jexpect "--json: events' option error" 2 "^events: unknown option '--frobnicate'" $bin events --frobnicate --json
+jexpect "--json: hist's bad value, before --json" 2 "^invalid --duration 'soon'" $bin hist --duration soon -j
+jexpect "--json: info, a FILE that does not open" 2 "^cannot read trace file '/nonexistent.evt'" $bin info --json /nonexistent.evt
+jexpect "--json: info, not a trace file" 2 "not an evtrace file" $bin info /etc/passwd --json
+jexpect "--json: info without FILE" 2 "^info: FILE is required" $bin info --json
+jexpect "--json: events, a FILE that does not open" 2 "^cannot read trace file" $bin events --json /nonexistent.evt
+jexpect "--json: hist, a FILE that does not open" 2 "^cannot read trace file" $bin hist /nonexistent.evt --json
+jexpect "--json: replay's bad view" 2 "^replay: invalid --view 'top'" $bin replay x.evt --view top --json
+jexpect "--json: replay without FILE" 2 "^replay: FILE is required" $bin replay --json
+jexpect "--json: replay --view summary, a bad --limit" 2 "^invalid --limit 'x'" $bin replay $fx --view summary --json --limit x
+jexpect "--json: probes, a stray operand" 2 "^probes: unexpected argument" $bin probes x --json
+# the live commands where nothing attaches (this host): one object, status 2
+if [ "$(id -u)" = 0 ] && ! $bin probes >/dev/null 2>&1; then
+	jexpect "--json: events live, nothing attaches" 2 "$nobpf" $bin events --json -d 1
+	jexpect "--json: hist live, nothing attaches" 2 "$nobpf" $bin hist --json -d 1
+	jexpect "--json: probes, nothing attaches" 2 "$nobpf" $bin probes --json
+else
+	echo "ok - # SKIP --json where nothing attaches: this host attaches"; skip=$((skip + 1))
+fi
+# a value that looks like --json is a value: no JSON
+expect "--comm -j is a comm, not --json" 2 "^evtrace: events: unknown option '--frobnicate'" \
+	$bin events --comm -j --frobnicate
+expect "--limit -1: text without --json" 2 "^evtrace: invalid --limit '-1': expected 0 \(all\) to 4294967295$" \
+	$bin hist --limit -1 $fx
+
+# Every cut list says how many more (the fixture: 95 eis removed while
+# referenced, 109 anomalies, 3 mounts); --limit N cuts at N, 0 shows all.
+$bin hist $fx >"$tmp/out" 2>"$tmp/err"
+rc=$?
+grep -q "^  \.\.\. and 75 more eventfs_inodes removed while referenced (--limit 0 for all)$" "$tmp/out" &&
+	grep -q "^  \.\.\. and 99 more anomalies before these (--limit 0 for all)$" "$tmp/out"
+claim "hist: the cut lists say how many more (75 eis, 99 anomalies)" $((rc + $?)) "$tmp/out"
+$bin hist --limit 0 $fx >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$(grep -c '): removed at ' "$tmp/out")" = 95 ] &&
+	[ "$(grep -cE '^  [0-9]+\.[0-9]{6} (ei_removed_referenced|dup_ino): ' "$tmp/out")" = 109 ] &&
+	! grep -q '\.\.\. and' "$tmp/out"
+claim "hist --limit 0: all 95 removed eis and 109 anomalies, nothing said missing" $((rc + $?)) "$tmp/out"
+$bin replay $fx --view summary --limit 1 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$(grep -c '): removed at ' "$tmp/out")" = 1 ] && grep -q "^  \.\.\. and 2 more mount groups (--limit 0 for all)$" "$tmp/out" &&
+	grep -q "^  \.\.\. and 94 more eventfs_inodes removed" "$tmp/out" && grep -q "^  \.\.\. and 108 more anomalies" "$tmp/out"
+claim "replay --view summary --limit 1: one of each, the rest counted" $((rc + $?)) "$tmp/out"
+$bin live --no-tui --max --limit 1 $fx >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$(grep -c '): removed at ' "$tmp/out")" = 1 ] && grep -q "^  \.\.\. and 94 more eventfs_inodes removed" "$tmp/out"
+claim "live --no-tui --limit 1: the end summary cut at 1, saying so" $((rc + $?)) "$tmp/out"
+$bin events $fx --limit 2 >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$(grep -c '): removed at ' "$tmp/err")" = 2 ] && grep -q "^  \.\.\. and 93 more eventfs_inodes removed" "$tmp/err"
+claim "events --limit 2: the summary on stderr cut at 2, saying so" $((rc + $?)) "$tmp/err"
+# JSON: everything unless --limit, each list's total beside it
+$bin hist --json $fx >"$tmp/a.json" 2>"$tmp/err" && $bin hist --json --limit 5 $fx >"$tmp/b.json" 2>>"$tmp/err"
+rc=$?
+python3 - "$tmp/a.json" "$tmp/b.json" >"$tmp/why" 2>&1 <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))["summary"]
+b = json.load(open(sys.argv[2]))["summary"]
+for s, n in ((a, None), (b, 5)):
+	assert s["removed_referenced_total"] == 95 and s["recent_anomalies_total"] == 109, s
+	assert s["groups_total"] == 3, s
+	assert len(s["removed_referenced"]) == (n or 95), len(s["removed_referenced"])
+	assert len(s["recent_anomalies"]) == (n or 109), len(s["recent_anomalies"])
+	assert len(s["groups"]) == min(n or 3, 3)
+assert b["recent_anomalies"] == a["recent_anomalies"][-5:], "the newest 5"
+PY
+claim "hist --json: whole lists with their totals; --limit 5 cuts them, totals kept" $((rc + $?)) "$tmp/why"
+$bin hist --limit 1 --help | grep -q '^      --limit N ' && $bin serve --help | grep -q '^      --limit N ' &&
+	$bin live --help | grep -q '^      --limit N ' && $bin events --help | grep -q '^      --limit N '
+claim "--limit in the help of hist, events, live and serve" $?
+
+# Everything the text shows is in the JSON: the ei table with --eis
+$bin hist --eis --json $fx >"$tmp/a.json" 2>"$tmp/err" && $bin hist --ei-history --json $fx >"$tmp/b.json" 2>>"$tmp/err" &&
+	$bin replay $fx --view summary --eis --json >"$tmp/c.json" 2>>"$tmp/err" &&
+	$bin events --eis --json $fx 2>"$tmp/d.json" >/dev/null
+rc=$?
+$bin hist --eis $fx >"$tmp/eis.txt" 2>>"$tmp/err"
+python3 - "$tmp" >"$tmp/why" 2>&1 <<'PY'
+import json, sys
+t = sys.argv[1]
+rows = [l.split() for l in open(t + "/eis.txt") if l.startswith(("events", "instances"))]
+for f in ("a", "c"):
+	eis = json.load(open("%s/%s.json" % (t, f)))["eis"]
+	assert len(eis) == 4961 == len(rows), (f, len(eis), len(rows))
+	for e, r in zip(eis, rows):
+		assert {"path", "ei", "refcount", "state", "created_ns", "removed_ns", "released_ns", "holders"} <= set(e), e
+		assert [e["path"], str(e["ino"]), e["state"], str(e["refcount"])] == r[:4], (e, r)
+		assert "history" not in e
+h = json.load(open(t + "/b.json"))["eis"]
+assert len(h) == 4961 and all(e["history"] for e in h), "every ei has its changes"
+assert h[0]["history"][0]["op"] == "create", h[0]
+d = json.loads(open(t + "/d.json").read().splitlines()[-1])
+assert len(d["eis"]) == 4961 and d["summary"]["events"] == 18637 and d["stats"].startswith("18637 events"), d.keys()
+PY
+claim "--eis --json: the ei table as an eis array (hist, replay --view summary, events' stderr), --ei-history's histories" \
+	$((rc + $?)) "$tmp/why"
+
+# Exit statuses in every command's --help
+for c in events hist record replay export info probes live serve; do
+	$bin $c --help >"$tmp/help"
+	grep -q "^exit status: .*0 " "$tmp/help" && grep -q "2 usage" "$tmp/help" || echo "$c"
+done >"$tmp/why"
+claim "every command's --help says its exit statuses" $([ -s "$tmp/why" ]; echo $((1 - $?))) "$tmp/why"
 
 echo "host: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

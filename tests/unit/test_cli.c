@@ -437,7 +437,7 @@ static void test_usage(void **state)
 		OPT_END
 	};
 	struct opt_cmd c = { .name = "t", .usage = "evtrace t [-j]", .about = "About.\n",
-			     .examples = "  evtrace t -j\n" };
+			     .examples = "  evtrace t -j\n", .status = "0 ok; 2 not.\n" };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -459,7 +459,19 @@ static void test_usage(void **state)
 		"  -h, --help           this help\n"
 		"\n"
 		"examples:\n"
-		"  evtrace t -j\n");
+		"  evtrace t -j\n"
+		"\n"
+		"exit status: 0 ok; 2 not.\n");
+	free(buf);
+	/* every command says its exit statuses: the common text when it has none of its own */
+	c.status = NULL;
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	opt_usage(f, &c, rows);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nexit status: 0 done"));
+	assert_non_null(strstr(buf, opt_status_text));
 	free(buf);
 	/* a hidden row is still an option */
 	assert_int_equal(parse(rows, NULL, 0, "--secret", NULL), 2);

@@ -122,7 +122,11 @@ static void test_json_no_trailer(void **state)
 	char *argv[] = { "info", "--json", path, NULL };
 
 	assert_int_equal(run_info(&out, 3, argv), 0);
-	assert_non_null(strstr(out, "\"missing_probes\":\"eventfs_root_lookup, release_ei\""));
+	/* lists are arrays of objects (issue 16), not a string to split */
+	assert_non_null(strstr(out, "\"missing_probes\":[{\"probe\":\"eventfs_root_lookup\"},"
+				    "{\"probe\":\"release_ei\"}]"));
+	assert_non_null(strstr(out, "\"probes\":[{\"probe\":\"get_next_ino\",\"mechanism\":\"fentry\"},"));
+	assert_non_null(strstr(out, "{\"probe\":\"release_ei\",\"mechanism\":\"missing\"}],"));
 	assert_non_null(strstr(out, "\"events\":7,\"chunks\":1,"
 				    "\"by_type\":{\"ino_alloc\":3,\"dentry_alloc\":2,\"dentry_kill\":2}"));
 	/* no trailer: the end is the newest event's time */
