@@ -16,8 +16,8 @@ ok() {
 }
 
 cc -O1 -Isrc -Iinclude tests/host/mkhostile.c src/file/writer.c src/file/codec.c \
-	src/event/schema.c src/lib/mounts.c src/lib/json.c src/lib/line.c -lzstd -lz \
-	-o "$out/mkhostile" 2>"$out/cc.err"
+	src/event/schema.c src/lib/mounts.c src/lib/json.c src/lib/line.c src/lib/cgroups.c \
+	-lzstd -lz -lpthread -o "$out/mkhostile" 2>"$out/cc.err"
 ok $? "hostile: the generator builds" || cat "$out/cc.err"
 "$out/mkhostile" "$out/h.evt"
 ok $? "hostile: a trace file with escapes in every string"
