@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/cgroups.h"
 
 #define SLOTS	(2 * CG_MAX)	/* open addressing, at most half full */
+#define CGROUP2_MAGIC	0x63677270	/* linux/magic.h's CGROUP2_SUPER_MAGIC */
 
 struct cg_ent {
 	uint64_t id;		/* 0: empty slot */
@@ -194,6 +196,19 @@ static int walk_locked(struct cgroups *cg)
 	fd = open(cg->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	/*
+	 * The live root must be the cgroup2 mount: without one, CG_ROOT is a
+	 * sysfs directory, whose inode numbers would pass for cgroup ids
+	 * (the fake trees of the tests are elsewhere)
+	 */
+	if (!strcmp(cg->root, CG_ROOT)) {
+		struct statfs sf;
+
+		if (fstatfs(fd, &sf) || sf.f_type != CGROUP2_MAGIC) {
+			close(fd);
+			return -ENOTSUP;
+		}
+	}
 	walk_dir(&w, fd, 0, 0);
 	return w.found;
 }

@@ -5,7 +5,7 @@
  * directory under the cgroup2 mount, so a walk of that tree names them.
  * The walk is bounded (CG_WALK_DIRS directories, CG_WALK_DEPTH deep, no
  * symlink followed) and runs again at most once per min_interval_ns, on a
- * miss.  A table read from a recording has no root and never walks: its
+ * miss.  CG_ROOT is walked only when cgroup2 is mounted there.  A table read from a recording has no root and never walks: its
  * ids are the traced host's, not this one's.
  *
  * Thread-safe: a recording's writer reads the table the pipeline's thread

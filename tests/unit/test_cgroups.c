@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "lib/cgroups.h"
@@ -163,6 +164,31 @@ static void test_walk_bounded(void **state)
 	cgroups_free(cg);
 }
 
+/*
+ * CG_ROOT is walked only when cgroup2 is mounted there: a sysfs directory
+ * (no cgroup2 mounted), or a tmpfs (this container's), would give its
+ * inode numbers as cgroup ids.
+ */
+static void test_live_root_is_cgroup2(void **state)
+{
+	struct cgroups *cg = cgroups_new(CG_ROOT, 0);
+	char buf[CG_PATH_LEN];
+	struct statfs sf;
+	struct stat st;
+	int n = cgroups_walk(cg);
+
+	if (statfs(CG_ROOT, &sf) || sf.f_type != 0x63677270) {
+		assert_true(n < 0);
+		assert_int_equal(cgroups_count(cg), 0);
+	} else {
+		assert_true(n >= 1);
+		assert_int_equal(stat(CG_ROOT, &st), 0);
+		assert_true(cgroups_path(cg, st.st_ino, buf, sizeof(buf)));
+		assert_string_equal(buf, "/");
+	}
+	cgroups_free(cg);
+}
+
 /* A table without a root (a recording's) never walks, and is bounded. */
 static void test_table_only(void **state)
 {
@@ -201,6 +227,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_walk_fake_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_bounded, setup, teardown),
 		cmocka_unit_test(test_table_only),
+		cmocka_unit_test(test_live_root_is_cgroup2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

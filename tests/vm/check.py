@@ -243,6 +243,12 @@ class Checker:
         types = {e["type"] for e in evs}
         self.ok(all(t in types for t in ALL_TYPES), "record: every event type survives the file",
                 str(sorted(set(ALL_TYPES) - types)))
+        # cgroup2 is not mounted yet: ids (the root's, 1, for most) but no names
+        ids = {e.get("cgroup") for e in evs if e["type"] != "lost"}
+        self.ok(ids and all(isinstance(i, int) and i > 0 for i in ids) and
+                not any("cgroup_path" in e for e in evs),
+                f"record: every event carries its task's cgroup id ({sorted(ids)[:4]}), "
+                "unnamed without a cgroup2 mount", str(sorted(map(str, ids))[:8]))
         # the exporters on a real recording
         pf = os.path.join(self.out, "rec.perfetto.json")
         rc, _, err = self.evtrace("export", path, "--format", "perfetto", "-o", pf)
