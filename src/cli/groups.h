@@ -111,6 +111,22 @@ struct view_args {
 	struct opt_limit limit;		/* --limit: the end summary's lists */
 };
 
+/* Ring mode and the flight recorder (struct recording *): record, serve -o. */
+#define RING_ROWS(rec)							\
+	OPT_NS(0, "ring", &(rec)->ro.ring_ns,				\
+	       "ring mode: keep the last SEC seconds (and at most\n"	\
+	       "128M of compressed chunks, unless --ring-size says)"),	\
+	OPT_SIZE(0, "ring-size", &(rec)->ro.ring_bytes, 1, 1ull << 50,	\
+		 "ring mode: keep the last BYTES of chunks (with --ring:\n" \
+		 "both bounds hold)"),					\
+	OPT_CALL(0, "dump-on", &(rec)->on, opt_dump_on, "KIND[,KIND]",	\
+		 "ring mode: also write the ring to FILE-TIME-KIND.evt\n" \
+		 "when an anomaly of a KIND fires (dup_ino,\n"		\
+		 "ei_removed_referenced, ei_lookup_after_remove,\n"	\
+		 "ei_refcount_negative, ei_not_released,\n"		\
+		 "dentry_outlives_ei, second_dentry) or the inode-number\n" \
+		 "rate passes N a second (ino-rate>N)")
+
 /* hist and live: --stream, and the hidden self-check of the aggregation */
 #define AGG_ROWS(v)							\
 	OPT_FLAG(0, "stream", &(v)->stream,				\

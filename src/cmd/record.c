@@ -45,19 +45,7 @@ int do_record(int argc, char **argv)
 		OPT_SECONDS('d', "duration", &po.duration, "stop after SEC seconds"),
 		OPT_SIZE(0, "max-size", &ro->max_size, 1, 1ull << 50,
 			 "stop before the file would grow past BYTES (K, M, G)"),
-		OPT_NS(0, "ring", &ro->ring_ns,
-		       "ring mode: keep the last SEC seconds (and at most\n"
-		       "128M of compressed chunks, unless --ring-size says)"),
-		OPT_SIZE(0, "ring-size", &ro->ring_bytes, 1, 1ull << 50,
-			 "ring mode: keep the last BYTES of chunks (with --ring:\n"
-			 "both bounds hold)"),
-		OPT_CALL(0, "dump-on", &rec.on, opt_dump_on, "KIND[,KIND]",
-			 "ring mode: also write the ring to FILE-TIME-KIND.evt\n"
-			 "when an anomaly of a KIND fires (dup_ino,\n"
-			 "ei_removed_referenced, ei_lookup_after_remove,\n"
-			 "ei_refcount_negative, ei_not_released,\n"
-			 "dentry_outlives_ei, second_dentry) or the inode-number\n"
-			 "rate passes N a second (ino-rate>N)"),
+		RING_ROWS(&rec),
 		OPT_NS(0, "flush", &ro->flush_ns,
 		       "seal and sync the open chunk this often (default 1)"),
 		MODEL_ROWS(&po.session),

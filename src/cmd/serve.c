@@ -32,15 +32,19 @@ static const struct opt_cmd cmd = {
 		  "not root, no BTF, nothing attaches, no HTTP in this build).\n",
 	.name = "serve",
 	.usage = "evtrace serve [--listen ADDR:PORT | --textfile DIR] [--top N] [--interval SEC]\n"
-		 "                     [--speed N | --max] [filters] [FILE]",
+		 "                     [--speed N | --max] [-o FILE --ring SEC --dump-on KIND[,KIND]]\n"
+		 "                     [filters] [FILE]",
 	.about = "Prometheus metrics of what evtrace sees: GET /metrics on --listen (default\n"
 		 HTTP_DEFAULT_LISTEN "), the text format or OpenMetrics as the scraper asks, or\n"
 		 "--textfile DIR for node_exporter's textfile collector.  Live probes, or the\n"
 		 "recording FILE replayed, whose final values are served until Ctrl-C or SIGTERM.\n"
-		 "Each label keeps its --top largest values; the rest is summed as \"other\".\n",
+		 "Each label keeps its --top largest values; the rest is summed as \"other\".\n"
+		 "With -o FILE --ring SEC --dump-on KIND, the flight recorder of evtrace record\n"
+		 "runs beside, its dumps counted in evtrace_flight_dumps_total.\n",
 	.examples = "  sudo evtrace serve                               live, on 127.0.0.1:9435\n"
 		    "  evtrace serve trace.evt --max --listen :9435     a recording, every address\n"
-		    "  sudo evtrace serve --textfile /var/lib/prometheus/node-exporter\n",
+		    "  sudo evtrace serve --textfile /var/lib/prometheus/node-exporter\n"
+		    "  sudo evtrace serve -o /var/lib/evtrace/fr.evt --ring 60 --dump-on ei_not_released\n",
 };
 
 struct serve {
@@ -54,6 +58,7 @@ struct serve {
 	struct metrics *mx;
 	struct metrics_run run;
 	const struct model *m;
+	const struct recording *rec;	/* -o FILE's, for its --dump-on count */
 	bool started, file, write_failed;
 	uint64_t next_ns, last_ns, last_events;
 };
@@ -83,6 +88,8 @@ static int publish(struct serve *s)
 	s->last_ns = now;
 	s->last_events = st.events;
 	s->run.cpu_seconds = cpu_seconds();
+	s->run.flight = s->rec->on.kinds || s->rec->on.ino_rate_max;
+	s->run.dumps = s->rec->on.written;
 	err = metrics_render_buf(&text, &text_len, s->mx, s->m, &s->run, MF_TEXT);
 	if (!err && !s->textfile)
 		err = metrics_render_buf(&om, &om_len, s->mx, s->m, &s->run, MF_OPENMETRICS);
@@ -241,10 +248,12 @@ int do_serve(int argc, char **argv)
 			    "how often the metrics are rendered (default 1)"),
 		VIEW_ROWS(&v, "1"),
 		AGG_ROWS(&v),
+		RING_ROWS(&v.rec),
 		OPT_END
 	};
 	int ret;
 
+	s.rec = &v.rec;
 	if (!view_begin(&cmd, rows, argc, argv, &v, &p, &ret))
 		return ret;
 	/* live and not recording: rates and the wrap ETA follow the wall when the kernel goes quiet */

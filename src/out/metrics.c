@@ -541,6 +541,11 @@ int metrics_render(FILE *f, const struct metrics *mx, const struct model *m,
 		for (int i = 0; i < MM_MAX; i++)
 			sample_u64(f, "evtrace_probes", "", "mechanism", mech[i], run->probes[i]);
 	}
+	if (run->flight) {
+		family(f, fmt, "evtrace_flight_dumps", "counter",
+		       "ring dumps --dump-on wrote, each into a file of its own beside -o FILE");
+		sample_u64(f, "evtrace_flight_dumps", "_total", NULL, NULL, run->dumps);
+	}
 	if (run->replay_done) {
 		family(f, fmt, "evtrace_replay_finished", "gauge",
 		       "1: the recording was read to its end; these are its final values");

@@ -51,6 +51,8 @@ struct metrics_run {
 	double event_rate;		/* events a second over the last interval; < 0 unknown */
 	double cpu_seconds;		/* evtrace's user + system time; < 0 unknown */
 	bool replay_done;		/* the recording was read to its end */
+	bool flight;			/* -o FILE --dump-on runs beside: */
+	uint64_t dumps;			/* the dumps it wrote */
 };
 
 struct metrics;

@@ -236,6 +236,7 @@ static int rec_start(void *ctx, struct pipeline *p, const struct tracer *t)
 	}
 	snprintf(meta.filters, sizeof(meta.filters), "%s", c->filters ? c->filters : "");
 	meta.mounts = p->s.mounts;	/* copied by the recorder */
+	meta.cgroups = p->s.cgroups;	/* names the recording keeps for its cgroup ids */
 	c->rc = recorder_open(&c->ro, &meta);
 	if (!c->rc)
 		return EXIT_RUNTIME;

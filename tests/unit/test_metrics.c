@@ -130,6 +130,18 @@ static void ei(struct fx *fx, int type, uint64_t ts, uint64_t id, uint64_t aux, 
 	feed(fx, &r);
 }
 
+static const char *render_run(struct fx *fx, enum metrics_format fmt,
+			      const struct metrics_run *run)
+{
+	size_t len;
+
+	free(fx->render);
+	fx->render = NULL;
+	assert_int_equal(metrics_render_buf(&fx->render, &len, fx->mx, fx->m, run, fmt), 0);
+	assert_int_equal(strlen(fx->render), len);
+	return fx->render;
+}
+
 static const char *render(struct fx *fx, enum metrics_format fmt)
 {
 	struct metrics_run run = { .mode = "replay", .event_rate = -1, .cpu_seconds = -1 };
@@ -463,6 +475,28 @@ static void test_openmetrics(void **state)
 	fx_close(&fx);
 }
 
+/* The flight recorder's dumps: a counter when -o --dump-on runs beside, else no family. */
+static void test_flight_dumps(void **state)
+{
+	struct metrics_run run = { .mode = "live", .event_rate = -1, .cpu_seconds = -1 };
+	struct fx fx;
+	const char *t;
+
+	(void)state;
+	fx_open(&fx, METRICS_TOP_DEFAULT);
+	t = render_run(&fx, MF_TEXT, &run);
+	assert_null(strstr(t, "evtrace_flight_dumps"));
+	run.flight = true;
+	run.dumps = 3;
+	t = render_run(&fx, MF_TEXT, &run);
+	assert_line(t, "# TYPE evtrace_flight_dumps_total counter");
+	assert_line(t, "evtrace_flight_dumps_total 3");
+	t = render_run(&fx, MF_OPENMETRICS, &run);
+	assert_line(t, "# TYPE evtrace_flight_dumps counter");
+	assert_line(t, "evtrace_flight_dumps_total 3");
+	fx_close(&fx);
+}
+
 static void test_negotiate(void **state)
 {
 	/* what Prometheus 2.42 sends */
@@ -535,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_cgroup_label),
 		cmocka_unit_test(test_series_bound),
 		cmocka_unit_test(test_openmetrics),
+		cmocka_unit_test(test_flight_dumps),
 		cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_textfile),
 	};
