@@ -59,6 +59,7 @@ struct serve {
 	struct metrics_run run;
 	const struct model *m;
 	const struct recording *rec;	/* -o FILE's, for its --dump-on count */
+	const struct tracer *tracer;	/* live, while it runs: its BPF statistics */
 	bool started, file, write_failed;
 	uint64_t next_ns, last_ns, last_events;
 };
@@ -88,6 +89,8 @@ static int publish(struct serve *s)
 	s->last_ns = now;
 	s->last_events = st.events;
 	s->run.cpu_seconds = cpu_seconds();
+	if (s->tracer)
+		s->run.bpf_known = tracer_bpf_stats(s->tracer, &s->run.bpf_runs, &s->run.bpf_ns);
 	s->run.flight = s->rec->on.kinds || s->rec->on.ino_rate_max;
 	s->run.dumps = s->rec->on.written;
 	err = metrics_render_buf(&text, &text_len, s->mx, s->m, &s->run, MF_TEXT);
@@ -134,6 +137,7 @@ static int serve_start(void *ctx, struct pipeline *p, const struct tracer *t)
 	int ret;
 
 	s->m = p->s.model;
+	s->tracer = t;
 	if (t) {
 		s->run.probes[MM_FENTRY] = t->n_fentry;
 		s->run.probes[MM_KPROBE] = t->n_kprobe;
@@ -188,6 +192,7 @@ static int serve_finish(void *ctx, int status)
 	if (!s->started)
 		return 0;
 	s->run.replay_done = s->file && !status && !pipeline_stopping();
+	s->tracer = NULL;	/* stopped by now: its last statistics stand */
 	ret = publish(s);
 	/* a recording's final values stay served until the signal; a textfile stays as it is */
 	if (s->run.replay_done && s->http) {
@@ -249,6 +254,10 @@ int do_serve(int argc, char **argv)
 		VIEW_ROWS(&v, "1"),
 		AGG_ROWS(&v),
 		RING_ROWS(&v.rec),
+		OPT_FLAG(0, "bpf-stats", &v.po.trace.bpf_stats,
+			 "turn on the kernel's BPF statistics while serving, for\n"
+			 "evtrace_bpf_run_seconds_total (CAP_SYS_ADMIN; every\n"
+			 "BPF program on the machine then costs two clock reads a run)"),
 		OPT_END
 	};
 	int ret;

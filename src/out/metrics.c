@@ -541,6 +541,16 @@ int metrics_render(FILE *f, const struct metrics *mx, const struct model *m,
 		for (int i = 0; i < MM_MAX; i++)
 			sample_u64(f, "evtrace_probes", "", "mechanism", mech[i], run->probes[i]);
 	}
+	if (run->bpf_known) {
+		family(f, fmt, "evtrace_bpf_runs", "counter",
+		       "runs of evtrace's BPF programs, as the kernel counts them while its BPF "
+		       "statistics are on (serve --bpf-stats)");
+		sample_u64(f, "evtrace_bpf_runs", "_total", NULL, NULL, run->bpf_runs);
+		family(f, fmt, "evtrace_bpf_run_seconds", "counter",
+		       "the time evtrace's BPF programs took, in the traced tasks: the probes' "
+		       "own cost");
+		fprintf(f, "evtrace_bpf_run_seconds_total %.9f\n", run->bpf_ns / 1e9);
+	}
 	if (run->flight) {
 		family(f, fmt, "evtrace_flight_dumps", "counter",
 		       "ring dumps --dump-on wrote, each into a file of its own beside -o FILE");

@@ -53,6 +53,8 @@ struct metrics_run {
 	bool replay_done;		/* the recording was read to its end */
 	bool flight;			/* -o FILE --dump-on runs beside: */
 	uint64_t dumps;			/* the dumps it wrote */
+	bool bpf_known;			/* the kernel's BPF statistics are on: */
+	uint64_t bpf_runs, bpf_ns;	/* our programs' runs and their time */
 };
 
 struct metrics;

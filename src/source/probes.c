@@ -441,6 +441,19 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 		p_err("cannot fill filter maps: %s", strerror(-err));
 		goto cleanup;
 	}
+	/*
+	 * Statistics: the kernel times every BPF program run while this fd
+	 * is open (two clock reads a run, every program on the machine), so
+	 * only when asked; CAP_SYS_ADMIN, else said and left off.
+	 */
+	t->stats_fd = -1;
+	if (o->bpf_stats) {
+		t->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (t->stats_fd < 0)
+			p_info("--bpf-stats: the kernel's BPF statistics stay off: %s "
+			       "(they need CAP_SYS_ADMIN, or sysctl kernel.bpf_stats_enabled=1)",
+			       strerror(errno));
+	}
 	/* Filters are in place: attaching now starts the stream. */
 	t->stream_start_ns = mono_ns();
 	for (int i = 0; i < NR_PROBES; i++) {
@@ -496,6 +509,9 @@ void tracer_detach(struct tracer *t)
 
 void tracer_stop(struct tracer *t)
 {
+	if (t->stats_fd > 0)
+		close(t->stats_fd);
+	t->stats_fd = -1;
 	ring_buffer__free(t->rb);
 	t->rb = NULL;
 	tracer_detach(t);
@@ -546,6 +562,27 @@ static uint64_t recursion_lost(struct tracer *t)
 			sum += info.recursion_misses;
 	}
 	return sum;
+}
+
+bool tracer_bpf_stats(const struct tracer *t, uint64_t *runs, uint64_t *ns)
+{
+	struct bpf_program *p;
+
+	*runs = *ns = 0;
+	if (!t->skel)
+		return false;
+	bpf_object__for_each_program(p, t->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(p) >= 0 &&
+		    !bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len)) {
+			*runs += info.run_cnt;
+			*ns += info.run_time_ns;
+		}
+	}
+	/* off, or nothing ran yet: the kernel counts no run without the time */
+	return t->stats_fd >= 0 || *runs;
 }
 
 /*

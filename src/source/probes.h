@@ -55,6 +55,7 @@ struct tracer_opts {
 	uint32_t max_objects;	/* generation table entries */
 	struct agg_opts agg;
 	bool count_calls;	/* per-function call counts (-v), a map update per call */
+	bool bpf_stats;		/* the kernel times our programs (serve --bpf-stats) */
 };
 
 struct probe_status {
@@ -80,6 +81,7 @@ struct tracer {
 	uint64_t misses_read_ns;	/* when the programs' and links' misses were read */
 	uint64_t stream_start_ns;	/* CLOCK_MONOTONIC before the first attach: no event is older */
 	uint32_t agg_types;		/* what the kernel aggregates (agg_opts.types) */
+	int stats_fd;			/* BPF_ENABLE_STATS held while tracing; -1 none */
 };
 
 /* Root/capabilities and kernel BTF: 0 or EXIT_ENV after printing why. */
@@ -90,6 +92,12 @@ int check_environment(void);
  */
 int tracer_start(struct tracer *t, const struct tracer_opts *o);
 void tracer_stop(struct tracer *t);
+/*
+ * Our programs' runs and the time they took, summed, as the kernel counts
+ * them while its statistics are on (tracer_opts.bpf_stats, or the
+ * kernel.bpf_stats_enabled sysctl).  False when they are off.
+ */
+bool tracer_bpf_stats(const struct tracer *t, uint64_t *runs, uint64_t *ns);
 /* The probes off, the maps and the ring still there to be read. */
 void tracer_detach(struct tracer *t);
 /*

@@ -494,6 +494,15 @@ static void test_flight_dumps(void **state)
 	t = render_run(&fx, MF_OPENMETRICS, &run);
 	assert_line(t, "# TYPE evtrace_flight_dumps counter");
 	assert_line(t, "evtrace_flight_dumps_total 3");
+	/* the kernel's BPF statistics, when they are on */
+	assert_null(strstr(t, "evtrace_bpf_run"));
+	run.bpf_known = true;
+	run.bpf_runs = 1234;
+	run.bpf_ns = 2500000001ull;
+	t = render_run(&fx, MF_TEXT, &run);
+	assert_line(t, "evtrace_bpf_runs_total 1234");
+	assert_line(t, "# TYPE evtrace_bpf_run_seconds_total counter");
+	assert_line(t, "evtrace_bpf_run_seconds_total 2.500000001");
 	fx_close(&fx);
 }
 

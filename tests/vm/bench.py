@@ -7,6 +7,7 @@ the kernel memory and the peak RSS; then evtrace against bpftrace.
 
 usage: bench.py OUTDIR
 """
+import json
 import os
 import re
 import sys
@@ -82,6 +83,15 @@ def main(out):
         # the loss's parts may follow it: "5 lost (ring 5)"
         s = re.search(r"^summary: (\d+) events over \S+, (\d+) lost(?: \(.*\))?$", f(d + "/summary") or "", re.M)
         s = s or re.search(r"^evtrace: (\d+) events \(.*\), (\d+) lost(?: \([^()]*\))?$", f(d + "/err") or "", re.M)
+        if not s:
+            # events --json: its end summary is one JSON object on stderr
+            for line in (f(d + "/err") or "").splitlines():
+                if line.startswith('{"stats"'):
+                    try:
+                        j = json.loads(line)["summary"]
+                        return j["events"], j["lost"]
+                    except (ValueError, KeyError):
+                        pass
         return (int(s[1]), int(s[2])) if s else (None, None)
 
     def cpu_ms(m, w):

@@ -66,10 +66,25 @@ class Checker:
         self.ok(bad == 0, f"{name}: every line is JSON", f"{bad} bad lines")
         return evs
 
+    def err_json(self, name):
+        """events --json's end summary: one JSON object on stderr ({} if none)."""
+        for line in (self.text(name + ".err") or "").splitlines():
+            if line.startswith('{"stats"'):
+                try:
+                    return json.loads(line)
+                except ValueError:
+                    break
+        return {}
+
+    def err_lines(self, name):
+        """stderr, with events --json's JSON summary as the line it holds in \"stats\"."""
+        stats = self.err_json(name).get("stats")
+        return (self.text(name + ".err") or "") + (f"\nevtrace: {stats}\n" if stats else "")
+
     def summary(self, name):
         """The end-of-run line: 'N events (...), M lost'."""
         m = re.search(r"^evtrace: (\d+) events \(.*\), (\d+) lost(?: \([a-z]+ \d+(?:, [a-z]+ \d+)*\))?$",
-                      self.text(name + ".err") or "", re.M)
+                      self.err_lines(name), re.M)
         return (int(m.group(1)), int(m.group(2))) if m else None
 
     # ---- scenarios ------------------------------------------------------
@@ -234,7 +249,7 @@ class Checker:
                 f"record: {size} bytes for {n} events of the seed's scenarios: {size / max(n, 1):.2f} bytes/event (<= 12)")
         rc, out, err = self.evtrace("info", "--json", path)
         d = json.loads(out) if rc == 0 else {}
-        self.ok(rc == 0 and d["events"] == n and d["clean_close"] and d["missing_probes"] == ""
+        self.ok(rc == 0 and d["events"] == n and d["clean_close"] and not d["missing_probes"]
                 and d["start_ns"] <= d["first_event_ns"] <= d["last_event_ns"] <= d["end_ns"],
                 "info: the recording's window holds all its events (it begins at the first attach),"
                 f" {n} events, closed cleanly",
@@ -402,12 +417,14 @@ class Checker:
                 "kprobe-event: each ei_put names the dentry whose dentry_kill triggered it")
         self.ok({e["dentry"] for _, e in gets} == {e["dentry"] for _, e in puts},
                 "kprobe-event: the dentries that took references are the ones that dropped them")
-        # --ei-history: the ei table on stderr, with each change
-        err = self.text("kprobe-event.err") or ""
-        row = [l for l in err.splitlines() if l.startswith("events/kprobes/sched ")]
-        self.ok(len(row) == 1 and " released " in row[0],
-                "kprobe-event: --ei-history lists events/kprobes/sched as released", str(row))
-        self.ok(err.count(" get     -> ") >= len(gets) and " release -> 0" in err,
+        # --ei-history with --json: the ei table in the summary on stderr, with each change
+        row = [e for e in self.err_json("kprobe-event").get("eis", [])
+               if e.get("path") == "events/kprobes/sched"]
+        self.ok(len(row) == 1 and row[0]["state"] == "released",
+                "kprobe-event: --ei-history lists events/kprobes/sched as released", str(row)[:300])
+        hist = row[0].get("history", []) if row else []
+        self.ok(len([c for c in hist if c["op"] == "get"]) >= len(gets) and
+                hist and hist[-1]["op"] == "release" and hist[-1]["refcount"] == 0,
                 "kprobe-event: --ei-history shows every refcount change")
 
     def disk_full(self):
@@ -439,7 +456,7 @@ class Checker:
             causes[e.get("cause")] = causes.get(e.get("cause"), 0) + e["count"]
         self.ok(causes.get("ring", 0) > 0 and set(causes) <= {"ring", "recursion", "kprobe"},
                 "lossy: each loss names its cause, the full ring's among them", str(causes))
-        err = self.text("lossy.err") or ""
+        err = self.err_lines("lossy")
         parts = re.search(r", (\d+) lost \((.*)\)$", err, re.M)
         self.ok(parts is not None and
                 sum(int(p.split()[1]) for p in parts.group(2).split(", ")) == n,
@@ -456,6 +473,34 @@ class Checker:
         self.ok(re.search(r"^evtrace: attached 6 probes \(.*, 6 skipped\)$", err, re.M) is not None,
                 "--eventfs: the six VFS probes are skipped, not attached",
                 err.splitlines()[0] if err else "")
+
+    def serve_live(self):
+        """serve on live probes: a scrape gives the counts a hist beside it gives."""
+        if self.text("serve.skipped") is not None:
+            print(f"SKIPPED - serve: {self.text('serve.skipped').strip()}")
+            self.skipped += 1
+            return
+        text = self.text("serve.metrics") or ""
+        vals = {}
+        for m in re.finditer(r'^(evtrace_\w+)(\{[^}]*\})? (\S+)$', text, re.M):
+            vals.setdefault(m.group(1), []).append((m.group(2) or "", float(m.group(3))))
+        served = sum(v for labels, v in vals.get("evtrace_ino_allocations_total", [])
+                     if 'mount="/sys/kernel/tracing"' in labels)
+        h = self.hist_json("serve-hist")
+        want = {g["group"]: g["count"] for g in h["hist"]["groups"]}.get("/sys/kernel/tracing") \
+            if h else None
+        lost = (h["summary"]["lost"] if h else 0) + sum(v for _, v in vals.get(
+            "evtrace_lost_events_total", []))
+        self.ok((self.text("serve.wget_rc") or "").strip() == "0" and self.rc("serve") == 0 and
+                want and abs(served - want) <= lost,
+                f"serve: live, busybox wget scrapes /metrics; tracefs's inode numbers are the "
+                f"{want} a hist beside it counted", f"served {served} want {want} lost {lost} "
+                f"wget {self.text('serve.wget_rc')} rc {self.rc('serve')} {(self.text('serve.err') or '')[-300:]}")
+        runs = sum(v for _, v in vals.get("evtrace_bpf_runs_total", []))
+        secs = sum(v for _, v in vals.get("evtrace_bpf_run_seconds_total", []))
+        self.ok(runs > 0 and secs > 0,
+                "serve --bpf-stats: the kernel's runs and time of evtrace's own programs",
+                f"runs {runs} seconds {secs}")
 
     def counts(self):
         """bpftrace and evtrace, counting the same functions in one cgroup at once."""
@@ -560,6 +605,14 @@ class Checker:
                     f"agg-cgroup-all: unfiltered, /agg's group has the {n} inode numbers "
                     f"--cgroup selected ({len(call)} cgroups)",
                     f"{call} {n} lost {lost}")
+            a2 = self.hist_json("agg-cgroup2")
+            if a2:
+                n2 = sum(g["count"] for g in a2["hist"]["groups"])
+                lost2 = al["summary"]["lost"] + a2["summary"]["lost"]
+                self.ok(n2 >= 300 and abs(call.get("/agg2", -1) - n2) <= lost2,
+                        f"agg-cgroup-all: a second cgroup's workload (300 pipes) in a group of "
+                        f"its own, /agg2, with the {n2} inode numbers --cgroup selected of it",
+                        f"{call} {n2} lost {lost2}")
 
     def calls(self):
         """-v's count of each function's calls, against the events of an unfiltered run."""
@@ -651,6 +704,7 @@ def main():
         c.eventfs_only()
         c.counts()
         c.agg()
+        c.serve_live()
     c.calls()
     c.failures()
     print(f"vm {kernel}: {c.passed} passed, {c.failed} failed, {c.skipped} skipped")

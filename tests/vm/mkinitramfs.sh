@@ -4,7 +4,7 @@
 # programs, so evtrace runs inside a stock kernel under QEMU.  The image holds
 # busybox (the whole userland), the static evtrace, the guest scripts and
 # /init.  Nothing is dynamically linked, so no host libraries are copied,
-# unless BPFTRACE is set (make bench-vm only).
+# unless BPFTRACE or DYNAMIC_BINS is set.
 #
 # usage: mkinitramfs.sh OUT.cpio.gz BINARY GUESTDIR
 # env:   PTYRUN       a static pty runner, installed as /bin/ptyrun (vm-test)
@@ -12,6 +12,9 @@
 #        BPFTRACE     a bpftrace binary: installed as /usr/bin/bpftrace with
 #                     every shared library ldd names and the dynamic loader,
 #                     at their host paths (about 200 MB unpacked)
+#        DYNAMIC_BINS more dynamic programs, SRC:NAME each, installed as
+#                     /usr/bin/NAME with their libraries as bpftrace's are
+#                     (the dynamic evtrace, whose serve has HTTP)
 #        COMPRESS     gzip (the default, -1) or zstd (-3, multithreaded;
 #                     the Debian kernels have CONFIG_RD_ZSTD)
 set -euo pipefail
@@ -53,15 +56,21 @@ done
 # bpftrace is dynamic: its libraries (libLLVM, libclang-cpp, libbcc, ...)
 # and the loader go where the host has them, so the loader's default
 # search path finds them without an ld.so.cache.
-if [ -n "${BPFTRACE:-}" ]; then
-	install -D -m 755 "$BPFTRACE" "$tmp/usr/bin/bpftrace"
-	libs=$(ldd "$BPFTRACE" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}')
-	[ -n "$libs" ] || { echo "mkinitramfs: ldd $BPFTRACE named no library" >&2; exit 1; }
+dynamic() {		# dynamic SRC NAME
+	install -D -m 755 "$1" "$tmp/usr/bin/$2"
+	libs=$(ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}')
+	[ -n "$libs" ] || { echo "mkinitramfs: ldd $1 named no library" >&2; exit 1; }
 	for l in $libs; do
 		mkdir -p "$tmp$(dirname "$l")"
 		cp -L "$l" "$tmp$l"
 	done
+}
+if [ -n "${BPFTRACE:-}" ]; then
+	dynamic "$BPFTRACE" bpftrace
 fi
+for d in ${DYNAMIC_BINS:-}; do
+	dynamic "${d%%:*}" "${d##*:}"
+done
 
 # -R 0:0: the guest sees root-owned files even when built by a normal user.
 case ${COMPRESS:-gzip} in

@@ -21,6 +21,10 @@ mkdir -p "$out"
 # the counts scenario; without it that scenario says SKIPPED.
 bt=$(command -v bpftrace || true)
 [ -n "$bt" ] || echo "vm: no bpftrace on this host: the counts scenario will be SKIPPED (make deps installs it)"
+# and the dynamic evtrace, whose serve has HTTP (the static one cannot link it)
+dyn=${EVTRACE_DYN:-evtrace}
+[ -x "$dyn" ] || { echo "vm: no dynamic $dyn (make all builds it)" >&2; exit 1; }
+DYNAMIC_BINS=$dyn:evtrace-http \
 PTYRUN=${PTYRUN:-.output/ptyrun} BPFTRACE=$bt COMPRESS=${bt:+zstd} \
 	tests/vm/mkinitramfs.sh "$out/initramfs.img" "$bin" tests/vm/guest
 kdirs=$(tests/vm/fetch-kernels.sh $(for k in $kernels; do

@@ -13,7 +13,7 @@ INSTANCE_LOOPS=3
 trace() {
 	name=$1
 	shift
-	evtrace "$@" >/out/$name.out 2>/out/$name.err &
+	${TRACE_BIN:-evtrace} "$@" >/out/$name.out 2>/out/$name.err &
 	echo $! >/tmp/$name.pid
 	echo $! >/out/$name.evtrace_pid
 	i=0
@@ -128,8 +128,14 @@ agg_scenario() {
 	trace agg-cgroup-stream hist --of ino --by cgroup --json --stream \
 		--cgroup /sys/fs/cgroup/agg || return 1
 	trace agg-cgroup-all hist --of ino --by cgroup --json || return 1
+	# a second group with a workload of its own (pipes): its own group,
+	# with what --cgroup selects of it
+	mkdir -p /sys/fs/cgroup/agg2
+	trace agg-cgroup2 hist --of ino --by mount --json --cgroup /sys/fs/cgroup/agg2 || return 1
 	agg_workload
-	for n in agg-cgroup agg-cgroup-stream agg-cgroup-all; do
+	(read -r me rest </proc/self/stat; echo $me >/sys/fs/cgroup/agg2/cgroup.procs
+	 i=0; while [ $i -lt 300 ]; do true | true; i=$((i + 1)); done)
+	for n in agg-cgroup agg-cgroup-stream agg-cgroup-all agg-cgroup2; do
 		stop $n
 	done
 }
@@ -142,6 +148,30 @@ agg_workload() {
 	 mkdir -p /tmp/agg; i=0
 	 while [ $i -lt 200 ]; do : >/tmp/agg/f$i; i=$((i + 1)); done; rm -rf /tmp/agg
 	 echo 2 >/proc/sys/vm/drop_caches)
+}
+
+# evtrace serve on live probes, scraped with busybox wget while the seed's
+# instance loop runs, a hist beside it for the counts.  The dynamic binary
+# (/usr/bin/evtrace-http): the static one cannot link libmicrohttpd.
+serve_scenario() {
+	if ! command -v evtrace-http >/dev/null; then
+		echo "no dynamic evtrace in the image (tests/vm/run.sh puts ./evtrace there)" \
+			>/out/serve.skipped
+		return 0
+	fi
+	ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+	trace serve-hist hist --of ino --by mount --json || return 1
+	TRACE_BIN=evtrace-http
+	trace serve serve --listen 127.0.0.1:9435 --bpf-stats -i 0.5
+	rc=$?
+	TRACE_BIN=
+	[ $rc -eq 0 ] || return 1
+	instance_loop
+	sleep 2
+	wget -q -O /out/serve.metrics http://127.0.0.1:9435/metrics
+	echo $? >/out/serve.wget_rc
+	stop serve-hist
+	stop serve
 }
 
 # The pipe loop runs in its own shell so its pid is known and single.
@@ -351,6 +381,7 @@ run_all() {
 
 		counts_scenario || return 1
 		agg_scenario || return 1
+		serve_scenario || return 1
 
 		# --eventfs: the VFS probes stay detached, pipes cost nothing
 		trace eventfs-only events --json --eventfs || return 1
