@@ -7,7 +7,8 @@
  *   the trace file spelled out from docs/FORMAT.md, byte by byte, on its
  *   own and not through src/file/, so a test can hold the code to the
  *   document: struct buf and b_*();
- *   seal_to(): a chunk through the real writer into a file.
+ *   seal_to(): a chunk through the real writer into a file;
+ *   test_rec(): an event with what every test's events share.
  */
 #ifndef EVTRACE_TESTS_HELPERS_H
 #define EVTRACE_TESTS_HELPERS_H
@@ -21,6 +22,20 @@
 #include <zstd.h>
 
 #include "file/tracefile.h"
+
+/* An event of type at ts, by the task every test uses: the builders' base. */
+static inline struct et_rec test_rec(int type, uint64_t ts)
+{
+	struct et_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.type = type;
+	r.ts_ns = ts;
+	r.cpu = 1;
+	r.pid = r.tid = 4242;
+	strcpy(r.comm, "test");
+	return r;
+}
 
 /* ---- a JSON checker: the grammar, no trailing garbage ------------------ */
 

@@ -8,6 +8,7 @@
  * OpenMetrics differences, content negotiation and the textfile.
  */
 #include "unit.h"
+#include "helpers.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -74,14 +75,8 @@ static void fx_close(struct fx *fx)
 
 static struct et_rec rec(int type, uint64_t ts, uint32_t dev, const char *fs)
 {
-	struct et_rec r;
+	struct et_rec r = test_rec(type, ts);
 
-	memset(&r, 0, sizeof(r));
-	r.type = type;
-	r.ts_ns = ts;
-	r.cpu = 1;
-	r.pid = r.tid = 4242;
-	strcpy(r.comm, "test");
 	r.dev_major = ET_MAJOR(dev);
 	r.dev_minor = ET_MINOR(dev);
 	snprintf(r.fs, sizeof(r.fs), "%s", fs);

@@ -159,15 +159,7 @@ static int teardown(void **state)
 
 static struct et_rec rec(int type, uint64_t ts)
 {
-	struct et_rec r;
-
-	memset(&r, 0, sizeof(r));
-	r.type = type;
-	r.ts_ns = ts;
-	r.cpu = 1;
-	r.pid = r.tid = 4242;
-	strcpy(r.comm, "test");
-	return r;
+	return test_rec(type, ts);
 }
 
 static void set_sb(struct et_rec *r, uint32_t dev, const char *fs)

@@ -24,13 +24,8 @@
 
 static struct et_rec rec(int type, uint64_t ts, const char *comm)
 {
-	struct et_rec r;
+	struct et_rec r = test_rec(type, ts);
 
-	memset(&r, 0, sizeof(r));
-	r.type = type;
-	r.ts_ns = ts;
-	r.cpu = 1;
-	r.pid = r.tid = 4242;
 	snprintf(r.comm, sizeof(r.comm), "%s", comm);
 	r.dev_major = ET_MAJOR(TRACEFS_DEV);
 	r.dev_minor = ET_MINOR(TRACEFS_DEV);

@@ -186,7 +186,8 @@ def main(out):
     rows = [("bt-count", "calls", lambda w: loss("bt-count", w)[0]),
             ("bt-printf", "lines printed", lambda w: loss("bt-printf", w)[0])]
     rows += [(m, "events+lost", lambda w, m=m: None if loss(m, w)[0] is None
-              else loss(m, w)[0] + (loss(m, w)[1] or 0)) for m in EVTRACE]
+              else loss(m, w)[0] + (loss(m, w)[1] or 0))
+             for m in EVTRACE + [x for x in modes if x.startswith("base-")]]
     for m, what, get in rows:
         if m in modes:
             p(f"{m + ' ' + what:<26}" + "".join(f"{get(w) if get(w) is not None else '-':>8}" for w in wls))
@@ -202,13 +203,16 @@ def main(out):
     p("bt-printf's added time buys only the lines it did not lose; the runs of a workload differ by some")
     p("tens of ms under emulation, so a small or negative added time is noise (see none-end)")
     p()
-    for num, den in RATIOS:
+    # this tree against the base binary (BENCH_BASE), mode by mode, same boot
+    pairs = [(m[len("base-"):], m) for m in modes if m.startswith("base-")]
+    for num, den in RATIOS + pairs:
         if bpf_ms.get(num) is not None and bpf_ms.get(den):
             p(f"BPF time ratio {num}/{den} = {bpf_ms[num] / bpf_ms[den]:.2f}"
               f"  [{bpf_ms[num]:.0f} ms / {bpf_ms[den]:.0f} ms of program runs a round]")
         if sums.get(num) is None or not sums.get(den):
             continue
-        p(f"ratio {num}/{den} = {sums[num] / sums[den]:.2f} (target <= 1.0)"
+        what = "(this tree against the base binary)" if den.startswith("base-") else "(target <= 1.0)"
+        p(f"ratio {num}/{den} = {sums[num] / sums[den]:.2f} {what}"
           f"  [added {sums[num] / 1e6:.0f} ms / {sums[den] / 1e6:.0f} ms]")
     return 0
 

@@ -13,7 +13,9 @@
 #        seconds (default 1200), VM_ACCEL (see boot.sh); for shorter trial
 #        runs BENCH_REPS, BENCH_MODES, BENCH_WORKLOADS (see guest/bench.sh);
 #        BENCH_EVTRACE_ARGS, options added to the evtrace modes (--bufsize 32M);
-#        BENCH_BPF_STATS=1: the kernel times each BPF program (ns per run)
+#        BENCH_BPF_STATS=1: the kernel times each BPF program (ns per run);
+#        BENCH_BASE=a static evtrace of another tree, for base-MODE modes
+#        (e.g. BENCH_MODES="none bt-count hist base-hist live base-live none-end")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -37,9 +39,17 @@ for v in BENCH_REPS BENCH_MODES BENCH_WORKLOADS BENCH_EVTRACE_ARGS BENCH_BPF_STA
 	[ -z "${!v:-}" ] || printf '%s="%s"\n' "$v" "${!v}" >>"$stage/bench.conf"
 done
 
+# BENCH_BASE: another static evtrace (an older tree's), as /bin/evtrace-base
+# for the base-MODE modes: this tree against it in the same boot
+extra=$clk
+if [ -n "${BENCH_BASE:-}" ]; then
+	cp "$BENCH_BASE" "$stage/evtrace-base"
+	extra="$extra $stage/evtrace-base"
+fi
+
 mkdir -p "$out"
 img=$out/initramfs-bench.cpio.zst
-EXTRA_BINS=$clk BPFTRACE=$bt COMPRESS=zstd \
+EXTRA_BINS=$extra BPFTRACE=$bt COMPRESS=zstd \
 	tests/vm/mkinitramfs.sh "$img" "$bin" "$stage"
 echo "bench-vm: image $(du -m "$img" | cut -f1) MB (bpftrace and its libraries) in $(($(date +%s) - t0)) s"
 

@@ -101,21 +101,27 @@ bt_printf() {
 start() {
 	m=$1 d=$2
 	out=/tmp/tracer.out
+	# base-MODE: MODE with the base binary (BENCH_BASE), held against this
+	# tree's; sm, not m: the shell's variables are the caller's too
+	ev=evtrace sm=$m
 	case $m in
+	base-*) ev=evtrace-base; sm=${m#base-} ;;
+	esac
+	case $sm in
 	bt-count) bpftrace /out/bt-count.bt >$out 2>$d/err & ;;
 	bt-printf) bpftrace /out/bt-printf.bt >$out 2>$d/err & ;;
 	# hist and live print their summary (with the loss) on stdout at the
 	# end: a tmpfs file rather than /dev/null, so it can be read
-	hist) evtrace hist $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	hist) $ev hist $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
 	# dentry lifetimes: four more probes than the default --of ino
-	hist-dentry) evtrace hist --of dentry-life $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
-	live) evtrace live --no-tui $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	hist-dentry) $ev hist --of dentry-life $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	live) $ev live --no-tui $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
 	# every event streamed, as before the kernel counted: what aggregation saves
-	hist-stream) evtrace hist --stream $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
-	live-stream) evtrace live --no-tui --stream $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
-	record) evtrace record -o /tmp/x.evt $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
-	events-json) evtrace events --json $BENCH_EVTRACE_ARGS >/tmp/x.jsonl 2>$d/err & ;;
-	record-64M) evtrace record --bufsize 64M -o /tmp/x.evt >$out 2>$d/err & ;;
+	hist-stream) $ev hist --stream $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	live-stream) $ev live --no-tui --stream $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	record) $ev record -o /tmp/x.evt $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	events-json) $ev events --json $BENCH_EVTRACE_ARGS >/tmp/x.jsonl 2>$d/err & ;;
+	record-64M) $ev record --bufsize 64M -o /tmp/x.evt >$out 2>$d/err & ;;
 	*) echo "bench: unknown mode $m"; return 1 ;;
 	esac
 	tpid=$!
