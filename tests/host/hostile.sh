@@ -15,7 +15,7 @@ ok() {
 	[ "$1" = 0 ]	# so that "ok ... || show why" shows it
 }
 
-cc -O1 -Isrc -Iinclude tests/host/mkhostile.c src/file/writer.c src/file/codec.c \
+cc -O1 -Isrc -Iinclude -Itests/host tests/host/mkhostile.c src/file/writer.c src/file/codec.c \
 	src/event/schema.c src/lib/mounts.c src/lib/json.c src/lib/line.c src/lib/cgroups.c \
 	-lzstd -lz -lpthread -o "$out/mkhostile" 2>"$out/cc.err"
 ok $? "hostile: the generator builds" || cat "$out/cc.err"

@@ -242,12 +242,11 @@ tmux kill-session -t "$sess2" 2>/dev/null
 gen=$(mktemp -d)
 trap 'tmux kill-session -t "$sess" 2>/dev/null; [ -n "$sess2" ] && tmux kill-session -t "$sess2" 2>/dev/null; rm -rf "$gen"' EXIT
 cat >"$gen/mkstates.c" <<'EOF'
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "file/tracefile.h"
+#include "mkrec.h"
 
 #define S	1000000000ull
 
@@ -275,14 +274,11 @@ static struct et_rec ev(int type, uint64_t ts, uint64_t ei, uint64_t aux, int64_
 
 int main(int argc, char **argv)
 {
-	struct tf_chunk *c = tf_chunk_new();
 	struct tf_trailer tr = { .end_ns = 4 * S, .end_realtime_ns = 1700000003ull * S };
 	struct et_rec r[32];
-	int n = 0, fd;
-	uint8_t *p;
-	size_t len;
+	int n = 0;
 
-	if (argc != 2 || !c)
+	if (argc != 2)
 		return 2;
 	/* under the top-level events dir (0xe0, never seen) */
 	r[n++] = ev(ET_EI_CREATE, S + 1, 0xa1, 0xe0, 1, "kprobes");
@@ -301,18 +297,10 @@ int main(int argc, char **argv)
 		r[n].ino = 100 + i;
 		snprintf(r[n++].caller, sizeof(r[0].caller), "get_next_ino");
 	}
-	for (int i = 0; i < n; i++)
-		if (tf_chunk_add(c, &r[i]))
-			return 1;
-	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || tf_write_start(fd, &meta) || tf_chunk_seal(c, 1, &p, &len) ||
-	    tf_write_all(fd, p, len) || tf_write_trailer(fd, &tr) || close(fd))
-		return 1;
-	tf_chunk_free(c);
-	return 0;
+	return write_recording(argv[1], &meta, &tr, r, n);
 }
 EOF
-cc -O1 -Isrc -Iinclude "$gen/mkstates.c" src/file/writer.c src/file/codec.c \
+cc -O1 -Isrc -Iinclude -Itests/host "$gen/mkstates.c" src/file/writer.c src/file/codec.c \
 	src/event/schema.c src/lib/mounts.c src/lib/json.c src/lib/line.c src/lib/cgroups.c \
 	-lzstd -lz -lpthread -o "$gen/mkstates" 2>"$gen/cc.err" && "$gen/mkstates" "$gen/states.evt"
 ok $? "a recording with the states the fixture ends without" "$(cat "$gen/cc.err")"

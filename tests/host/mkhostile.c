@@ -7,12 +7,11 @@
  * and eventfs paths carry them too).  tests/host/hostile.sh prints it with
  * every command and looks for the bytes.
  */
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "file/tracefile.h"
+#include "mkrec.h"
 
 #define BAD "\x1b]0;owned\x07\x1b[2J\xc2\x9b" "31m\xff"
 
@@ -39,14 +38,11 @@ static struct et_rec ev(int type, uint64_t ts, uint32_t minor, const char *fs)
 
 int main(int argc, char **argv)
 {
-	struct tf_chunk *c = tf_chunk_new();
 	struct tf_trailer tr = { .end_ns = 9000, .end_realtime_ns = 1700000000000009000ull };
 	struct et_rec r[16];
-	int n = 0, fd;
-	uint8_t *p;
-	size_t len;
+	int n = 0;
 
-	if (argc != 2 || !c)
+	if (argc != 2)
 		return 2;
 	/* two live inodes on one number, both named: dup_ino's text has the names */
 	for (int i = 0; i < 2; i++) {
@@ -78,13 +74,5 @@ int main(int argc, char **argv)
 	r[n] = ev(ET_EI_REMOVE, 1600, 13, "tracefs");
 	r[n].obj_id = 50;
 	r[n++].value = 2;
-	for (int i = 0; i < n; i++)
-		if (tf_chunk_add(c, &r[i]))
-			return 1;
-	fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || tf_write_start(fd, &meta) || tf_chunk_seal(c, 1, &p, &len) ||
-	    tf_write_all(fd, p, len) || tf_write_trailer(fd, &tr) || close(fd))
-		return 1;
-	tf_chunk_free(c);
-	return 0;
+	return write_recording(argv[1], &meta, &tr, r, n);
 }
