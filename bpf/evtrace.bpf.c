@@ -362,8 +362,13 @@ static __always_inline bool sb_filter(struct sbinfo *s)
 	return true;
 }
 
-/* The superblock's dev and type name into s; whether the filters want it. */
-static __always_inline bool sb_read(struct super_block *sb, struct sbinfo *s)
+/*
+ * The superblock's dev and type name into s; whether the filters want it.
+ * direct: sb is an fentry program's argument, whose fields it may load
+ * without a helper call (bpf_probe_read_kernel() is most of what a
+ * lookup of a known superblock costs).
+ */
+static __always_inline bool sb_read_x(struct super_block *sb, struct sbinfo *s, bool direct)
 {
 	struct sb_known *k, fresh;
 	__u64 key = (__u64)sb;
@@ -373,8 +378,13 @@ static __always_inline bool sb_read(struct super_block *sb, struct sbinfo *s)
 		__builtin_memset(s, 0, sizeof(*s));
 		return sb_filter(s);
 	}
-	fresh.s_type = (__u64)BPF_CORE_READ(sb, s_type);
-	fresh.info.dev = BPF_CORE_READ(sb, s_dev);
+	if (direct) {
+		fresh.s_type = (__u64)sb->s_type;
+		fresh.info.dev = sb->s_dev;
+	} else {
+		fresh.s_type = (__u64)BPF_CORE_READ(sb, s_type);
+		fresh.info.dev = BPF_CORE_READ(sb, s_dev);
+	}
 	k = bpf_map_lookup_elem(&sbs, &key);
 	if (k && k->s_type == fresh.s_type && k->info.dev == fresh.info.dev) {
 		*s = k->info;
@@ -390,6 +400,8 @@ static __always_inline bool sb_read(struct super_block *sb, struct sbinfo *s)
 	return fresh.wanted;
 }
 
+#define sb_read(sb, s)	sb_read_x(sb, s, false)
+
 static __always_inline void sb_tracefs(struct sbinfo *s)
 {
 	__builtin_memset(s, 0, sizeof(*s));
@@ -399,10 +411,14 @@ static __always_inline void sb_tracefs(struct sbinfo *s)
 
 /*
  * A record of size bytes: ET_EVENT_BASE, or with its tail (ET_EVENT_STACK,
- * ET_EVENT_NAME).  The size must be a constant at each call site.
+ * ET_EVENT_NAME).  The size must be a constant at each call site.  ids:
+ * whether it carries the task's comm and cgroup, two helper calls; only
+ * an ei's later events, when only the model reads them, go without
+ * (ei_reserve()).
  */
-static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
-						    struct sbinfo *s, __u64 size, __u64 ts)
+static __always_inline struct et_event *ev_reserve_ids(__u16 type, struct task *t,
+							struct sbinfo *s, __u64 size,
+							__u64 ts, bool ids)
 {
 	struct et_event *e;
 	__u32 zero = 0;
@@ -411,8 +427,10 @@ static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
 	/* a probe kept for another type's sake (alloc_inode for ino_alloc) */
 	if (!(emit_types & ET_BIT(type)))
 		return NULL;
-	task_comm(t);
-	task_cgroup(t);
+	if (ids) {
+		task_comm(t);
+		task_cgroup(t);
+	}
 	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		cnt = bpf_map_lookup_elem(&lost, &zero);
@@ -432,17 +450,38 @@ static __always_inline struct et_event *ev_reserve(__u16 type, struct task *t,
 	e->type = type;
 	e->cpu = bpf_get_smp_processor_id();
 	e->dev = s->dev;
-	e->cgroup = t->cgroup;
-	__builtin_memcpy(e->comm, t->comm, sizeof(e->comm));
+	if (ids) {
+		e->cgroup = t->cgroup;
+		__builtin_memcpy(e->comm, t->comm, sizeof(e->comm));
+	}
 	__builtin_memcpy(e->fs, s->fs, sizeof(e->fs));
 	return e;
 }
 
+#define ev_reserve(type, t, s, size, ts)	ev_reserve_ids(type, t, s, size, ts, true)
+
+/*
+ * The backlog is looked at every WAKE_EVERY records a CPU submits, not on
+ * each: the query is a helper call, the tick a load from this CPU's slot.
+ * The consumer also polls every 100 ms, and the threshold is a quarter of
+ * the ring: a burst crosses it by at most WAKE_EVERY records per CPU.
+ */
+#define WAKE_EVERY	32
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} wake_ticks SEC(".maps");
+
 static __always_inline void ev_submit(struct et_event *e)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u32 zero = 0, *tick = bpf_map_lookup_elem(&wake_ticks, &zero);
 
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	if ((!tick || !((*tick)++ % WAKE_EVERY)) &&
+	    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(e, flags);
 }
@@ -651,7 +690,8 @@ static __always_inline void agg_life(__u16 kind, __u64 ts, const struct birth *b
 
 static __always_inline int on_ino_alloc(void *ctx, struct task *t, unsigned int ino)
 {
-	__u64 ts = bpf_ktime_get_ns();
+	/* counted, not streamed: no clock read */
+	__u64 ts = emit_types & ET_BIT(ET_INO_ALLOC) ? bpf_ktime_get_ns() : 0;
 	struct last_inode *li;
 	struct sbinfo s = {};
 	struct et_event *e;
@@ -721,9 +761,11 @@ int BPF_KRETPROBE(get_next_ino_kprobe, unsigned int ret)
 
 /* ---- inodes ----------------------------------------------------------- */
 
-static __always_inline int on_inode_alloc(struct inode *inode, struct task *t)
+/* sb: alloc_inode()'s argument at fexit, NULL from the kretprobe */
+static __always_inline int on_inode_alloc(struct inode *inode, struct super_block *sb,
+					  struct task *t)
 {
-	__u64 ts = bpf_ktime_get_ns();
+	__u64 ts = AGG_INODES || emit_types & ET_BIT(ET_INODE_ALLOC) ? bpf_ktime_get_ns() : 0;
 	struct last_inode li = {};
 	struct sbinfo s;
 	bool wanted;
@@ -731,7 +773,7 @@ static __always_inline int on_inode_alloc(struct inode *inode, struct task *t)
 
 	if (!inode)
 		return 0;
-	wanted = sb_read(BPF_CORE_READ(inode, i_sb), &s);
+	wanted = sb ? sb_read_x(sb, &s, true) : sb_read(BPF_CORE_READ(inode, i_sb), &s);
 	/* stash before the sb filter so get_next_ino can filter on it too */
 	li.inode = (__u64)inode;
 	li.dev = s.dev;
@@ -768,7 +810,7 @@ int BPF_PROG(alloc_inode_fentry, struct super_block *sb, struct inode *ret)
 
 	if (!task_begin(&t, ETP_ALLOC_INODE))
 		return 0;
-	return on_inode_alloc(ret, &t);
+	return on_inode_alloc(ret, sb, &t);
 }
 
 SEC("kretprobe/alloc_inode")
@@ -778,7 +820,7 @@ int BPF_KRETPROBE(alloc_inode_kprobe, struct inode *ret)
 
 	if (!task_begin(&t, ETP_ALLOC_INODE))
 		return 0;
-	return on_inode_alloc(ret, &t);
+	return on_inode_alloc(ret, NULL, &t);
 }
 
 /*
@@ -869,7 +911,9 @@ static __always_inline void ev_dentry(struct et_event *e, struct dentry *d)
 	ev_name(e, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len));
 }
 
-static __always_inline int on_dentry_alloc(struct dentry *d, struct task *t)
+/* sb: __d_alloc()'s argument at fexit, NULL from the kretprobe */
+static __always_inline int on_dentry_alloc(struct dentry *d, struct super_block *sb,
+					   struct task *t)
 {
 	__u64 ts = bpf_ktime_get_ns();
 	struct sbinfo s;
@@ -878,7 +922,7 @@ static __always_inline int on_dentry_alloc(struct dentry *d, struct task *t)
 
 	if (!d || IS_ERR_VALUE(d))
 		return 0;
-	if (!sb_read(BPF_CORE_READ(d, d_sb), &s))
+	if (!(sb ? sb_read_x(sb, &s, true) : sb_read(BPF_CORE_READ(d, d_sb), &s)))
 		return 0;
 	/* before the reserve: a record lost to a full ring keeps ids unique */
 	if (AGG_DENTRIES) {
@@ -911,7 +955,7 @@ int BPF_PROG(__d_alloc_fentry, struct super_block *sb, const struct qstr *name,
 
 	if (!task_begin(&t, ETP_D_ALLOC))
 		return 0;
-	return on_dentry_alloc(ret, &t);
+	return on_dentry_alloc(ret, sb, &t);
 }
 
 SEC("kretprobe/__d_alloc")
@@ -921,7 +965,7 @@ int BPF_KRETPROBE(__d_alloc_kprobe, struct dentry *ret)
 
 	if (!task_begin(&t, ETP_D_ALLOC))
 		return 0;
-	return on_dentry_alloc(ret, &t);
+	return on_dentry_alloc(ret, NULL, &t);
 }
 
 static __always_inline int on_dentry_kill(struct dentry *d, struct task *t, bool wanted)
@@ -989,15 +1033,18 @@ int BPF_KPROBE(__dentry_kill_kprobe, struct dentry *dentry)
 static __always_inline __u64 dentry_seq(struct task *t, struct dentry *d)
 {
 	struct dying *dy;
-	__u64 seq;
 
 	if (!track_dentries)
 		return 0;
-	seq = dentry_gen(d);
-	if (seq)
-		return seq;
+	/*
+	 * eventfs_d_release() is called by __dentry_kill(), which has ended
+	 * the generation: the dying slot first, the table only if it is not
+	 * this dentry's (a lookup's).
+	 */
 	dy = bpf_map_lookup_elem(&dying, &t->tid);
-	return dy && dy->dentry == (__u64)d ? dy->seq : 0;
+	if (dy && dy->dentry == (__u64)d)
+		return dy->seq;
+	return dentry_gen(d);
 }
 
 /* ---- slow-path lookups ------------------------------------------------ */
@@ -1106,9 +1153,8 @@ int BPF_KRETPROBE(__lookup_slow_kretprobe, struct dentry *ret)
  * field of the event (the refcount says so, ET_F_NOREFCOUNT), not the
  * whole object's load, which an unguarded CO-RE relocation would fail.
  */
-static __always_inline void ev_ei(struct et_event *e, struct eventfs_inode *ei)
+static __always_inline void ev_ei_fields(struct et_event *e, struct eventfs_inode *ei)
 {
-	e->obj = (__u64)ei;
 	if (bpf_core_field_exists(ei->kref))
 		e->value = BPF_CORE_READ(ei, kref.refcount.refs.counter);
 	else
@@ -1118,6 +1164,64 @@ static __always_inline void ev_ei(struct et_event *e, struct eventfs_inode *ei)
 	if (bpf_core_field_exists(ei->is_freed) && BPF_CORE_READ_BITFIELD_PROBED(ei, is_freed))
 		e->flags |= ET_F_FREED;
 	if (bpf_core_field_exists(ei->is_events) && BPF_CORE_READ_BITFIELD_PROBED(ei, is_events))
+		e->flags |= ET_F_EVENTS;
+}
+
+/* An ei's offsets, relocated: constants by load time, so the checks below fold away. */
+#define EI_OFF(f)	__builtin_preserve_field_info(((struct eventfs_inode *)0)->f, \
+						      BPF_FIELD_BYTE_OFFSET)
+#define EI_WIN		16
+#define EI_BF_OK(f)	(bpf_core_field_exists(((struct eventfs_inode *)0)->f) &&	\
+			 EI_IN_WIN(__builtin_preserve_field_info(((struct eventfs_inode *)0)->f, \
+							 BPF_FIELD_BYTE_OFFSET),		\
+				   __builtin_preserve_field_info(((struct eventfs_inode *)0)->f, \
+							 BPF_FIELD_BYTE_SIZE)) &&		\
+			 (__builtin_preserve_field_info(((struct eventfs_inode *)0)->f,	\
+							BPF_FIELD_BYTE_SIZE) == 1 ||		\
+			  __builtin_preserve_field_info(((struct eventfs_inode *)0)->f,	\
+							BPF_FIELD_BYTE_SIZE) == 4))
+#define EI_IN_WIN(off, size)	((off) >= EI_OFF(kref) && (off) + (size) <= EI_OFF(kref) + EI_WIN && \
+				 ((off) - EI_OFF(kref)) % (size) == 0)
+
+/* A bitfield of the window w (which starts at the kref), as BPF_CORE_READ_BITFIELD. */
+#define EI_WIN_BITFIELD(wp, f) ({						\
+	const struct eventfs_inode *__ei = 0;					\
+	__u32 __off = __builtin_preserve_field_info(__ei->f, BPF_FIELD_BYTE_OFFSET) - \
+		      EI_OFF(kref);						\
+	__u64 __v = __builtin_preserve_field_info(__ei->f, BPF_FIELD_BYTE_SIZE) == 1 ? \
+		    (wp)->b[__off] : (wp)->w[__off / 4];				\
+	__v <<= __builtin_preserve_field_info(__ei->f, BPF_FIELD_LSHIFT_U64);	\
+	__v >> __builtin_preserve_field_info(__ei->f, BPF_FIELD_RSHIFT_U64);	\
+})
+
+/*
+ * The refcount, number and flags of an ei.  Where they sit together after
+ * the kref, as in every kernel with eventfs_inodes so far (kref, the
+ * is_freed/is_events word, ino), one read of the 16 bytes from the kref
+ * takes the four: a helper call is a probe's main cost, and an ei changes
+ * refcount tens of thousands of times in a burst.  Otherwise, or if the
+ * read fails, a read per field.
+ */
+static __always_inline void ev_ei(struct et_event *e, struct eventfs_inode *ei)
+{
+	union {
+		__u8 b[EI_WIN];
+		__u32 w[EI_WIN / 4];
+	} win;
+
+	e->obj = (__u64)ei;
+	if (!bpf_core_field_exists(ei->kref) || !bpf_core_field_exists(ei->ino) ||
+	    !EI_IN_WIN(EI_OFF(kref.refcount.refs.counter), 4) || !EI_IN_WIN(EI_OFF(ino), 4) ||
+	    !EI_BF_OK(is_freed) || !EI_BF_OK(is_events) ||
+	    bpf_probe_read_kernel(&win, sizeof(win), (void *)ei + EI_OFF(kref))) {
+		ev_ei_fields(e, ei);
+		return;
+	}
+	e->value = (int)win.w[(EI_OFF(kref.refcount.refs.counter) - EI_OFF(kref)) / 4];
+	e->ino = win.w[(EI_OFF(ino) - EI_OFF(kref)) / 4];
+	if (EI_WIN_BITFIELD(&win, is_freed))
+		e->flags |= ET_F_FREED;
+	if (EI_WIN_BITFIELD(&win, is_events))
 		e->flags |= ET_F_EVENTS;
 }
 
@@ -1160,6 +1264,11 @@ static __always_inline bool ei_wanted(struct sbinfo *s)
 	return sb_filter(s);
 }
 
+/*
+ * An ei's record.  Once its first event has named it (ei_names_once), the
+ * model takes the comm from there, and no one reads the later events'
+ * comm or cgroup: two helper calls fewer on each of its refcount changes.
+ */
 static __always_inline struct et_event *ei_reserve(__u16 type, struct task *t, bool named)
 {
 	struct sbinfo s;
@@ -1168,7 +1277,7 @@ static __always_inline struct et_event *ei_reserve(__u16 type, struct task *t, b
 		return NULL;
 	if (named)
 		return ev_reserve(type, t, &s, ET_EVENT_NAME, bpf_ktime_get_ns());
-	return ev_reserve(type, t, &s, ET_EVENT_BASE, bpf_ktime_get_ns());
+	return ev_reserve_ids(type, t, &s, ET_EVENT_BASE, bpf_ktime_get_ns(), !ei_names_once);
 }
 
 static __always_inline int on_ei_create(struct eventfs_inode *ei,
@@ -1259,9 +1368,9 @@ int BPF_KRETPROBE(eventfs_create_events_dir_kprobe, struct eventfs_inode *ret)
  * it is what the seed thread's use-after-free hunt needed to see.
  */
 static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry,
-					struct task *t)
+					struct eventfs_inode *ei, struct task *t)
 {
-	struct eventfs_inode *ei, *dir_ei;
+	struct eventfs_inode *dir_ei = NULL;
 	struct tracefs_inode *ti;
 	struct inode *inode;
 	struct et_event *e;
@@ -1269,18 +1378,21 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 	bool named;
 	__u64 seq;
 
-	/* eventfs keeps the directory's ei in its tracefs_inode's private */
+	/*
+	 * eventfs keeps the directory's ei in its tracefs_inode's private:
+	 * read only when the event needs it (a read is a helper call)
+	 */
 	ti = (void *)dir - bpf_core_field_offset(struct tracefs_inode, vfs_inode);
-	dir_ei = BPF_CORE_READ(ti, private);
-	ei = BPF_CORE_READ(dentry, d_fsdata);
 	if (!ei) {
-		ei = dir_ei;
+		ei = dir_ei = BPF_CORE_READ(ti, private);
 		if (!ei || !BPF_CORE_READ_BITFIELD_PROBED(ei, is_freed))
 			return 0;
 		flags = ET_F_NOREF;
 	}
 	seq = seq_get(ei);
 	named = ei_named(seq);
+	if (named && !flags)
+		dir_ei = BPF_CORE_READ(ti, private);
 	e = ei_reserve(ET_EI_GET, t, named);
 	if (!e)
 		return 0;
@@ -1298,7 +1410,8 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 		e->inode_seq = inode_gen(inode);
 		e->inode_ino = BPF_CORE_READ(inode, i_ino);
 	}
-	if (dir_ei && dir_ei != ei) {
+	/* its place, for an ei the trace did not see made (named: see ei_named()) */
+	if (named && dir_ei && dir_ei != ei) {
 		e->pei = (__u64)dir_ei;
 		e->pei_seq = seq_get(dir_ei);
 	}
@@ -1314,7 +1427,8 @@ int BPF_PROG(eventfs_root_lookup_fentry, struct inode *dir,
 
 	if (!task_begin(&t, ETP_EVENTFS_ROOT_LOOKUP))
 		return 0;
-	return on_ei_lookup(dir, dentry, &t);
+	/* an fentry program reads its arguments' fields without a helper call */
+	return on_ei_lookup(dir, dentry, dentry->d_fsdata, &t);
 }
 
 SEC("kprobe/eventfs_root_lookup")
@@ -1333,13 +1447,14 @@ int BPF_KRETPROBE(eventfs_root_lookup_kretprobe)
 
 	if (!stash_take(STASH_ROOT_LOOKUP, &dir, &dentry) || !wanted)
 		return 0;
-	return on_ei_lookup((void *)dir, (void *)dentry, &t);
+	return on_ei_lookup((void *)dir, (void *)dentry,
+			    BPF_CORE_READ((struct dentry *)dentry, d_fsdata), &t);
 }
 
 /* Read at entry: the refcount is the value before the put. */
-static __always_inline int on_ei_put(struct dentry *dentry, struct task *t)
+static __always_inline int on_ei_put(struct dentry *dentry, struct eventfs_inode *ei,
+				     struct task *t)
 {
-	struct eventfs_inode *ei = BPF_CORE_READ(dentry, d_fsdata);
 	struct et_event *e;
 	bool named;
 	__u64 seq;
@@ -1368,7 +1483,7 @@ int BPF_PROG(eventfs_d_release_fentry, struct dentry *dentry)
 
 	if (!task_begin(&t, ETP_EVENTFS_D_RELEASE))
 		return 0;
-	return on_ei_put(dentry, &t);
+	return on_ei_put(dentry, dentry->d_fsdata, &t);
 }
 
 SEC("kprobe/eventfs_d_release")
@@ -1378,7 +1493,7 @@ int BPF_KPROBE(eventfs_d_release_kprobe, struct dentry *dentry)
 
 	if (!task_begin(&t, ETP_EVENTFS_D_RELEASE))
 		return 0;
-	return on_ei_put(dentry, &t);
+	return on_ei_put(dentry, BPF_CORE_READ(dentry, d_fsdata), &t);
 }
 
 /*

@@ -53,6 +53,49 @@ static uint32_t gone_instance(const struct model *m, uint64_t id)
 }
 
 /*
+ * Appends to a path or a list, as snprintf() would at buf + off and
+ * stopping there once the text is cut: a removal in a burst reports
+ * thousands of eis, and formatting each report's path and holders with
+ * snprintf() was most of what the model spent on them.
+ */
+static size_t put_str(char *buf, size_t size, size_t off, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (off >= size)
+		return off + n;
+	if (n > size - 1 - off) {
+		memcpy(buf + off, s, size - 1 - off);
+		buf[size - 1] = 0;
+		return off + n;
+	}
+	memcpy(buf + off, s, n + 1);
+	return off + n;
+}
+
+static size_t put_u32(char *buf, size_t size, size_t off, uint32_t v)
+{
+	char d[11], *p = d + sizeof(d) - 1;
+
+	*p = 0;
+	do
+		*--p = '0' + v % 10;
+	while (v /= 10);
+	return put_str(buf, size, off, p);
+}
+
+static size_t put_hex64(char *buf, size_t size, size_t off, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char d[17];
+
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		d[i] = digits[v & 15];
+	d[16] = 0;
+	return put_str(buf, size, off, d);
+}
+
+/*
  * Path in tracefs, from the parent chain (bounded: eventfs is 3 deep):
  * "events/sched/sched_switch" under the top-level events dir,
  * "instances/#2/events/sched/sched_switch" in the second instance seen.
@@ -75,14 +118,18 @@ static const char *ei_label(const struct model *m, struct m_ei *e)
 		chain[n++] = p;
 	root = chain[n - 1];
 	inst = root->instance ? root->instance : gone_instance(m, root->parent);
-	if (inst)
-		off = snprintf(buf, sizeof(buf), "instances/#%u/%s", inst,
-			       root->instance ? "" : "events/");
-	else if (root->parent || strcmp(root->name, "events"))
-		off = snprintf(buf, sizeof(buf), "events/");
-	while (n-- && off < sizeof(buf))
-		off += snprintf(buf + off, sizeof(buf) - off, "%s%s",
-				off && buf[off - 1] != '/' ? "/" : "", chain[n]->name);
+	if (inst) {
+		off = put_str(buf, sizeof(buf), 0, "instances/#");
+		off = put_u32(buf, sizeof(buf), off, inst);
+		off = put_str(buf, sizeof(buf), off, root->instance ? "/" : "/events/");
+	} else if (root->parent || strcmp(root->name, "events")) {
+		off = put_str(buf, sizeof(buf), 0, "events/");
+	}
+	while (n-- && off < sizeof(buf)) {
+		if (off && buf[off - 1] != '/')
+			off = put_str(buf, sizeof(buf), off, "/");
+		off = put_str(buf, sizeof(buf), off, chain[n]->name);
+	}
 	if (!e->path || strcmp(e->path, buf)) {
 		char *p = strdup(buf);
 
@@ -251,11 +298,15 @@ static const char *holders_text(const struct m_ei *e, char *buf, size_t size)
 	size_t off = 0;
 
 	buf[0] = 0;
-	for (uint32_t i = 0; i < e->n_holders && i < 4 && off < size; i++)
-		off += snprintf(buf + off, size - off, "%s%016" PRIx64, i ? "," : "",
-				e->holders[i]);
-	if (e->n_holders + e->holders_more > 4 && off < size)
-		snprintf(buf + off, size - off, ",+%u", e->n_holders + e->holders_more - 4);
+	for (uint32_t i = 0; i < e->n_holders && i < 4 && off < size; i++) {
+		if (i)
+			off = put_str(buf, size, off, ",");
+		off = put_hex64(buf, size, off, e->holders[i]);
+	}
+	if (e->n_holders + e->holders_more > 4 && off < size) {
+		off = put_str(buf, size, off, ",+");
+		put_u32(buf, size, off, e->n_holders + e->holders_more - 4);
+	}
 	return buf;
 }
 
