@@ -17,6 +17,15 @@
 #include "evtrace/evtrace.h"
 
 #define MAX_FILTER	64
+/*
+ * An fentry program's argument n, or its function's return value, as a
+ * number (the verifier inlines both helpers into a load): an object's
+ * address is hashed (birth_slot()), which a typed pointer may not be.
+ */
+#define ARG(n)	({ __u64 __v = 0; bpf_get_func_arg(ctx, n, &__v); (void *)__v; })
+#define RET()	({ __u64 __v = 0; bpf_get_func_ret(ctx, &__v); (void *)__v; })
+#define READ_ONCE(x)		(*(volatile typeof(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile typeof(x) *)&(x) = (v))
 #define MAX_ERRNO	4095
 #define IS_ERR_VALUE(x)	((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
 
@@ -177,12 +186,36 @@ struct birth {
 	__u64 cgroup;		/* --by cgroup only */
 };
 
+/*
+ * An open-addressed table, not a hash map: an object is born and dies
+ * with every dentry, tens of thousands of times a second in a burst, and a
+ * hash map's update and delete each take a bucket lock and a free-list
+ * lock with interrupts off, which made them the dearest programs of the
+ * live view.  Here an allocation claims a slot with one compare-and-swap
+ * and a free marks it free again; no helper call, no lock.  An object's
+ * slot is among the BIRTH_PROBES after its hash: a slot is only written
+ * by the one task that claims it, and by its free (which comes after the
+ * allocation's program has returned).  Sized by userspace to a power of
+ * two, twice the objects (--max-objects), so that chains stay short.
+ */
+struct birth_slot {
+	__u64 obj;		/* SLOT_EMPTY, SLOT_FREED or the object */
+	struct birth b;
+};
+
+#define SLOT_EMPTY	0	/* never used: a chain ends here */
+#define SLOT_FREED	1	/* its object died: a chain goes on past it */
+#define BIRTH_PROBES	8
+
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);		/* sized by userspace when aggregating */
-	__type(key, __u64);
-	__type(value, struct birth);
+	__type(key, __u32);
+	__type(value, struct birth_slot);
 } births SEC(".maps");
+
+/* log2 of births' slots, set with its size */
+const volatile __u32 births_bits = 0;
 
 /*
  * get_next_ino() takes no arguments: the superblock its number is for is
@@ -534,18 +567,52 @@ static __always_inline __u64 seq_end(void *obj)
 #define AGG_INODES	(agg_types & ET_INODE_LIFE_TYPES)
 #define AGG_DENTRIES	(agg_types & ET_DENTRY_LIFE_TYPES)
 
+/*
+ * The i-th slot of obj's chain (Fibonacci hashing: the high bits of the
+ * product).  obj must be a number to the verifier, which allows no
+ * multiplication of a typed pointer: fentry programs pass their objects
+ * as ARG() and RET() give them.
+ */
+static __always_inline struct birth_slot *birth_slot(__u64 obj, __u32 i)
+{
+	__u32 mask = (1u << births_bits) - 1;
+	__u32 idx = births_bits ?
+		    (__u32)((obj * 0x9e3779b97f4a7c15ull) >> (64 - births_bits)) : 0;
+
+	idx = (idx + i) & mask;
+	return bpf_map_lookup_elem(&births, &idx);
+}
+
+/* obj's slot, NULL if it has none (born before tracing, or the table was full). */
+static __always_inline struct birth_slot *birth_find(__u64 obj)
+{
+	if (!obj)
+		return NULL;
+#pragma unroll
+	for (__u32 i = 0; i < BIRTH_PROBES; i++) {
+		struct birth_slot *sl = birth_slot(obj, i);
+		__u64 k;
+
+		if (!sl)
+			return NULL;
+		k = READ_ONCE(sl->obj);
+		if (k == obj)
+			return sl;
+		if (k == SLOT_EMPTY)
+			return NULL;
+	}
+	return NULL;
+}
+
 /* A generation: from births when that kind of object is aggregated. */
 static __always_inline __u64 gen_get(void *obj, bool born)
 {
-	__u64 key = (__u64)obj;
-	struct birth *b;
+	struct birth_slot *sl;
 
 	if (!born)
 		return seq_get(obj);
-	if (!obj)
-		return 0;
-	b = bpf_map_lookup_elem(&births, &key);
-	return b ? b->seq : 0;
+	sl = birth_find((__u64)obj);
+	return sl ? sl->b.seq : 0;
 }
 
 #define inode_gen(inode)	(track_inodes ? gen_get(inode, AGG_INODES) : 0)
@@ -554,9 +621,32 @@ static __always_inline __u64 gen_get(void *obj, bool born)
 /* The allocation: its generation, and when and where for the lifetime. */
 static __always_inline __u64 birth_new(void *obj, __u64 ts, struct sbinfo *s, struct task *t)
 {
-	__u64 key = (__u64)obj;
+	struct birth_slot *sl = NULL;
 	struct birth b = {};
 
+	/*
+	 * The first slot of the chain that is free, or still this address's
+	 * (a free we did not see).  A second slot of the same address further
+	 * on is then never found again: lookups stop at the first.
+	 */
+#pragma unroll
+	for (__u32 i = 0; i < BIRTH_PROBES; i++) {
+		struct birth_slot *c = birth_slot((__u64)obj, i);
+		__u64 k;
+
+		if (!c)
+			break;
+		k = READ_ONCE(c->obj);
+		if (k == (__u64)obj) {
+			sl = c;
+			break;
+		}
+		/* another CPU's allocation may claim it first: then go on */
+		if (k <= SLOT_FREED && __sync_val_compare_and_swap(&c->obj, k, (__u64)obj) == k) {
+			sl = c;
+			break;
+		}
+	}
 	b.seq = __sync_fetch_and_add(&next_seq, 1) + 1;
 	b.ts = ts;
 	b.dev = s->dev;
@@ -567,10 +657,11 @@ static __always_inline __u64 birth_new(void *obj, __u64 ts, struct sbinfo *s, st
 	}
 	if (agg_cgroup)
 		b.cgroup = task_cgroup(t);
-	if (bpf_map_update_elem(&births, &key, &b, BPF_ANY)) {
+	if (!sl) {
 		__sync_fetch_and_add(&seq_full, 1);
 		return 0;
 	}
+	sl->b = b;
 	return b.seq;
 }
 
@@ -585,13 +676,12 @@ static __always_inline __u64 birth_new(void *obj, __u64 ts, struct sbinfo *s, st
 /* The free: the birth into *b (false if not seen), and forget it. */
 static __always_inline bool birth_end(void *obj, struct birth *b)
 {
-	__u64 key = (__u64)obj;
-	struct birth *v = bpf_map_lookup_elem(&births, &key);
+	struct birth_slot *sl = birth_find((__u64)obj);
 
-	if (!v)
+	if (!sl)
 		return false;
-	*b = *v;
-	bpf_map_delete_elem(&births, &key);
+	*b = sl->b;
+	WRITE_ONCE(sl->obj, SLOT_FREED);
 	return true;
 }
 
@@ -810,7 +900,7 @@ int BPF_PROG(alloc_inode_fentry, struct super_block *sb, struct inode *ret)
 
 	if (!task_begin(&t, ETP_ALLOC_INODE))
 		return 0;
-	return on_inode_alloc(ret, sb, &t);
+	return on_inode_alloc(RET(), sb, &t);
 }
 
 SEC("kretprobe/alloc_inode")
@@ -871,7 +961,7 @@ int BPF_PROG(evict_fentry, struct inode *inode)
 	struct task t;
 	bool wanted = task_begin(&t, ETP_EVICT);
 
-	return on_inode_evict(inode, &t, wanted);
+	return on_inode_evict(ARG(0), &t, wanted);
 }
 
 SEC("kprobe/evict")
@@ -955,7 +1045,7 @@ int BPF_PROG(__d_alloc_fentry, struct super_block *sb, const struct qstr *name,
 
 	if (!task_begin(&t, ETP_D_ALLOC))
 		return 0;
-	return on_dentry_alloc(ret, sb, &t);
+	return on_dentry_alloc(RET(), sb, &t);
 }
 
 SEC("kretprobe/__d_alloc")
@@ -1017,7 +1107,7 @@ int BPF_PROG(__dentry_kill_fentry, struct dentry *dentry)
 	struct task t;
 	bool wanted = task_begin(&t, ETP_DENTRY_KILL);
 
-	return on_dentry_kill(dentry, &t, wanted);
+	return on_dentry_kill(ARG(0), &t, wanted);
 }
 
 SEC("kprobe/__dentry_kill")
@@ -1039,7 +1129,7 @@ static __always_inline __u64 dentry_seq(struct task *t, struct dentry *d)
 	/*
 	 * eventfs_d_release() is called by __dentry_kill(), which has ended
 	 * the generation: the dying slot first, the table only if it is not
-	 * this dentry's (a lookup's).
+	 * this dentry's.
 	 */
 	dy = bpf_map_lookup_elem(&dying, &t->tid);
 	if (dy && dy->dentry == (__u64)d)
@@ -1086,7 +1176,7 @@ int BPF_PROG(__lookup_slow_fentry, const struct qstr *name, struct dentry *dir,
 
 	if (!task_begin(&t, ETP_LOOKUP_SLOW))
 		return 0;
-	return on_lookup(name, dir, ret, &t);
+	return on_lookup(name, ARG(1), RET(), &t);
 }
 
 /* The stack is only ever touched by its own task: no lock needed. */
@@ -1402,7 +1492,7 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 	e->flags |= flags;
 	e->obj_seq = seq;
 	e->aux = (__u64)dentry;
-	e->aux_seq = dentry_seq(t, dentry);
+	e->aux_seq = dentry_gen(dentry);	/* alive: not the dying one */
 	/* the inode lookup_file()/lookup_dir_entry() just made, and its number */
 	inode = ei_inodes ? BPF_CORE_READ(dentry, d_inode) : NULL;
 	if (inode) {
@@ -1428,7 +1518,7 @@ int BPF_PROG(eventfs_root_lookup_fentry, struct inode *dir,
 	if (!task_begin(&t, ETP_EVENTFS_ROOT_LOOKUP))
 		return 0;
 	/* an fentry program reads its arguments' fields without a helper call */
-	return on_ei_lookup(dir, dentry, dentry->d_fsdata, &t);
+	return on_ei_lookup(dir, ARG(1), dentry->d_fsdata, &t);
 }
 
 SEC("kprobe/eventfs_root_lookup")
@@ -1483,7 +1573,7 @@ int BPF_PROG(eventfs_d_release_fentry, struct dentry *dentry)
 
 	if (!task_begin(&t, ETP_EVENTFS_D_RELEASE))
 		return 0;
-	return on_ei_put(dentry, dentry->d_fsdata, &t);
+	return on_ei_put(ARG(0), dentry->d_fsdata, &t);
 }
 
 SEC("kprobe/eventfs_d_release")

@@ -75,12 +75,11 @@ static void agg_plan(struct view_args *v)
 	to->agg.no_ei_inodes = so->model.no_inode_frees;
 	to->agg.comm = so->by == BY_COMM;
 	/*
-	 * the cgroup: hist --by cgroup; the live view's and serve's model
-	 * keeps every group kind, and a cgroup panel or label needs it too
-	 * (one helper call per aggregated allocation)
+	 * the cgroup: hist --by cgroup, and serve's cgroup label; one helper
+	 * call per aggregated allocation, which the live view (mounts and
+	 * filesystems, no cgroup panel) would pay for nothing
 	 */
-	to->agg.cgroup = so->by == BY_CGROUP || v->agg == VIEW_AGG_LIVE ||
-			 v->agg == VIEW_AGG_SERVE;
+	to->agg.cgroup = so->by == BY_CGROUP || v->agg == VIEW_AGG_SERVE;
 	to->agg.caller = (so->by == BY_CALLER && so->of == S_INO) || v->agg == VIEW_AGG_SERVE;
 	to->agg.step = v->agg == VIEW_AGG_HIST ? so->linear_step : 0;
 }

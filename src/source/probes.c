@@ -393,9 +393,15 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 		t->skel->rodata->agg_cgroup = o->agg.cgroup;
 		bpf_map__set_max_entries(t->skel->maps.aggs, AGG_ENTRIES);
 		/* births hold the lifetimes' objects; seqs then only eis and what streams */
-		if (o->agg.types & lives)
-			bpf_map__set_max_entries(t->skel->maps.births,
-						 o->max_objects ? o->max_objects : 1 << 17);
+		if (o->agg.types & lives) {
+			/* twice the objects, a power of two: the chains stay short */
+			uint32_t n = o->max_objects ? o->max_objects : 1 << 17, bits = 1;
+
+			while (bits < 31 && (1u << bits) < 2 * (uint64_t)n)
+				bits++;
+			bpf_map__set_max_entries(t->skel->maps.births, 1u << bits);
+			t->skel->rodata->births_bits = bits;
+		}
 		if (!o->agg.stream)
 			bpf_map__set_max_entries(t->skel->maps.seqs, 1 << 16);
 	}
