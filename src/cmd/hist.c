@@ -174,7 +174,7 @@ int do_hist(int argc, char **argv)
 			    !ret)
 				ret = EXIT_RUNTIME;
 		} else {
-			hist_print_text(stdout, p.s.hist, of_units[so->of]);
+			hist_print_text(stdout, p.s.hist, of_units[so->of], group_by_name(so->by));
 			fputc('\n', stdout);
 			report_run_limit(stdout, p.s.model, so->by, so->eis, limit);
 		}

@@ -328,7 +328,7 @@ static void print_rows_linear(FILE *f, const struct hist_set *hs, const struct g
 }
 
 static void print_group_text(FILE *f, const struct hist_set *hs, const struct group *g,
-			     const char *unit)
+			     const char *unit, const char *key)
 {
 	unsigned int first = hs->nbuckets, last = 0;
 	uint64_t top = 0;
@@ -344,7 +344,7 @@ static void print_group_text(FILE *f, const struct hist_set *hs, const struct gr
 	}
 
 	/* names come from the kernel or a file: escaped (lib/escape.h) */
-	fputs("group = ", f);
+	fprintf(f, "%s = ", key);
 	fputs_esc(f, g->name);
 	fputc('\n', f);
 
@@ -359,7 +359,7 @@ static void print_group_text(FILE *f, const struct hist_set *hs, const struct gr
 		percentile(hs, g, 50), percentile(hs, g, 99));
 }
 
-void hist_print_text(FILE *f, const struct hist_set *hs, const char *unit)
+void hist_print_text(FILE *f, const struct hist_set *hs, const char *unit, const char *key)
 {
 	const struct group *const *list;
 	const struct group **v;
@@ -370,7 +370,7 @@ void hist_print_text(FILE *f, const struct hist_set *hs, const char *unit)
 	for (size_t i = 0; i < hs->n; i++) {
 		if (i)
 			fputc('\n', f);
-		print_group_text(f, hs, list[i], unit ? unit : "value");
+		print_group_text(f, hs, list[i], unit ? unit : "value", key ? key : "group");
 	}
 	free(v);
 }

@@ -52,7 +52,7 @@ uint64_t hist_group_count(const struct hist_set *hs, const char *group);
  * Text in the manner of bcc's print_log2_hist: groups by total count,
  * descending, then by name, each as
  *
- *	group = NAME
+ *	KEY = NAME
  *	     usecs               : count    distribution
  *	         2 -> 3          : 3        |****************************************|
  *	         4 -> 7          : 1        |*************                           |
@@ -63,9 +63,10 @@ uint64_t hist_group_count(const struct hist_set *hs, const char *group);
  * ">= X" row for the overflow bucket); bars are 40 wide, scaled to the
  * group's largest bucket.  p50/p99 are the inclusive upper bound of the
  * bucket the percentile falls in, lowered to max when max is lower.  Control
- * bytes in names print as '?'.  An empty set prints nothing.
+ * bytes in names print as '?'.  An empty set prints nothing.  KEY says what
+ * the groups are (bcc prints "disk = sda"): "fs", "mount"...; NULL, "group".
  */
-void hist_print_text(FILE *f, const struct hist_set *hs, const char *unit);
+void hist_print_text(FILE *f, const struct hist_set *hs, const char *unit, const char *key);
 
 /*
  * One line of JSON, groups in the order of the text form:

@@ -444,6 +444,14 @@ PY
 claim "--eis --json: the ei table as an eis array (hist, replay --view summary, events' stderr), --ei-history's histories" \
 	$((rc + $?)) "$tmp/why"
 
+# Histogram headers name what the groups are, as bcc's "disk = sda"
+{ $bin hist --of dentry-life --by fs $fx 2>/dev/null | grep -qx 'fs = tracefs' &&
+  $bin hist $fx 2>/dev/null | grep -q '^mount = /' &&
+  $bin replay $fx --view hist --by comm 2>/dev/null | grep -q '^comm = ' &&
+  ! $bin hist --by caller $fx 2>/dev/null | grep -q '^group = ' &&
+  $bin hist --by fs --json $fx 2>/dev/null | grep -q '^{"of":"ino","by":"fs",'; } >"$tmp/why" 2>&1
+claim "hist: each histogram's header names its --by key (fs = tracefs, mount = ...); JSON's \"by\" says it" $? "$tmp/why"
+
 # Exit statuses in every command's --help
 for c in events hist record replay export info probes live serve; do
 	$bin $c --help >"$tmp/help"

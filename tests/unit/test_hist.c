@@ -28,7 +28,7 @@ static char *text(const struct hist_set *hs, const char *unit)
 {
 	struct mem m;
 
-	hist_print_text(mem_open(&m), hs, unit);
+	hist_print_text(mem_open(&m), hs, unit, NULL);
 	return mem_done(&m);
 }
 
@@ -289,6 +289,27 @@ static void test_text_wide(void **state)
 	assert_null(strstr(got, " 0 -> 0 "));
 	hist_set_free(hs);
 	free(got);
+}
+
+/* bcc names what its groups are ("disk = sda"): the key given, else "group" */
+static void test_text_names_key(void **state)
+{
+	struct hist_set *hs = set_of(0, 8);
+	struct mem m;
+	char *got;
+
+	assert_int_equal(hist_add(hs, "tracefs", 3), 0);
+	hist_print_text(mem_open(&m), hs, "usecs", "fs");
+	got = mem_done(&m);
+	assert_string_equal(got, "fs = tracefs\n"
+				 "     usecs               : count    distribution\n"
+				 "         2 -> 3          : 1        " BAR40
+				 "  count=1 min=3 max=3 mean=3.0 p50<=3 p99<=3" STATS_NOTE);
+	free(got);
+	got = text(hs, "usecs");
+	assert_contains(got, "group = tracefs\n");
+	free(got);
+	hist_set_free(hs);
 }
 
 static void test_text_names_sanitised(void **state)
@@ -643,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_long_names),
 		cmocka_unit_test(test_percentiles),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_text_names_key),
 		cmocka_unit_test(test_json_validator),
 		cmocka_unit_test(test_add_n_equals_one_by_one),
 		cmocka_unit_test(test_add_n_refuses_mixed_buckets),
