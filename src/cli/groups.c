@@ -60,6 +60,12 @@ static void agg_plan(struct view_args *v)
 		need |= ET_INODE_LIFE_TYPES;
 		agg |= ET_INODE_LIFE_TYPES;
 	}
+	/*
+	 * -m: the kernel buckets lifetimes by log2 of usecs, and such a bucket
+	 * may straddle two msec ones (1024..2047 us is 1 and 2 ms): they stream
+	 */
+	if (so->msecs)
+		agg &= ~(ET_DENTRY_LIFE_TYPES | ET_INODE_LIFE_TYPES);
 	if (so->agg_check)	/* everything streams too, and the model has it all */
 		to->agg.stream = true;
 	else if (to->filters.types)
@@ -101,6 +107,15 @@ bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, cha
 		return false;
 	if (v->po.session.agg_check && (v->po.file || v->stream)) {
 		p_err("--agg-check checks a live run's aggregation: not with a FILE or --stream");
+		return false;
+	}
+	if (v->po.session.msecs && v->po.session.agg_check) {
+		p_err("--agg-check checks the kernel's usec buckets: not with -m");
+		return false;
+	}
+	if (v->po.session.msecs && v->po.session.of != S_DENTRY_LIFE &&
+	    v->po.session.of != S_INODE_LIFE && v->po.session.of != S_EI_LIFE) {
+		p_err("-m applies to lifetimes only: add --of dentry-life, inode-life or ei-life");
 		return false;
 	}
 	agg_plan(v);

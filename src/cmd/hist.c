@@ -25,12 +25,13 @@ static const struct opt_cmd cmd = {
 		  "attaches).  With --json, an error is one JSON object on stderr:\n"
 		  "{\"error\",\"status\"}.\n",
 	.name = "hist",
-	.usage = "evtrace hist [--of WHAT] [--by KEY] [--linear STEP] [--json] [--duration SEC]\n"
-		 "                    [filters] [FILE]",
+	.usage = "evtrace hist [--of WHAT] [--by KEY] [-m] [--linear STEP] [--json]\n"
+		 "                    [--duration SEC] [filters] [FILE]",
 	.about = "Trace until Ctrl-C or --duration (or read the recording FILE), then print one\n"
 		 "histogram per group and a summary.\n",
 	.examples = "  sudo evtrace hist --by caller -d 10          who consumes inode numbers\n"
-		    "  sudo evtrace hist --of dentry-life --by fs    how long dentries live\n",
+		    "  sudo evtrace hist --of dentry-life --by fs    how long dentries live\n"
+		    "  evtrace hist -m --of ei-life trace.evt        eventfs_inode lifetimes in msecs\n",
 };
 
 /* Both printers end their JSON with a newline: embed them without it. */
@@ -128,7 +129,7 @@ int do_hist(int argc, char **argv)
 			       .agg = VIEW_AGG_HIST };
 	struct session_opts *so = &v.po.session;
 	bool json = false, summary_only = false;
-	const char *by_names[BY_MAX + 1] = { NULL };
+	const char *by_names[BY_MAX + 1] = { NULL }, *unit;
 	struct pipeline p;
 	int64_t limit;
 	const struct opt rows[] = {
@@ -139,6 +140,10 @@ int do_hist(int argc, char **argv)
 		OPT_ENUM(0, "by", &so->by, by_names, "KEY",
 			 "mount (default), fs, caller (get_next_ino's caller), comm,\n"
 			 "cgroup (the allocating task's cgroup v2 path, or its container)"),
+		OPT_FLAG('m', "msecs", &so->msecs,
+			 "lifetimes (--of dentry-life, inode-life, ei-life) in\n"
+			 "msecs, bucketed after dividing, as bcc's -m; live, they\n"
+			 "stream instead of being counted in the kernel"),
 		{ .name = "linear", .arg = "STEP", .type = OPT_T_COUNT, .dst = &so->linear_step,
 		  .size = sizeof(so->linear_step), .min = 1, .max = UINT64_MAX,
 		  .expected = "a step > 0", .help = "linear buckets of STEP instead of log2" },
@@ -157,6 +162,7 @@ int do_hist(int argc, char **argv)
 	if (!view_begin(&cmd, rows, argc, argv, &v, &p, &ret))
 		return ret;
 	limit = opt_limit_get(&v.limit);
+	unit = so->msecs ? "msecs" : of_units[so->of];
 	ret = pipeline_run(&p);
 	/* what was traced before a failure is still worth printing */
 	if (ret == EXIT_OK || p.stats.total) {
@@ -170,15 +176,15 @@ int do_hist(int argc, char **argv)
 		} else if (summary_only) {
 			report_run_limit(stdout, p.s.model, so->by, so->eis, limit);
 		} else if (json) {
-			if (print_json(&p.s, of_names[so->of], of_units[so->of], so->eis, limit) &&
+			if (print_json(&p.s, of_names[so->of], unit, so->eis, limit) &&
 			    !ret)
 				ret = EXIT_RUNTIME;
 		} else {
-			hist_print_text(stdout, p.s.hist, of_units[so->of], group_by_name(so->by));
+			hist_print_text(stdout, p.s.hist, unit, group_by_name(so->by));
 			fputc('\n', stdout);
 			report_run_limit(stdout, p.s.model, so->by, so->eis, limit);
 		}
-		if (p.s.check && agg_check(&p.s, of_units[so->of]) && !ret)
+		if (p.s.check && agg_check(&p.s, unit) && !ret)
 			ret = EXIT_RUNTIME;
 	}
 	pipeline_free(&p);

@@ -11,13 +11,27 @@
 
 #define MOUNTINFO "/proc/self/mountinfo"
 
+/*
+ * -m: bcc's biolatency divides before it buckets, so the buckets are log2
+ * of msecs and min, max and mean are the msecs of each value, cut.  Only
+ * single values come here (agg_plan() streams the lifetimes with -m: the
+ * kernel's usec buckets do not map onto msec ones), so the sum of the cut
+ * values is exact.
+ */
+static void hist_sample(const struct session *s, struct hist_set *hs, const struct sample *smp)
+{
+	const char *group = smp->group[s->by] ? smp->group[s->by] : "?";
+	uint64_t div = s->msecs ? 1000 : 1;
+
+	hist_add_n(hs, group, smp->value / div, smp->n, smp->sum / div, smp->max / div);
+}
+
 static void on_sample(void *ctx, const struct sample *smp)
 {
 	struct session *s = ctx;
 
 	if (s->hist && smp->kind == s->of)
-		hist_add_n(s->hist, smp->group[s->by] ? smp->group[s->by] : "?", smp->value,
-			   smp->n, smp->sum, smp->max);
+		hist_sample(s, s->hist, smp);
 	for (int i = 0; i < s->n_sinks; i++)
 		if (s->sinks[i]->sample)
 			s->sinks[i]->sample(s->sinks[i]->ctx, smp);
@@ -29,8 +43,7 @@ static void on_check_sample(void *ctx, const struct sample *smp)
 	struct session *s = ctx;
 
 	if (smp->kind == s->of)
-		hist_add_n(s->check_hist, smp->group[s->by] ? smp->group[s->by] : "?",
-			   smp->value, smp->n, smp->sum, smp->max);
+		hist_sample(s, s->check_hist, smp);
 }
 
 int session_feed_agg(void *ctx, const struct agg_rec *a)
@@ -141,6 +154,7 @@ int session_init(struct session *s, const struct session_opts *o)
 	mo.cgroups = s->cgroups;
 	s->by = o->by;
 	s->of = o->of;
+	s->msecs = o->msecs;
 	s->live_mounts = o->live_mounts;
 	mo.on_sample = on_sample;
 	mo.on_unknown_dev = on_unknown_dev;

@@ -30,6 +30,7 @@ struct session {
 	struct hist_set *hist;		/* NULL unless hist */
 	enum sample_kind of;
 	enum group_by by;
+	bool msecs;			/* lifetimes into the histogram in msecs */
 	struct sink *sinks[SESSION_SINKS];
 	int n_sinks;
 	int err;			/* first model error */
@@ -49,6 +50,7 @@ struct session_opts {
 	bool hist;
 	enum sample_kind of;
 	uint64_t linear_step;
+	bool msecs;		/* hist -m: lifetimes (usecs) bucketed in msecs */
 	bool live_mounts;
 	int eis;		/* 1: --eis, 2: --ei-history (the report at the end) */
 	bool agg_check;		/* keep the kernel's aggregation apart (struct session) */

@@ -452,6 +452,21 @@ claim "--eis --json: the ei table as an eis array (hist, replay --view summary, 
   $bin hist --by fs --json $fx 2>/dev/null | grep -q '^{"of":"ino","by":"fs",'; } >"$tmp/why" 2>&1
 claim "hist: each histogram's header names its --by key (fs = tracefs, mount = ...); JSON's \"by\" says it" $? "$tmp/why"
 
+# -m / --msecs, as bcc's biolatency -m: lifetimes divided by 1000, then bucketed
+expect "hist -m: not for inode numbers" 2 "^evtrace: -m applies to lifetimes only: add --of dentry-life, inode-life or ei-life$" $bin hist -m $fx
+expect "hist --msecs: not for ei-refs" 2 "^evtrace: -m applies to lifetimes only" $bin hist --msecs --of ei-refs $fx
+jexpect "--json: hist -m on ino" 2 "^-m applies to lifetimes only" $bin hist -m --json $fx
+{ $bin hist --of dentry-life --by fs $fx 2>/dev/null | grep -A1 -x 'fs = tracefs' | grep -q '^     usecs ' &&
+  $bin hist --of dentry-life --by fs $fx 2>/dev/null | grep -q '^  count=365 min=47372 max=222905 ' &&
+  $bin hist -m --of dentry-life --by fs $fx 2>/dev/null >"$tmp/ms.txt" &&
+  grep -A1 -x 'fs = tracefs' "$tmp/ms.txt" | grep -q '^     msecs               : count' &&
+  grep -q '^        64 -> 127        : 209 ' "$tmp/ms.txt" &&
+  grep -q '^  count=365 min=47 max=222 mean=119.3 ' "$tmp/ms.txt" &&
+  $bin replay $fx --view hist --msecs --of ei-life --json 2>/dev/null |
+	grep -q '^{"of":"ei-life","by":"mount","hist":{"unit":"msecs","scale":"log2","step":0,"groups":\[{"group":"/sys/kernel/tracing","count":4961,"min":84,"max":189,' &&
+  $bin hist --of ei-life --json $fx 2>/dev/null | grep -q '"hist":{"unit":"usecs"'; } >"$tmp/why" 2>&1
+claim "hist -m: lifetimes in msecs (unit column, buckets of value/1000, min/max/mean; JSON \"unit\":\"msecs\"), replay --view hist too" $? "$tmp/ms.txt"
+
 # Exit statuses in every command's --help
 for c in events hist record replay export info probes live serve; do
 	$bin $c --help >"$tmp/help"

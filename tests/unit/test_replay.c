@@ -8,7 +8,7 @@
  * row, and a change at a batch boundary); filters and the --from/--to
  * window drop exactly what they should; a sink or the stop flag that says
  * stop stops delivery at once; a file cut mid-chunk still delivers its
- * complete chunks.
+ * complete chunks.  And the session's -m: lifetimes divided before bucketing.
  */
 #include "unit.h"
 #include "helpers.h"
@@ -288,6 +288,62 @@ static void test_truncated(void **state)
 	assert_int_equal(x->sn.mounts[2047], 2);
 }
 
+/* A dentry of tracefs born at ts and killed life_us later, into session s. */
+static void dentry_lives(struct session *s, uint64_t id, uint64_t ts, uint64_t life_us)
+{
+	struct et_rec r = test_rec(ET_DENTRY_ALLOC, ts);
+
+	r.dev_major = 0;
+	r.dev_minor = 14;
+	strcpy(r.fs, "tracefs");
+	r.obj_id = id;
+	strcpy(r.name, "d");
+	assert_int_equal(session_feed(s, &r), 0);
+	r.type = ET_DENTRY_KILL;
+	r.ts_ns = ts + life_us * 1000;
+	assert_int_equal(session_feed(s, &r), 0);
+}
+
+/*
+ * hist -m: each lifetime divided by 1000 before it is bucketed, as bcc's
+ * biolatency -m, so 1999 us is 1 ms (bucket 1 -> 1) and 2000 us is 2 ms
+ * (2 -> 3), min, max and sum in msecs; without -m the same values in usecs.
+ */
+static void test_session_msecs(void **state)
+{
+	struct session_opts so = { .hist = true, .of = S_DENTRY_LIFE, .by = BY_FS };
+	struct session s;
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
+
+	for (int ms = 0; ms < 2; ms++) {
+		so.msecs = ms;
+		assert_int_equal(session_init(&s, &so), 0);
+		dentry_lives(&s, 1, START_NS, 1999);
+		dentry_lives(&s, 2, START_NS, 2000);
+		dentry_lives(&s, 3, START_NS, 3999);
+		f = open_memstream(&buf, &len);
+		assert_non_null(f);
+		hist_print_json(f, s.hist, ms ? "msecs" : "usecs");
+		assert_int_equal(fclose(f), 0);
+		if (ms)
+			assert_string_equal(buf,
+				"{\"unit\":\"msecs\",\"scale\":\"log2\",\"step\":0,\"groups\":[{\"group\":"
+				"\"tracefs\",\"count\":3,\"min\":1,\"max\":3,\"sum\":6,\"buckets\":["
+				"{\"lo\":1,\"hi\":2,\"count\":1},{\"lo\":2,\"hi\":4,\"count\":2}]}]}\n");
+		else
+			assert_string_equal(buf,
+				"{\"unit\":\"usecs\",\"scale\":\"log2\",\"step\":0,\"groups\":[{\"group\":"
+				"\"tracefs\",\"count\":3,\"min\":1999,\"max\":3999,\"sum\":7998,"
+				"\"buckets\":[{\"lo\":1024,\"hi\":2048,\"count\":2},"
+				"{\"lo\":2048,\"hi\":4096,\"count\":1}]}]}\n");
+		free(buf);
+		buf = NULL;
+		session_free(&s);
+	}
+}
+
 static void test_missing_file(void **state)
 {
 	struct fix *x = *state;
@@ -307,6 +363,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stop_flag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup_no_trailer, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+		cmocka_unit_test(test_session_msecs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
