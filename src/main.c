@@ -121,6 +121,8 @@ int main(int argc, char **argv)
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	/* before run(), which may rewrite argv: what a recording's META keeps */
+	cmdline_set(argc, argv);
 	ret = stdout_status(run(argc, argv));
 	/* --json: what went wrong, one object with the status it exits with */
 	p_err_flush(ret);

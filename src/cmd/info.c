@@ -39,8 +39,9 @@ static const struct opt_cmd cmd = {
 	.name = "info",
 	.usage = "evtrace info FILE [--json]",
 	.about = "What a trace file holds: the machine, kernel and evtrace that recorded it,\n"
-		 "when, the probes and filters, the mount tables, events by type, and whether\n"
-		 "the file is whole (clean close, truncation, damaged chunks).\n",
+		 "the host name and command line, when, the probes and filters, the mount\n"
+		 "tables, events by type, and whether the file is whole (clean close,\n"
+		 "truncation, damaged chunks).\n",
 	.examples = "  evtrace info trace.evt\n"
 		    "  evtrace info --json trace.evt\n",
 };
@@ -101,13 +102,16 @@ static void print_text(const struct info *in)
 	int nmiss = missing_probes(m->probes, miss, sizeof(miss));
 	/* every string below comes from the file: escaped (lib/escape.h) */
 	char e1[4 * sizeof(m->probes) + 1], e2[4 * sizeof(m->kernel_release) + 1],
-	     e3[4 * sizeof(m->machine) + 1];
+	     e3[4 * sizeof(m->machine) + 1], ec[4 * sizeof(m->cmdline) + 1];
 
 	printf("file:       %s, %" PRIu64 " bytes, format %u.%u\n", esc(e1, sizeof(e1), in->path),
 	       in->size, m->format_major, m->format_minor);
 	printf("recorded:   by evtrace %s on %s %s, %u CPUs\n",
 	       esc(e1, sizeof(e1), m->evtrace_version), esc(e2, sizeof(e2), m->kernel_release),
 	       esc(e3, sizeof(e3), m->machine), m->ncpus);
+	/* perf's "hostname" and "cmdline"; files before them lack both */
+	printf("host:       %s\n", m->host[0] ? esc(e2, sizeof(e2), m->host) : "(not recorded)");
+	printf("cmdline:    %s\n", m->cmdline[0] ? esc(ec, sizeof(ec), m->cmdline) : "(not recorded)");
 	wall(m->start_realtime_ns, a, sizeof(a));
 	wall(m->start_realtime_ns + (end_ns(in) - m->start_ns), b, sizeof(b));
 	printf("time:       %s to %s (%.3f s), from %" PRIu64 ".%06" PRIu64
@@ -231,6 +235,16 @@ static void print_json(const struct info *in)
 	json_str(stdout, m->kernel_release);
 	printf(",\"machine\":");
 	json_str(stdout, m->machine);
+	printf(",\"host\":");
+	if (m->host[0])
+		json_str(stdout, m->host);
+	else
+		fputs("null", stdout);
+	printf(",\"cmdline\":");
+	if (m->cmdline[0])
+		json_str(stdout, m->cmdline);
+	else
+		fputs("null", stdout);
 	printf(",\"ncpus\":%u,\"boot_offset_ns\":%" PRId64 ",\"start_ns\":%" PRIu64
 	       ",\"start_realtime_ns\":%" PRIu64 ",\"end_ns\":%" PRIu64 ",\"duration_s\":%.6f"
 	       ",\"first_event_ns\":%" PRIu64 ",\"last_event_ns\":%" PRIu64,

@@ -233,6 +233,10 @@ static int meta_kv(void *ctx, const char *k, char *v)
 		str_val(m->probes, sizeof(m->probes), v);
 	else if (!strcmp(k, "filters"))
 		str_val(m->filters, sizeof(m->filters), v);
+	else if (!strcmp(k, "host"))
+		str_val(m->host, sizeof(m->host), v);
+	else if (!strcmp(k, "cmdline"))
+		str_val(m->cmdline, sizeof(m->cmdline), v);
 	return 0;
 }
 

@@ -21,7 +21,8 @@
 struct cgroups;
 
 #define TF_VERSION_MAJOR	1
-#define TF_VERSION_MINOR	1	/* 1.1: the cgroup id, presence bit 13 */
+/* 1.1: the cgroup id, presence bit 13; 1.2: META's host and cmdline */
+#define TF_VERSION_MINOR	2
 
 /* Bounds a reader enforces and a writer never exceeds. */
 #define TF_CHUNK_MAX_EVENTS	(1u << 20)
@@ -60,6 +61,9 @@ struct cgroups;
 #endif
 
 /* What a recording says about itself (the META section). */
+/* The most bytes of a recording's command line kept, with the NUL. */
+#define TF_CMDLINE_MAX	4096
+
 struct tf_meta {
 	char evtrace_version[32];
 	char kernel_release[128];
@@ -70,6 +74,9 @@ struct tf_meta {
 	uint64_t start_realtime_ns;
 	char probes[1024];		/* "name=mode,name=mode,..." */
 	char filters[512];		/* the command line's filters, as given */
+	/* as perf records them; "" in files made before they were kept */
+	char host[65];			/* uname -n */
+	char cmdline[TF_CMDLINE_MAX];	/* argv, shell-quoted (lib/common.h's cmdline_join) */
 	struct mount_table mounts;	/* at start; tf_meta_free() frees it */
 	/*
 	 * cgroup id -> path (lib/cgroups.h).  Reading: the file's table, or

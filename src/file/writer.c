@@ -400,7 +400,7 @@ static int write_stream(int fd, FILE *f, char **text, size_t *len, uint16_t type
 
 static void put_kv(FILE *f, const char *key, const char *val, size_t size)
 {
-	char v[1024];
+	char v[TF_CMDLINE_MAX];
 
 	snprintf(v, sizeof(v), "%.*s", (int)size - 1, val);
 	fprintf(f, "%s ", key);
@@ -441,7 +441,9 @@ int tf_write_start(int fd, const struct tf_meta *m)
 	FILE *f;
 	int err;
 
-	_Static_assert(sizeof(m->probes) <= 1024 && sizeof(m->filters) <= 1024, "put_kv's buffer");
+	_Static_assert(sizeof(m->probes) <= TF_CMDLINE_MAX && sizeof(m->filters) <= TF_CMDLINE_MAX &&
+		       sizeof(m->host) <= TF_CMDLINE_MAX && sizeof(m->cmdline) <= TF_CMDLINE_MAX,
+		       "put_kv's buffer");
 	put_le(h + 8, TF_VERSION_MAJOR, 2);
 	put_le(h + 10, TF_VERSION_MINOR, 2);
 	put_le(h + 12, HDR_LEN, 4);
@@ -460,6 +462,11 @@ int tf_write_start(int fd, const struct tf_meta *m)
 		(unsigned long long)m->start_realtime_ns);
 	put_kv(f, "probes", m->probes, sizeof(m->probes));
 	put_kv(f, "filters", m->filters, sizeof(m->filters));
+	/* only when known: a reader tells "not recorded" by the key's absence */
+	if (m->host[0])
+		put_kv(f, "host", m->host, sizeof(m->host));
+	if (m->cmdline[0])
+		put_kv(f, "cmdline", m->cmdline, sizeof(m->cmdline));
 	put_mounts(f, &m->mounts);
 	/* a live table walks on first use: walk now, so the file has them all */
 	if (cg && !cgroups_count(cg))

@@ -33,6 +33,17 @@ void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint64_t clock_ns(clockid_t id);
 uint64_t mono_ns(void);
 
+/*
+ * argv joined by spaces into buf, as a shell would take it back: an
+ * argument of anything but [A-Za-z0-9_@%+=:,./-] (or an empty one) in
+ * single quotes, a quote in it as '\''.  Whole arguments only: where the
+ * next does not fit, " ..." ends it.  Returns buf.
+ */
+char *cmdline_join(char *buf, size_t size, int argc, char *const argv[]);
+/* main()'s command line, joined once for what records it (a recording's META). */
+void cmdline_set(int argc, char *const argv[]);
+const char *cmdline_get(void);
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -214,7 +214,9 @@ static int rec_start(void *ctx, struct pipeline *p, const struct tracer *t)
 	if (!uname(&u)) {
 		snprintf(meta.kernel_release, sizeof(meta.kernel_release), "%.127s", u.release);
 		snprintf(meta.machine, sizeof(meta.machine), "%.63s", u.machine);
+		snprintf(meta.host, sizeof(meta.host), "%.64s", u.nodename);
 	}
+	snprintf(meta.cmdline, sizeof(meta.cmdline), "%s", cmdline_get());
 	meta.ncpus = libbpf_num_possible_cpus() > 0 ? libbpf_num_possible_cpus() : 0;
 	/*
 	 * The recording begins when the first probe was attached, not now:

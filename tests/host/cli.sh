@@ -467,6 +467,12 @@ jexpect "--json: hist -m on ino" 2 "^-m applies to lifetimes only" $bin hist -m 
   $bin hist --of ei-life --json $fx 2>/dev/null | grep -q '"hist":{"unit":"usecs"'; } >"$tmp/why" 2>&1
 claim "hist -m: lifetimes in msecs (unit column, buckets of value/1000, min/max/mean; JSON \"unit\":\"msecs\"), replay --view hist too" $? "$tmp/ms.txt"
 
+# info: the host and command line a recording keeps (perf's); older files lack them
+{ $bin info $fx | grep -qx 'host:       (not recorded)' &&
+  $bin info $fx | grep -qx 'cmdline:    (not recorded)' &&
+  $bin info --json $fx | grep -q '"machine":"x86_64","host":null,"cmdline":null,'; } >"$tmp/why" 2>&1
+claim "info: a file without a host or command line says (not recorded), JSON null" $? "$tmp/why"
+
 # Exit statuses in every command's --help
 for c in events hist record replay export info probes live serve; do
 	$bin $c --help >"$tmp/help"

@@ -49,6 +49,9 @@ ok $? "hostile: the anomaly text (fs and names in it) shows escaped"
 $EVTRACE info "$out/h.evt" >"$out/o" 2>&1
 grep -q 'kernel\|6.12\\x1b\]0;owned' "$out/o" && grep -q '/mnt/\\x1b' "$out/o"
 ok $? "hostile: info's kernel and mount path show escaped"
+grep -qx 'host:       h\\x1b\]0;owned\\x07\\x1b\[2J\\xc2\\x9b31m\\xff' "$out/o" &&
+	grep -qx "cmdline:    evtrace record -o 'x\\\\x1b\\]0;owned\\\\x07.*\\\\xff'" "$out/o"
+ok $? "hostile: info's host and command line show escaped, byte for byte" || LC_ALL=C cat -v "$out/o"
 $EVTRACE export "$out/h.evt" -f csv -o "$out/h.csv" 2>"$out/err"
 grep -q "\"'=HYPERLINK(\"\"http://x\"\")\"" "$out/h.csv"
 ok $? "hostile: CSV: a name that starts like a formula is quoted and prefixed with '"

@@ -2,7 +2,8 @@
 /*
  * mkhostile FILE: a trace file, written by the real writer, whose every
  * string is hostile: terminal escapes (OSC retitle, CSI clear screen,
- * BEL), a C1 CSI as UTF-8, an invalid byte, in the META strings, the mount
+ * BEL), a C1 CSI as UTF-8, an invalid byte, in the META strings (the host
+ * and command line too), the mount
  * table, comms, fs names, callers, dentry and ei names (so anomaly texts
  * and eventfs paths carry them too).  tests/host/hostile.sh prints it with
  * every command and looks for the bytes.
@@ -24,6 +25,7 @@ static const struct tf_meta meta = {
 	.evtrace_version = "0.1" BAD, .kernel_release = "6.12" BAD, .machine = "x86" BAD,
 	.ncpus = 2, .start_ns = 1000, .start_realtime_ns = 1700000000000001000ull,
 	.probes = "get_next_ino=fentry," BAD "=fentry", .filters = "--comm " BAD,
+	.host = "h" BAD, .cmdline = "evtrace record -o 'x" BAD "'",
 	.mounts = { ents, 2 },
 };
 

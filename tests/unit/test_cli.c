@@ -582,6 +582,32 @@ static void test_stats_every_type(void **state)
 }
 
 /* A short buffer: a NUL-terminated prefix, nothing written past it. */
+/*
+ * A recording's command line: arguments a shell takes as they are stay
+ * bare, others go in single quotes (a quote as '\''), and a line past
+ * its buffer ends at a whole argument with " ...".
+ */
+static void test_cmdline_join(void **state)
+{
+	char *argv[] = { "evtrace", "hist", "-o", "/tmp/a b.evt", "--comm", "it's", "", "$HOME",
+			 "--fs=tracefs", NULL };
+	char buf[128], small[24];
+
+	assert_string_equal(cmdline_join(buf, sizeof(buf), 9, argv),
+			    "evtrace hist -o '/tmp/a b.evt' --comm 'it'\\''s' '' '$HOME' --fs=tracefs");
+	/* "evtrace hist -o" is 15 bytes; the path's 14 more do not fit in 24 */
+	assert_string_equal(cmdline_join(small, sizeof(small), 9, argv), "evtrace hist -o ...");
+	assert_string_equal(cmdline_join(small, sizeof(small), 3, argv), "evtrace hist -o");
+	assert_string_equal(cmdline_join(buf, sizeof(buf), 0, argv), "");
+	/* whatever the size, never past it */
+	for (size_t n = 1; n < sizeof(buf); n++) {
+		memset(buf, 'Z', sizeof(buf));
+		cmdline_join(buf, n, 9, argv);
+		assert_true(strlen(buf) < n);
+		assert_int_equal(buf[n], 'Z');
+	}
+}
+
 static void test_stats_short_buffer(void **state)
 {
 	const char *full = "3 events (ino_alloc 2, lookup 1), 5 lost";
@@ -623,6 +649,7 @@ int main(void)
 		cmocka_unit_test(test_stats_every_type),
 		cmocka_unit_test(test_stats_lost_causes),
 		cmocka_unit_test(test_stats_short_buffer),
+		cmocka_unit_test(test_cmdline_join),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -14,6 +14,9 @@
 #include "cmd/cmd.h"
 #include "file/tracefile.h"
 
+/* The META's host and command line in the next file made; NULL: none. */
+static const char *with_host, *with_cmdline;
+
 /*
  * A file of n pipe-loop events (ino_alloc, dentry_alloc, dentry_kill...);
  * its trailer, if any, counts no_gen objects without a generation.
@@ -36,6 +39,8 @@ static char *make_trace_gen(int n, bool trailer, uint64_t no_gen)
 	snprintf(m.probes, sizeof(m.probes), "%s",
 		 "get_next_ino=fentry,__d_alloc=kprobe,eventfs_root_lookup=missing,release_ei=missing");
 	snprintf(m.filters, sizeof(m.filters), "--fs pipefs");
+	snprintf(m.host, sizeof(m.host), "%s", with_host ? with_host : "");
+	snprintf(m.cmdline, sizeof(m.cmdline), "%s", with_cmdline ? with_cmdline : "");
 	fd = open(path, O_WRONLY | O_TRUNC);
 	assert_true(fd >= 0 && c);
 	assert_int_equal(tf_write_start(fd, &m), 0);
@@ -105,6 +110,8 @@ static void test_text(void **state)
 	assert_non_null(strstr(out, "recorded:   by evtrace test on 6.1.0-test x86_64, 2 CPUs\n"));
 	assert_non_null(strstr(out, "missing: eventfs_root_lookup, release_ei: their events cannot"));
 	assert_non_null(strstr(out, "filters:    --fs pipefs\n"));
+	/* a file without them, as every file before they were kept */
+	assert_non_null(strstr(out, "\nhost:       (not recorded)\ncmdline:    (not recorded)\n"));
 	/* 10 events: types cycle ino_alloc, dentry_alloc, dentry_kill */
 	assert_non_null(strstr(out, " 10 in 1 chunks"));
 	assert_non_null(strstr(out, ": ino_alloc 4, dentry_alloc 3, dentry_kill 3\n"));
@@ -132,6 +139,36 @@ static void test_json_no_trailer(void **state)
 	/* no trailer: the end is the newest event's time */
 	assert_non_null(strstr(out, "\"end_ns\":5007000000,"));
 	assert_non_null(strstr(out, "\"clean_close\":false"));
+	assert_non_null(strstr(out, "\"machine\":\"x86_64\",\"host\":null,\"cmdline\":null,"));
+	free(out);
+	tmpfile_remove(path);
+}
+
+/*
+ * The host and command line a recording keeps (perf's hostname and
+ * cmdline) through the writer and reader: bytes of the file, escaped on
+ * the terminal (a newline, an ESC, a tab), whole in JSON.
+ */
+static void test_host_cmdline(void **state)
+{
+	char *path, *out;
+	char *argv[] = { "info", NULL, NULL, NULL };
+
+	with_host = "build-07";
+	with_cmdline = "evtrace record -o '/tmp/a b.evt' --comm 'x\ny\x1b[2J\t'";
+	path = make_trace(3, true);
+	with_host = with_cmdline = NULL;
+	argv[1] = path;
+	assert_int_equal(run_info(&out, 2, argv), 0);
+	assert_non_null(strstr(out, "\nhost:       build-07\n"
+				    "cmdline:    evtrace record -o '/tmp/a b.evt' --comm "
+				    "'x\\x0ay\\x1b[2J\\x09'\n"));
+	free(out);
+	argv[1] = "--json";
+	argv[2] = path;
+	assert_int_equal(run_info(&out, 3, argv), 0);
+	assert_non_null(strstr(out, "\"host\":\"build-07\",\"cmdline\":\"evtrace record -o "
+				    "'/tmp/a b.evt' --comm 'x\\u000ay\\u001b[2J\\u0009'\","));
 	free(out);
 	tmpfile_remove(path);
 }
@@ -257,6 +294,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_json_no_trailer),
+		cmocka_unit_test(test_host_cmdline),
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_gave_up),
 		cmocka_unit_test(test_not_inflated),

@@ -255,6 +255,10 @@ class Checker:
                 f" {n} events, closed cleanly",
                 f"rc={rc} {err.strip()[-200:]} " + str({k: d.get(k) for k in (
                     "start_ns", "first_event_ns", "last_event_ns", "end_ns", "events")}))
+        self.ok(isinstance(d.get("host"), str) and d["host"] and
+                (d.get("cmdline") or "").endswith(" hist --json -o /out/rec.evt"),
+                "info: the recording keeps its host name and command line, as perf does",
+                str({k: d.get(k) for k in ("host", "cmdline")}))
         types = {e["type"] for e in evs}
         self.ok(all(t in types for t in ALL_TYPES), "record: every event type survives the file",
                 str(sorted(set(ALL_TYPES) - types)))
