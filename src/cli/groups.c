@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The callbacks behind the shared option rows (cli/groups.h). */
+#include <errno.h>
+#include <stdlib.h>
+
 #include "cli/groups.h"
 #include "lib/common.h"
 
@@ -90,6 +93,60 @@ static void agg_plan(struct view_args *v)
 	to->agg.step = v->agg == VIEW_AGG_HIST ? so->linear_step : 0;
 }
 
+/* The whole operand reads as a number (strtod's): then it is no FILE. */
+static bool is_number(const char *a)
+{
+	char *end;
+
+	strtod(a, &end);
+	return end != a && !*end;
+}
+
+/*
+ * [FILE] [INTERVAL [COUNT]]: a FILE comes first, and an operand that reads
+ * whole as a number is never one (a file named 5 is ./5), so the grammar
+ * has one reading.  0 or -1 after saying why.
+ */
+static int interval_operands(const char *who, int i, int argc, char **argv, struct view_args *v)
+{
+	struct session_opts *so = &v->po.session;
+	double sec;
+	char *end;
+
+	if (i < argc && !is_number(argv[i]))
+		v->po.file = argv[i++];
+	if (v->from_replay && !v->po.file) {
+		p_err("%s: FILE is required (try 'evtrace %s --help')", who, who);
+		return -1;
+	}
+	if (i < argc) {
+		sec = is_number(argv[i]) ? strtod(argv[i], NULL) : 0;
+		/* below a millisecond, or an overflow of the ns count, no interval means anything */
+		if (!(sec >= 0.001 && sec <= 1e9)) {
+			p_err("%s: INTERVAL '%s' is not a number of seconds from 0.001 up "
+			      "(evtrace %s [FILE] [INTERVAL [COUNT]])", who, argv[i], who);
+			return -1;
+		}
+		so->interval_ns = (uint64_t)(sec * 1e9 + 0.5);
+		i++;
+	}
+	if (i < argc) {
+		errno = 0;
+		so->intervals = strtoull(argv[i], &end, 10);
+		if (*argv[i] < '0' || *argv[i] > '9' || *end || errno || !so->intervals) {
+			p_err("%s: COUNT '%s' is not a whole number > 0 (evtrace %s [FILE] "
+			      "[INTERVAL [COUNT]]: a FILE comes first)", who, argv[i], who);
+			return -1;
+		}
+		i++;
+	}
+	if (i < argc) {
+		p_err("%s: unexpected argument '%s' (see evtrace %s --help)", who, argv[i], who);
+		return -1;
+	}
+	return 0;
+}
+
 bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, char **argv,
 		struct view_args *v, struct pipeline *p, int *status)
 {
@@ -101,8 +158,13 @@ bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, cha
 	*status = EXIT_ENV;
 	if (window_check(&v->po.replay))
 		return false;
-	v->po.file = opt_operand(v->from_replay ? "replay" : cmd->name, n, argc, argv,
-				 v->from_replay);
+	if (v->intervals) {
+		if (interval_operands(v->from_replay ? "replay" : cmd->name, n, argc, argv, v))
+			return false;
+	} else {
+		v->po.file = opt_operand(v->from_replay ? "replay" : cmd->name, n, argc, argv,
+					 v->from_replay);
+	}
 	if (v->po.file && !*v->po.file)
 		return false;
 	if (v->po.session.agg_check && (v->po.file || v->stream)) {

@@ -109,6 +109,8 @@ struct view_args {
 	enum view_agg agg;
 	bool stream;			/* --stream: no aggregation */
 	struct opt_limit limit;		/* --limit: the end summary's lists */
+	/* hist: [FILE] [INTERVAL [COUNT]] operands, into po.session.interval_ns, intervals */
+	bool intervals;
 };
 
 /* Ring mode and the flight recorder (struct recording *): record, serve -o. */

@@ -10,6 +10,7 @@
 #include "cli/groups.h"
 #include "cmd/cmd.h"
 #include "lib/common.h"
+#include "out/intervals.h"
 #include "out/report.h"
 #include "pipeline/pipeline.h"
 
@@ -26,10 +27,25 @@ static const struct opt_cmd cmd = {
 		  "{\"error\",\"status\"}.\n",
 	.name = "hist",
 	.usage = "evtrace hist [--of WHAT] [--by KEY] [-m] [--linear STEP] [--json]\n"
-		 "                    [--duration SEC] [filters] [FILE]",
+		 "                    [--duration SEC] [filters] [FILE] [INTERVAL [COUNT]]",
 	.about = "Trace until Ctrl-C or --duration (or read the recording FILE), then print one\n"
-		 "histogram per group and a summary.\n",
+		 "histogram per group and a summary.\n"
+		 "\n"
+		 "With INTERVAL (seconds, 0.001 or more), also print the histogram of each\n"
+		 "INTERVAL's values alone as it ends, under \"interval N: FROM -> TO s\" (seconds\n"
+		 "since the first interval's start), as bcc's biolatency 1 10; after COUNT\n"
+		 "of them the run ends.  The last, partial interval prints at the end, then\n"
+		 "the whole run's histogram and summary as without INTERVAL.  A recording's\n"
+		 "intervals are in its own time, its events' timestamps: hist FILE 1 of a\n"
+		 "5 s recording prints 5 or 6 at once.  Live, an interval ends at the first\n"
+		 "poll of the ring buffer (every 100 ms) past its end, with what the kernel\n"
+		 "counted read just then.  Operands: a FILE comes first; one that reads as a\n"
+		 "number is an INTERVAL, never a FILE (a file named 5 is ./5).\n"
+		 "With --json, one object per interval: {\"interval\",\"start\",\"end\",\"of\",\n"
+		 "\"by\",\"hist\"}, then the one object as without INTERVAL.\n",
 	.examples = "  sudo evtrace hist --by caller -d 10          who consumes inode numbers\n"
+		    "  sudo evtrace hist --by fs 1 10               a histogram a second, 10 times\n"
+		    "  evtrace hist trace.evt 1                     the recording, second by second\n"
 		    "  sudo evtrace hist --of dentry-life --by fs    how long dentries live\n"
 		    "  evtrace hist -m --of ei-life trace.evt        eventfs_inode lifetimes in msecs\n",
 };
@@ -126,11 +142,12 @@ static int agg_check(const struct session *s, const char *unit)
 int do_hist(int argc, char **argv)
 {
 	struct view_args v = { .po.session = { .by = BY_MOUNT, .hist = true, .of = S_INO },
-			       .agg = VIEW_AGG_HIST };
+			       .agg = VIEW_AGG_HIST, .intervals = true };
 	struct session_opts *so = &v.po.session;
 	bool json = false, summary_only = false;
 	const char *by_names[BY_MAX + 1] = { NULL }, *unit;
 	struct pipeline p;
+	struct intervals iv;
 	int64_t limit;
 	const struct opt rows[] = {
 		OPT_ENUM(0, "of", &so->of, of_names, "WHAT",
@@ -148,7 +165,8 @@ int do_hist(int argc, char **argv)
 		  .size = sizeof(so->linear_step), .min = 1, .max = UINT64_MAX,
 		  .expected = "a step > 0", .help = "linear buckets of STEP instead of log2" },
 		OPT_JSON(&json, "one JSON object: {\"of\",\"by\",\"hist\",\"summary\"},\n"
-			 "and \"eis\" with --eis"),
+			 "and \"eis\" with --eis; with INTERVAL, one line per\n"
+			 "interval before it"),
 		VIEW_ROWS(&v, "--max"),
 		AGG_ROWS(&v),
 		/* replay --view summary: the summary alone */
@@ -163,6 +181,14 @@ int do_hist(int argc, char **argv)
 		return ret;
 	limit = opt_limit_get(&v.limit);
 	unit = so->msecs ? "msecs" : of_units[so->of];
+	if (so->interval_ns) {
+		ret = pipeline_add(&p, intervals_sink(&iv, stdout, json, of_names[so->of],
+						       group_by_name(so->by), unit));
+		if (ret) {
+			pipeline_free(&p);
+			return ret;
+		}
+	}
 	ret = pipeline_run(&p);
 	/* what was traced before a failure is still worth printing */
 	if (ret == EXIT_OK || p.stats.total) {
@@ -180,6 +206,8 @@ int do_hist(int argc, char **argv)
 			    !ret)
 				ret = EXIT_RUNTIME;
 		} else {
+			if (so->interval_ns)
+				puts("whole run:");
 			hist_print_text(stdout, p.s.hist, unit, group_by_name(so->by));
 			fputc('\n', stdout);
 			report_run_limit(stdout, p.s.model, so->by, so->eis, limit);

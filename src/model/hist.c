@@ -62,6 +62,14 @@ void hist_set_free(struct hist_set *hs)
 	free(hs);
 }
 
+void hist_set_clear(struct hist_set *hs)
+{
+	for (size_t i = 0; i < hs->n; i++)
+		free(hs->g[i]);
+	hs->n = 0;
+	hs->named = 0;
+}
+
 /* Copies at most HIST_NAME_MAX - 1 bytes, backing off a split UTF-8 sequence. */
 static void cut_name(char *dst, const char *src)
 {

@@ -29,6 +29,11 @@ struct hist_set;
 /* linear_step 0 means log2 buckets.  NULL (errno ENOMEM) on failure. */
 struct hist_set *hist_set_new(uint64_t linear_step, unsigned int max_groups);
 void hist_set_free(struct hist_set *hs);
+/*
+ * Forgets every group, as bcc's tools clear their map after each print:
+ * the next values start a histogram of their own (hist INTERVAL).
+ */
+void hist_set_clear(struct hist_set *hs);
 
 /*
  * Counts value in group's histogram; 0 or -errno.  Once max_groups groups

@@ -97,9 +97,19 @@ static void tick(void *ctx)
 
 	if (p->o->wall_clock && !p->o->file)
 		model_advance(p->s.model, mono_ns());
+	/* live intervals end by the clock; a replay's by its events (session_feed) */
+	if (!p->o->file && session_interval_tick(&p->s, mono_ns()))
+		pipeline_stop();
 	for (int i = 0; i < p->s.n_sinks; i++)
 		if (p->s.sinks[i]->tick)
 			p->s.sinks[i]->tick(p->s.sinks[i]->ctx);
+}
+
+static bool agg_due(void *ctx, uint64_t now)
+{
+	struct pipeline *p = ctx;
+
+	return session_interval_due(&p->s, now);
 }
 
 static int start_sinks(struct pipeline *p, const struct tracer *t)
@@ -151,7 +161,7 @@ static int run_live(struct pipeline *p)
 	struct pipeline_opts *o = p->o;
 	struct ring_opts ro = {
 		.duration = o->duration, .stop = &stop_flag, .sink = feed, .sink_ctx = p,
-		.tick = tick, .agg = feed_agg, .agg_counts = count_agg,
+		.tick = tick, .agg = feed_agg, .agg_counts = count_agg, .agg_due = agg_due,
 	};
 	struct tracer t;
 	int ret;
@@ -174,6 +184,7 @@ static int run_live(struct pipeline *p)
 	}
 	/* scripts wait for this line before starting their workload */
 	p_info("%s", p->attached);
+	session_interval_start(&p->s, mono_ns());
 	ret = ring_run(&t, &p->stats, &ro);
 	if (verbose)
 		print_calls(&t);
@@ -206,6 +217,9 @@ static int run_file(struct pipeline *p)
 int pipeline_run(struct pipeline *p)
 {
 	int ret = p->o->file ? run_file(p) : run_live(p);
+
+	/* the last interval, partial, after the source's last events and counts */
+	session_interval_end(&p->s, mono_ns());
 
 	for (int i = p->s.n_sinks - 1; i >= 0; i--) {
 		int err = p->s.sinks[i]->finish ? p->s.sinks[i]->finish(p->s.sinks[i]->ctx, ret) : 0;

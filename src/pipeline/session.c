@@ -32,6 +32,8 @@ static void on_sample(void *ctx, const struct sample *smp)
 
 	if (s->hist && smp->kind == s->of)
 		hist_sample(s, s->hist, smp);
+	if (s->iv_hist && smp->kind == s->of && (!s->iv_max || s->iv_done < s->iv_max))
+		hist_sample(s, s->iv_hist, smp);
 	for (int i = 0; i < s->n_sinks; i++)
 		if (s->sinks[i]->sample)
 			s->sinks[i]->sample(s->sinks[i]->ctx, smp);
@@ -165,6 +167,13 @@ int session_init(struct session *s, const struct session_opts *o)
 		goto nomem;
 	if (o->hist && !(s->hist = hist_set_new(o->linear_step, 4096)))
 		goto nomem;
+	if (o->hist && o->interval_ns) {
+		s->iv_hist = hist_set_new(o->linear_step, 4096);
+		if (!s->iv_hist)
+			goto nomem;
+		s->iv_ns = o->interval_ns;
+		s->iv_max = o->intervals;
+	}
 	if (o->agg_check) {
 		struct model_opts co = o->model;
 
@@ -201,6 +210,8 @@ void session_free(struct session *s)
 {
 	model_free(s->model);
 	hist_set_free(s->hist);
+	hist_set_free(s->iv_hist);
+	s->iv_hist = NULL;
 	model_free(s->check);
 	hist_set_free(s->check_hist);
 	s->check = NULL;
@@ -222,11 +233,75 @@ int session_add_sink(struct session *s, struct sink *k)
 	return 0;
 }
 
+/* Interval n ends at to: its histogram to the sinks, then a clean one. */
+static void interval_end(struct session *s, uint64_t to)
+{
+	s->iv_done++;
+	for (int i = 0; i < s->n_sinks; i++)
+		if (s->sinks[i]->interval)
+			s->sinks[i]->interval(s->sinks[i]->ctx, s->iv_done, s->iv_start - s->iv_origin,
+					      to - s->iv_origin, s->iv_hist);
+	hist_set_clear(s->iv_hist);
+	s->iv_start = to;
+}
+
+static bool intervals_over(const struct session *s)
+{
+	return s->iv_max && s->iv_done >= s->iv_max;
+}
+
+void session_interval_start(struct session *s, uint64_t now)
+{
+	if (!s->iv_hist)
+		return;
+	s->iv_origin = s->iv_start = s->iv_last = now;
+	s->iv_begun = s->iv_wall = true;
+}
+
+bool session_interval_due(const struct session *s, uint64_t now)
+{
+	return s->iv_hist && s->iv_begun && !intervals_over(s) && now - s->iv_start >= s->iv_ns;
+}
+
+bool session_interval_tick(struct session *s, uint64_t now)
+{
+	if (!s->iv_hist || !s->iv_begun)
+		return false;
+	/* a quiet stretch of a replay ends several at once, empty ones too */
+	while (!intervals_over(s) && now >= s->iv_start && now - s->iv_start >= s->iv_ns)
+		interval_end(s, s->iv_start + s->iv_ns);
+	return intervals_over(s);
+}
+
+void session_interval_end(struct session *s, uint64_t now)
+{
+	if (!s->iv_hist || !s->iv_begun || intervals_over(s))
+		return;
+	if (!s->iv_wall)
+		now = s->iv_last;
+	interval_end(s, now > s->iv_start ? now : s->iv_start);
+}
+
 int session_feed(void *ctx, const struct et_rec *r)
 {
 	struct session *s = ctx;
 	int err;
 
+	/*
+	 * Replayed intervals are in the trace's time: the first starts at
+	 * the first event, and an event past an interval's end ends it
+	 * before the model sees it.  After COUNT of them, the run is over.
+	 */
+	if (s->iv_hist && !s->iv_wall) {
+		if (!s->iv_begun) {
+			s->iv_origin = s->iv_start = r->ts_ns;
+			s->iv_begun = true;
+		}
+		if (session_interval_tick(s, r->ts_ns))
+			return 1;
+		if (r->ts_ns > s->iv_last)
+			s->iv_last = r->ts_ns;
+	}
 	s->cur_ts = r->ts_ns;
 	err = model_feed(s->model, r);
 

@@ -42,6 +42,19 @@ struct session {
 	 */
 	struct model *check;
 	struct hist_set *check_hist;
+	/*
+	 * hist INTERVAL [COUNT]: each interval's histogram, handed to the
+	 * sinks' interval() and cleared when it ends (bcc clears its map after
+	 * each print), beside s->hist, which keeps the whole run.  Times are
+	 * the trace's: a replay's intervals end by its events' timestamps, a
+	 * live run's by the clock (session_interval_tick()).
+	 */
+	struct hist_set *iv_hist;
+	uint64_t iv_ns, iv_max;		/* the interval; COUNT, 0: no end */
+	uint64_t iv_origin, iv_start;	/* the first interval's start, the current one's */
+	uint64_t iv_last;		/* replay: the last event's time, a last interval's end */
+	uint64_t iv_done;		/* intervals handed on */
+	bool iv_begun, iv_wall;
 };
 
 struct session_opts {
@@ -54,6 +67,8 @@ struct session_opts {
 	bool live_mounts;
 	int eis;		/* 1: --eis, 2: --ei-history (the report at the end) */
 	bool agg_check;		/* keep the kernel's aggregation apart (struct session) */
+	uint64_t interval_ns;	/* hist INTERVAL: one histogram each (0: none) */
+	uint64_t intervals;	/* hist COUNT: stop after that many (0: no end) */
 };
 
 /* 0 or EXIT_RUNTIME after printing why. */
@@ -67,6 +82,20 @@ int session_feed(void *ctx, const struct et_rec *r);
 int session_feed_agg(void *ctx, const struct agg_rec *a);
 void session_count_agg(void *ctx, const uint64_t *n, uint64_t unknown_inodes,
 		       uint64_t unknown_dentries, uint64_t since, uint64_t now);
+/*
+ * Live intervals: the first starts at now (mono_ns()), and they end by the
+ * clock, session_interval_tick(), rather than by the events' timestamps.
+ */
+void session_interval_start(struct session *s, uint64_t now);
+/* An interval has ended by now: read what the kernel aggregated before ticking. */
+bool session_interval_due(const struct session *s, uint64_t now);
+/* Hands on every interval ended by now; true once COUNT of them were. */
+bool session_interval_tick(struct session *s, uint64_t now);
+/*
+ * The run is over: the interval under way, partial, is handed on too (up
+ * to now live, to the last event replayed), unless COUNT were already.
+ */
+void session_interval_end(struct session *s, uint64_t now);
 /* Replay: the recording's cgroup table (copied).  0 or -ENOMEM. */
 int session_set_cgroups(void *ctx, struct cgroups *cg);
 /* Replay: the recording's mount table from now on (copied).  0 or -ENOMEM. */

@@ -13,6 +13,7 @@
 
 struct anomaly;
 struct et_rec;
+struct hist_set;
 struct mount_table;
 struct pipeline;
 struct sample;
@@ -33,6 +34,12 @@ struct sink {
 	void (*anomaly)(void *ctx, const struct anomaly *a);
 	/* Live: mountinfo was reread and differs, from ts_ns on. */
 	void (*mounts)(void *ctx, uint64_t ts_ns, const struct mount_table *mt);
+	/*
+	 * hist INTERVAL: interval n (from 1) ended; hs holds its values alone,
+	 * from_ns and to_ns are its bounds since the first interval's start.
+	 */
+	void (*interval)(void *ctx, uint64_t n, uint64_t from_ns, uint64_t to_ns,
+			 const struct hist_set *hs);
 	/* Often: after each poll of the ring buffer, while a replay paces. */
 	void (*tick)(void *ctx);
 	/*

@@ -123,7 +123,13 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 			break;
 		err = 0;
 		report_lost(t, &c, false);
-		if (mono_ns() - agg_read_ns >= AGG_READ_NS) {
+		/*
+		 * hist INTERVAL: an interval that ends at this round's tick
+		 * gets what the kernel counted up to now, not up to the last
+		 * periodic read.
+		 */
+		if (mono_ns() - agg_read_ns >= AGG_READ_NS ||
+		    (o->agg_due && o->agg_due(o->sink_ctx, mono_ns()))) {
 			agg_read_ns = mono_ns();
 			if (read_agg(t, &c, &ar) && !c.sink_ret)
 				c.sink_ret = 1;

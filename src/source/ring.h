@@ -4,6 +4,7 @@
 #define EVTRACE_SOURCE_RING_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "event/agg.h"
@@ -16,6 +17,11 @@ struct ring_opts {
 	rec_sink_fn sink;		/* non-zero return stops the run */
 	void *sink_ctx;
 	void (*tick)(void *ctx);	/* after each poll round, may be NULL */
+	/*
+	 * May be NULL: true when the tick about to come wants the kernel's
+	 * aggregation read first, whatever the read period (hist INTERVAL).
+	 */
+	bool (*agg_due)(void *ctx, uint64_t now);
 	/* what the kernel aggregated, if it does (struct agg_opts) */
 	agg_sink_fn agg;
 	/* aggregated events by type, unseen allocations (model_count_agg) */

@@ -473,6 +473,95 @@ claim "hist -m: lifetimes in msecs (unit column, buckets of value/1000, min/max/
   $bin info --json $fx | grep -q '"machine":"x86_64","host":null,"cmdline":null,'; } >"$tmp/why" 2>&1
 claim "info: a file without a host or command line says (not recorded), JSON null" $? "$tmp/why"
 
+# hist [FILE] [INTERVAL [COUNT]]: each interval's histogram alone, in the trace's time
+$bin hist --json $fx >"$tmp/whole.json" 2>"$tmp/err" &&
+	$bin hist --json $fx 1 >"$tmp/iv1.json" 2>>"$tmp/err" &&
+	$bin hist --json $fx 0.5 >"$tmp/iv05.json" 2>>"$tmp/err" &&
+	$bin hist --by fs --of dentry-life --json $fx 2 >"$tmp/ivfs.json" 2>>"$tmp/err" &&
+	$bin hist --by fs --of dentry-life --json $fx >"$tmp/wholefs.json" 2>>"$tmp/err"
+rc=$?
+python3 - "$tmp" >"$tmp/why" 2>&1 <<'PY'
+import json, sys
+t = sys.argv[1]
+def lines(name):
+	return [json.loads(l) for l in open(t + "/" + name)]
+for whole, ivs, step in (("whole.json", "iv1.json", 1), ("whole.json", "iv05.json", 0.5),
+			 ("wholefs.json", "ivfs.json", 2)):
+	w = lines(whole)
+	assert len(w) == 1, "one object without INTERVAL"
+	w = w[0]
+	got = lines(ivs)
+	iv, last = got[:-1], got[-1]
+	# the final object is today's, byte for byte in the decoded form
+	assert last == w, "the last object differs from hist --json's"
+	s = w["summary"]
+	span = s["last_ns"] - s["first_ns"]
+	assert len(iv) == int(span // int(step * 1e9)) + 1, (ivs, len(iv), span)
+	assert [o["interval"] for o in iv] == list(range(1, len(iv) + 1))
+	assert iv[0]["start"] == 0 and all(abs(a["end"] - b["start"]) < 1e-9 for a, b in zip(iv, iv[1:]))
+	assert all(abs(o["end"] - o["start"] - step) < 1e-9 for o in iv[:-1]), ivs
+	assert abs(iv[-1]["end"] - round(span / 1e9, 3)) < 0.0015, (iv[-1], span)
+	assert all(o["of"] == w["of"] and o["by"] == w["by"] for o in iv)
+	# the intervals' counts add up to the whole run's, group by group and bucket by bucket
+	groups, buckets = {}, {}
+	for o in iv:
+		for g in o["hist"]["groups"]:
+			groups[g["group"]] = groups.get(g["group"], 0) + g["count"]
+			for b in g["buckets"]:
+				k = (g["group"], b["lo"])
+				buckets[k] = buckets.get(k, 0) + b["count"]
+	wg = {g["group"]: g["count"] for g in w["hist"]["groups"]}
+	wb = {(g["group"], b["lo"]): b["count"] for g in w["hist"]["groups"] for b in g["buckets"]}
+	assert sum(wg.values()) > 0 and groups == wg, (ivs, groups, wg)
+	assert buckets == wb, ivs
+	# cleared after each: no interval holds another's values
+	assert sum(sum(g["count"] for g in o["hist"]["groups"]) for o in iv) == sum(wg.values())
+PY
+claim "hist FILE INTERVAL --json: one object per interval over the trace's span, their counts the whole run's, then hist --json's object" \
+	$((rc + $?)) "$tmp/why"
+
+$bin hist $fx >"$tmp/plain.txt" 2>"$tmp/err" && $bin hist $fx 1 >"$tmp/iv.txt" 2>>"$tmp/err"
+rc=$?
+{ [ "$(grep -c '^interval [0-9]*: ' "$tmp/iv.txt")" = 6 ] &&
+	grep -q '^interval 1: 0.000 -> 1.000 s$' "$tmp/iv.txt" &&
+	grep -q '^interval 6: 5.000 -> 5.418 s$' "$tmp/iv.txt" &&
+	sed '1,/^whole run:$/d' "$tmp/iv.txt" | cmp -s - "$tmp/plain.txt"; } || rc=1
+claim "hist FILE 1: six interval headers, then 'whole run:' and hist FILE's output unchanged" $rc "$tmp/iv.txt"
+
+$bin hist --json $fx 1 2 >"$tmp/iv.json" 2>"$tmp/err" && $bin hist $fx 1 2 >"$tmp/iv.txt" 2>>"$tmp/err" &&
+	$bin hist $fx 2 1 >"$tmp/iv21.txt" 2>>"$tmp/err"
+rc=$?
+python3 - "$tmp/iv.json" "$tmp/whole.json" >"$tmp/why" 2>&1 <<'PY'
+import json, sys
+got = [json.loads(l) for l in open(sys.argv[1])]
+whole = json.load(open(sys.argv[2]))
+assert [o.get("interval") for o in got] == [1, 2, None], [o.get("interval") for o in got]
+assert got[1]["end"] == 2.0
+s = got[-1]["summary"]
+# the run ended with the second interval: no event past it
+assert s["last_ns"] - s["first_ns"] < 2e9 and s["events"] < whole["summary"]["events"], s
+total = sum(g["count"] for o in got[:2] for g in o["hist"]["groups"])
+assert total == sum(g["count"] for g in got[-1]["hist"]["groups"]), total
+PY
+rc=$((rc + $?))
+{ [ "$(grep -c '^interval ' "$tmp/iv.txt")" = 2 ] && [ "$(grep -c '^interval ' "$tmp/iv21.txt")" = 1 ]; } ||
+	echo "COUNT not held in text" >>"$tmp/why"
+[ -s "$tmp/why" ] && rc=1
+claim "hist FILE 1 2 and 2 1: COUNT intervals, then the run ends (the summary up to there)" $rc "$tmp/why"
+
+expect "hist INTERVAL 0" 2 "^evtrace: hist: INTERVAL '0' is not a number of seconds from 0.001 up" $bin hist $fx 0
+expect "hist INTERVAL negative" 2 "^evtrace: hist: INTERVAL '-1' is not a number" $bin hist $fx -- -1
+expect "hist INTERVAL too fine" 2 "^evtrace: hist: INTERVAL '0.0001' is not a number" $bin hist 0.0001
+expect "hist COUNT not a number" 2 "^evtrace: hist: COUNT 'x' is not a whole number > 0" $bin hist $fx 1 x
+expect "hist COUNT 0" 2 "^evtrace: hist: COUNT '0' is not a whole number > 0" $bin hist $fx 1 0
+expect "hist COUNT a fraction" 2 "^evtrace: hist: COUNT '2.5' is not a whole number > 0" $bin hist 1 2.5
+expect "hist FILE after INTERVAL" 2 "COUNT 'tests/fixtures/seed-6.12.evt' .*a FILE comes first" $bin hist 1 $fx
+expect "hist a fourth operand" 2 "^evtrace: hist: unexpected argument '3'" $bin hist $fx 1 2 3
+jexpect "--json: hist's bad INTERVAL" 2 "^hist: INTERVAL 'x1' is not a number" $bin hist --json $fx x1
+expect "replay FILE INTERVAL 0" 2 "^evtrace: replay: INTERVAL '0' is not a number" $bin replay $fx 0
+$bin hist --help | grep -q 'INTERVAL \[COUNT\]' && $bin hist --help | grep -q 'a file named 5 is ./5'
+claim "hist --help: INTERVAL and COUNT, and how a FILE is told from them" $?
+
 # Exit statuses in every command's --help
 for c in events hist record replay export info probes live serve; do
 	$bin $c --help >"$tmp/help"

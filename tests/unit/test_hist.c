@@ -625,6 +625,38 @@ static void test_add_n_refuses_mixed_buckets(void **state)
 	hist_set_free(hs);
 }
 
+/* hist INTERVAL: a cleared set is a new one, its group limit too */
+static void test_clear(void **state)
+{
+	struct hist_set *hs = set_of(0, 2), *fresh = set_of(0, 2);
+	char *a, *b;
+
+	assert_int_equal(hist_add(hs, "a", 1), 0);
+	assert_int_equal(hist_add(hs, "b", 100), 0);
+	assert_int_equal(hist_add(hs, "c", 5), -E2BIG);
+	hist_set_clear(hs);
+	assert_int_equal(hist_set_groups(hs), 0);
+	assert_int_equal(hist_group_count(hs, "a"), 0);
+	assert_int_equal(hist_group_count(hs, HIST_OTHER), 0);
+	assert_text(hs, "ino", "");
+	assert_json(hs, "ino", "{\"unit\":\"ino\",\"scale\":\"log2\",\"step\":0,\"groups\":[]}");
+	/* two new groups fit again, and come out as a fresh set's */
+	assert_int_equal(hist_add(hs, "c", 7), 0);
+	assert_int_equal(hist_add(hs, "d", 3), 0);
+	assert_int_equal(hist_add(fresh, "c", 7), 0);
+	assert_int_equal(hist_add(fresh, "d", 3), 0);
+	a = json(hs, "ino");
+	b = json(fresh, "ino");
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	hist_set_clear(hs);
+	hist_set_clear(hs);	/* an empty set clears too */
+	assert_int_equal(hist_set_groups(hs), 0);
+	hist_set_free(hs);
+	hist_set_free(fresh);
+}
+
 static void test_json_validator(void **state)
 {
 	/* the checker itself must reject what it is there to catch */
@@ -666,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_text_names_key),
 		cmocka_unit_test(test_json_validator),
+		cmocka_unit_test(test_clear),
 		cmocka_unit_test(test_add_n_equals_one_by_one),
 		cmocka_unit_test(test_add_n_refuses_mixed_buckets),
 	};

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* hist INTERVAL: each interval's histogram as it ends (out/intervals.h). */
+#include <stdlib.h>
+
+#include "model/hist.h"
+#include "out/intervals.h"
+
+static void on_interval(void *ctx, uint64_t n, uint64_t from_ns, uint64_t to_ns,
+			const struct hist_set *hs)
+{
+	struct intervals *iv = ctx;
+	double from = from_ns / 1e9, to = to_ns / 1e9;
+
+	if (!iv->json) {
+		fprintf(iv->f, "interval %llu: %.3f -> %.3f s\n", (unsigned long long)n, from, to);
+		if (hist_set_groups(hs))
+			hist_print_text(iv->f, hs, iv->unit, iv->by);
+		else
+			fputs("  (no values)\n", iv->f);
+		fputc('\n', iv->f);
+	} else {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		if (m) {
+			hist_print_json(m, hs, iv->unit);
+			if (fclose(m))
+				len = 0;
+		}
+		/* the printer ends its line: embedded without it */
+		while (len && buf[len - 1] == '\n')
+			len--;
+		fprintf(iv->f, "{\"interval\":%llu,\"start\":%.3f,\"end\":%.3f,"
+			"\"of\":\"%s\",\"by\":\"%s\",\"hist\":",
+			(unsigned long long)n, from, to, iv->of, iv->by);
+		if (len)
+			fwrite(buf, 1, len, iv->f);
+		else
+			fputs("null", iv->f);
+		fputs("}\n", iv->f);
+		free(buf);
+	}
+	/* a pipe sees each interval when it ends, not when a buffer fills */
+	fflush(iv->f);
+}
+
+struct sink *intervals_sink(struct intervals *iv, FILE *f, bool json, const char *of,
+			    const char *by, const char *unit)
+{
+	*iv = (struct intervals){ .f = f, .json = json, .of = of, .by = by, .unit = unit };
+	iv->sink.ctx = iv;
+	iv->sink.interval = on_interval;
+	return &iv->sink;
+}
