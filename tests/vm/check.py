@@ -188,6 +188,32 @@ class Checker:
         summ = {g["group"]: g["ino_allocs"] for g in h["summary"]["groups"]}
         self.ok(summ.get("pipefs") == expected, "hist-pipes: the summary agrees", str(summ))
 
+    def hist_intervals(self):
+        """hist --json 0.5 on a live run: one object per interval, then hist's own."""
+        expected = int(self.text("pipes_expected"))
+        try:
+            objs = [json.loads(l) for l in (self.text("hist-iv.out") or "").splitlines()]
+        except ValueError as e:
+            self.ok(False, "hist-iv: JSON lines on stdout", str(e))
+            return
+        ivs = [o for o in objs if "interval" in o]
+        final = objs[-1] if objs and "interval" not in objs[-1] else None
+        self.ok(self.rc("hist-iv") == 0 and final is not None and len(ivs) >= 2,
+                "hist 0.5 live: exit 0, an object per interval (at least 2), then the run's",
+                f"{len(ivs)} intervals, last {objs[-1] if objs else None}")
+        if final is None:
+            return
+        bounds = [(o["start"], o["end"]) for o in ivs]
+        self.ok([o["interval"] for o in ivs] == list(range(1, len(ivs) + 1)) and
+                all(abs(a[1] - b[0]) < 1e-9 for a, b in zip(bounds, bounds[1:])),
+                "hist 0.5 live: intervals numbered and contiguous", str(bounds))
+        per = [sum(g["count"] for g in o["hist"]["groups"] if g["group"] == "pipefs") for o in ivs]
+        whole = {g["group"]: g["count"] for g in final["hist"]["groups"]}
+        self.ok(sum(per) == whole.get("pipefs") == expected and sum(1 for n in per if n) >= 2,
+                f"hist 0.5 live: the intervals' pipefs counts add up to the run's {expected}, "
+                "over more than one interval (the kernel's counts read at each end)",
+                f"per interval {per}, whole {whole}")
+
     def hist_instances(self):
         h = self.hist_json("hist-instances")
         if not h:
@@ -690,6 +716,7 @@ def main():
     c.pipes("pipes-kprobe")
     c.filters(has_eventfs)
     c.hist_pipes()
+    c.hist_intervals()
     if has_eventfs:
         c.instances()
         c.kprobe_event()

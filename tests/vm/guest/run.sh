@@ -285,6 +285,11 @@ run_all() {
 	pipe_loop hist-pipes
 	stop hist-pipes
 
+	# hist INTERVAL: the same loop, a histogram every 0.5 s, read from the kernel at each end
+	trace hist-iv hist --by fs --of ino --json -c sh 0.5 || return 1
+	pipe_loop hist-iv
+	stop hist-iv
+
 	trace pipes-kprobe events --json --fs pipefs --attach kprobe || return 1
 	pipe_loop pipes-kprobe
 	# libbpf attaches through the kprobe PMU: nothing may appear in tracefs
