@@ -603,12 +603,17 @@ class Checker:
             keys = ("ino_allocs", "ino_max", "eis", "eis_removed_referenced")
             # ten tracers at once: a program may miss a call now and then
             # (another's running on that CPU), counted as lost by recursion;
-            # then the two may differ by that much, and only then (7.3 under
-            # emulation once lost 6 so; a handful of the burst's thousands)
+            # then the two may differ by that much, and only then.  7.3
+            # under emulation lost 6 so once, and 82 once (kprobes share
+            # one busy flag per CPU): a fraction of a percent of the
+            # burst's events, and never to the ring or the tables
             lost = sa["lost"] + ss["lost"]
             close = all(abs(sa[k] - ss[k]) <= lost for k in keys) if lost else \
                 [sa[k] for k in keys] == [ss[k] for k in keys] and timeline(sa) == timeline(ss)
-            self.ok(close and sa["eis"] > 0 and lost <= 20,
+            only_recursion = all(x["lost_by"].get(c, 0) == 0 for x in (sa, ss)
+                                 for c in ("ring", "table"))
+            self.ok(close and sa["eis"] > 0 and only_recursion and
+                    lost <= max(20, (sa["events"] + ss["events"]) // 200),
                     f"{agg}: the same counts and eventfs_inode timelines as streamed "
                     f"({sa['eis']} eis, {sa['eis_removed_referenced']} removed while referenced"
                     + (f"; {lost} lost, by {sa['lost_by']} {ss['lost_by']})" if lost else ")"),
