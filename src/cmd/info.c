@@ -19,6 +19,7 @@
 #include "lib/common.h"
 #include "lib/escape.h"
 #include "lib/json.h"
+#include "lib/tclock.h"
 
 struct info {
 	const char *path;
@@ -117,10 +118,18 @@ static void print_text(const struct info *in)
 	printf("time:       %s to %s (%.3f s), from %" PRIu64 ".%06" PRIu64
 	       " s on the event clock (CLOCK_MONOTONIC)\n", a, end_ns(in) >= m->start_ns ? b : "?",
 	       span_s(in), m->start_ns / 1000000000, m->start_ns % 1000000000 / 1000);
+	/* every command's times count from the start, as --from/--to do (lib/tclock.h) */
 	if (in->events)
-		printf("            events from %+.3f s to %+.3f s of it\n",
-		       ((double)in->first_ns - (double)m->start_ns) / 1e9,
-		       ((double)in->last_ns - (double)m->start_ns) / 1e9);
+		printf("            events from %s s to %s s of it\n",
+		       tclock_fmt_rel(a, sizeof(a), in->first_ns, 3),
+		       tclock_fmt_rel(b, sizeof(b), in->last_ns, 3));
+	/* a file made before the start was taken at the first attach (tracefile.h) */
+	if (m->start_from_event && m->recorded_start_ns)
+		printf("start:      the recorded start (%" PRIu64 ".%06" PRIu64 " s) is after the first"
+		       " event; times count from the first event\n", m->recorded_start_ns / 1000000000,
+		       m->recorded_start_ns % 1000000000 / 1000);
+	else if (m->start_from_event)
+		printf("start:      not recorded; times count from the first event\n");
 	printf("probes:     %s\n", m->probes[0] ? esc(e1, sizeof(e1), m->probes) : "(not recorded)");
 	if (nmiss)
 		printf("            missing: %s: their events cannot be in this file\n",
@@ -224,6 +233,7 @@ static void probes_json(const char *probes, bool missing_only)
 static void print_json(const struct info *in)
 {
 	const struct tf_meta *m = in->m;
+	char t1[TCLOCK_LEN], t2[TCLOCK_LEN];
 	bool first = true;
 
 	printf("{\"file\":");
@@ -246,10 +256,16 @@ static void print_json(const struct info *in)
 	else
 		fputs("null", stdout);
 	printf(",\"ncpus\":%u,\"boot_offset_ns\":%" PRId64 ",\"start_ns\":%" PRIu64
-	       ",\"start_realtime_ns\":%" PRIu64 ",\"end_ns\":%" PRIu64 ",\"duration_s\":%.6f"
+	       ",\"start_realtime_ns\":%" PRIu64 ",\"recorded_start_ns\":%" PRIu64
+	       ",\"start_from_first_event\":%s,\"end_ns\":%" PRIu64 ",\"duration_s\":%.6f"
 	       ",\"first_event_ns\":%" PRIu64 ",\"last_event_ns\":%" PRIu64,
-	       m->ncpus, m->boot_offset_ns, m->start_ns, m->start_realtime_ns, end_ns(in),
+	       m->ncpus, m->boot_offset_ns, m->start_ns, m->start_realtime_ns,
+	       m->recorded_start_ns, m->start_from_event ? "true" : "false", end_ns(in),
 	       span_s(in), in->first_ns, in->last_ns);
+	if (in->events)
+		printf(",\"first_event_t\":%s,\"last_event_t\":%s",
+		       tclock_fmt_rel(t1, sizeof(t1), in->first_ns, 6),
+		       tclock_fmt_rel(t2, sizeof(t2), in->last_ns, 6));
 	printf(",\"probes\":");
 	probes_json(m->probes, false);
 	printf(",\"missing_probes\":");
@@ -307,6 +323,7 @@ int do_info(int argc, char **argv)
 		return EXIT_ENV;
 	}
 	in.m = tf_reader_meta(rd);
+	tclock_start(in.m->start_ns, in.m->start_realtime_ns);
 	while ((n = tf_next(rd, &r)) == 1) {
 		if (tf_mounts_changed(rd, NULL))
 			in.mount_changes++;

@@ -786,6 +786,65 @@ static int next_section(struct tf_reader *rd, struct et_rec *out, uint32_t cap)
 	return 0;
 }
 
+/* Everything a reader holds but its file: tf_close()'s, and find_start()'s own reader's. */
+static void reader_free(struct tf_reader *rd)
+{
+	tf_meta_free(&rd->meta);
+	mount_table_free(&rd->mounts);
+	ZSTD_freeDCtx(rd->zd);
+	free(rd->sec);
+	free(rd->win);
+	free(rd->raw);
+	free(rd->d.ids);
+	free(rd->d.strs);
+	free(rd->d.str_len);
+}
+
+static bool next_checked(struct tf_reader *rd, struct et_rec *r);
+
+/*
+ * The trace's start (tracefile.h).  The recorder takes it before the
+ * first probe attaches, so no event is older; files made before
+ * 2026-11-24 took it after attaching and hold seconds of events before
+ * it (the seed fixture: 1.844 s), and a crafted file may have none.
+ * Those count from their earliest event: that of the first good chunk,
+ * read by a reader of its own from the section after META, so that this
+ * one's place and counts stay as they are.  Its budget is one pass over
+ * the file and one chunk's decompression: opening costs at most that
+ * more.  Only the first chunk is looked at: a chunk spans up to a
+ * second, and ring-buffer order steps back microseconds, so an older
+ * event in a later chunk would need a file made to hold one; it is then
+ * shown before the start, as any such event is.  0 or -ENOMEM.
+ */
+static int find_start(struct tf_reader *rd)
+{
+	struct tf_reader p = { .fd = rd->fd, .mem = rd->mem, .size = rd->size, .off = rd->off };
+	struct tf_meta *m = &rd->meta;
+	uint64_t min = UINT64_MAX;
+	struct et_rec r;
+
+	m->recorded_start_ns = m->start_ns;
+	p.work_max = rd->size > UINT64_MAX - TF_WORK_FLOOR ? UINT64_MAX : TF_WORK_FLOOR + rd->size;
+	p.inflate_max = rd->inflate_max < TF_CHUNK_MAX_RAW ? rd->inflate_max : TF_CHUNK_MAX_RAW;
+	p.d.str_len = calloc(R_STRINGS, sizeof(*p.d.str_len));
+	if (!p.d.str_len)
+		return -ENOMEM;
+	/* an I/O error or damage: META's start stands, and the real read says why */
+	if (next_section(&p, NULL, 0) > 0)
+		while (next_checked(&p, &r))
+			if (r.ts_ns < min)
+				min = r.ts_ns;
+	reader_free(&p);
+	if (min == UINT64_MAX || (m->start_ns && min >= m->start_ns))
+		return 0;
+	/* the wall clock moves with it, when META said where the two clocks met */
+	if (m->start_ns && m->start_realtime_ns >= m->start_ns - min)
+		m->start_realtime_ns -= m->start_ns - min;
+	m->start_ns = min;
+	m->start_from_event = true;
+	return 0;
+}
+
 static struct tf_reader *open_common(struct tf_reader *rd, char *err, size_t errlen)
 {
 	uint8_t h[HDR_LEN], sh[SEC_LEN];
@@ -869,6 +928,10 @@ static struct tf_reader *open_common(struct tf_reader *rd, char *err, size_t err
 	rd->off += SEC_LEN + (uint64_t)s.stored;
 	rd->meta.format_major = major;
 	rd->meta.format_minor = minor;
+	if (find_start(rd)) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	return rd;
 fail:
 	tf_close(rd);
@@ -921,15 +984,7 @@ void tf_close(struct tf_reader *rd)
 		return;
 	if (rd->fd >= 0)
 		close(rd->fd);
-	tf_meta_free(&rd->meta);
-	mount_table_free(&rd->mounts);
-	ZSTD_freeDCtx(rd->zd);
-	free(rd->sec);
-	free(rd->win);
-	free(rd->raw);
-	free(rd->d.ids);
-	free(rd->d.strs);
-	free(rd->d.str_len);
+	reader_free(rd);
 	free(rd);
 }
 

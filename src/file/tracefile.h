@@ -70,8 +70,18 @@ struct tf_meta {
 	char machine[64];
 	uint32_t ncpus;
 	int64_t boot_offset_ns;		/* CLOCK_REALTIME - CLOCK_MONOTONIC at start */
-	uint64_t start_ns;		/* CLOCK_MONOTONIC, the events' clock */
+	/*
+	 * The trace's start: CLOCK_MONOTONIC (the events' clock) and the wall
+	 * clock then.  What every printed time and --from/--to count from.
+	 * Reading: META's, unless the file's first chunk holds an event before
+	 * it (files of before 2026-11-24 took it after attaching) or META has
+	 * none: then that chunk's earliest event, and start_realtime_ns moved
+	 * with it (start_from_event says so; recorded_start_ns keeps META's).
+	 */
+	uint64_t start_ns;
 	uint64_t start_realtime_ns;
+	uint64_t recorded_start_ns;	/* reading: META's start_ns as written */
+	bool start_from_event;		/* reading: start_ns is the first event's, not META's */
 	char probes[1024];		/* "name=mode,name=mode,..." */
 	char filters[512];		/* the command line's filters, as given */
 	/* as perf records them; "" in files made before they were kept */

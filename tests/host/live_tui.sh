@@ -220,11 +220,11 @@ for size in 80x24 130x40; do
 
 	# a window that ends while kprobes/sched is removed and still held:
 	# the live ones that need attention come before every released one
-	open2 "$w" "$h" TERM=xterm-256color --to 0.9744
+	open2 "$w" "$h" TERM=xterm-256color --to 2.8187
 	r=$(ei_rows <<<"$(screen2)")
 	sed -n 1p <<<"$r" | grep -qE "^ !events/kprobes/sched +7 removed +[0-9.]+m?s +20ms$" &&
 		sed -n 2p <<<"$r" | grep -qE "^ !events/kprobes +1 removed +[0-9.]+m?s +20ms$"
-	ok $? "$size: --to 0.9744: removed and still referenced first, the longest held on top" "$r"
+	ok $? "$size: --to 2.8187: removed and still referenced first, the longest held on top" "$r"
 
 	# NO_COLOR, and a terminal without colour: no colour, the states still marked
 	for env in "NO_COLOR=1 TERM=xterm-256color" "TERM=vt100"; do

@@ -56,11 +56,11 @@ static void rec_at(struct et_rec *r, int i)
  * MOUNTS (3), MOUNTS (4), events 2048..2999, TRAILER.  1500 and 2048 are
  * not multiples of the reader's batch, 2048 is.
  */
-static char *make_file(bool trailer)
+static char *make_file(bool trailer, uint64_t start)
 {
 	struct tf_meta m = {
 		.evtrace_version = "test", .kernel_release = "6.12.0", .machine = "x86_64",
-		.ncpus = 2, .start_ns = START_NS, .mounts = { ents, 1 },
+		.ncpus = 2, .start_ns = start, .mounts = { ents, 1 },
 	};
 	struct tf_trailer tr = { .end_ns = START_NS + N_EVENTS * STEP_NS,
 				 .events = N_EVENTS, .chunks = 3 };
@@ -161,13 +161,13 @@ struct fix {
 	struct et_stats st;
 };
 
-static int setup_with(void **state, bool trailer)
+static int setup_with(void **state, bool trailer, uint64_t start)
 {
 	struct fix *x = calloc(1, sizeof(*x));
 	struct session_opts so = { 0 };
 
 	assert_non_null(x);
-	x->path = make_file(trailer);
+	x->path = make_file(trailer, start);
 	assert_int_equal(session_init(&x->s, &so), 0);
 	x->sn.s = &x->s;
 	x->o = (struct replay_opts){ .path = x->path, .filters = &x->f, .mounts = set_mounts,
@@ -178,12 +178,18 @@ static int setup_with(void **state, bool trailer)
 
 static int setup(void **state)
 {
-	return setup_with(state, true);
+	return setup_with(state, true, START_NS);
 }
 
 static int setup_no_trailer(void **state)
 {
-	return setup_with(state, false);
+	return setup_with(state, false, START_NS);
+}
+
+/* META's start 2 ms after the first event, as recorders before 2026-11-24 took it */
+static int setup_late_start(void **state)
+{
+	return setup_with(state, true, START_NS + 2000000);
 }
 
 static int teardown(void **state)
@@ -247,6 +253,23 @@ static void test_time_window(void **state)
 		assert_int_equal(x->sn.idx[k], 500 + k);
 		assert_int_equal(x->sn.mounts[k], expected_mounts(500 + k));
 	}
+}
+
+/*
+ * --from/--to count from the trace's start, the time every command
+ * prints: a file whose events begin before its recorded start counts
+ * from its first event (file/tracefile.h), so the window is the same.
+ */
+static void test_time_window_late_start(void **state)
+{
+	struct fix *x = *state;
+
+	x->o.from_s = 0.0005;
+	x->o.to_s = 0.0025;
+	assert_int_equal(replay(x), EXIT_OK);
+	assert_int_equal(x->sn.n, 2001);
+	assert_int_equal(x->sn.idx[0], 500);
+	assert_int_equal(x->sn.idx[2000], 2500);
 }
 
 static void test_sink_stops(void **state)
@@ -359,6 +382,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_all_in_order_with_mounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pid_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_time_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_time_window_late_start, setup_late_start,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sink_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_flag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup_no_trailer, teardown),

@@ -398,6 +398,101 @@ static void test_meta_round_trip(void **state)
 	free(f.p);
 }
 
+/*
+ * A file with META's start at start (its wall clock at 1.7e18) and two
+ * chunks of events at the times given (0 ends a chunk's list), into f.
+ */
+static void start_file(struct buf *f, uint64_t start, const uint64_t *c1, const uint64_t *c2)
+{
+	struct tf_meta m = test_meta;
+	struct tf_chunk *c = tf_chunk_new();
+	const uint64_t *chunks[2] = { c1, c2 };
+	int fd = memfd();
+
+	assert_non_null(c);
+	m.start_ns = start;
+	assert_int_equal(tf_write_start(fd, &m), 0);
+	for (int k = 0; k < 2; k++) {
+		for (const uint64_t *ts = chunks[k]; *ts; ts++) {
+			struct et_rec r = test_rec(ET_INODE_ALLOC, *ts);
+
+			assert_int_equal(tf_chunk_add(c, &r), 0);
+		}
+		seal_to(fd, c);
+	}
+	slurp(fd, f);
+	tf_chunk_free(c);
+}
+
+/*
+ * The trace's start (tracefile.h): META's, unless the first chunk holds an
+ * older event (files of before 2026-11-24 took the start after attaching)
+ * or META has none; then that chunk's earliest event, the wall clock moved
+ * back with it, META's kept as recorded_start_ns.  Looking costs the
+ * reader nothing of its own: every event is still read, in order.
+ */
+static void test_start_from_first_event(void **state)
+{
+	/* per-CPU order: the earliest is not the first record */
+	static const uint64_t c1[] = { 3200000000ull, 3000000000ull, 3100000000ull, 0 };
+	static const uint64_t c2[] = { 4000000000ull, 2900000000ull, 6000000000ull, 0 };
+	static const uint64_t late[] = { 5000000001ull, 5000000000ull, 0 };
+	const struct tf_meta *m;
+	struct tf_reader *rd;
+	struct tf_status st;
+	struct et_rec got[8];
+	struct layout l;
+	struct buf f;
+
+	start_file(&f, 5000000000ull, c1, c2);
+	rd = open_buf(&f);
+	m = tf_reader_meta(rd);
+	assert_true(m->start_from_event);
+	assert_int_equal(m->recorded_start_ns, 5000000000ull);
+	assert_int_equal(m->start_ns, 3000000000ull);
+	assert_int_equal(m->start_realtime_ns, test_meta.start_realtime_ns - 2000000000ull);
+	/* only the first chunk is looked at: the second's older event stays older */
+	assert_int_equal(read_all(rd, got, 8, &st), 6);
+	assert_int_equal(got[0].ts_ns, 3200000000ull);
+	assert_int_equal(got[4].ts_ns, 2900000000ull);
+	assert_int_equal(st.chunks, 2);
+	assert_int_equal(st.bad_chunks, 0);
+	tf_close(rd);
+
+	/* the first chunk damaged: the first good one's */
+	layout_of(&f, &l);
+	assert_int_equal(l.s[1].type, TF_SEC_EVENTS);
+	f.p[l.s[1].end - 1] ^= 0x40;
+	rd = open_buf(&f);
+	assert_int_equal(tf_reader_meta(rd)->start_ns, 2900000000ull);
+	assert_int_equal(read_all(rd, got, 8, &st), 3);
+	assert_int_equal(st.bad_chunks, 1);
+	tf_close(rd);
+	free(f.p);
+
+	/* a start before every event (today's recorder): META's, as written */
+	start_file(&f, 5000000000ull, late, late);
+	rd = open_buf(&f);
+	m = tf_reader_meta(rd);
+	assert_false(m->start_from_event);
+	assert_int_equal(m->start_ns, 5000000000ull);
+	assert_int_equal(m->recorded_start_ns, 5000000000ull);
+	assert_int_equal(m->start_realtime_ns, test_meta.start_realtime_ns);
+	tf_close(rd);
+	free(f.p);
+
+	/* no start in META: the first event's, the wall clock left alone */
+	start_file(&f, 0, late, late);
+	rd = open_buf(&f);
+	m = tf_reader_meta(rd);
+	assert_true(m->start_from_event);
+	assert_int_equal(m->start_ns, 5000000000ull);
+	assert_int_equal(m->recorded_start_ns, 0);
+	assert_int_equal(m->start_realtime_ns, test_meta.start_realtime_ns);
+	tf_close(rd);
+	free(f.p);
+}
+
 /* The largest mount table there can be, and a longer one cut to it. */
 static uint64_t le(const uint8_t *p, int n);
 
@@ -1751,6 +1846,7 @@ int main(void)
 		cmocka_unit_test(test_every_type_every_field),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_meta_round_trip),
+		cmocka_unit_test(test_start_from_first_event),
 		cmocka_unit_test(test_big_mount_table),
 		cmocka_unit_test(test_text_bound),
 		cmocka_unit_test(test_mounts_sections),
