@@ -20,19 +20,25 @@
 /* --format's names, and the formats they stand for */
 static const char *const format_names[] = { "perfetto", "jsonl", "csv", NULL };
 static const enum export_format formats[] = { EXPORT_PERFETTO, EXPORT_JSONL, EXPORT_CSV };
+/* --clock's names, in enum export_clock's order */
+static const char *const clock_names[] = { "rel", "mono", NULL };
 
 static const struct opt_cmd cmd = {
 	.status = "0 the export was written; 1 a read or write error; 2 usage, or a\n"
 		  "FILE that does not open or is not a recording.\n",
 	.name = "export",
-	.usage = "evtrace export FILE --format perfetto|jsonl|csv -o OUT [--from SEC] [--to SEC]\n"
-		 "                      [filters]",
+	.usage = "evtrace export FILE --format perfetto|jsonl|csv -o OUT [--clock rel|mono]\n"
+		 "                      [--from SEC] [--to SEC] [filters]",
 	.about = "  perfetto  Trace Event Format JSON for ui.perfetto.dev: a refcount counter track\n"
-		 "            per eventfs_inode, a slice per dentry lifetime grouped by filesystem,\n"
-		 "            inode numbers per second, anomalies as instant events\n"
+		 "            per eventfs_inode, a slice per dentry lifetime in the process and\n"
+		 "            thread (pid, tid) that allocated it, inode numbers per second,\n"
+		 "            anomalies as instant events; times from the trace's start, or\n"
+		 "            with --clock mono CLOCK_MONOTONIC's, as a perf or ftrace trace of\n"
+		 "            the same run has them\n"
 		 "  jsonl     the objects of `evtrace events --json`\n"
 		 "  csv       one row per event, with a header\n",
 	.examples = "  evtrace export trace.evt -f perfetto -o trace.json   # open in ui.perfetto.dev\n"
+		    "  evtrace export trace.evt -f perfetto --clock mono -o trace.json\n"
 		    "  evtrace export trace.evt -f csv -o - --fs tracefs\n",
 };
 
@@ -42,11 +48,15 @@ int do_export(int argc, char **argv)
 	const char *out_path = NULL;
 	struct exporter *x;
 	struct pipeline p;
-	int fmt = -1, n, ret, err, tfd = -1;
+	int fmt = -1, clock = -1, n, ret, err, tfd = -1;
 	char *tmp = NULL;
 	const struct opt rows[] = {
 		OPT_ENUM('f', "format", &fmt, format_names, "FMT", "perfetto, jsonl or csv"),
 		OPT_STRING('o', "output", &out_path, "OUT", "where to write (- for stdout)"),
+		OPT_ENUM(0, "clock", &clock, clock_names, "CLOCK",
+			 "perfetto's timestamps: rel, since the trace's start (the\n"
+			 "default), or mono, CLOCK_MONOTONIC's (a perf or ftrace\n"
+			 "trace of the same run lines up)"),
 		WINDOW_ROWS(&po.replay),
 		FILTER_ROWS(&po.trace.filters),
 		OPT_END
@@ -63,6 +73,11 @@ int do_export(int argc, char **argv)
 		return EXIT_ENV;
 	if (fmt < 0 || !out_path) {
 		p_err("export: --format and -o OUT are required (try 'evtrace export --help')");
+		return EXIT_ENV;
+	}
+	/* jsonl and csv keep the raw ts_ns (and jsonl "t"): --clock would change nothing */
+	if (clock >= 0 && formats[fmt] != EXPORT_PERFETTO) {
+		p_err("export: --clock sets Perfetto's timestamps: with --format perfetto");
 		return EXIT_ENV;
 	}
 	if (strcmp(out_path, "-") && out_same_file(out_path, po.file)) {
@@ -100,6 +115,7 @@ int do_export(int argc, char **argv)
 		ret = EXIT_RUNTIME;
 		goto done;
 	}
+	exporter_set_clock(x, clock == 1 ? EXPORT_CLOCK_MONO : EXPORT_CLOCK_REL);
 	/* the model sees each event first: the exporter asks it for ei paths */
 	ret = pipeline_add(&p, exporter_sink(x));
 	ret = ret ?: pipeline_run(&p);

@@ -2,9 +2,12 @@
 /*
  * Exporters.  jsonl is `events --json`; csv one row per event; perfetto the
  * Trace Event Format JSON that ui.perfetto.dev opens: a refcount counter
- * track per eventfs_inode, an async slice per dentry lifetime in one
- * process per filesystem, inode numbers per second per filesystem, and
- * anomalies and losses as instant events.  Streaming, bounded memory.
+ * track per eventfs_inode, an async slice per dentry lifetime in the
+ * process (pid, tid) that allocated it, inode numbers per second per
+ * filesystem, and anomalies and losses as instant events.  Times are
+ * microseconds since the trace's start (lib/tclock.h), or with
+ * EXPORT_CLOCK_MONO CLOCK_MONOTONIC's, which a perf or ftrace trace of the
+ * same run uses.  Streaming, bounded memory.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,16 +17,28 @@
 #include <uthash.h>
 
 #include "event/schema.h"
+#include "lib/tclock.h"
 #include "out/export.h"
 #include "out/print.h"
 
-enum { PID_EI = 1, PID_INO = 2, PID_ANOMALY = 3, PID_FS0 = 10 };
-#define MAX_FS		64
+/*
+ * The tracks that are no task: numbered past every pid Linux hands out
+ * (PID_MAX_LIMIT, 4194304 on 64-bit), so that a task's slices, which carry
+ * its own pid, never land in one.
+ */
+#define PID_SYNTH	4194304
+enum { PID_EI = PID_SYNTH + 1, PID_INO, PID_ANOMALY, PID_OTHER_TASKS };
 #define MAX_GROUPS	64
+#define MAX_TASKS	65536	/* tasks named as processes; the rest share PID_OTHER_TASKS */
 
 struct open_dentry {
 	uint64_t id;
-	int pid;
+	uint32_t pid, tid;	/* the allocating task's: its slice's track */
+	UT_hash_handle hh;
+};
+
+struct task_seen {
+	uint32_t pid;
 	UT_hash_handle hh;
 };
 
@@ -38,12 +53,15 @@ struct exporter {
 	FILE *out;
 	const struct model *m;
 	bool started;
-	uint64_t t0;
+	enum export_clock clock;
+	uint64_t t0;		/* what a printed ts counts from: the start, or 0 */
+	uint64_t origin;	/* the trace's start: the per-second counts' seconds */
 	uint64_t last_ts;
 	bool first_event;
 	/* perfetto */
-	char fs_names[MAX_FS][ET_FS_LEN];
-	int n_fs;
+	struct task_seen *tasks;
+	size_t n_tasks;
+	bool other_tasks;	/* PID_OTHER_TASKS was named */
 	struct open_dentry *open;
 	size_t n_open, max_open;
 	uint64_t dropped_slices;
@@ -70,6 +88,11 @@ struct exporter *exporter_new(enum export_format fmt, FILE *out, const struct mo
 void exporter_set_limit(struct exporter *x, size_t max_open)
 {
 	x->max_open = max_open;
+}
+
+void exporter_set_clock(struct exporter *x, enum export_clock clock)
+{
+	x->clock = clock;
 }
 
 /* ---- csv ---- */
@@ -120,9 +143,16 @@ static void csv_row(FILE *f, const struct et_rec *r)
 
 /* ---- perfetto ---- */
 
-static double us(const struct exporter *x, uint64_t ts)
+/*
+ * ts as the format's microseconds, "ts":N.NNN, from integers: a double has
+ * no room for CLOCK_MONOTONIC's nanoseconds after days of uptime.
+ */
+static void pf_ts(struct exporter *x, uint64_t ts)
 {
-	return ts >= x->t0 ? (ts - x->t0) / 1000.0 : -((x->t0 - ts) / 1000.0);
+	uint64_t d = ts >= x->t0 ? ts - x->t0 : x->t0 - ts;
+
+	fprintf(x->out, ",\"ts\":%s%" PRIu64 ".%03u", ts >= x->t0 ? "" : "-", d / 1000,
+		(unsigned int)(d % 1000));
 }
 
 static void pf_sep(struct exporter *x)
@@ -131,76 +161,108 @@ static void pf_sep(struct exporter *x)
 	x->first_event = false;
 }
 
-static void pf_meta(struct exporter *x, int pid, const char *name, int sort)
+static void pf_meta(struct exporter *x, uint32_t pid, const char *name, uint32_t sort)
 {
 	pf_sep(x);
-	fprintf(x->out, "{\"ph\":\"M\",\"pid\":%d,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":",
+	fprintf(x->out, "{\"ph\":\"M\",\"pid\":%u,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":",
 		pid);
 	json_str(x->out, name);
 	fputs("}}", x->out);
 	pf_sep(x);
-	fprintf(x->out, "{\"ph\":\"M\",\"pid\":%d,\"tid\":0,\"name\":\"process_sort_index\","
-		"\"args\":{\"sort_index\":%d}}", pid, sort);
+	fprintf(x->out, "{\"ph\":\"M\",\"pid\":%u,\"tid\":0,\"name\":\"process_sort_index\","
+		"\"args\":{\"sort_index\":%u}}", pid, sort);
 }
 
-static int fs_pid(struct exporter *x, const char *fs)
+/*
+ * The track of a task's slices: its own pid, named by its comm the first
+ * time it shows (Perfetto shows "comm pid", as for a perf trace of the
+ * same run), *tid its tid.  Past MAX_TASKS tasks, one shared process.
+ */
+static uint32_t task_pid(struct exporter *x, const struct et_rec *r, uint32_t *tid)
 {
-	char name[64];
-	int i;
+	struct task_seen *t;
+	char name[ET_COMM_LEN + 8];
 
-	for (i = 0; i < x->n_fs; i++)
-		if (!strcmp(x->fs_names[i], fs))
-			return PID_FS0 + i;
-	if (x->n_fs == MAX_FS)
-		return PID_FS0 + MAX_FS;	/* "other" */
-	snprintf(x->fs_names[i], sizeof(x->fs_names[i]), "%s", fs);
-	x->n_fs++;
-	snprintf(name, sizeof(name), "dentries: %s", fs[0] ? fs : "?");
-	pf_meta(x, PID_FS0 + i, name, PID_FS0 + i);
-	return PID_FS0 + i;
+	*tid = r->tid;
+	HASH_FIND(hh, x->tasks, &r->pid, sizeof(r->pid), t);
+	if (t)
+		return r->pid;
+	if (x->n_tasks < MAX_TASKS && (t = calloc(1, sizeof(*t)))) {
+		t->pid = r->pid;
+		HASH_ADD(hh, x->tasks, pid, sizeof(t->pid), t);
+		x->n_tasks++;
+		snprintf(name, sizeof(name), "%s", r->comm[0] ? r->comm : "?");
+		pf_meta(x, r->pid, name, PID_SYNTH);
+		return r->pid;
+	}
+	if (!x->other_tasks) {
+		x->other_tasks = true;
+		pf_meta(x, PID_OTHER_TASKS, "other tasks (past 65536)", PID_OTHER_TASKS);
+	}
+	*tid = 0;
+	return PID_OTHER_TASKS;
 }
 
-static void pf_counter(struct exporter *x, int pid, const char *name, uint64_t ts,
+static void pf_counter(struct exporter *x, uint32_t pid, const char *name, uint64_t ts,
 		       const char *key, double v)
 {
 	pf_sep(x);
-	fprintf(x->out, "{\"ph\":\"C\",\"pid\":%d,\"tid\":0,\"ts\":%.3f,\"name\":", pid, us(x, ts));
+	fprintf(x->out, "{\"ph\":\"C\",\"pid\":%u,\"tid\":0", pid);
+	pf_ts(x, ts);
+	fputs(",\"name\":", x->out);
 	json_str(x->out, name);
 	fprintf(x->out, ",\"args\":{\"%s\":%.17g}}", key, v);
 }
 
-static void pf_instant(struct exporter *x, int pid, uint64_t ts, const char *name,
-		       const char *text)
+static void pf_instant(struct exporter *x, uint32_t pid, uint32_t tid, uint64_t ts,
+		       const char *name, const char *text)
 {
 	pf_sep(x);
-	fprintf(x->out, "{\"ph\":\"i\",\"s\":\"g\",\"pid\":%d,\"tid\":0,\"ts\":%.3f,\"name\":",
-		pid, us(x, ts));
+	fprintf(x->out, "{\"ph\":\"i\",\"s\":\"%s\",\"pid\":%u,\"tid\":%u",
+		pid >= PID_SYNTH ? "g" : "t", pid, tid);
+	pf_ts(x, ts);
+	fputs(",\"name\":", x->out);
 	json_str(x->out, name);
 	fputs(",\"args\":{\"text\":", x->out);
 	json_str(x->out, text);
 	fputs("}}", x->out);
 }
 
-static void pf_slice(struct exporter *x, const char *ph, int pid, uint64_t id, uint64_t ts,
-		     const char *name, bool at_end)
+/*
+ * A dentry's slice, begun ("b") or ended ("e"), on its allocating task's
+ * track; r: the event (the begin's filesystem, the end's killing task),
+ * NULL at the end of the trace.
+ */
+static void pf_slice(struct exporter *x, const char *ph, const struct open_dentry *d,
+		     uint64_t ts, const char *name, const struct et_rec *r)
 {
 	pf_sep(x);
 	fprintf(x->out, "{\"ph\":\"%s\",\"cat\":\"dentry\",\"id\":\"0x%016" PRIx64
-		"\",\"pid\":%d,\"tid\":0,\"ts\":%.3f,\"name\":", ph, id, pid, us(x, ts));
+		"\",\"pid\":%u,\"tid\":%u", ph, d->id, d->pid, d->tid);
+	pf_ts(x, ts);
+	fputs(",\"name\":", x->out);
 	json_str(x->out, name[0] ? name : "(anonymous)");
-	if (at_end)
+	if (!r) {
 		fputs(",\"args\":{\"alive_at_end\":true}", x->out);
+	} else if (*ph == 'b') {
+		fputs(",\"args\":{\"fs\":", x->out);
+		json_str(x->out, r->fs[0] ? r->fs : "?");
+		fputc('}', x->out);
+	} else {
+		fprintf(x->out, ",\"args\":{\"killed_by_pid\":%u,\"killed_by_tid\":%u}",
+			r->pid, r->tid);
+	}
 	fputc('}', x->out);
 }
 
 /* The per-second inode-number counts, for every second that ended. */
 static void pf_ino_flush(struct exporter *x, uint64_t ts)
 {
-	/* an event a little older than the first (per-CPU order): no second ended */
-	uint64_t sec = ts >= x->t0 ? (ts - x->t0) / 1000000000ull : 0;
+	/* an event a little older than the start (ring-buffer order): no second ended */
+	uint64_t sec = ts >= x->origin ? (ts - x->origin) / 1000000000ull : 0;
 
 	while (x->second < sec) {
-		uint64_t at = x->t0 + (x->second + 1) * 1000000000ull;
+		uint64_t at = x->origin + (x->second + 1) * 1000000000ull;
 		char name[80];
 
 		for (int i = 0; i < x->n_groups; i++) {
@@ -215,9 +277,11 @@ static void pf_ino_flush(struct exporter *x, uint64_t ts)
 	}
 }
 
+/* Before the first event at ts: the trace's start, else that event's time, is time 0. */
 static void pf_start(struct exporter *x, uint64_t ts)
 {
-	x->t0 = ts;
+	x->origin = tclock_is_set() ? tclock.start_ns : ts;
+	x->t0 = x->clock == EXPORT_CLOCK_MONO ? 0 : x->origin;
 	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", x->out);
 	pf_meta(x, PID_EI, "eventfs_inode refcounts", 1);
 	pf_meta(x, PID_INO, "inode numbers", 2);
@@ -228,8 +292,8 @@ static void pf_event(struct exporter *x, const struct et_rec *r)
 {
 	struct open_dentry *d = NULL;
 	char name[ET_NAME_LEN + 64];
+	uint32_t pid, tid;
 	int64_t refs;
-	int pid;
 
 	pf_ino_flush(x, r->ts_ns);
 	/* an ei event: its refcount counter */
@@ -246,7 +310,6 @@ static void pf_event(struct exporter *x, const struct et_rec *r)
 	}
 	switch (r->type) {
 	case ET_DENTRY_ALLOC:
-		pid = fs_pid(x, r->fs);
 		HASH_FIND(hh, x->open, &r->obj_id, sizeof(r->obj_id), d);
 		if (d)
 			break;
@@ -258,19 +321,19 @@ static void pf_event(struct exporter *x, const struct et_rec *r)
 		if (!d)
 			break;
 		d->id = r->obj_id;
-		d->pid = pid;
+		d->pid = task_pid(x, r, &d->tid);
 		HASH_ADD(hh, x->open, id, sizeof(d->id), d);
 		x->n_open++;
-		pf_slice(x, "b", pid, r->obj_id, r->ts_ns, r->name, false);
+		pf_slice(x, "b", d, r->ts_ns, r->name, r);
 		break;
 	case ET_DENTRY_KILL:
 		HASH_FIND(hh, x->open, &r->obj_id, sizeof(r->obj_id), d);
 		if (!d) {
-			pf_instant(x, fs_pid(x, r->fs), r->ts_ns, "dentry killed (alloc not seen)",
-				   r->name);
+			pid = task_pid(x, r, &tid);
+			pf_instant(x, pid, tid, r->ts_ns, "dentry killed (alloc not seen)", r->name);
 			break;
 		}
-		pf_slice(x, "e", d->pid, d->id, r->ts_ns, r->name, false);
+		pf_slice(x, "e", d, r->ts_ns, r->name, r);
 		HASH_DEL(x->open, d);
 		x->n_open--;
 		free(d);
@@ -295,7 +358,7 @@ static void pf_event(struct exporter *x, const struct et_rec *r)
 	}
 	case ET_LOST:
 		snprintf(name, sizeof(name), "lost %" PRId64 " events", r->value);
-		pf_instant(x, PID_ANOMALY, r->ts_ns, name, "ring buffer reserve failures");
+		pf_instant(x, PID_ANOMALY, 0, r->ts_ns, name, "ring buffer reserve failures");
 		break;
 	}
 }
@@ -327,7 +390,7 @@ void exporter_anomaly(struct exporter *x, const struct anomaly *a)
 {
 	if (x->fmt != EXPORT_PERFETTO || !x->started)
 		return;
-	pf_instant(x, PID_ANOMALY, a->ts_ns, anomaly_name(a->kind), a->text);
+	pf_instant(x, PID_ANOMALY, 0, a->ts_ns, anomaly_name(a->kind), a->text);
 }
 
 int exporter_finish(struct exporter *x)
@@ -341,15 +404,15 @@ int exporter_finish(struct exporter *x)
 			pf_start(x, 0);
 		pf_ino_flush(x, x->last_ts + 1000000000ull);
 		HASH_ITER(hh, x->open, d, tmp) {
-			pf_slice(x, "e", d->pid, d->id, x->last_ts, "", true);
+			pf_slice(x, "e", d, x->last_ts, "", NULL);
 			HASH_DEL(x->open, d);
 			free(d);
 		}
 		x->n_open = 0;
 		pf_sep(x);
-		fprintf(x->out, "{\"ph\":\"M\",\"pid\":%d,\"tid\":0,\"name\":\"process_labels\","
+		fprintf(x->out, "{\"ph\":\"M\",\"pid\":%u,\"tid\":0,\"name\":\"process_labels\","
 			"\"args\":{\"labels\":\"%" PRIu64 " dentry slices dropped (limit)\"}}",
-			PID_ANOMALY, x->dropped_slices);
+			(unsigned int)PID_ANOMALY, x->dropped_slices);
 		fputs("\n]}\n", x->out);
 	}
 	fflush(x->out);
@@ -359,12 +422,17 @@ int exporter_finish(struct exporter *x)
 void exporter_free(struct exporter *x)
 {
 	struct open_dentry *d, *tmp;
+	struct task_seen *t, *ttmp;
 
 	if (!x)
 		return;
 	HASH_ITER(hh, x->open, d, tmp) {
 		HASH_DEL(x->open, d);
 		free(d);
+	}
+	HASH_ITER(hh, x->tasks, t, ttmp) {
+		HASH_DEL(x->tasks, t);
+		free(t);
 	}
 	free(x);
 }

@@ -10,6 +10,12 @@
 #include "pipeline/sink.h"
 
 enum export_format { EXPORT_JSONL, EXPORT_CSV, EXPORT_PERFETTO };
+/*
+ * Perfetto's timestamps: since the trace's start (lib/tclock.h; the first
+ * event's time when no start was set), or CLOCK_MONOTONIC's, the clock of
+ * a perf or ftrace trace of the same run.
+ */
+enum export_clock { EXPORT_CLOCK_REL, EXPORT_CLOCK_MONO };
 
 struct exporter;
 
@@ -23,6 +29,8 @@ int exporter_finish(struct exporter *x);
 void exporter_free(struct exporter *x);
 /* The exporter fed by a pipeline: events, and anomalies as the model finds them. */
 struct sink *exporter_sink(struct exporter *x);
+/* Before the first event: Perfetto's clock (default EXPORT_CLOCK_REL). */
+void exporter_set_clock(struct exporter *x, enum export_clock clock);
 /* Tests: bound on open dentry slices (default 65536). */
 void exporter_set_limit(struct exporter *x, size_t max_open);
 
