@@ -5,6 +5,7 @@
 
 #include "cli/groups.h"
 #include "lib/common.h"
+#include "lib/tclock.h"
 
 /* In enum attach_pref's order. */
 const char *const attach_names[] = { "auto", "fentry", "kprobe", NULL };
@@ -158,6 +159,8 @@ bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, cha
 	*status = EXIT_ENV;
 	if (window_check(&v->po.replay))
 		return false;
+	/* every time the view prints is on this clock (lib/tclock.h) */
+	tclock.wall = v->wall;
 	if (v->intervals) {
 		if (interval_operands(v->from_replay ? "replay" : cmd->name, n, argc, argv, v))
 			return false;

@@ -71,9 +71,10 @@
 #define WINDOW_ROWS(ro)							\
 	{ .name = "from", .arg = "SEC", .type = OPT_T_NUMBER, .dst = &(ro)->from_s, \
 	  .flags = OPT_F_ZERO, .expected = "seconds >= 0 into the recording", \
-	  .help = "only the events from SEC seconds after the recording began" }, \
+	  .help = "only the events from SEC seconds after the trace's start\n" \
+		  "(the times printed)" },				\
 	OPT_NUMBER(0, "to", &(ro)->to_s, "SEC", "seconds > 0 into the recording", \
-		   "only the events until SEC seconds after it began")
+		   "only the events until SEC seconds after the start")
 
 /*
  * Not listed: `evtrace replay` runs a view command with this, which makes
@@ -105,6 +106,7 @@ struct view_args {
 	struct pipeline_opts po;
 	struct recording rec;		/* rec.ro.path: -o FILE */
 	bool from_replay;
+	bool wall;			/* -T: times of day (lib/tclock.h) */
 	char filters[512];		/* as given: the recording's META, the view's header */
 	enum view_agg agg;
 	bool stream;			/* --stream: no aggregation */
@@ -138,6 +140,9 @@ struct view_args {
 
 #define VIEW_ROWS(v, speed_dflt)					\
 	OPT_SECONDS('d', "duration", &(v)->po.duration, "stop after SEC seconds"), \
+	OPT_FLAG('T', "wall", &(v)->wall,				\
+		 "times as the wall clock's time of day, UTC\n"		\
+		 "(HH:MM:SS.uuuuuu), not seconds since the trace's start"), \
 	OPT_STRING('o', "output", &(v)->rec.ro.path, "FILE",		\
 		   "also record the run to FILE (as evtrace record)"),	\
 	PACE_ROWS(&(v)->po.replay, speed_dflt),				\

@@ -2,6 +2,7 @@
 /* hist INTERVAL: each interval's histogram as it ends (out/intervals.h). */
 #include <stdlib.h>
 
+#include "lib/tclock.h"
 #include "model/hist.h"
 #include "out/intervals.h"
 
@@ -9,10 +10,13 @@ static void on_interval(void *ctx, uint64_t n, uint64_t from_ns, uint64_t to_ns,
 			const struct hist_set *hs)
 {
 	struct intervals *iv = ctx;
-	double from = from_ns / 1e9, to = to_ns / 1e9;
+	char a[TCLOCK_LEN], b[TCLOCK_LEN];
 
 	if (!iv->json) {
-		fprintf(iv->f, "interval %llu: %.3f -> %.3f s\n", (unsigned long long)n, from, to);
+		/* on the one clock: seconds since the trace's start, or -T's time of day */
+		fprintf(iv->f, "interval %llu: %s -> %s%s\n", (unsigned long long)n,
+			tclock_fmt(a, sizeof(a), from_ns, 3), tclock_fmt(b, sizeof(b), to_ns, 3),
+			tclock.wall ? "" : " s");
 		if (hist_set_groups(hs))
 			hist_print_text(iv->f, hs, iv->unit, iv->by);
 		else
@@ -31,9 +35,10 @@ static void on_interval(void *ctx, uint64_t n, uint64_t from_ns, uint64_t to_ns,
 		/* the printer ends its line: embedded without it */
 		while (len && buf[len - 1] == '\n')
 			len--;
-		fprintf(iv->f, "{\"interval\":%llu,\"start\":%.3f,\"end\":%.3f,"
-			"\"of\":\"%s\",\"by\":\"%s\",\"hist\":",
-			(unsigned long long)n, from, to, iv->of, iv->by);
+		fprintf(iv->f, "{\"interval\":%llu,\"start\":%s,\"end\":%s,"
+			"\"of\":\"%s\",\"by\":\"%s\",\"hist\":", (unsigned long long)n,
+			tclock_fmt_rel(a, sizeof(a), from_ns, 3), tclock_fmt_rel(b, sizeof(b), to_ns, 3),
+			iv->of, iv->by);
 		if (len)
 			fwrite(buf, 1, len, iv->f);
 		else

@@ -12,6 +12,7 @@
 #include "lib/escape.h"
 #include "lib/json.h"
 #include "lib/line.h"
+#include "lib/tclock.h"
 #include "out/print.h"
 
 const char *lookup_result(const struct et_rec *r, char *buf, size_t size)
@@ -86,6 +87,11 @@ static void json_field(struct line *l, const struct et_field *fd, const struct e
 		return;
 	}
 	line_put(l, buf, p - buf);
+	/* the raw clock, then the one every printed time is on (lib/tclock.h) */
+	if (fd->col == ETC_TS) {
+		line_put(l, ",\"t\":", 5);
+		line_put(l, buf, tclock_put_rel(buf, r->ts_ns, 6) - buf);
+	}
 }
 
 static void json_fields(struct line *l, const struct et_field *fds, unsigned int n,
@@ -141,13 +147,13 @@ static void text_field(struct line *l, const struct et_field *fd, const struct e
 void rec_print_text(FILE *f, const struct et_rec *r)
 {
 	const struct et_type_info *t = et_type_info(r->type);
-	char comm[4 * ET_COMM_LEN + 1], fs[4 * ET_FS_LEN + 1];
+	char comm[4 * ET_COMM_LEN + 1], fs[4 * ET_FS_LEN + 1], ts[TCLOCK_LEN];
 	struct line l;
 	int n;
 
 	n = snprintf(l.buf, sizeof(l.buf),
-		     "%" PRIu64 ".%09" PRIu64 " [%03u] %-16s %7u/%-7u %-12s %-10s %3u:%-3u",
-		     r->ts_ns / 1000000000, r->ts_ns % 1000000000, r->cpu,
+		     "%s [%03u] %-16s %7u/%-7u %-12s %-10s %3u:%-3u",
+		     tclock_fmt(ts, sizeof(ts), r->ts_ns, 6), r->cpu,
 		     esc(comm, sizeof(comm), r->comm), r->pid, r->tid, et_type_name(r->type),
 		     r->fs[0] ? esc(fs, sizeof(fs), r->fs) : "-", r->dev_major, r->dev_minor);
 	l.n = n > 0 && (size_t)n < sizeof(l.buf) ? (size_t)n : 0;

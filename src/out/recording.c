@@ -18,6 +18,7 @@
 
 #include "lib/common.h"
 #include "lib/outfile.h"
+#include "lib/tclock.h"
 #include "model/model.h"
 #include "out/recording.h"
 #include "pipeline/pipeline.h"
@@ -223,11 +224,16 @@ static int rec_start(void *ctx, struct pipeline *p, const struct tracer *t)
 	 * attaching takes a while (seconds under emulation) and the ring
 	 * buffer already holds what fired meanwhile, which goes in the file.
 	 * So no event is older than start_ns, and --from 0 means all of them.
+	 * It is the run's clock (lib/tclock.h), which the pipeline set from
+	 * the same moment: a replay prints the times the live run printed,
+	 * -T's wall ones too.
 	 */
 	now = clock_ns(CLOCK_MONOTONIC);
 	now_rt = clock_ns(CLOCK_REALTIME);
-	meta.start_ns = t->stream_start_ns && t->stream_start_ns <= now ? t->stream_start_ns : now;
-	meta.start_realtime_ns = now_rt - (now - meta.start_ns);
+	if (!tclock_is_set())
+		tclock_start_live(t->stream_start_ns);
+	meta.start_ns = tclock.start_ns;
+	meta.start_realtime_ns = tclock.start_realtime_ns;
 	meta.boot_offset_ns = (int64_t)(now_rt - now);
 	for (int i = 0; i < NR_PROBES && off < sizeof(meta.probes); i++) {
 		int n = snprintf(meta.probes + off, sizeof(meta.probes) - off, "%s%s=%s",

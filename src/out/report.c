@@ -11,6 +11,7 @@
 
 #include "lib/escape.h"
 #include "lib/json.h"
+#include "lib/tclock.h"
 #include "out/report.h"
 
 static double secs(uint64_t ns)
@@ -129,7 +130,7 @@ void model_print_summary_limit(FILE *f, const struct model *m, enum group_by by,
 	uint64_t n_live = 0, n_removed = 0, n_released = 0, total;
 	char eb[ESC_MAX];	/* names, paths, anomaly texts: from the kernel or a file */
 	size_t n, ng, na, max;
-	char buf[64], causes[96], what[64];
+	char buf[64], causes[96], what[64], ts[TCLOCK_LEN];
 	bool any = false;
 
 	model_get_stats(m, &st);
@@ -169,8 +170,8 @@ void model_print_summary_limit(FILE *f, const struct model *m, enum group_by by,
 		if (!v.removed_referenced)
 			continue;
 		n++;
-		fprintf(f, "  %s (ei %016" PRIx64 "): removed at %.6f", esc(eb, sizeof(eb), v.path),
-			v.id, secs(v.removed_ns));
+		fprintf(f, "  %s (ei %016" PRIx64 "): removed at %s", esc(eb, sizeof(eb), v.path),
+			v.id, tclock_fmt(ts, sizeof(ts), v.removed_ns, 6));
 		if (v.state == EI_RELEASED)
 			fprintf(f, ", released %.6fs later, once its holders let go\n",
 				secs(v.released_ns - v.removed_ns));
@@ -202,9 +203,8 @@ void model_print_summary_limit(FILE *f, const struct model *m, enum group_by by,
 		fprintf(f, "  ... and %" PRIu64 " earlier anomalies, not kept (the model keeps"
 			   " the newest %zu)\n", total - n, na);
 	for (size_t i = na - n; i < na; i++)
-		fprintf(f, "  %" PRIu64 ".%06" PRIu64 " %s: %s\n", a[i]->ts_ns / 1000000000,
-			a[i]->ts_ns % 1000000000 / 1000, anomaly_name(a[i]->kind),
-			esc(eb, sizeof(eb), a[i]->text));
+		fprintf(f, "  %s %s: %s\n", tclock_fmt(ts, sizeof(ts), a[i]->ts_ns, 6),
+			anomaly_name(a[i]->kind), esc(eb, sizeof(eb), a[i]->text));
 	free(a);
 }
 
@@ -253,10 +253,11 @@ static void summary_json(FILE *f, const struct model *m, enum group_by by, int64
 	for (int c = 0; c < LOST_CAUSES; c++)
 		fprintf(f, "%s\"%s\":%" PRIu64, c ? "," : ",\"lost_by\":{", lost_cause_name(c),
 			st.lost_by[c]);
-	fprintf(f, "},\"first_ns\":%" PRIu64
+	/* start_ns: time 0 of every "t" and printed time, for the *_ns below */
+	fprintf(f, "},\"start_ns\":%" PRIu64 ",\"first_ns\":%" PRIu64
 		",\"last_ns\":%" PRIu64 ",\"ino_allocs\":%" PRIu64 ",\"ino_max\":%u"
 		",\"ino_rate\":%.3f,\"wrap_eta_s\":%.0f,\"by\":\"%s\",\"groups\":[",
-		st.first_ns, st.last_ns, st.ino_allocs, st.ino_max,
+		tclock.start_ns, st.first_ns, st.last_ns, st.ino_allocs, st.ino_max,
 		st.ino_rate, model_wrap_eta(m), group_by_name(by));
 	g = all_groups(m, by, &ng);
 	n = ng < shown(limit, SIZE_MAX) ? ng : shown(limit, SIZE_MAX);
@@ -286,9 +287,11 @@ static void summary_json(FILE *f, const struct model *m, enum group_by by, int64
 	a = kept_anomalies(m, &na);
 	n = na < shown(limit, SIZE_MAX) ? na : shown(limit, SIZE_MAX);
 	for (size_t i = na - n; i < na; i++) {
-		fprintf(f, "%s{\"kind\":\"%s\",\"ts_ns\":%" PRIu64 ",\"id\":\"%016" PRIx64
-			"\",\"text\":", i > na - n ? "," : "", anomaly_name(a[i]->kind), a[i]->ts_ns,
-			a[i]->obj);
+		char t[TCLOCK_LEN];
+
+		fprintf(f, "%s{\"kind\":\"%s\",\"ts_ns\":%" PRIu64 ",\"t\":%s,\"id\":\"%016"
+			PRIx64 "\",\"text\":", i > na - n ? "," : "", anomaly_name(a[i]->kind),
+			a[i]->ts_ns, tclock_fmt_rel(t, sizeof(t), a[i]->ts_ns, 6), a[i]->obj);
 		json_str(f, a[i]->text);
 		fputc('}', f);
 	}
@@ -317,8 +320,10 @@ static const char *op_name(uint8_t op)
 
 static void ts_text(FILE *f, uint64_t ns)
 {
+	char ts[TCLOCK_LEN];
+
 	if (ns)
-		fprintf(f, " %" PRIu64 ".%06" PRIu64, ns / 1000000000, ns % 1000000000 / 1000);
+		fprintf(f, " %s", tclock_fmt(ts, sizeof(ts), ns, 6));
 	else
 		fputs(" -", f);
 }

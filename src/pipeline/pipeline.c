@@ -8,7 +8,9 @@
 #include <signal.h>
 #include <string.h>
 
+#include "file/tracefile.h"
 #include "lib/common.h"
+#include "lib/tclock.h"
 #include "pipeline/pipeline.h"
 #include "source/ring.h"
 
@@ -177,6 +179,8 @@ static int run_live(struct pipeline *p)
 		return ret;
 	install_stop_signals();
 	tracer_summary(&t, p->attached, sizeof(p->attached));
+	/* time 0 is the first attach: what a recording of this run says too */
+	tclock_start_live(t.stream_start_ns);
 	ret = start_sinks(p, &t);
 	if (ret) {
 		tracer_stop(&t);
@@ -197,6 +201,24 @@ static int run_live(struct pipeline *p)
 	return ret;
 }
 
+/*
+ * A recording's start on the one clock (lib/tclock.h), before its first
+ * event: the reader's (tracefile.h's start_ns), which replay_run() counts
+ * --from/--to from too.  Opening it costs its header, META and first
+ * chunk once more.  A file that does not open is replay_run()'s to say.
+ */
+static void clock_from_file(const char *path)
+{
+	struct tf_reader *rd;
+	char err[256];
+
+	rd = tf_open(path, err, sizeof(err));
+	if (!rd)
+		return;
+	tclock_start(tf_reader_meta(rd)->start_ns, tf_reader_meta(rd)->start_realtime_ns);
+	tf_close(rd);
+}
+
 static int run_file(struct pipeline *p)
 {
 	struct replay_opts *ro = &p->o->replay;
@@ -211,6 +233,7 @@ static int run_file(struct pipeline *p)
 	ro->cgroups = replay_cgroups;
 	ro->stop = &stop_flag;
 	install_stop_signals();
+	clock_from_file(ro->path);
 	return replay_run(ro, &p->stats);
 }
 

@@ -239,8 +239,8 @@ static void interval_end(struct session *s, uint64_t to)
 	s->iv_done++;
 	for (int i = 0; i < s->n_sinks; i++)
 		if (s->sinks[i]->interval)
-			s->sinks[i]->interval(s->sinks[i]->ctx, s->iv_done, s->iv_start - s->iv_origin,
-					      to - s->iv_origin, s->iv_hist);
+			s->sinks[i]->interval(s->sinks[i]->ctx, s->iv_done, s->iv_start, to,
+					      s->iv_hist);
 	hist_set_clear(s->iv_hist);
 	s->iv_start = to;
 }

@@ -36,7 +36,8 @@ struct sink {
 	void (*mounts)(void *ctx, uint64_t ts_ns, const struct mount_table *mt);
 	/*
 	 * hist INTERVAL: interval n (from 1) ended; hs holds its values alone,
-	 * from_ns and to_ns are its bounds since the first interval's start.
+	 * from_ns and to_ns are its bounds on the events' clock
+	 * (CLOCK_MONOTONIC; lib/tclock.h prints them).
 	 */
 	void (*interval)(void *ctx, uint64_t n, uint64_t from_ns, uint64_t to_ns,
 			 const struct hist_set *hs);

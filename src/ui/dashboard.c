@@ -20,6 +20,7 @@
 
 #include "lib/common.h"
 #include "lib/escape.h"
+#include "lib/tclock.h"
 #include "pipeline/pipeline.h"
 #include "ui/dashboard.h"
 
@@ -198,6 +199,17 @@ static const char *lost_text(const struct model_stats *st, char *buf, size_t siz
 	if (off < size)
 		lost_causes_text(st->lost_by, buf + off, size - off);
 	return buf;
+}
+
+/*
+ * Where the run is, in seconds since the trace's start (lib/tclock.h):
+ * live, now; a replay, its newest event's time.
+ */
+static double run_at(const struct dashboard *v, const struct model_stats *st)
+{
+	if (v->o.replay)
+		return st->last_ns ? tclock_secs(st->last_ns) : 0;
+	return tclock_is_set() ? tclock_secs(mono_ns()) : (mono_ns() - v->started) / 1e9;
 }
 
 static const char *dur(double s, char *buf, size_t size)
@@ -573,13 +585,22 @@ static int row_attr(const struct dashboard *v, enum panel p, int i, int y)
 	return A_REVERSE;
 }
 
+/* "at 1.234567": a time on the one clock (lib/tclock.h) */
+static char *at_text(char *buf, size_t size, uint64_t ts_ns)
+{
+	char t[TCLOCK_LEN];
+
+	snprintf(buf, size, "at %s", tclock_fmt(t, sizeof(t), ts_ns, 6));
+	return buf;
+}
+
 static void draw_ei_details(struct dashboard *v, int rows)
 {
 	static const char *const ops[] = { [ET_EI_CREATE] = "create", [ET_EI_GET] = "get",
 					   [ET_EI_PUT] = "put", [ET_EI_REMOVE] = "remove",
 					   [ET_EI_RELEASE] = "release" };
 	struct ei_view e;
-	char a[32], b[32], c[32], p[ESC_MAX];
+	char a[40], b[40], c[40], t[TCLOCK_LEN], p[ESC_MAX];
 	int y = 2, x;
 
 	if (!model_ei_find(v->m, v->detail_ei, &e)) {
@@ -589,11 +610,11 @@ static void draw_ei_details(struct dashboard *v, int rows)
 	title(v, 1, P_EI, "EVENTFS_INODE");
 	putf(y++, 0, ei_colour(v, &e), "%s  ei %016" PRIx64 "  ino %" PRIu64 "  %s  refcount %" PRId64,
 	     esc(p, sizeof(p), e.path), e.id, e.ino, ei_state_text(&e), e.refcount);
-	putf(y++, 0, 0, "created %s  removed %s  released %s (seconds on the events' clock)",
-	     e.created_seen ? (snprintf(a, sizeof(a), "at %.6f", e.created_ns / 1e9), a) :
-			      "before tracing",
-	     e.removed_ns ? (snprintf(b, sizeof(b), "at %.6f", e.removed_ns / 1e9), b) : "no",
-	     e.released_ns ? (snprintf(c, sizeof(c), "at %.6f", e.released_ns / 1e9), c) : "no");
+	putf(y++, 0, 0, "created %s  removed %s  released %s (%s)",
+	     e.created_seen ? at_text(a, sizeof(a), e.created_ns) : "before tracing",
+	     e.removed_ns ? at_text(b, sizeof(b), e.removed_ns) : "no",
+	     e.released_ns ? at_text(c, sizeof(c), e.released_ns) : "no",
+	     tclock.wall ? "times of day, UTC" : "seconds since the trace's start");
 	x = putf(y, 0, 0, "holders (%u):", e.n_holders + e.holders_more);
 	for (uint32_t i = 0; i < e.n_holders; i++)
 		x = putf(y, x, 0, " %016" PRIx64, e.holders[i]);
@@ -603,8 +624,7 @@ static void draw_ei_details(struct dashboard *v, int rows)
 	for (int i = (int)e.n_history - 1; i >= 0 && y < rows - 1; i--, y++) {
 		const struct ei_change *h = &e.history[i];
 
-		putf(y, 2, 0, "%" PRIu64 ".%06" PRIu64 "  %-7s -> %d%s%s%s", h->ts_ns / 1000000000,
-		     h->ts_ns % 1000000000 / 1000,
+		putf(y, 2, 0, "%s  %-7s -> %d%s%s%s", tclock_fmt(t, sizeof(t), h->ts_ns, 6),
 		     h->op < ET_TYPE_MAX && ops[h->op] ? ops[h->op] : "?", h->refcount,
 		     h->dentry ? (snprintf(a, sizeof(a), "  dentry %016" PRIx64, h->dentry), a) : "",
 		     h->gap ? "  (gap: events missing before)" : "", "");
@@ -614,7 +634,7 @@ static void draw_ei_details(struct dashboard *v, int rows)
 static void draw_details(struct dashboard *v, int rows)
 {
 	const struct ino_group *g[64];
-	char a[32], b[32], t[ESC_MAX];
+	char a[40], b[40], t[ESC_MAX];
 	int n, y = 2;
 
 	switch (v->detail) {
@@ -657,8 +677,9 @@ static void draw_details(struct dashboard *v, int rows)
 	}
 	case D_ANOMALY:
 		title(v, 1, P_ANOMALY, "ANOMALY");
-		putf(y++, 0, anomaly_colour(v, v->detail_anomaly.kind), "%s at %.6f",
-		     anomaly_name(v->detail_anomaly.kind), v->detail_anomaly.ts_ns / 1e9);
+		putf(y++, 0, anomaly_colour(v, v->detail_anomaly.kind), "%s %s",
+		     anomaly_name(v->detail_anomaly.kind),
+		     at_text(a, sizeof(a), v->detail_anomaly.ts_ns));
 		esc(t, sizeof(t), v->detail_anomaly.text);
 		/* the whole text, folded at the screen's width */
 		for (const char *p = t; *p && y < rows - 1; y++) {
@@ -724,9 +745,7 @@ static void draw_header(struct dashboard *v, const struct model_stats *st)
 	     lost_text(st, b, sizeof(b)));
 	PART(&p[5], 7, 0, "%s%s", v->o.filters[0] ? "filters: " : "no filters", v->o.filters);
 	PART(&p[6], 4, 0, "%s%s%s", v->o.replay ? "replay at " : "elapsed ",
-	     v->o.replay ? dur(st->last_ns > st->first_ns ? (st->last_ns - st->first_ns) / 1e9 : 0,
-			       a, sizeof(a))
-			 : dur((mono_ns() - v->started) / 1e9, a, sizeof(a)),
+	     dur(run_at(v, st), a, sizeof(a)),
 	     !v->o.replay ? "" : v->o.speed && *v->o.speed > 0 ? "" : " (max speed)");
 	if (v->o.replay && v->o.speed && *v->o.speed > 0)
 		PART(&p[7], 6, 0, "x%g", *v->o.speed);
@@ -747,7 +766,7 @@ static void draw(struct dashboard *v)
 	struct part p[8] = {};
 	int rows, cols, y = 0, n, h, ei_end, pw;
 	uint64_t now;
-	char a[32], b[96], t[ESC_MAX];
+	char a[32], b[96], t[ESC_MAX], ts[TCLOCK_LEN];
 
 	getmaxyx(stdscr, rows, cols);
 	erase();
@@ -843,8 +862,7 @@ static void draw(struct dashboard *v)
 	for (int i = v->scroll[P_ANOMALY]; i < n && y < rows - 1; i++, y++) {
 		int at = row_attr(v, P_ANOMALY, i, y), x;
 
-		x = putf(y, 2, at, "%" PRIu64 ".%03" PRIu64 " ", an[i]->ts_ns / 1000000000,
-			 an[i]->ts_ns % 1000000000 / 1000000);
+		x = putf(y, 2, at, "%s ", tclock_fmt(ts, sizeof(ts), an[i]->ts_ns, 3));
 		x = putf(y, x, at | anomaly_colour(v, an[i]->kind), "%s", anomaly_name(an[i]->kind));
 		putf(y, x, at, ": %s", esc(t, sizeof(t), an[i]->text));
 	}
@@ -1038,7 +1056,7 @@ static void line(struct dashboard *v)
 	printf("%.1fs events %" PRIu64 " (%.0f/s) lost %" PRIu64 " | ino %" PRIu64
 	       " (%.1f/s, highest %u) | eis %" PRIu64 ", %" PRIu64
 	       " removed while referenced | dentries %" PRIu64 " live | anomalies",
-	       (mono_ns() - v->started) / 1e9, st.events, v->ev_rate, st.lost, st.ino_allocs,
+	       run_at(v, &st), st.events, v->ev_rate, st.lost, st.ino_allocs,
 	       st.ino_rate, st.ino_max, st.eis, st.eis_removed_referenced, st.live_dentries);
 	for (int k = 0, any = 0; k < A_MAX; k++)
 		if (st.anomalies[k])

@@ -1931,7 +1931,7 @@ static void test_summary_json(void **state)
 				  "\"ei_not_released\":0,\"dentry_outlives_ei\":0,"
 				  "\"second_dentry\":1}"));
 	assert_non_null(strstr(s, "\"recent_anomalies\":[{\"kind\":\"ei_removed_referenced\","
-				  "\"ts_ns\":1003100000000,\"id\":\""));
+				  "\"ts_ns\":1003100000000,\"t\":1003.100000,\"id\":\""));
 	assert_non_null(strstr(s, hex(EI_SCHED, id)));
 	assert_non_null(strstr(s, "\"removed_referenced\":[{\"ei\":\"e1e1e1e1e1e1e1e1\","
 				  "\"path\":\"instances/#1/events/sched\",\"state\":\"removed\",\"refcount\":1,"

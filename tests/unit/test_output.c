@@ -13,9 +13,10 @@
 
 #include "out/print.h"
 #include "lib/cgroups.h"
+#include "lib/tclock.h"
 
 #define PREFIX(type)							\
-	"{\"type\":\"" type "\",\"ts_ns\":1234567890123,\"cpu\":3,"	\
+	"{\"type\":\"" type "\",\"ts_ns\":1234567890123,\"t\":1234.567890,\"cpu\":3," \
 	"\"pid\":100,\"tid\":101,\"comm\":\"cat\",\"fs\":\"pipefs\","	\
 	"\"dev\":\"0:13\""
 
@@ -207,7 +208,7 @@ static void test_json_ei(void **state)
 	r.ino = 1000;
 	r.value = 1;
 	r.flags = ET_F_EVENTS;
-	assert_json(&r, "{\"type\":\"ei_create\",\"ts_ns\":1234567890123,\"cpu\":3,\"pid\":100,"
+	assert_json(&r, "{\"type\":\"ei_create\",\"ts_ns\":1234567890123,\"t\":1234.567890,\"cpu\":3,\"pid\":100,"
 		    "\"tid\":101,\"comm\":\"cat\",\"fs\":\"tracefs\",\"dev\":\"0:13\","
 		    "\"ei\":\"0000000000000030\",\"name\":\"events\",\"ino\":1000,\"refcount\":1,"
 		    "\"parent\":\"0000000000000040\",\"events_dir\":true}");
@@ -262,7 +263,7 @@ static void test_json_lost(void **state)
 	struct et_rec r;
 
 	decode_lost(&r, 5, 17, NULL);
-	assert_json(&r, "{\"type\":\"lost\",\"ts_ns\":5,\"cpu\":0,\"pid\":0,\"tid\":0,"
+	assert_json(&r, "{\"type\":\"lost\",\"ts_ns\":5,\"t\":0.000000,\"cpu\":0,\"pid\":0,\"tid\":0,"
 		    "\"comm\":\"\",\"fs\":\"\",\"dev\":\"0:0\",\"count\":17}");
 }
 
@@ -281,7 +282,8 @@ static void test_json_unknown_and_limits(void **state)
 	r.dev_minor = 1048575;
 	r.ino = UINT64_MAX;
 	r.obj_id = UINT64_MAX;
-	assert_json(&r, "{\"type\":\"inode_evict\",\"ts_ns\":18446744073709551615,\"cpu\":65535,"
+	assert_json(&r, "{\"type\":\"inode_evict\",\"ts_ns\":18446744073709551615,"
+		    "\"t\":18446744073.709552,\"cpu\":65535,"
 		    "\"pid\":4294967295,\"tid\":4294967295,\"comm\":\"cat\",\"fs\":\"pipefs\","
 		    "\"dev\":\"4095:1048575\",\"ino\":18446744073709551615,"
 		    "\"inode\":\"ffffffffffffffff\"}");
@@ -295,7 +297,7 @@ static void test_json_escaped_fields(void **state)
 	strcpy(r.comm, "a\\b");
 	strcpy(r.fs, "\"q\"");
 	strcpy(r.name, "line\nbreak\t\xff");
-	assert_json(&r, "{\"type\":\"dentry_alloc\",\"ts_ns\":1234567890123,\"cpu\":3,"
+	assert_json(&r, "{\"type\":\"dentry_alloc\",\"ts_ns\":1234567890123,\"t\":1234.567890,\"cpu\":3,"
 		    "\"pid\":100,\"tid\":101,\"comm\":\"a\\\\b\",\"fs\":\"\\\"q\\\"\","
 		    "\"dev\":\"0:13\",\"name\":\"line\\u000abreak\\u0009\\udcff\"}");
 }
@@ -485,7 +487,7 @@ static void test_text(void **state)
 	strcpy(r.caller, "create_pipe_files");
 	s = text(&r);
 	assert_one_line(s);
-	assert_has(s, "1234.567890123 [003] cat ");
+	assert_has(s, "1234.567890 [003] cat ");
 	assert_has(s, " 100/101 ");
 	assert_has(s, " ino_alloc ");
 	assert_has(s, " pipefs ");
@@ -511,7 +513,7 @@ static void test_text(void **state)
 	strcpy(r.name, "enable");
 	s = text(&r);
 	assert_one_line(s);
-	assert_has(s, "0.000000005 [003] ");
+	assert_has(s, "0.000000 [003] ");
 	assert_has(s, " lookup ");
 	assert_has(s, " - ");		/* no fs */
 	assert_has(s, " name=enable result=ENOENT");
@@ -563,10 +565,11 @@ static void test_text(void **state)
 	assert_lacks(s, "\x07");
 	free(s);
 
-	decode_lost(&r, 2000000001, 17, NULL);
+	/* seconds to the microsecond, rounded (no start set: CLOCK_MONOTONIC's) */
+	decode_lost(&r, 2000000500, 17, NULL);
 	s = text(&r);
 	assert_one_line(s);
-	assert_has(s, "2.000000001 [000] ");
+	assert_has(s, "2.000001 [000] ");
 	assert_has(s, " lost ");
 	assert_has(s, " count=17");
 	free(s);
@@ -584,9 +587,46 @@ static void test_text(void **state)
 	}
 }
 
+/*
+ * One clock (lib/tclock.h): text and JSON's "t" count from the trace's
+ * start, an event before it comes out negative, JSON keeps the raw ts_ns,
+ * and -T prints the time of day in UTC in the text alone.
+ */
+static void test_clock(void **state)
+{
+	struct et_rec r = rec(ET_INODE_ALLOC);
+	char *s;
+
+	r.obj_id = 1;
+	/* started at 1000 s on CLOCK_MONOTONIC, 2023-11-14 22:13:20 UTC */
+	tclock_start(1000000000000ull, 1700000000000000000ull);
+	s = text(&r);
+	assert_has(s, "234.567890 [003] cat ");
+	free(s);
+	assert_json(&r, "{\"type\":\"inode_alloc\",\"ts_ns\":1234567890123,\"t\":234.567890,"
+		    "\"cpu\":3,\"pid\":100,\"tid\":101,\"comm\":\"cat\",\"fs\":\"pipefs\","
+		    "\"dev\":\"0:13\",\"inode\":\"0000000000000001\"}");
+	r.ts_ns = 1000000000000ull - 1500000;	/* 1.5 ms before it */
+	s = text(&r);
+	assert_true(!strncmp(s, "-0.001500 [003] ", 16));
+	free(s);
+	assert_non_null(strstr(s = json(&r), "\"ts_ns\":999998500000,\"t\":-0.001500,"));
+	free(s);
+	r.ts_ns = 1000000000000ull + 3723000004000ull;	/* 1:02:03.000004 later */
+	tclock.wall = true;
+	s = text(&r);
+	assert_true(!strncmp(s, "23:15:23.000004 [003] cat ", 26));
+	free(s);
+	/* JSON stays in seconds since the start */
+	assert_non_null(strstr(s = json(&r), "\"ts_ns\":4723000004000,\"t\":3723.000004,"));
+	free(s);
+	tclock = (struct tclock){ 0 };
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_json_ino_alloc),
 		cmocka_unit_test(test_json_inode),
 		cmocka_unit_test(test_json_cgroup),
