@@ -562,6 +562,118 @@ expect "replay FILE INTERVAL 0" 2 "^evtrace: replay: INTERVAL '0' is not a numbe
 $bin hist --help | grep -q 'INTERVAL \[COUNT\]' && $bin hist --help | grep -q 'a file named 5 is ./5'
 claim "hist --help: INTERVAL and COUNT, and how a FILE is told from them" $?
 
+# --- issue 16, item 3: one clock everywhere ---------------------------------
+# Every printed time is seconds since the trace's start; the fixture was
+# recorded by a recorder that took its start 1.844 s after its first event,
+# so the reader counts from that event (the file is not regenerated).
+$bin info $fx >"$tmp/out" 2>&1
+rc=$?
+grep -qx '            events from 0.000 s to 5.418 s of it' "$tmp/out" &&
+	grep -qx 'start:      the recorded start (76.743210 s) is after the first event; times count from the first event' "$tmp/out" &&
+	grep -q '^time:       2026-11-23 23:40:21.896 UTC to 2026-11-23 23:40:28.944 UTC (7.047 s), from 74.898917 s on the event clock' "$tmp/out"
+claim "info on the fixture: events from 0.000 s, and one line says the recorded start is after the first event" \
+	$((rc + $?)) "$tmp/out"
+$bin info --json $fx >"$tmp/info.json" 2>"$tmp/err"
+rc=$?
+python3 - "$tmp/info.json" >"$tmp/why" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["start_ns"] == d["first_event_ns"] == 74898917608 and d["start_from_first_event"] is True, d
+assert d["recorded_start_ns"] == 76743210455 and d["first_event_t"] == 0 and d["last_event_t"] == 5.418084, d
+# the wall clock moved back with the start: 1.844292847 s
+assert d["start_realtime_ns"] == 1795477223741131118 - 1844292847, d["start_realtime_ns"]
+assert d["start_ns"] <= d["first_event_ns"] <= d["last_event_ns"] <= d["end_ns"], d
+PY
+claim "info --json on the fixture: start_ns is the first event's, META's kept as recorded_start_ns" $((rc + $?)) "$tmp/why"
+
+# events, anomalies, the summary's eis: one clock, the one JSON's "t" is on
+$bin events $fx >"$tmp/ev.txt" 2>"$tmp/ev.err" && $bin events --json $fx >"$tmp/ev.json" 2>/dev/null &&
+	$bin hist --eis --limit 0 $fx >"$tmp/h.txt" 2>&1
+rc=$?
+python3 - "$tmp" >"$tmp/why" 2>&1 <<'PY'
+import json, re, sys
+t = sys.argv[1]
+text = open(t + "/ev.txt").read().splitlines()
+js = [json.loads(l) for l in open(t + "/ev.json")]
+assert len(text) == len(js) == 18637
+assert text[0].startswith("0.000000 [000] run.sh "), text[0]
+for line, e in zip(text, js):
+	# the text's time is JSON's "t", ts_ns less the start, to the microsecond
+	assert line.split(" ", 1)[0] == "%.6f" % e["t"], (line, e)
+	us = (e["ts_ns"] - 74898917608 + 500) // 1000
+	assert "%d.%06d" % divmod(us, 10**6) == "%.6f" % e["t"], e
+assert min(e["t"] for e in js) == 0 and max(e["t"] for e in js) == 5.418084
+h = open(t + "/h.txt").read()
+an = re.findall(r"^  (\d+\.\d{6}) (?:ei_removed_referenced|dup_ino): ", h, re.M)
+rm = re.findall(r"\): removed at (\d+\.\d{6}), ", h)
+cr = [float(v) for l in h.splitlines() if re.match(r"^(events|instances)", l)
+      for v in l.split()[4:7] if re.match(r"^\d+\.\d{6}$", v)]
+assert len(an) == 109 and len(rm) == 95 and len(cr) > 4961, (len(an), len(rm), len(cr))
+assert all(0 <= float(x) <= 5.418084 for x in an + rm) and all(0 <= x <= 5.418084 for x in cr)
+assert an[-1] == "2.798762", an[-1]
+err = open(t + "/ev.err").read()
+assert "\n  2.798762 ei_removed_referenced: ei events/kprobes removed while still referenced" in err
+PY
+claim "events, anomalies, removed eis, the ei table: seconds since the start, equal to JSON's t" $((rc + $?)) "$tmp/why"
+
+# -T: the time of day in UTC, in the text; JSON keeps t
+{ $bin events -T $fx 2>/dev/null | head -n 1 | grep -q '^23:40:21\.896838 \[000\] run\.sh ' &&
+  $bin hist --wall $fx 2>/dev/null | tail -n 1 | grep -q '^  23:40:24\.695601 ei_removed_referenced: ei events/kprobes ' &&
+  $bin hist -T $fx 1 2>/dev/null | grep -qx 'interval 1: 23:40:21\.897 -> 23:40:22\.897' &&
+  $bin replay $fx --view events -T 2>/dev/null | head -n 1 | grep -q '^23:40:21\.896838 ' &&
+  $bin events -T --json $fx 2>/dev/null | head -n 1 | grep -q '"ts_ns":74898917608,"t":0\.000000,' &&
+  TZ=Asia/Tokyo $bin events -T $fx 2>/dev/null | head -n 1 | grep -q '^23:40:21\.896838 '; } >"$tmp/why" 2>&1
+claim "-T/--wall: HH:MM:SS.uuuuuu in UTC (events, hist, intervals, replay), JSON's t unchanged" $? "$tmp/why"
+
+# --from/--to count from the start every time is printed from
+$bin replay $fx --view events --from 2.7986 --to 2.7987 >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$(wc -l <"$tmp/out")" = 1 ] && grep -q '^2\.798642 \[000\] run\.sh .* ei_remove .* name=sched ref=8 ' "$tmp/out"
+claim "--from 2.7986 --to 2.7987: the ei_remove printed at 2.798642, alone" $((rc + $?)) "$tmp/out"
+
+# Perfetto: from the start, or CLOCK_MONOTONIC with --clock mono; slices carry pid and tid
+$bin export $fx -f perfetto -o "$tmp/rel.json" 2>"$tmp/err" &&
+	$bin export $fx -f perfetto --clock mono -o "$tmp/mono.json" 2>>"$tmp/err" &&
+	python3 tests/host/perfetto_check.py "$tmp/rel.json" >/dev/null &&
+	python3 tests/host/perfetto_check.py "$tmp/mono.json" >/dev/null
+rc=$?
+python3 - "$tmp" >"$tmp/why" 2>&1 <<'PY'
+import json, sys
+t = sys.argv[1]
+rel = json.load(open(t + "/rel.json"))["traceEvents"]
+mono = json.load(open(t + "/mono.json"))["traceEvents"]
+evs = [json.loads(l) for l in open(t + "/ev.json")]
+assert len(rel) == len(mono)
+timed = [(a, b) for a, b in zip(rel, mono) if a["ph"] != "M"]
+assert min(a["ts"] for a, _ in timed) == 0, "rel starts at the start"
+for a, b in timed:
+	assert {k: v for k, v in a.items() if k != "ts"} == {k: v for k, v in b.items() if k != "ts"}
+	assert abs(b["ts"] - a["ts"] - 74898917.608) < 0.0015, (a, b)
+# each dentry's slice is on its allocating task's pid and tid
+alloc = {e["dentry"]: (e["pid"], e["tid"]) for e in evs if e["type"] == "dentry_alloc"}
+begun = [e for e in rel if e["ph"] == "b"]
+assert len(begun) == 602 and all(alloc["%016x" % int(e["id"], 16)] == (e["pid"], e["tid"]) for e in begun)
+names = {e["pid"]: e["args"]["name"] for e in rel if e["ph"] == "M" and e["name"] == "process_name"}
+comms = {}
+for e in evs:
+	comms.setdefault(e["pid"], set()).add(e["comm"])
+# by its comm when it first showed (an exec changes it: run.sh, then mkdir)
+assert all(names[e["pid"]] in comms[e["pid"]] for e in begun), "a task's process is named by its comm"
+assert min(p for p, n in names.items() if n in ("anomalies", "inode numbers")) > 4194304
+PY
+claim "export perfetto: from 0, --clock mono shifted by the start exactly; slices on the allocating pid/tid" \
+	$((rc + $?)) "$tmp/why"
+expect "export --clock: a bad value names the valid ones" 2 "^evtrace: invalid --clock 'boot': expected rel or mono$" \
+	$bin export $fx -f perfetto --clock boot -o "$tmp/x.json"
+expect "export --clock: Perfetto's alone" 2 "^evtrace: export: --clock sets Perfetto's timestamps: with --format perfetto$" \
+	$bin export $fx -f jsonl --clock mono -o "$tmp/x.json"
+
+# the live view's replay: its lines and header count from the start too
+$bin live --no-tui --speed 20 $fx >"$tmp/out" 2>&1
+rc=$?
+grep -E '^[0-9]+\.[0-9]s events ' "$tmp/out" | awk '{ v = $1 + 0; if (v < 0 || v > 5.5) bad = 1 } END { exit bad }'
+claim "live --no-tui on a recording: each line's time is its position since the start" $((rc + $?)) "$tmp/out"
+
 # Exit statuses in every command's --help
 for c in events hist record replay export info probes live serve; do
 	$bin $c --help >"$tmp/help"
