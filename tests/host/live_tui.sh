@@ -151,6 +151,13 @@ for size in 80x24 130x40; do
 		grep -A1 "^EVENTFS_INODES " <<<"$s" | sed -n 2p | grep -q "^  PATH " &&
 		grep -A1 "^DENTRY LIFETIMES" <<<"$s" | sed -n 2p | grep -qE "^[ >] [a-z]+ +n="
 	ok $? "$size: every line is clipped to the width: the header, titles, rows and anomalies each on their own row" "$s"
+	# one clock (issue 16, item 3): the anomalies at their seconds since the
+	# trace's start (the fixture's newest 2.798, not the event clock's
+	# 77.698), the header's replay position the recording's 5.4 s
+	awk '{ if ($1 + 0 > 5.419 || $1 + 0 < 0) bad = 1 } END { exit bad }' <<<"$a" &&
+		grep -qE '^[ >] 2\.799 ei_removed_referenced: ei events/kprobes ' <<<"$a" &&
+		grep -qF "replay at 5.4s" <<<"$l1"
+	ok $? "$size: anomaly times and the replay position in seconds since the trace's start" "$s"
 
 	# the default order leads to the problem: removed while referenced first,
 	# the longest held at the top, HELD filled for every removed ei
@@ -234,6 +241,12 @@ for size in 80x24 130x40; do
 		ok $? "$size: $env: no colour, removed-while-referenced rows still marked (!)" "$(cat -v <<<"$e" | head -20)"
 	done
 done
+# -T: the anomalies at their time of day in UTC (the recording's wall clock, not now's)
+open2 80 24 TERM=xterm-256color -T
+a=$(an_rows <<<"$(screen2)")
+[ -n "$a" ] && ! grep -vqE '^[ >] 23:40:2[0-9]\.[0-9]{3} [a-z_]+: ' <<<"$a" &&
+	grep -qE '^[ >] 23:40:24\.696 ei_removed_referenced: ei events/kprobes ' <<<"$a"
+ok $? "80x24: -T: anomaly times of day, UTC, from the recording's wall clock" "$(screen2)"
 tmux kill-session -t "$sess2" 2>/dev/null
 
 # States the fixture ends without: a recording made here (the real writer)
