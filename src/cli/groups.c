@@ -85,9 +85,10 @@ static void agg_plan(struct view_args *v)
 	to->agg.no_ei_inodes = so->model.no_inode_frees;
 	to->agg.comm = so->by == BY_COMM;
 	/*
-	 * the cgroup: hist --by cgroup, and serve's cgroup label; one helper
-	 * call per aggregated allocation, which the live view (mounts and
-	 * filesystems, no cgroup panel) would pay for nothing
+	 * the cgroup: hist and live --by cgroup, and serve's cgroup label;
+	 * one helper call per aggregated allocation, which the live view
+	 * grouped by anything else would pay for nothing (its b key then
+	 * goes through mount, fs and --by's kind only: cmd/live.c)
 	 */
 	to->agg.cgroup = so->by == BY_CGROUP || v->agg == VIEW_AGG_SERVE;
 	to->agg.caller = (so->by == BY_CALLER && so->of == S_INO) || v->agg == VIEW_AGG_SERVE;

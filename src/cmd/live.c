@@ -18,14 +18,39 @@ static const struct opt_cmd cmd = {
 		  "while running; 2 usage or environment (a bad option, a FILE that does not\n"
 		  "open, not root, no BTF, nothing attaches).\n",
 	.name = "live",
-	.usage = "evtrace [live] [--interval SEC] [--no-tui] [--duration SEC] [filters] [FILE]",
-	.about = "A full-screen view of inode-number consumption per mount, eventfs_inode\n"
-		 "refcounts, dentry lifetimes and anomalies, redrawn every --interval.  With FILE\n"
-		 "(or `evtrace replay FILE --view live`), a recording at --speed N (default 1).\n"
-		 "When stdout is not a terminal, or with --no-tui, one summary line per interval.\n"
-		 "Keys: q quit, p pause, s sort, / filter, Tab panel, arrows scroll, Enter\n"
-		 "details, + and - replay speed, ? help.\n",
+	.usage = "evtrace [live] [--by KEY] [--interval SEC] [--no-tui] [--duration SEC]\n"
+		 "                    [filters] [FILE]",
+	.about = "A full-screen view of inode-number consumption per mount (or per --by KEY),\n"
+		 "eventfs_inode refcounts, dentry lifetimes and anomalies, redrawn every\n"
+		 "--interval.  With FILE (or `evtrace replay FILE --view live`), a recording at\n"
+		 "--speed N (default 1).  When stdout is not a terminal, or with --no-tui, one\n"
+		 "summary line per interval.  Keys: q quit, p pause, s sort, b group, / filter,\n"
+		 "Tab panel, arrows scroll, Enter details, + and - replay speed, ? help.\n",
+	.examples = "  sudo evtrace                             inode numbers per mount, live\n"
+		    "  sudo evtrace live --by cgroup            per cgroup v2 path or container\n"
+		    "  evtrace live trace.evt --by cgroup       a recording, as its host named them\n",
 };
+
+/*
+ * The kinds of group b may show: every one when the model has the whole
+ * stream (a FILE, --stream, -o); counted in the kernel, mount and fs and
+ * the keys agg_plan() had the kernel's counts carry (--by's), since the
+ * others would be one group of "?".
+ */
+static unsigned int group_kinds(const struct agg_opts *agg)
+{
+	unsigned int k = 1u << BY_MOUNT | 1u << BY_FS;
+
+	if (!(agg->types & ET_BIT(ET_INO_ALLOC)) || agg->stream)
+		return 0;
+	if (agg->comm)
+		k |= 1u << BY_COMM;
+	if (agg->caller)
+		k |= 1u << BY_CALLER;
+	if (agg->cgroup)
+		k |= 1u << BY_CGROUP;
+	return k;
+}
 
 int do_live(int argc, char **argv)
 {
@@ -33,10 +58,15 @@ int do_live(int argc, char **argv)
 			       .agg = VIEW_AGG_LIVE };
 	struct pipeline_opts *po = &v.po;
 	struct dashboard_run view = { .o = { .tui = true, .interval = 1 } };
+	const char *by_names[BY_MAX + 1] = { NULL };
 	bool no_tui = false;
 	struct utsname u;
 	struct pipeline p;
 	const struct opt rows[] = {
+		OPT_ENUM(0, "by", &po->session.by, by_names, "KEY",
+			 "the inode numbers' groups: mount (default), fs, caller\n"
+			 "(get_next_ino's caller), comm, cgroup (the allocating\n"
+			 "task's cgroup v2 path, or its container); b cycles them"),
 		OPT_SECONDS('i', "interval", &view.o.interval, "redraw period (default 1)"),
 		OPT_FLAG(0, "no-tui", &no_tui, "summary lines instead of the screen"),
 		VIEW_ROWS(&v, "1"),
@@ -45,6 +75,8 @@ int do_live(int argc, char **argv)
 	};
 	int ret;
 
+	for (int i = 0; i < BY_MAX; i++)
+		by_names[i] = group_by_name(i);
 	if (!view_begin(&cmd, rows, argc, argv, &v, &p, &ret))
 		return ret;
 	/* live and not recording: the model's clock follows the wall between events */
@@ -57,6 +89,8 @@ int do_live(int argc, char **argv)
 		 po->file ? po->file : !uname(&u) ? u.release : "?");
 	snprintf(view.o.probes, sizeof(view.o.probes), "%s", po->file ? "replay" : "starting");
 	snprintf(view.o.filters, sizeof(view.o.filters), "%s", v.filters);
+	view.o.by = po->session.by;
+	view.o.by_kinds = group_kinds(&po->trace.agg);
 	ret = pipeline_add(&p, dashboard_sink(&view));
 	ret = ret ?: pipeline_run(&p);
 	/* the screen is gone (the sinks finished): the summary on a normal terminal */

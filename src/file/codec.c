@@ -32,7 +32,8 @@ bool sec_parse(const uint8_t *h, struct sec *s)
 	if (s->type == SEC_EVENTS)
 		return s->stored <= TF_SECTION_MAX && s->raw <= TF_CHUNK_MAX_RAW &&
 		       s->count <= TF_CHUNK_MAX_EVENTS;
-	if (s->type == SEC_META || s->type == SEC_MOUNTS || s->type == SEC_TRAILER)
+	if (s->type == SEC_META || s->type == SEC_MOUNTS || s->type == SEC_TRAILER ||
+	    s->type == SEC_CGROUPS)
 		return s->stored <= TEXT_MAX;
 	/* a type from a newer minor version: skipped, but still bounded */
 	return s->stored <= TF_SECTION_MAX;

@@ -20,7 +20,8 @@
 #define SEC_LEN		40
 #define SEC_MAGIC	0x43455345u	/* "ESEC" read as a little-endian u32 */
 
-enum { SEC_META = 1, SEC_EVENTS = 2, SEC_MOUNTS = 3, SEC_TRAILER = 4 };
+/* SEC_CGROUPS (1.3): cgroups learned during the run, named before their events */
+enum { SEC_META = 1, SEC_EVENTS = 2, SEC_MOUNTS = 3, SEC_TRAILER = 4, SEC_CGROUPS = 5 };
 
 /*
  * What this writer puts in one chunk.  Small enough that a damaged chunk
@@ -40,7 +41,7 @@ enum { SEC_META = 1, SEC_EVENTS = 2, SEC_MOUNTS = 3, SEC_TRAILER = 4 };
 _Static_assert(W_EVENTS <= TF_CHUNK_MAX_EVENTS && W_RAW <= TF_CHUNK_MAX_RAW &&
 	       W_IDS <= R_IDS && W_STRINGS <= R_STRINGS, "the writer stays within the reader's bounds");
 
-/* META, MOUNTS, TRAILER: MOUNTS_MAX escaped mount lines fit with room */
+/* META, MOUNTS, TRAILER, CGROUPS: MOUNTS_MAX escaped mount lines fit with room */
 #define TEXT_MAX	TF_TEXT_MAX
 
 /*
@@ -59,6 +60,9 @@ _Static_assert(W_EVENTS <= TF_CHUNK_MAX_EVENTS && W_RAW <= TF_CHUNK_MAX_RAW &&
 _Static_assert((uint64_t)MOUNTS_MAX * MOUNT_LINE_MAX + META_KEYS_MAX +
 	       (uint64_t)CG_META_MAX * CG_LINE_MAX <= TEXT_MAX,
 	       "the largest META this writer makes is a text section readers take");
+/* a CGROUPS section: at most the CG_MAX ids a recording names in all */
+_Static_assert((uint64_t)CG_MAX * CG_LINE_MAX <= TEXT_MAX,
+	       "the largest CGROUPS section is a text section readers take");
 
 /*
  * The smallest record: type, presence, ts, cpu, pid, tid, one byte each.

@@ -65,6 +65,12 @@ struct tf_reader {
 	struct mount_table mounts;	/* the newest MOUNTS section */
 	uint64_t mounts_ts;
 	bool mounts_new;
+	/*
+	 * The cgroups named by the MOUNTS and CGROUPS sections read since
+	 * tf_cgroups_changed() last took them: what applies from the next
+	 * event on, whatever the file holds further on.
+	 */
+	struct cgroups *cg_new;
 };
 
 /* Bytes at off, as many as there are; -errno on an I/O error. */
@@ -181,7 +187,7 @@ static void str_val(char *dst, size_t size, char *v)
  * "ID PATH" (format 1.1): a cgroup's path on the traced host.  A line
  * that does not parse, or past CG_MAX, is left out: names, not events.
  */
-static int cgroup_line(struct tf_meta *m, char *v)
+static int cgroup_line(struct tf_meta *m, char *v, struct cgroups **also)
 {
 	char *path = strchr(v, ' '), *end;
 	unsigned long long id;
@@ -198,7 +204,12 @@ static int cgroup_line(struct tf_meta *m, char *v)
 		return 0;
 	if (!m->cgroups && !(m->cgroups = cgroups_new(NULL, 0)))
 		return -ENOMEM;
-	return cgroups_add(m->cgroups, id, path) == -ENOMEM ? -ENOMEM : 0;
+	if (cgroups_add(m->cgroups, id, path) == -ENOMEM)
+		return -ENOMEM;
+	/* a later section's: also the names handed on before the next event */
+	if (also && !*also && !(*also = cgroups_new(NULL, 0)))
+		return -ENOMEM;
+	return also && cgroups_add(*also, id, path) == -ENOMEM ? -ENOMEM : 0;
 }
 
 struct meta_ctx {
@@ -214,7 +225,7 @@ static int meta_kv(void *ctx, const char *k, char *v)
 	if (!strcmp(k, "mount"))
 		return mount_line(&m->mounts, &c->cap, v);
 	if (!strcmp(k, "cgroup"))
-		return cgroup_line(m, v);
+		return cgroup_line(m, v, NULL);
 	if (!strcmp(k, "evtrace_version"))
 		str_val(m->evtrace_version, sizeof(m->evtrace_version), v);
 	else if (!strcmp(k, "kernel_release"))
@@ -242,7 +253,8 @@ static int meta_kv(void *ctx, const char *k, char *v)
 
 struct mounts_ctx {
 	struct tf_meta *m;		/* its cgroup table learns the section's */
-	struct mount_table *mt;
+	struct cgroups **cg_new;	/* and so do the names handed on next */
+	struct mount_table *mt;		/* NULL: a CGROUPS section, no mount lines */
 	uint64_t ts;
 	size_t cap;
 };
@@ -253,10 +265,10 @@ static int mounts_kv(void *ctx, const char *k, char *v)
 
 	if (!strcmp(k, "ts_ns"))
 		c->ts = num(v);
-	else if (!strcmp(k, "mount"))
+	else if (!strcmp(k, "mount") && c->mt)
 		return mount_line(c->mt, &c->cap, v);
 	else if (!strcmp(k, "cgroup"))
-		return cgroup_line(c->m, v);
+		return cgroup_line(c->m, v, c->cg_new);
 	return 0;
 }
 
@@ -756,7 +768,8 @@ static int next_section(struct tf_reader *rd, struct et_rec *out, uint32_t cap)
 		}
 		if (s.type == SEC_MOUNTS) {
 			struct mount_table mt = { 0 };
-			struct mounts_ctx c = { .m = &rd->meta, .mt = &mt, .ts = s.first };
+			struct mounts_ctx c = { .m = &rd->meta, .cg_new = &rd->cg_new, .mt = &mt,
+						.ts = s.first };
 
 			if (parse_text((char *)rd->sec, mounts_kv, &c)) {
 				mount_table_free(&mt);
@@ -766,6 +779,11 @@ static int next_section(struct tf_reader *rd, struct et_rec *out, uint32_t cap)
 			rd->mounts = mt;
 			rd->mounts_ts = c.ts;
 			rd->mounts_new = true;
+		} else if (s.type == SEC_CGROUPS) {
+			struct mounts_ctx c = { .m = &rd->meta, .cg_new = &rd->cg_new };
+
+			if (parse_text((char *)rd->sec, mounts_kv, &c))
+				return -ENOMEM;
 		} else if (s.type == SEC_TRAILER) {
 			memset(&rd->st.trailer, 0, sizeof(rd->st.trailer));
 			parse_text((char *)rd->sec, trailer_kv, &rd->st.trailer);
@@ -791,6 +809,7 @@ static void reader_free(struct tf_reader *rd)
 {
 	tf_meta_free(&rd->meta);
 	mount_table_free(&rd->mounts);
+	cgroups_free(rd->cg_new);
 	ZSTD_freeDCtx(rd->zd);
 	free(rd->sec);
 	free(rd->win);
@@ -1058,6 +1077,14 @@ const struct mount_table *tf_mounts_changed(struct tf_reader *rd, uint64_t *ts_n
 	if (ts_ns)
 		*ts_ns = rd->mounts_ts;
 	return &rd->mounts;
+}
+
+struct cgroups *tf_cgroups_changed(struct tf_reader *rd)
+{
+	struct cgroups *cg = rd->cg_new;
+
+	rd->cg_new = NULL;
+	return cg;
 }
 
 uint64_t tf_reader_size(const struct tf_reader *rd)

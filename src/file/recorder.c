@@ -15,24 +15,40 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/common.h"
+#include "file/codec.h"
 #include "file/recorder.h"
+#include "lib/cgroups.h"
+#include "lib/common.h"
 #include "lib/outfile.h"
 
 #define QUEUE_LEN	16
+
+/*
+ * Cgroups first seen during the run (format 1.3's CGROUPS sections).  The
+ * ids the file names, META's and the later ones, in a set of CG_MAX (the
+ * most a reader keeps); an id an event brings that is not in it is looked
+ * up in the session's table, which walks the cgroup2 tree at most once
+ * per its interval (a second); one that is not found there is asked about
+ * again only CG_RETRY_NS of the events' time later (CG_MISS_SLOTS of them
+ * remembered), so an id no walk finds costs a hash probe per event.
+ */
+#define CG_SLOTS	(2 * CG_MAX)
+#define CG_MISS_SLOTS	64
+#define CG_RETRY_NS	1000000000ull
 
 /* recorder_add()'s counters, shared with the writer without the lock */
 #define ADD(field, n)	__atomic_fetch_add(&rc->st.field, (n), __ATOMIC_RELAXED)
 #define LOAD(field)	__atomic_load_n(&rc->st.field, __ATOMIC_RELAXED)
 #define LOAD_RC(field)	__atomic_load_n(&rc->field, __ATOMIC_RELAXED)
 
-enum item_kind { IT_CHUNK, IT_MOUNTS, IT_DUMP, IT_STOP };
+enum item_kind { IT_CHUNK, IT_MOUNTS, IT_CGROUPS, IT_DUMP, IT_STOP };
 
 struct item {
 	enum item_kind kind;
 	struct tf_chunk *chunk;
 	uint64_t fill_ns;	/* IT_CHUNK: how long the chunk took to fill */
 	struct mount_table mt;
+	struct cgroups *cg;	/* IT_CGROUPS: the new names, the writer frees them */
 	uint64_t ts_ns;
 	char *path;		/* IT_DUMP: the file (--dump-on's own); NULL: o.path */
 };
@@ -86,6 +102,22 @@ struct recorder {
 	uint64_t deferred_mt_ts, deferred_dump_ts;
 	char *deferred_dump_path;
 	bool mt_deferred, dump_deferred;
+
+	/*
+	 * The caller's side: the cgroups the file names (CG_SLOTS above);
+	 * NULL when the session has no table to resolve ids with.
+	 */
+	uint64_t *cg_ids;		/* open addressing, 0 empty */
+	size_t cg_n;
+	uint64_t cg_last;		/* the last id found in it: most events repeat it */
+	size_t cg_table_n;		/* the session's table's size when last scanned */
+	struct cg_miss {
+		uint64_t id, retry_ns;
+	} cg_miss[CG_MISS_SLOTS];
+	struct cgroups *deferred_cg;	/* names learned, waiting for their section */
+	uint64_t deferred_cg_ts;
+	uint64_t cg_now;		/* the event cg_check() looks at: its time */
+	uint64_t cg_late;		/* ids named after META, in all */
 };
 
 /* Tests only: called by the writer before each item, to hold it back. */
@@ -298,8 +330,11 @@ cut:
 	return 0;
 }
 
-/* A mount-table change; past --max-size it is taken back (ftruncate). */
-static int write_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_table *mt)
+/*
+ * A mount-table change, or cgroups learned (IT_CGROUPS); past --max-size
+ * it is taken back (ftruncate).
+ */
+static int write_text(struct recorder *rc, const struct item *it)
 {
 	off_t before, after;
 	int err;
@@ -307,7 +342,8 @@ static int write_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_
 	if (rc->o.max_size && LOAD(full))
 		return 0;
 	before = lseek(rc->fd, 0, SEEK_CUR);
-	err = tf_write_mounts(rc->fd, ts_ns, mt);
+	err = it->kind == IT_CGROUPS ? tf_write_cgroups(rc->fd, it->ts_ns, it->cg) :
+				       tf_write_mounts(rc->fd, it->ts_ns, &it->mt);
 	after = lseek(rc->fd, 0, SEEK_CUR);
 	if (err || before < 0 || after < 0)
 		return err ?: -errno;
@@ -352,9 +388,13 @@ static void *writer_main(void *arg)
 				rc->latest_mounts = it.mt;
 				it.mt.v = NULL;
 			} else {
-				err = write_mounts(rc, it.ts_ns, &it.mt);
+				err = write_text(rc, &it);
 			}
 			mount_table_free(&it.mt);
+			break;
+		case IT_CGROUPS:	/* never queued in ring mode (cg_learn()) */
+			err = write_text(rc, &it);
+			cgroups_free(it.cg);
 			break;
 		case IT_DUMP: {
 			/* a failed dump is said, and the recording goes on */
@@ -444,6 +484,126 @@ static bool push_chunk(struct recorder *rc, bool wait)
 	return true;
 }
 
+/* ---- cgroups first seen during the run ----------------------------------- */
+
+static uint64_t *cg_slot(struct recorder *rc, uint64_t id)
+{
+	uint64_t h = id * 0x9e3779b97f4a7c15ull;
+
+	for (size_t i = 0;; i++) {	/* at most half full: an empty slot comes */
+		uint64_t *s = &rc->cg_ids[(h + i) & (CG_SLOTS - 1)];
+
+		if (!*s || *s == id)
+			return s;
+	}
+}
+
+static bool cg_named(struct recorder *rc, uint64_t id)
+{
+	return *cg_slot(rc, id) == id;
+}
+
+static void cg_name(struct recorder *rc, uint64_t id)
+{
+	uint64_t *s = cg_slot(rc, id);
+
+	if (!*s && rc->cg_n < CG_MAX) {
+		*s = id;
+		rc->cg_n++;
+	}
+}
+
+/* META's: the first CG_META_MAX in id order, as tf_write_start() wrote them */
+static int cg_seed(void *ctx, uint64_t id, const char *path)
+{
+	struct recorder *rc = ctx;
+
+	if (rc->cg_n >= CG_META_MAX)
+		return 1;
+	cg_name(rc, id);
+	return 0;
+}
+
+/* One of the session's cgroups: a new one goes in the next CGROUPS section. */
+static int cg_learn(void *ctx, uint64_t id, const char *path)
+{
+	struct recorder *rc = ctx;
+	int err;
+
+	if (cg_named(rc, id))
+		return 0;
+	if (rc->cg_n >= CG_MAX)
+		return 1;
+	/* a ring's file is written whole at each dump, its META naming them all */
+	if (ring_mode(rc)) {
+		cg_name(rc, id);
+		rc->cg_late++;
+		return 0;
+	}
+	if (!rc->deferred_cg) {
+		rc->deferred_cg = cgroups_new(NULL, 0);
+		if (!rc->deferred_cg)
+			return -ENOMEM;
+		rc->deferred_cg_ts = rc->cg_now;	/* named from the event that showed them */
+	}
+	err = cgroups_add(rc->deferred_cg, id, path);
+	if (err)
+		return err;
+	cg_name(rc, id);
+	rc->cg_late++;
+	return 0;
+}
+
+/* What the session's table learned since the last look, to be written. */
+static void cg_scan(struct recorder *rc)
+{
+	struct cgroups *cg = rc->meta.cgroups;
+
+	rc->cg_table_n = cgroups_count(cg);
+	cgroups_each(cg, cg_learn, rc);
+}
+
+/*
+ * An event's cgroup the file does not name yet: what the session's table
+ * knows (the model asks it too, and it walks the tree when a walk is due)
+ * goes in a CGROUPS section before the event.  A walk finds every cgroup
+ * made since the last, so a burst of new containers costs one section.
+ */
+static void cg_check(struct recorder *rc, const struct et_rec *r)
+{
+	struct cgroups *cg = rc->meta.cgroups;
+	uint64_t id = r->cgroup_id;
+	struct cg_miss *m = &rc->cg_miss[(id * 0x9e3779b97f4a7c15ull) >> 58];
+	char path[CG_PATH_LEN];
+
+	_Static_assert(CG_MISS_SLOTS == 1 << (64 - 58), "the miss cache's hash");
+	if (cg_named(rc, id)) {
+		rc->cg_last = id;
+		return;
+	}
+	if (rc->cg_n >= CG_MAX || (m->id == id && r->ts_ns < m->retry_ns))
+		return;
+	rc->cg_now = r->ts_ns;
+	if (cgroups_count(cg) != rc->cg_table_n)
+		cg_scan(rc);
+	if (!cg_named(rc, id)) {
+		/* walks, if one is due: what it finds is written, this id or not */
+		bool found = cgroups_path(cg, id, path, sizeof(path));
+
+		if (cgroups_count(cg) != rc->cg_table_n)
+			cg_scan(rc);
+		/* known before, but past the CG_META_MAX that META holds */
+		if (found && !cg_named(rc, id))
+			cg_learn(rc, id, path);
+	}
+	if (cg_named(rc, id)) {
+		rc->cg_last = id;
+	} else {
+		m->id = id;
+		m->retry_ns = r->ts_ns + CG_RETRY_NS;
+	}
+}
+
 struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_meta *meta)
 {
 	struct recorder *rc = calloc(1, sizeof(*rc));
@@ -503,6 +663,14 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 		p_err("cannot write %s: %s", o->path, strerror(-err));
 		goto fail;
 	}
+	/* the names META has; the session's table learns the rest as events show them */
+	if (rc->meta.cgroups) {
+		rc->cg_ids = calloc(CG_SLOTS, sizeof(*rc->cg_ids));
+		if (!rc->cg_ids)
+			goto nomem;
+		rc->cg_table_n = cgroups_count(rc->meta.cgroups);
+		cgroups_each(rc->meta.cgroups, cg_seed, rc);
+	}
 	err = pthread_create(&rc->writer, NULL, writer_main, rc);
 	if (err) {
 		p_err("cannot start the writer thread: %s", strerror(err));
@@ -514,6 +682,7 @@ nomem:
 fail:
 	if (rc->fd >= 0)
 		close(rc->fd);
+	free(rc->cg_ids);
 	tf_chunk_free(rc->cur);
 	for (size_t i = 0; i < rc->n_free; i++)
 		tf_chunk_free(rc->free_chunks[i]);
@@ -590,6 +759,14 @@ static int size_check(struct recorder *rc)
  */
 static bool deferred_flush(struct recorder *rc, bool wait)
 {
+	if (rc->deferred_cg) {
+		struct item it = { .kind = IT_CGROUPS, .ts_ns = rc->deferred_cg_ts,
+				   .cg = rc->deferred_cg };
+
+		if (!push_chunk(rc, wait) || !enqueue(rc, &it, wait))
+			return false;
+		rc->deferred_cg = NULL;	/* the writer's now */
+	}
 	if (rc->mt_deferred) {
 		struct item it = { .kind = IT_MOUNTS, .ts_ns = rc->deferred_mt_ts,
 				   .mt = rc->deferred_mt };
@@ -626,7 +803,9 @@ int recorder_add(struct recorder *rc, const struct et_rec *r)
 		ADD(lost, r->value);
 	if (LOAD(full) || LOAD(write_err) || (rc->o.max_size && size_check(rc)))
 		return 1;
-	if (__builtin_expect(rc->mt_deferred || rc->dump_deferred, 0))
+	if (r->cgroup_id && r->cgroup_id != rc->cg_last && rc->cg_ids)
+		cg_check(rc, r);
+	if (__builtin_expect(rc->mt_deferred || rc->dump_deferred || rc->deferred_cg, 0))
 		deferred_flush(rc, false);
 	if (!tf_chunk_events(rc->cur))
 		rc->cur_started = mono_ns();
@@ -644,7 +823,7 @@ int recorder_add(struct recorder *rc, const struct et_rec *r)
 
 void recorder_tick(struct recorder *rc)
 {
-	if (rc->mt_deferred || rc->dump_deferred)
+	if (rc->mt_deferred || rc->dump_deferred || rc->deferred_cg)
 		deferred_flush(rc, false);
 	if (tf_chunk_events(rc->cur) && mono_ns() - rc->cur_started >= rc->o.flush_ns)
 		push_chunk(rc, false);
@@ -757,8 +936,11 @@ int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *
 	free(rc->ring);
 	mount_table_free(&rc->meta.mounts);
 	mount_table_free(&rc->latest_mounts);
+	free(rc->cg_ids);
+	cgroups_free(rc->deferred_cg);	/* NULL: the flush above queued it */
 	pthread_mutex_destroy(&rc->lock);
 	pthread_cond_destroy(&rc->cond);
+	rc->st.cgroups_late = rc->cg_late;
 	if (st)
 		*st = rc->st;
 	free(rc);

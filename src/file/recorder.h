@@ -47,11 +47,18 @@ struct recorder_stats {
 	uint64_t dumps;			/* ring mode: dumps completed (SIGUSR1) */
 	uint64_t ring_cap;		/* ring mode: the bytes it keeps at most */
 	int dump_err;			/* the last dump's failure, -errno */
+	uint64_t cgroups_late;		/* cgroups first named after META (recorder_close) */
 };
 
 struct recorder;
 
-/* Creates the file and writes its header and metadata; NULL after p_err. */
+/*
+ * Creates the file and writes its header and metadata; NULL after p_err.
+ * meta->cgroups, when set, is the session's live table (lib/cgroups.h),
+ * which must outlive the recorder: an event whose cgroup META does not
+ * name is looked up there, and what it learned goes in a CGROUPS section
+ * before the event (docs/FORMAT.md), so a replay names it too.
+ */
 struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_meta *meta);
 /* One event, in stream order; 0, or 1 once --max-size is reached. */
 int recorder_add(struct recorder *rc, const struct et_rec *r);

@@ -21,8 +21,11 @@
 struct cgroups;
 
 #define TF_VERSION_MAJOR	1
-/* 1.1: the cgroup id, presence bit 13; 1.2: META's host and cmdline */
-#define TF_VERSION_MINOR	2
+/*
+ * 1.1: the cgroup id, presence bit 13; 1.2: META's host and cmdline;
+ * 1.3: CGROUPS sections, the cgroups learned during the run
+ */
+#define TF_VERSION_MINOR	3
 
 /* Bounds a reader enforces and a writer never exceeds. */
 #define TF_CHUNK_MAX_EVENTS	(1u << 20)
@@ -146,6 +149,11 @@ void tf_set_cgroups(struct cgroups *cg);
 int tf_write_start(int fd, const struct tf_meta *m);
 /* A MOUNTS section: the whole table as of ts_ns. */
 int tf_write_mounts(int fd, uint64_t ts_ns, const struct mount_table *mt);
+/*
+ * A CGROUPS section (1.3): every id and path in cg, cgroups first seen
+ * after META was written; they name the events after it.  0 or -errno.
+ */
+int tf_write_cgroups(int fd, uint64_t ts_ns, struct cgroups *cg);
 int tf_write_trailer(int fd, const struct tf_trailer *t);
 /* The most bytes tf_write_trailer() can write: what a size cap keeps free. */
 size_t tf_trailer_max(void);
@@ -201,6 +209,13 @@ int tf_next_batch(struct tf_reader *rd, struct et_rec *out, uint32_t cap);
  * tf_next_batch().
  */
 const struct mount_table *tf_mounts_changed(struct tf_reader *rd, uint64_t *ts_ns);
+/*
+ * The cgroups named by MOUNTS and CGROUPS sections read since the last
+ * call, as tf_mounts_changed() says when: they name the events from the
+ * next one on.  The caller frees it (cgroups_free()); NULL if none.  The
+ * file's whole table, META's and these, is tf_reader_meta()'s.
+ */
+struct cgroups *tf_cgroups_changed(struct tf_reader *rd);
 void tf_reader_status(const struct tf_reader *rd, struct tf_status *st);
 /* The file's size when it was opened (what is read). */
 uint64_t tf_reader_size(const struct tf_reader *rd);

@@ -417,14 +417,14 @@ void tf_set_cgroups(struct cgroups *cg)
 
 struct cg_put {
 	FILE *f;
-	unsigned int n;
+	unsigned int n, max;	/* max 0: CG_META_MAX */
 };
 
 static int put_cgroup(void *ctx, uint64_t id, const char *path)
 {
 	struct cg_put *c = ctx;
 
-	if (c->n++ >= CG_META_MAX)
+	if (c->n++ >= (c->max ? c->max : CG_META_MAX))
 		return 1;
 	fprintf(c->f, "cgroup %llu ", (unsigned long long)id);
 	put_escaped(c->f, path);
@@ -493,6 +493,20 @@ int tf_write_mounts(int fd, uint64_t ts_ns, const struct mount_table *mt)
 	if (meta_cgroups)
 		cgroups_each(meta_cgroups, put_cgroup, &(struct cg_put){ .f = f });
 	return write_stream(fd, f, &text, &len, SEC_MOUNTS, ts_ns, ts_ns);
+}
+
+int tf_write_cgroups(int fd, uint64_t ts_ns, struct cgroups *cg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "ts_ns %llu\n", (unsigned long long)ts_ns);
+	/* all of them: the recorder's new ones, at most CG_MAX in a recording */
+	cgroups_each(cg, put_cgroup, &(struct cg_put){ .f = f, .max = CG_MAX });
+	return write_stream(fd, f, &text, &len, SEC_CGROUPS, ts_ns, ts_ns);
 }
 
 #define TRAILER_FMT							\

@@ -278,8 +278,9 @@ static int cmp_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int cgroups_each(struct cgroups *cg, int (*fn)(void *ctx, uint64_t id, const char *path),
-		 void *ctx)
+/* Every entry, or those whose name is name (not NULL), in id order, to fn. */
+static int each(struct cgroups *cg, const char *name,
+		int (*fn)(void *ctx, uint64_t id, const char *path), void *ctx)
 {
 	struct cg_ent *v;
 	size_t n = 0;
@@ -292,7 +293,7 @@ int cgroups_each(struct cgroups *cg, int (*fn)(void *ctx, uint64_t id, const cha
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < SLOTS; i++)
-		if (cg->slots[i].id)
+		if (cg->slots[i].id && (!name || !strcmp(cg->slots[i].name, name)))
 			v[n++] = cg->slots[i];
 	qsort(v, n, sizeof(*v), cmp_id);
 	for (size_t i = 0; i < n && !ret; i++)
@@ -300,6 +301,18 @@ int cgroups_each(struct cgroups *cg, int (*fn)(void *ctx, uint64_t id, const cha
 	pthread_mutex_unlock(&cg->lock);
 	free(v);
 	return ret;
+}
+
+int cgroups_each(struct cgroups *cg, int (*fn)(void *ctx, uint64_t id, const char *path),
+		 void *ctx)
+{
+	return each(cg, NULL, fn, ctx);
+}
+
+int cgroups_each_named(struct cgroups *cg, const char *name,
+		       int (*fn)(void *ctx, uint64_t id, const char *path), void *ctx)
+{
+	return each(cg, name, fn, ctx);
 }
 
 size_t cgroups_count(struct cgroups *cg)

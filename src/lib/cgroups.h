@@ -54,6 +54,13 @@ const char *cgroups_name(struct cgroups *cg, uint64_t id, char *buf, size_t size
 int cgroups_each(struct cgroups *cg, int (*fn)(void *ctx, uint64_t id, const char *path),
 		 void *ctx);
 size_t cgroups_count(struct cgroups *cg);
+/*
+ * The same, only the cgroups cgroups_name() shows as name: a container's
+ * (one container can have several, e.g. libpod-<id>.scope/container),
+ * or a path's.  Never walks.
+ */
+int cgroups_each_named(struct cgroups *cg, const char *name,
+		       int (*fn)(void *ctx, uint64_t id, const char *path), void *ctx);
 
 /*
  * The container a cgroup path names, as "runtime:id12" (the id's first 12

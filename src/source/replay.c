@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/cgroups.h"
 #include "lib/common.h"
 #include "source/replay.h"
 #include "file/tracefile.h"
@@ -81,7 +82,12 @@ struct batch {
 	uint32_t n;
 	bool has_mounts;		/* a MOUNTS section came before ev[0] */
 	struct mount_table mounts;	/* then a copy of it, the consumer's to free */
-	struct cgroups *cgroups;	/* and the reader's cgroup table, which it may add to */
+	/*
+	 * The cgroups MOUNTS and CGROUPS sections named before ev[0], the
+	 * consumer's to free: only those, so a name applies from where the
+	 * file has it, however far ahead the reader is.  NULL: none.
+	 */
+	struct cgroups *cgroups;
 };
 
 struct feed {
@@ -109,8 +115,8 @@ struct feed {
  * Fill one batch from the reader, then keep the records in the window
  * that pass the filters.  A mount-table change comes only between chunks,
  * so it applies before the batch's first record, exactly where the
- * single-threaded loop applied it.  A batch the filters empty is not
- * handed over, unless it carries a mount change.
+ * single-threaded loop applied it; so do cgroup names.  A batch the
+ * filters empty is not handed over, unless it carries either.
  */
 static void fill(struct feed *f, struct batch *b)
 {
@@ -118,7 +124,8 @@ static void fill(struct feed *f, struct batch *b)
 
 	b->n = 0;
 	b->has_mounts = false;
-	while (!b->n && !b->has_mounts && !f->done) {
+	b->cgroups = NULL;
+	while (!b->n && !b->has_mounts && !b->cgroups && !f->done) {
 		int n = tf_next_batch(f->rd, b->ev, BATCH_EVENTS);
 		uint32_t keep = 0;
 
@@ -136,8 +143,8 @@ static void fill(struct feed *f, struct batch *b)
 				break;
 			}
 			b->has_mounts = true;
-			b->cgroups = tf_reader_meta(f->rd)->cgroups;
 		}
+		b->cgroups = tf_cgroups_changed(f->rd);
 		for (int i = 0; i < n; i++) {
 			const struct et_rec *r = &b->ev[i];
 
@@ -220,15 +227,18 @@ static void give_back(struct feed *f, bool threaded)
 static bool consume(const struct replay_opts *o, struct batch *b, struct pacer *pacer,
 		    uint64_t *n_read, struct et_stats *stats, int *ret)
 {
-	if (b->has_mounts) {
-		int err = o->mounts ? o->mounts(o->ctx, &b->mounts) : 0;
+	if (b->has_mounts || b->cgroups) {
+		int err = b->has_mounts && o->mounts ? o->mounts(o->ctx, &b->mounts) : 0;
 
-		/* cgroups a MOUNTS section named (the table locks: the reader may add) */
+		/* cgroups MOUNTS and CGROUPS sections named */
 		if (!err && b->cgroups && o->cgroups)
 			err = o->cgroups(o->ctx, b->cgroups);
 
-		mount_table_free(&b->mounts);
+		if (b->has_mounts)
+			mount_table_free(&b->mounts);
 		b->has_mounts = false;
+		cgroups_free(b->cgroups);
+		b->cgroups = NULL;
 		if (err) {
 			p_err("out of memory");
 			*ret = EXIT_RUNTIME;
@@ -322,10 +332,12 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 		pthread_mutex_unlock(&f.lock);
 		pthread_join(thread, NULL);
 	}
-	/* batches read but not delivered may still hold a mount table */
-	for (unsigned int i = 0; i < BATCH_SLOTS; i++)
+	/* batches read but not delivered may still hold a mount table, cgroup names */
+	for (unsigned int i = 0; i < BATCH_SLOTS; i++) {
 		if (f.slots[i].has_mounts)
 			mount_table_free(&f.slots[i].mounts);
+		cgroups_free(f.slots[i].cgroups);
+	}
 	free(f.slots);
 	pthread_cond_destroy(&f.cond);
 	pthread_mutex_destroy(&f.lock);

@@ -22,7 +22,11 @@ struct replay_opts {
 	int (*started)(void *ctx);
 	/* the recording's mount table from now on, then at each change; 0 or -errno */
 	int (*mounts)(void *ctx, const struct mount_table *mt);
-	/* the recording's cgroup table (format 1.1), before its first event; 0 or -errno */
+	/*
+	 * the recording's cgroup table (format 1.1), before its first event,
+	 * then the names its later sections add (1.3's CGROUPS), each before
+	 * the events they name; 0 or -errno
+	 */
 	int (*cgroups)(void *ctx, struct cgroups *cg);
 	void (*tick)(void *ctx);	/* while pacing; may be NULL */
 	volatile sig_atomic_t *stop;

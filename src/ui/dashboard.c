@@ -3,7 +3,8 @@
  * The live view: `evtrace` / `evtrace live`, and `replay FILE --view live`.
  * A full-screen ncurses dashboard of the model, redrawn every --interval
  * (ncurses sends only what changed, so no flicker): inode numbers per
- * mount with a minute of sparkline, the eventfs_inodes by a chosen key,
+ * mount (or fs, caller, comm, cgroup: --by, the b key) with a minute of
+ * sparkline, the eventfs_inodes by a chosen key,
  * dentry lifetimes per filesystem, and the newest anomalies.  When stdout
  * is not a terminal (or --no-tui) it prints one summary line per interval.
  */
@@ -18,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/cgroups.h"
 #include "lib/common.h"
 #include "lib/escape.h"
 #include "lib/tclock.h"
@@ -30,7 +32,7 @@ enum sort_key { SORT_ATTENTION, SORT_REFS, SORT_AGE, SORT_HELD, SORT_MAX };
 static const char *const sort_names[SORT_MAX] = { "attention", "refcount", "age",
 						  "removed-held time" };
 /* what Enter opened */
-enum detail { D_NONE, D_EI, D_MOUNT, D_FS, D_ANOMALY };
+enum detail { D_NONE, D_EI, D_GROUP, D_FS, D_ANOMALY };
 /* colour pairs, when the terminal has colour and NO_COLOR is not set */
 enum { C_RED = 1, C_YELLOW, C_MAGENTA, C_CYAN };
 
@@ -62,6 +64,7 @@ struct dashboard {
 	 */
 	uint64_t ei_sel;
 	bool ei_pinned;
+	enum group_by by;	/* the inode numbers' groups */
 	char filter[64];
 	bool typing;
 	uint64_t next_draw;	/* wall clock, ns */
@@ -69,7 +72,8 @@ struct dashboard {
 	uint64_t last_events, last_draw_ns;
 	double ev_rate;
 	uint64_t detail_ei;
-	char detail_mount[256];
+	enum group_by detail_by;	/* the group Enter opened: its kind and name */
+	char detail_group[256];
 	int detail_fs;
 	struct anomaly detail_anomaly;
 	struct fs_life life[FS_MAX];
@@ -143,6 +147,7 @@ struct dashboard *dashboard_new(const struct model *m, const struct dashboard_op
 	v->tui = o->tui && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
 	v->started = mono_ns();
 	v->focus = P_INO;
+	v->by = o->by < BY_MAX ? o->by : BY_MOUNT;
 	if (v->tui) {
 		setlocale(LC_ALL, "");
 		initscr();
@@ -515,9 +520,10 @@ static int ei_rows(struct dashboard *v, uint64_t now)
 	return n;
 }
 
-static int mount_rows(struct dashboard *v, const struct ino_group **g, int max)
+/* The inode numbers' groups of the kind shown, those the filter matches. */
+static int group_rows(struct dashboard *v, const struct ino_group **g, int max)
 {
-	int n = model_ino_groups(v->m, BY_MOUNT, g, max), k = 0;
+	int n = model_ino_groups(v->m, v->by, g, max), k = 0;
 
 	for (int i = 0; i < n; i++)
 		if (matches(v, g[i]->name))
@@ -631,6 +637,40 @@ static void draw_ei_details(struct dashboard *v, int rows)
 	}
 }
 
+struct paths_ctx {
+	int y, end, more;
+};
+
+static int put_path(void *ctx, uint64_t id, const char *path)
+{
+	struct paths_ctx *c = ctx;
+	char t[ESC_MAX];
+
+	if (c->y >= c->end) {
+		c->more++;
+		return 0;
+	}
+	putf(c->y++, 2, 0, "%s  (id %" PRIu64 ")", esc(t, sizeof(t), path), id);
+	return 0;
+}
+
+/*
+ * A cgroup group's cgroups, from row y, before row end: a container's
+ * scopes, or the path itself (the name is its tail when long).  The next
+ * row.
+ */
+static int cgroup_paths(struct dashboard *v, int y, int end, const char *name)
+{
+	struct paths_ctx c = { .y = y, .end = end > y + 1 ? end : y + 1 };
+
+	if (!v->o.cgroups)
+		return y;
+	cgroups_each_named(v->o.cgroups, name, put_path, &c);
+	if (c.more)
+		putf(c.y++, 2, 0, "and %d more", c.more);
+	return c.y;
+}
+
 static void draw_details(struct dashboard *v, int rows)
 {
 	const struct ino_group *g[64];
@@ -641,13 +681,16 @@ static void draw_details(struct dashboard *v, int rows)
 	case D_EI:
 		draw_ei_details(v, rows);
 		return;
-	case D_MOUNT:
+	case D_GROUP:
 		title(v, 1, P_INO, "INODE NUMBERS");
-		n = model_ino_groups(v->m, BY_MOUNT, g, ARRAY_SIZE(g));
+		n = model_ino_groups(v->m, v->detail_by, g, ARRAY_SIZE(g));
 		for (int i = 0; i < n; i++) {
-			if (strcmp(g[i]->name, v->detail_mount))
+			if (strcmp(g[i]->name, v->detail_group))
 				continue;
-			putf(y++, 0, 0, "%s", esc(t, sizeof(t), g[i]->name));
+			putf(y++, 0, 0, "%s = %s", group_by_name(v->detail_by),
+			     esc(t, sizeof(t), g[i]->name));
+			if (v->detail_by == BY_CGROUP)
+				y = cgroup_paths(v, y, rows / 3, g[i]->name);
 			putf(y++, 0, 0, "%" PRIu64 " inode numbers allocated, %.1f/s (smoothed), "
 			     "%" PRIu64 " in this interval", g[i]->total, g[i]->rate, g[i]->interval);
 			putf(y++, 0, 0, "per interval, the last %d, oldest first:", MODEL_RATE_HISTORY);
@@ -707,12 +750,14 @@ static void draw_help(int rows)
 		"q        quit (Ctrl-C too): restore the terminal, print the summary",
 		"p        pause / resume the display (a replay pauses too)",
 		"s        cycle the eventfs_inode sort: attention, refcount, age, held",
-		"/        filter mounts, eventfs paths and anomalies; Esc clears",
+		"b        cycle the inode numbers' groups: mount, fs, caller, comm,",
+		"         cgroup (live, counted in the kernel: mount, fs and --by's)",
+		"/        filter groups, eventfs paths and anomalies; Esc clears",
 		"Tab      move focus between panels (Shift-Tab back)",
 		"j k      move the cursor (>), arrows too; PgUp PgDn a page; g G ends",
 		"Enter    open the row under the cursor: an ei's history and holders,",
-		"         a mount's rates, a filesystem's lifetimes, an anomaly's ei;",
-		"         Enter or Esc closes it",
+		"         a group's rates (a cgroup's paths), a filesystem's lifetimes,",
+		"         an anomaly's ei; Enter or Esc closes it",
 		"+ / -    replay: double / halve the speed",
 		"?        this help (any key closes it)",
 		"",
@@ -764,7 +809,7 @@ static void draw(struct dashboard *v)
 	const struct anomaly *an[MAX_ANOMALY_ROWS];
 	struct model_stats st;
 	struct part p[8] = {};
-	int rows, cols, y = 0, n, h, ei_end, pw;
+	int rows, cols, y = 0, n, h, ei_end, pw, nw, kw;
 	uint64_t now;
 	char a[32], b[96], t[ESC_MAX], ts[TCLOCK_LEN];
 
@@ -793,16 +838,24 @@ static void draw(struct dashboard *v)
 	     model_wrap_eta(v->m) < 0 ? "?" : dur(model_wrap_eta(v->m), a, sizeof(a)));
 	p[0].attr = A_BOLD | (v->focus == P_INO ? A_REVERSE : 0);
 	put_parts(y++, 0, 0, p, 6, "  ");
-	n = mount_rows(v, g, ARRAY_SIZE(g));
+	n = group_rows(v, g, ARRAY_SIZE(g));
 	h = rows / 4;
 	if (h > n)
 		h = n;
 	cursor_fit(v, P_INO, n, h);
+	/* "cgroup = NAME", as hist heads its groups; the name takes what is left */
+	nw = cols - 2 - 23 - 16;
+	nw = nw < 28 ? 28 : nw > 64 ? 64 : nw;
+	kw = strlen(group_by_name(v->by)) + 3;
 	for (int i = v->scroll[P_INO]; i < n && i < v->scroll[P_INO] + h; i++, y++) {
 		int at = row_attr(v, P_INO, i, y), x;
 
-		x = putf(y, 2, at, "%-28s %8.1f/s %9" PRIu64 "  ", tail(g[i]->name, 28, t, sizeof(t)),
-			 g[i]->rate, g[i]->total);
+		x = putf(y, 2, at, "%s = %s", group_by_name(v->by),
+			 tail(g[i]->name, nw - kw, t, sizeof(t)));
+		/* padded by columns: a cut name's "…" is one column, three bytes */
+		while (x < 2 + nw)
+			x = put(y, x, at, " ");
+		x = putf(y, x, at, " %8.1f/s %9" PRIu64 "  ", g[i]->rate, g[i]->total);
 		if (cols - x > 0) {
 			move(y, x);
 			spark(g[i]->history, MODEL_RATE_HISTORY, cols - x);
@@ -873,18 +926,19 @@ footer:
 	if (v->typing) {
 		putf(rows - 1, 0, A_REVERSE, " filter: %s_  (Enter applies, Esc clears)", v->filter);
 	} else {
-		struct part k[9] = {};
+		struct part k[10] = {};
 
 		PART(&k[0], 0, 0, " q quit");
 		PART(&k[1], 3, 0, "p pause");
 		PART(&k[2], 2, 0, "s sort");
-		PART(&k[3], 2, 0, "/ filter");
-		PART(&k[4], 1, 0, "Tab panel");
-		PART(&k[5], 4, 0, "j/k move");
-		PART(&k[6], 1, 0, "Enter open");
+		PART(&k[3], 3, 0, "b group");
+		PART(&k[4], 2, 0, "/ filter");
+		PART(&k[5], 1, 0, "Tab panel");
+		PART(&k[6], 4, 0, "j/k move");
+		PART(&k[7], 1, 0, "Enter open");
 		if (v->o.replay)
-			PART(&k[7], 5, 0, "+/- speed");
-		PART(&k[8], 0, 0, "? help");
+			PART(&k[8], 5, 0, "+/- speed");
+		PART(&k[9], 0, 0, "? help");
 		put_parts(rows - 1, 0, A_REVERSE, k, ARRAY_SIZE(k), "  ");
 	}
 	refresh();
@@ -902,10 +956,11 @@ static void open_row(struct dashboard *v)
 	model_get_stats(v->m, &st);
 	switch (v->focus) {
 	case P_INO:
-		n = mount_rows(v, g, ARRAY_SIZE(g));
+		n = group_rows(v, g, ARRAY_SIZE(g));
 		if (c < n) {
-			snprintf(v->detail_mount, sizeof(v->detail_mount), "%s", g[c]->name);
-			v->detail = D_MOUNT;
+			snprintf(v->detail_group, sizeof(v->detail_group), "%s", g[c]->name);
+			v->detail_by = v->by;
+			v->detail = D_GROUP;
 		}
 		break;
 	case P_EI:
@@ -951,6 +1006,23 @@ static void move_cursor(struct dashboard *v, int by)
 	v->moved[v->focus] = true;	/* draw() brings it back onto the rows */
 }
 
+/*
+ * b: the next kind of group the inode numbers can be shown by (those the
+ * kernel's counts carry, live); the panel's cursor back on its first row.
+ */
+static void next_group_kind(struct dashboard *v)
+{
+	for (int i = 1; i < BY_MAX; i++) {
+		enum group_by k = (v->by + i) % BY_MAX;
+
+		if (!v->o.by_kinds || (v->o.by_kinds & (1u << k))) {
+			v->by = k;
+			break;
+		}
+	}
+	v->cursor[P_INO] = v->scroll[P_INO] = 0;
+}
+
 static void key(struct dashboard *v, int ch)
 {
 	int page = LINES / 4 > 1 ? LINES / 4 : 1;
@@ -988,6 +1060,9 @@ static void key(struct dashboard *v, int ch)
 		break;
 	case 's':
 		v->sort = (v->sort + 1) % SORT_MAX;
+		break;
+	case 'b':
+		next_group_kind(v);
 		break;
 	case '/':
 		v->typing = true;
@@ -1105,6 +1180,8 @@ static int run_start(void *ctx, struct pipeline *p, const struct tracer *t)
 
 	if (t)
 		snprintf(r->o.probes, sizeof(r->o.probes), "%s", p->attached);
+	/* live, the host's tree; replayed, the recording's table, which it adds to */
+	r->o.cgroups = p->s.cgroups;
 	r->d = dashboard_new(p->s.model, &r->o);
 	if (!r->d) {
 		p_err("out of memory");

@@ -18,6 +18,14 @@ struct dashboard_opts {
 	char kernel[128];
 	char probes[160];		/* "attached 12 probes (12 fentry, 0 kprobe, 0 missing)" */
 	char filters[512];
+	enum group_by by;		/* the inode numbers' groups (--by); b cycles them */
+	/*
+	 * The group kinds b goes through, a bit each (1u << BY_*); 0: all.
+	 * Live, counted in the kernel: mount, fs and --by's, the only keys
+	 * the kernel's counts carry.
+	 */
+	unsigned int by_kinds;
+	struct cgroups *cgroups;	/* names a cgroup group's paths (Enter); may be NULL */
 };
 
 struct dashboard;

@@ -42,6 +42,7 @@
 
 #include "cmd/cmd.h"
 #include "file/tracefile.h"
+#include "lib/cgroups.h"
 #include "../lib/tracebytes.h"
 
 #define MAX_KEEP	512	/* records kept for the re-encoding check */
@@ -53,6 +54,23 @@ static void check_rec(const struct et_rec *r)
 	    !memchr(r->fs, 0, sizeof(r->fs)) || !memchr(r->name, 0, sizeof(r->name)) ||
 	    !memchr(r->caller, 0, sizeof(r->caller)))
 		__builtin_trap();
+}
+
+static int check_cgroup(void *ctx, uint64_t id, const char *path)
+{
+	if (!id || path[0] != '/' || strlen(path) >= CG_PATH_LEN)
+		__builtin_trap();
+	return 0;
+}
+
+/* What the reader promises about the names a section hands on; frees them. */
+static void check_cgroups(struct cgroups *cg)
+{
+	if (cg && cgroups_count(cg) > CG_MAX)
+		__builtin_trap();
+	if (cg)
+		cgroups_each(cg, check_cgroup, NULL);
+	cgroups_free(cg);
 }
 
 /* Read it all; keep up to max records in keep, and the status in st. */
@@ -82,6 +100,7 @@ static int read_all(struct tf_reader *rd, struct et_rec *keep, int max, struct t
 		mt = tf_mounts_changed(rd, &ts);
 		if (mt && mt->n > MOUNTS_MAX)
 			__builtin_trap();
+		check_cgroups(tf_cgroups_changed(rd));
 		for (size_t i = 0; mt && i < mt->n; i++)
 			if (strlen(mt->v[i].fstype) >= sizeof(mt->v[i].fstype))
 				__builtin_trap();
@@ -127,6 +146,7 @@ static void read_batches(const uint8_t *data, size_t size, uint32_t cap,
 				__builtin_trap();
 		}
 		tf_mounts_changed(rd, NULL);
+		cgroups_free(tf_cgroups_changed(rd));
 	}
 	tf_reader_status(rd, &st);
 	if (got != n || st.events != want->events || st.chunks != want->chunks ||

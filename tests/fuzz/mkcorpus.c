@@ -145,9 +145,12 @@ static void seal(struct file *f, size_t keep)
 	tf_chunk_reset(f->c);
 }
 
+static struct cgroups *late_cg;
+
 /*
- * A whole file: events in chunks of per, a MOUNTS section after the first
- * chunk; cut: the last chunk only half there; junk: bytes between chunks.
+ * A whole file: events in chunks of per, a MOUNTS and a CGROUPS section
+ * after the first chunk; cut: the last chunk only half there; junk: bytes
+ * between chunks.
  */
 static void trace_file(const char *name, int events, int per, bool pipes, bool trailer,
 		       bool cut, bool junk)
@@ -169,6 +172,9 @@ static void trace_file(const char *name, int events, int per, bool pipes, bool t
 			seal(&f, 0);
 			if (i + 1 == per && tf_write_mounts(f.fd, r.ts_ns, &later))
 				die("mounts");
+			/* and a cgroup first seen then (1.3) */
+			if (i + 1 == per && tf_write_cgroups(f.fd, r.ts_ns, late_cg))
+				die("cgroups");
 			if (junk && tf_write_all(f.fd, "junk ESEC junk", 14))
 				die("junk");
 		}
@@ -230,6 +236,9 @@ int main(int argc, char **argv)
 			"0123456789abcdef0123456789abcdef.scope"))
 		die("cgroups");
 	tf_set_cgroups(cg);
+	late_cg = cgroups_new(NULL, 0);
+	if (!late_cg || cgroups_add(late_cg, 3001, "/system.slice/late\\x2dunit.service"))
+		die("cgroups");
 	trace_file("full.evt", 40, 20, false, true, false, false);
 	trace_file("pipes.evt", 60, 25, true, true, false, false);
 	trace_file("no-trailer.evt", 12, 6, false, false, false, false);

@@ -55,6 +55,14 @@ expect "not a trace file" 2 "^evtrace: cannot read trace file '/etc/passwd': not
 expect "empty trace file" 2 "^evtrace: cannot read trace file '/dev/null': empty file" $bin replay /dev/null
 expect "live on a missing file" 2 "^evtrace: cannot read trace file '/nonexistent.evt'" $bin live /nonexistent.evt
 expect "bad --interval" 2 "^evtrace: invalid --interval 'x'" $bin live --interval x
+expect "live: bad --by" 2 "^evtrace: invalid --by 'container': expected mount, fs, caller, comm or cgroup$" \
+	$bin live --by container
+expect "live: --by without a value" 2 "^evtrace: live: option '--by' needs a value \\(try 'evtrace live --help'\\)$" \
+	$bin live --by
+expect "replay --view live: bad --by" 2 "^evtrace: invalid --by 'pod': expected mount, fs, caller, comm or cgroup$" \
+	$bin replay tests/fixtures/seed-6.12.evt --view live --by pod
+expect "default command: bad --by" 2 "^evtrace: invalid --by 'x': expected mount, fs, caller, comm or cgroup$" \
+	$bin --by x
 expect "replay without FILE" 2 "^evtrace: replay: FILE is required" $bin replay --view events
 expect "replay bad view" 2 "^evtrace: replay: invalid --view 'top'" $bin replay x.evt --view top
 expect "replay: --from after --to" 2 "^evtrace: empty window: --from 5 is not before --to 3$" $bin replay x.evt --from 5 --to 3
@@ -394,6 +402,13 @@ $bin live --no-tui --max --limit 1 $fx >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$(grep -c '): removed at ' "$tmp/out")" = 1 ] && grep -q "^  \.\.\. and 94 more eventfs_inodes removed" "$tmp/out"
 claim "live --no-tui --limit 1: the end summary cut at 1, saying so" $((rc + $?)) "$tmp/out"
+# live --by KEY: the summary after the view groups by it, as hist's does
+$bin live --no-tui --max --by comm $fx >"$tmp/out" 2>"$tmp/err"
+rc=$?
+$bin hist --by comm $fx 2>/dev/null | sed -n '/^inode numbers:/,/^eventfs_inodes:/p' >"$tmp/want"
+[ -s "$tmp/want" ] && sed -n '/^inode numbers:/,/^eventfs_inodes:/p' "$tmp/out" | cmp -s - "$tmp/want" &&
+	grep -q "^  mkdir  *258 allocated" "$tmp/out"
+claim "live --no-tui --by comm: the end summary's groups are hist --by comm's" $((rc + $?)) "$tmp/out"
 $bin events $fx --limit 2 >/dev/null 2>"$tmp/err"
 rc=$?
 [ "$(grep -c '): removed at ' "$tmp/err")" = 2 ] && grep -q "^  \.\.\. and 93 more eventfs_inodes removed" "$tmp/err"

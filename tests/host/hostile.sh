@@ -29,6 +29,7 @@ bad() {
 	! iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1
 }
 for cmd in "events" "events --json" "hist" "hist --by comm" "hist --by caller" "hist --by fs" \
+	   "hist --by cgroup" "live --no-tui --max --by cgroup" "replay --view live --no-tui --max" \
 	   "info" "replay --view summary" "events --ei-history"; do
 	# shellcheck disable=SC2086
 	$EVTRACE $cmd "$out/h.evt" >"$out/o" 2>&1
@@ -46,6 +47,13 @@ ok $? "hostile: names show escaped, byte for byte"
 $EVTRACE hist "$out/h.evt" >"$out/o" 2>&1
 grep -q "dup_ino: ext\\\\x1b" "$out/o" && grep -q "'f1\\\\x1b\]0;owned" "$out/o"
 ok $? "hostile: the anomaly text (fs and names in it) shows escaped"
+$EVTRACE hist --by cgroup "$out/h.evt" >"$out/o" 2>&1
+grep -qF 'cgroup = /machine.slice/\x1b]0;owned\x07\x1b[2J\xc2\x9b31m\xff' "$out/o"
+ok $? "hostile: a cgroup made during the recording, named by its CGROUPS section, shows escaped" ||
+	LC_ALL=C cat -v "$out/o"
+$EVTRACE events --json "$out/h.evt" >"$out/o" 2>&1
+grep -qF '"cgroup":500,"cgroup_path":"/system.slice/\u001b]0;owned\u0007\u001b[2J\u009b31m\udcff.service"' "$out/o"
+ok $? "hostile: events --json: META's cgroup path escaped as JSON" || head -3 "$out/o"
 $EVTRACE info "$out/h.evt" >"$out/o" 2>&1
 grep -q 'kernel\|6.12\\x1b\]0;owned' "$out/o" && grep -q '/mnt/\\x1b' "$out/o"
 ok $? "hostile: info's kernel and mount path show escaped"

@@ -339,5 +339,119 @@ for size in 80x24 130x40; do
 done
 tmux kill-session -t "$sess2" 2>/dev/null
 
+# ---- issue 15: the inode numbers per cgroup (--by cgroup, the b key) ----
+#
+# A recording made here with the real writer: META names two cgroups, a
+# CGROUPS section (format 1.3) names a container's made during the run,
+# and one id is named nowhere.  Allocations: the container 8, foo.service
+# 5, the session scope 3, the unnamed one 2.
+cat >"$gen/mkcg.c" <<'EOF'
+#include <stdio.h>
+#include <string.h>
+
+#include "file/tracefile.h"
+#include "lib/cgroups.h"
+#include "mkrec.h"
+
+#define S	1000000000ull
+#define HEX64	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static struct mount_ent ents[] = {
+	{ .dev = ET_MKDEV(0u, 13u), .fstype = "tracefs", .path = "/sys/kernel/tracing" },
+};
+
+int main(int argc, char **argv)
+{
+	struct tf_meta meta = {
+		.evtrace_version = "0.1", .kernel_release = "6.12", .machine = "x86_64",
+		.ncpus = 1, .start_ns = S, .start_realtime_ns = 1700000000ull * S,
+		.probes = "get_next_ino=fentry", .filters = "", .mounts = { ents, 1 },
+	};
+	struct tf_trailer tr = { .end_ns = 4 * S, .end_realtime_ns = 1700000003ull * S };
+	struct cgroups *cg = cgroups_new(NULL, 0), *late = cgroups_new(NULL, 0);
+	/* before the section: 5, 3, then after it 8 and 2 */
+	static const struct { uint64_t cg; const char *comm; int n; } runs[] = {
+		{ 100, "foo", 5 }, { 200, "sh", 3 }, { 300, "nginx", 8 }, { 400, "gone", 2 },
+	};
+	struct et_rec r[32];
+	int n = 0, split = 0;
+
+	if (argc != 2 || !cg || !late || cgroups_add(cg, 1, "/") ||
+	    cgroups_add(cg, 100, "/system.slice/foo.service") ||
+	    cgroups_add(cg, 200, "/user.slice/user-1000.slice/session-2.scope") ||
+	    cgroups_add(late, 300, "/system.slice/docker-" HEX64 ".scope"))
+		return 2;
+	meta.cgroups = cg;
+	for (size_t k = 0; k < sizeof(runs) / sizeof(runs[0]); k++) {
+		if (runs[k].cg == 300)
+			split = n;
+		for (int i = 0; i < runs[k].n; i++, n++) {
+			memset(&r[n], 0, sizeof(r[n]));
+			r[n].type = ET_INO_ALLOC;
+			r[n].ts_ns = S + n * (S / 8);
+			r[n].pid = r[n].tid = 7 + k;
+			r[n].dev_minor = 13;
+			r[n].ino = 100 + n;
+			r[n].cgroup_id = runs[k].cg;
+			snprintf(r[n].comm, sizeof(r[n].comm), "%s", runs[k].comm);
+			snprintf(r[n].fs, sizeof(r[n].fs), "tracefs");
+			snprintf(r[n].caller, sizeof(r[n].caller), "eventfs_get_inode");
+		}
+	}
+	return write_recording_late(argv[1], &meta, &tr, r, n, split, late);
+}
+EOF
+cc -O1 -Isrc -Iinclude -Itests/host "$gen/mkcg.c" src/file/writer.c src/file/codec.c \
+	src/event/schema.c src/lib/mounts.c src/lib/json.c src/lib/line.c src/lib/cgroups.c \
+	-lzstd -lz -lpthread -o "$gen/mkcg" 2>"$gen/cc.err" && "$gen/mkcg" "$gen/cg.evt"
+ok $? "a recording with cgroups named at its start and one made during it" "$(cat "$gen/cc.err")"
+
+# the inode panel's rows: after its title, to the blank line
+ino_rows() { sed -n '/^INODE NUMBERS/,/^$/p' | sed '1d;/^$/d'; }
+for size in 80x24 130x40; do
+	w=${size%x*} h=${size#*x}
+	fixture=$gen/cg.evt open2 "$w" "$h" TERM=xterm-256color --by cgroup
+	s=$(screen2)
+	r=$(ino_rows <<<"$s")
+	sed -n 1p <<<"$r" | grep -qE "^> cgroup = docker:0123456789ab +[0-9.]+/s +8( |\$)" &&
+		sed -n 2p <<<"$r" | grep -qE "^  cgroup = /system\.slice/foo\.service +[0-9.]+/s +5( |\$)" &&
+		sed -n 3p <<<"$r" | grep -qE "^  cgroup = (/user\.slice/user-1000\.slice|…)[a-z0-9./-]*/session-2\.scope +[0-9.]+/s +3( |\$)" &&
+		sed -n 4p <<<"$r" | grep -qE "^  cgroup = cgroup:400 +[0-9.]+/s +2( |\$)" &&
+		[ "$(grep -c . <<<"$r")" = 4 ] && grep -qF "INODE NUMBERS  18 allocated" <<<"$s"
+	ok $? "$size: --by cgroup: a row per cgroup, the container made during the recording by its id, its path's otherwise, an unnamed one as cgroup:ID" "$s"
+	# the columns aligned whatever the name's length ("…" is one column, three bytes)
+	at=$(sed 's/…/./g' <<<"$r" | awk '{print index($0, "/s ")}' | sort -u)
+	[ "$(grep -c . <<<"$r")" = 4 ] && [ "$(wc -l <<<"$at")" = 1 ] && [ "$at" -gt 0 ]
+	ok $? "$size: --by cgroup: the rate column aligned on every row" "$r"
+	grep -qF "b group" <<<"$(sed -n "${h}p" <<<"$s")"; ok $? "$size: the footer shows b group" "$s"
+	# Enter on the container: its kind, name and the path of its scope
+	keys2 Enter
+	s=$(screen2)
+	grep -qF "cgroup = docker:0123456789ab" <<<"$s" &&
+		grep -qE "^  /system\.slice/docker-0123456789abcdef" <<<"$s" &&
+		grep -qF "8 inode numbers allocated" <<<"$s"
+	ok $? "$size: Enter on the container's row: its scope's path and its allocations" "$s"
+	keys2 Enter
+
+	# b cycles the grouping from the default mount: fs, caller, comm, cgroup, mount
+	fixture=$gen/cg.evt open2 "$w" "$h" TERM=xterm-256color
+	r=$(ino_rows <<<"$(screen2)")
+	grep -qE "^> mount = /sys/kernel/tracing +[0-9.]+/s +18( |\$)" <<<"$r"; ok $? "$size: by default, by mount" "$r"
+	want=("fs = tracefs +[0-9.]+/s +18" "caller = eventfs_get_inode +[0-9.]+/s +18"
+	      "comm = nginx +[0-9.]+/s +8" "cgroup = docker:0123456789ab +[0-9.]+/s +8"
+	      "mount = /sys/kernel/tracing")
+	for kind in "${want[@]}"; do
+		keys2 b
+		r=$(ino_rows <<<"$(screen2)")
+		sed -n 1p <<<"$r" | grep -qE "^> $kind"
+		ok $? "$size: b: the inode numbers by ${kind%% =*}" "$r"
+	done
+	keys2 '?'
+	grep -qF "b        cycle the inode numbers' groups: mount, fs, caller, comm," <<<"$(screen2)"
+	ok $? "$size: the help says what b does" "$(screen2)"
+	keys2 x
+done
+tmux kill-session -t "$sess2" 2>/dev/null
+
 echo "live: $pass passed, $fail failed"
 [ $fail -eq 0 ]

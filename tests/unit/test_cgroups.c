@@ -220,6 +220,44 @@ static void test_table_only(void **state)
 	cgroups_free(cg);
 }
 
+struct named {
+	uint64_t ids[4];
+	int n;
+};
+
+static int collect(void *ctx, uint64_t id, const char *path)
+{
+	struct named *c = ctx;
+
+	assert_true(c->n < 4);
+	c->ids[c->n++] = id;
+	return 0;
+}
+
+/* The cgroups behind a group's name: a container's scopes, or the one path. */
+static void test_each_named(void **state)
+{
+	struct cgroups *cg = cgroups_new(NULL, 0);
+	struct named c = { 0 };
+
+	assert_int_equal(cgroups_add(cg, 9, "/machine.slice/libpod-" HEX64 ".scope/container"), 0);
+	assert_int_equal(cgroups_add(cg, 8, "/machine.slice/libpod-" HEX64 ".scope"), 0);
+	assert_int_equal(cgroups_add(cg, 7, "/system.slice/foo.service"), 0);
+	assert_int_equal(cgroups_add(cg, 6, "/machine.slice/libpod-" HEX64B ".scope"), 0);
+	assert_int_equal(cgroups_each_named(cg, "podman:0123456789ab", collect, &c), 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.ids[0], 8);		/* in id order */
+	assert_int_equal(c.ids[1], 9);
+	c.n = 0;
+	assert_int_equal(cgroups_each_named(cg, "/system.slice/foo.service", collect, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.ids[0], 7);
+	c.n = 0;
+	assert_int_equal(cgroups_each_named(cg, "cgroup:7", collect, &c), 0);
+	assert_int_equal(c.n, 0);
+	cgroups_free(cg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -227,6 +265,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_walk_fake_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk_bounded, setup, teardown),
 		cmocka_unit_test(test_table_only),
+		cmocka_unit_test(test_each_named),
 		cmocka_unit_test(test_live_root_is_cgroup2),
 	};
 

@@ -7,6 +7,7 @@
 #include "unit.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "file/recorder.h"
+#include "lib/cgroups.h"
 
 static void ev(struct et_rec *r, uint64_t i, uint64_t ts)
 {
@@ -392,6 +394,153 @@ static void test_max_size_too_small(void **state)
 	assert_int_equal(access(o.path, F_OK), -1);
 }
 
+/* ---- cgroups first seen during the run (format 1.3) ----------------------- */
+
+static char cg_root[64];
+
+/* A cgroup of the fake tree: a directory, whose inode number is its id. */
+static uint64_t mkcg(const char *name)
+{
+	char p[128];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", cg_root, name);
+	assert_int_equal(mkdir(p, 0755), 0);
+	assert_int_equal(stat(p, &st), 0);
+	return st.st_ino;
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	return remove(p);
+}
+
+#define SEC	1000000000ull
+
+/*
+ * On a fake cgroup2 tree (directories in /tmp, their inode numbers the
+ * ids, as test_cgroups.c does), a table that walks on every miss, as the
+ * session's does once its second has passed.  An event in a cgroup made
+ * after META brings a CGROUPS section just before it, with every cgroup
+ * the walk found; an id no walk finds is asked about again only a second
+ * of event time later (the tree is not walked meanwhile); the ids META
+ * has are not written again.  In ring mode the file's META names them.
+ */
+static void test_late_cgroups(void **state)
+{
+	for (int ring = 0; ring < 2; ring++) {
+		struct recorder_opts o = { .path = tmp_path(), .ring_ns = ring ? 3600 * SEC : 0 };
+		struct tf_meta meta = { .evtrace_version = "test", .start_ns = 1 };
+		uint64_t early, late, later, late3, nowhere = 999999999999ull;
+		uint64_t ids[16], changed_at[4];
+		struct cgroups *cg, *changed[4] = { NULL };
+		const struct cgroups *whole;
+		struct recorder_stats rs;
+		struct recorder *rc;
+		struct tf_reader *rd;
+		struct et_rec r;
+		char path[CG_PATH_LEN], err[200];
+		size_t before, n = 0, nc = 0;
+
+		snprintf(cg_root, sizeof(cg_root), "/tmp/evtrace-cgrec-XXXXXX");
+		assert_non_null(mkdtemp(cg_root));
+		early = mkcg("early");
+		cg = cgroups_new(cg_root, 0);
+		assert_non_null(cg);
+		meta.cgroups = cg;
+		rc = recorder_open(&o, &meta);
+		assert_non_null(rc);
+		/* META walked: the root and early */
+		assert_int_equal(cgroups_count(cg), 2);
+		late = mkcg("late");
+		later = mkcg("later");
+
+		/* 0-2 early, 3 late: its section names later too; 4 later */
+		ids[n++] = early;
+		ids[n++] = early;
+		ids[n++] = early;
+		ids[n++] = late;
+		ids[n++] = later;
+		for (size_t i = 0; i < n; i++) {
+			ev(&r, i, 2 * SEC + i);
+			r.cgroup_id = ids[i];
+			assert_int_equal(recorder_add(rc, &r), 0);
+		}
+		assert_int_equal(cgroups_count(cg), 4);
+		/* 5: an id no walk finds; a cgroup made after it is not walked to ... */
+		ids[n] = nowhere;
+		ev(&r, n, 3 * SEC);
+		r.cgroup_id = ids[n++];
+		assert_int_equal(recorder_add(rc, &r), 0);
+		late3 = mkcg("late3");
+		before = cgroups_count(cg);
+		/* 6: ... while the id waits its second of event time */
+		ids[n] = nowhere;
+		ev(&r, n, 3 * SEC + SEC / 2);
+		r.cgroup_id = ids[n++];
+		assert_int_equal(recorder_add(rc, &r), 0);
+		assert_int_equal(cgroups_count(cg), before);
+		/* 7: past it, asked again: the walk finds late3, named before this event */
+		ids[n] = nowhere;
+		ev(&r, n, 4 * SEC + SEC / 2);
+		r.cgroup_id = ids[n++];
+		assert_int_equal(recorder_add(rc, &r), 0);
+		assert_int_equal(cgroups_count(cg), before + 1);
+		/* 8: late3's own, named already */
+		ids[n] = late3;
+		ev(&r, n, 5 * SEC);
+		r.cgroup_id = ids[n++];
+		assert_int_equal(recorder_add(rc, &r), 0);
+		assert_int_equal(recorder_close(rc, 6 * SEC, &rs), 0);
+		assert_int_equal(rs.cgroups_late, 3);
+
+		rd = tf_open(o.path, err, sizeof(err));
+		if (!rd)
+			fail_msg("%s: %s", o.path, err);
+		for (size_t i = 0; tf_next(rd, &r) == 1; i++) {
+			struct cgroups *c = tf_cgroups_changed(rd);
+
+			assert_true(i < n);
+			assert_int_equal(r.cgroup_id, ids[i]);
+			if (c) {
+				assert_true(nc < 4);
+				changed_at[nc] = i;
+				changed[nc++] = c;
+			}
+		}
+		whole = tf_reader_meta(rd)->cgroups;
+		assert_non_null(whole);
+		/* the file names them all, whichever way */
+		assert_int_equal(cgroups_count((struct cgroups *)whole), 5);
+		assert_true(cgroups_path((struct cgroups *)whole, late3, path, sizeof(path)));
+		assert_string_equal(path, "/late3");
+		assert_true(cgroups_path((struct cgroups *)whole, early, path, sizeof(path)));
+		assert_string_equal(path, "/early");
+		if (ring) {
+			/* one META, written at the end: no section */
+			assert_int_equal(nc, 0);
+		} else {
+			/* before event 3, late and later; before event 7, late3 */
+			assert_int_equal(nc, 2);
+			assert_int_equal(changed_at[0], 3);
+			assert_int_equal(cgroups_count(changed[0]), 2);
+			assert_true(cgroups_path(changed[0], late, path, sizeof(path)));
+			assert_string_equal(path, "/late");
+			assert_true(cgroups_path(changed[0], later, path, sizeof(path)));
+			assert_string_equal(path, "/later");
+			assert_int_equal(changed_at[1], 7);
+			assert_int_equal(cgroups_count(changed[1]), 1);
+			assert_true(cgroups_path(changed[1], late3, path, sizeof(path)));
+		}
+		for (size_t i = 0; i < nc; i++)
+			cgroups_free(changed[i]);
+		tf_close(rd);
+		cgroups_free(cg);
+		unlink(o.path);
+		nftw(cg_root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_dump_to),
 		cmocka_unit_test(test_max_size),
 		cmocka_unit_test(test_max_size_too_small),
+		cmocka_unit_test(test_late_cgroups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,6 +26,7 @@
 #define START_NS	1000000000ull
 #define STEP_NS		1000ull
 #define N_EVENTS	3000
+#define LATE_CG_AT	2600	/* a CGROUPS section names cgroup 9 before this event */
 
 /* Mount tables of 1..4 entries: the count says which one is in force. */
 static struct mount_ent ents[4] = {
@@ -45,16 +46,17 @@ static void rec_at(struct et_rec *r, int i)
 	r->dev_major = 0;
 	r->dev_minor = 13;
 	snprintf(r->comm, sizeof(r->comm), "task%d", i % 3);
-	/* a cgroup META names, then one a later MOUNTS section does */
-	r->cgroup_id = i < 1500 ? 7 : 8;
+	/* a cgroup META names, one a later MOUNTS section does, one a CGROUPS section */
+	r->cgroup_id = i < 1500 ? 7 : i < LATE_CG_AT ? 8 : 9;
 	strcpy(r->fs, "tracefs");
 	strcpy(r->caller, "eventfs_get_inode");
 }
 
 /*
  * META (1 mount), events 0..1499, MOUNTS (2), events 1500..2047,
- * MOUNTS (3), MOUNTS (4), events 2048..2999, TRAILER.  1500 and 2048 are
- * not multiples of the reader's batch, 2048 is.
+ * MOUNTS (3), MOUNTS (4), events 2048..2599, CGROUPS (cgroup 9), events
+ * 2600..2999, TRAILER.  1500 and 2600 are not multiples of the reader's
+ * batch, 2048 is.
  */
 static char *make_file(bool trailer, uint64_t start)
 {
@@ -87,6 +89,14 @@ static char *make_file(bool trailer, uint64_t start)
 				assert_int_equal(tf_write_mounts(fd, START_NS + i * STEP_NS, &mt), 0);
 			}
 		}
+		if (i == LATE_CG_AT) {
+			struct cgroups *late = cgroups_new(NULL, 0);
+
+			seal_to(fd, c);
+			assert_int_equal(cgroups_add(late, 9, "/late.scope"), 0);
+			assert_int_equal(tf_write_cgroups(fd, START_NS + i * STEP_NS, late), 0);
+			cgroups_free(late);
+		}
 		rec_at(&r, i);
 		assert_int_equal(tf_chunk_add(c, &r), 0);
 	}
@@ -108,6 +118,7 @@ struct seen {
 	int idx[N_EVENTS];		/* the event's number, from its ts */
 	int mounts[N_EVENTS];		/* the table in force when it arrived */
 	int named;			/* events whose cgroup the session named then */
+	int early;			/* events before LATE_CG_AT when it named cgroup 9 */
 };
 
 static int sink(void *ctx, const struct et_rec *r)
@@ -123,7 +134,11 @@ static int sink(void *ctx, const struct et_rec *r)
 		char path[CG_PATH_LEN];
 
 		sn->named += cgroups_path(sn->s->cgroups, r->cgroup_id, path, sizeof(path)) &&
-			     !strcmp(path, r->cgroup_id == 7 ? "/start" : "/later");
+			     !strcmp(path, r->cgroup_id == 7 ? "/start" :
+					   r->cgroup_id == 8 ? "/later" : "/late.scope");
+		/* however far ahead the reader's thread is */
+		sn->early += sn->idx[sn->n] < LATE_CG_AT &&
+			     cgroups_path(sn->s->cgroups, 9, path, sizeof(path));
 	}
 	sn->n++;
 	if (sn->stop && sn->n == sn->stop_after)
@@ -221,8 +236,10 @@ static void test_all_in_order_with_mounts(void **state)
 	}
 	/* the last table stays in force after the replay */
 	assert_int_equal(x->s.mounts.n, 4);
-	/* every event's cgroup named as it arrived: META's, then MOUNTS' */
+	/* every event's cgroup named as it arrived: META's, then MOUNTS', then CGROUPS' */
 	assert_int_equal(x->sn.named, N_EVENTS);
+	/* and no sooner: a name applies from where the file has it */
+	assert_int_equal(x->sn.early, 0);
 }
 
 static void test_pid_filter(void **state)
@@ -295,7 +312,7 @@ static void test_stop_flag(void **state)
 	assert_int_equal(x->sn.n, 77);
 }
 
-/* Cut in the middle of the last chunk: the first two chunks, nothing else. */
+/* Cut in the middle of the last chunk: the first three chunks, nothing else. */
 static void test_truncated(void **state)
 {
 	struct fix *x = *state;
@@ -304,7 +321,7 @@ static void test_truncated(void **state)
 	assert_int_equal(stat(x->path, &sb), 0);
 	assert_int_equal(truncate(x->path, sb.st_size - 10), 0);
 	assert_int_equal(replay(x), EXIT_OK);
-	assert_int_equal(x->sn.n, 2048);
+	assert_int_equal(x->sn.n, LATE_CG_AT);
 	for (int i = 0; i < x->sn.n; i++)
 		assert_int_equal(x->sn.idx[i], i);
 	/* the events before the cut saw only the tables recorded before them */

@@ -937,6 +937,109 @@ static void test_cgroup_meta(void **state)
 	cgroups_free(cg);
 }
 
+/*
+ * Format 1.3's CGROUPS section: the writer's bytes as the document says
+ * (type 5, first and last ts the time, a text of ts_ns and cgroup lines),
+ * and the reader hands its names on before the next event, once; the
+ * file's whole table has them too.  A section written by hand reads the
+ * same, lines that do not parse left out.
+ */
+static void test_cgroups_section(void **state)
+{
+	struct tf_meta m = test_meta;
+	struct cgroups *cg = cgroups_new(NULL, 0), *late = cgroups_new(NULL, 0), *got;
+	struct tf_chunk *c = tf_chunk_new();
+	struct et_rec r[2], e;
+	struct tf_reader *rd;
+	char path[CG_PATH_LEN];
+	struct buf f, raw = { 0 };
+	const uint8_t *sec;
+	uint8_t *p;
+	size_t len;
+	int fd = memfd();
+	static const char text[] = "ts_ns 7000\ncgroup 77 /system.slice/late\\040one.service\n"
+				   "cgroup 300 /system.slice/docker-" HEX64 ".scope\n";
+
+	golden_recs(r);
+	r[0].cgroup_id = 12;
+	r[1].cgroup_id = 77;
+	assert_int_equal(cgroups_add(cg, 12, "/agg"), 0);
+	m.cgroups = cg;
+	assert_int_equal(tf_write_start(fd, &m), 0);
+	assert_int_equal(tf_chunk_add(c, &r[0]), 0);
+	assert_int_equal(tf_chunk_seal(c, 3, &p, &len), 0);
+	assert_int_equal(tf_write_all(fd, p, len), 0);
+	free(p);
+	tf_chunk_reset(c);
+	assert_int_equal(cgroups_add(late, 300, "/system.slice/docker-" HEX64 ".scope"), 0);
+	assert_int_equal(cgroups_add(late, 77, "/system.slice/late one.service"), 0);
+	assert_int_equal(tf_write_cgroups(fd, 7000, late), 0);
+	assert_int_equal(tf_chunk_add(c, &r[1]), 0);
+	assert_int_equal(tf_chunk_seal(c, 3, &p, &len), 0);
+	assert_int_equal(tf_write_all(fd, p, len), 0);
+	free(p);
+	slurp(fd, &f);
+
+	/* the section's bytes: after the chunk, ids in order, paths escaped */
+	sec = memmem(f.p, f.len, "ts_ns 7000\n", 11);
+	assert_non_null(sec);
+	sec -= TF_SEC_LEN;
+	assert_int_equal(le(sec + 4, 2), 5);
+	assert_int_equal(le(sec + 8, 4), sizeof(text) - 1);
+	assert_int_equal(le(sec + 12, 4), sizeof(text) - 1);
+	assert_int_equal(le(sec + 16, 4), crc32(0, sec + TF_SEC_LEN, sizeof(text) - 1));
+	assert_int_equal(le(sec + 20, 4), 0);
+	assert_int_equal(le(sec + 24, 8), 7000);
+	assert_int_equal(le(sec + 32, 8), 7000);
+	assert_memory_equal(sec + TF_SEC_LEN, text, sizeof(text) - 1);
+	assert_int_equal(le((const uint8_t *)f.p + 10, 2), 3);	/* format 1.3 */
+
+	rd = open_buf(&f);
+	assert_int_equal(cgroups_count(tf_reader_meta(rd)->cgroups), 1);
+	assert_int_equal(tf_next(rd, &e), 1);
+	assert_int_equal(e.cgroup_id, 12);
+	assert_null(tf_cgroups_changed(rd));
+	assert_int_equal(tf_next(rd, &e), 1);
+	assert_int_equal(e.cgroup_id, 77);
+	got = tf_cgroups_changed(rd);
+	assert_non_null(got);
+	assert_int_equal(cgroups_count(got), 2);
+	assert_true(cgroups_path(got, 77, path, sizeof(path)));
+	assert_string_equal(path, "/system.slice/late one.service");
+	assert_string_equal(cgroups_name(got, 300, path, sizeof(path)), "docker:0123456789ab");
+	cgroups_free(got);
+	assert_null(tf_cgroups_changed(rd));	/* once */
+	assert_int_equal(cgroups_count(tf_reader_meta(rd)->cgroups), 3);
+	assert_int_equal(tf_next(rd, &e), 0);
+	tf_close(rd);
+	free(f.p);
+
+	/* by hand, from the document: a bad line or two among them */
+	memset(&f, 0, sizeof(f));
+	b_header(&f, 1, 3);
+	b_text(&f, 1, "ncpus 1\n");
+	b_text(&f, 5, "ts_ns 5\ncgroup 41 /x\ncgroup 0 /zero\ncgroup 42 rel\nmount 0:1 y /y\n");
+	b_put(&raw, golden, sizeof(golden));
+	b_events(&f, &raw, 2, 1000);
+	rd = open_buf(&f);
+	assert_null(tf_reader_meta(rd)->cgroups);
+	assert_int_equal(tf_next_batch(rd, r, 2), 2);
+	got = tf_cgroups_changed(rd);
+	assert_non_null(got);
+	assert_int_equal(cgroups_count(got), 1);
+	assert_true(cgroups_path(got, 41, path, sizeof(path)));
+	assert_string_equal(path, "/x");
+	/* a CGROUPS section is no mount change */
+	assert_null(tf_mounts_changed(rd, NULL));
+	cgroups_free(got);
+	tf_close(rd);
+	free(f.p);
+	free(raw.p);
+	tf_chunk_free(c);
+	cgroups_free(late);
+	cgroups_free(cg);
+}
+
 /* ---- damage ----------------------------------------------------------------- */
 
 /* Cut the file at every byte: exactly the complete chunks, and where it stops. */
@@ -1853,6 +1956,7 @@ int main(void)
 		cmocka_unit_test(test_writer_bytes),
 		cmocka_unit_test(test_cgroup_field),
 		cmocka_unit_test(test_cgroup_meta),
+		cmocka_unit_test(test_cgroups_section),
 		cmocka_unit_test(test_reader_from_document),
 		cmocka_unit_test(test_truncated_everywhere),
 		cmocka_unit_test(test_flipped_byte),
