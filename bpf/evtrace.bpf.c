@@ -141,19 +141,6 @@ struct {
 } filter_cgroups SEC(".maps");
 
 /*
- * Object generations: pointer -> seq, set when we see the allocation and
- * deleted when we see the free, so a reused address gets a new id.  Kept
- * in the kernel so a lost ring buffer record cannot skew ids.  Objects
- * allocated before tracing started are not here and get seq 0.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1 << 18);	/* resized by userspace */
-	__type(key, __u64);
-	__type(value, __u64);
-} seqs SEC(".maps");
-
-/*
  * Aggregated types: (kind, group, bucket) -> count, sum, min, max, per CPU
  * (no lock, no shared cache line).  Sized by userspace when aggregating.
  */
@@ -173,8 +160,12 @@ struct {
 } agg_counts SEC(".maps");
 
 /*
- * When inode or dentry lifetimes are aggregated, their objects' generation
- * lives here with what the free needs: when and where the allocation was.
+ * Object generations: an object's seq is set when we see its allocation
+ * and dropped at its free, so a reused address gets a new id.  Kept in the
+ * kernel so a lost ring buffer record cannot skew ids; objects allocated
+ * before tracing started have none (seq 0).  When inode or dentry
+ * lifetimes are aggregated, the birth also holds what the free needs:
+ * when and where the allocation was, and by whom.
  */
 struct birth {
 	__u64 seq;
@@ -182,21 +173,25 @@ struct birth {
 	__u32 dev;
 	__u32 pad;
 	char fs[ET_FS_LEN];
-	char comm[ET_COMM_LEN];
-	__u64 cgroup;		/* --by cgroup only */
+	union {			/* one --by at a time: userspace never asks for both */
+		char comm[ET_COMM_LEN];	/* --by comm */
+		__u64 cgroup;		/* --by cgroup, serve */
+	};
 };
 
 /*
  * An open-addressed table, not a hash map: an object is born and dies
  * with every dentry, tens of thousands of times a second in a burst, and a
  * hash map's update and delete each take a bucket lock and a free-list
- * lock with interrupts off, which made them the dearest programs of the
- * live view.  Here an allocation claims a slot with one compare-and-swap
+ * lock with interrupts off, which made them the dearest programs of
+ * every mode.  Here an allocation claims a slot with one compare-and-swap
  * and a free marks it free again; no helper call, no lock.  An object's
- * slot is among the BIRTH_PROBES after its hash: a slot is only written
- * by the one task that claims it, and by its free (which comes after the
- * allocation's program has returned).  Sized by userspace to a power of
- * two, twice the objects (--max-objects), so that chains stay short.
+ * slot is among the BIRTH_PROBES after its home (birth_slot()): a slot is
+ * only written by the one task that claims it, and by its free (which
+ * comes after the allocation's program has returned).  Sized by userspace
+ * to a power of two, twice the objects (--max-objects), so that chains
+ * stay short.  Dentries, inodes and eventfs_inodes share it: an address
+ * holds one object at a time.
  */
 struct birth_slot {
 	__u64 obj;		/* SLOT_EMPTY, SLOT_FREED or the object */
@@ -209,10 +204,12 @@ struct birth_slot {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);		/* sized by userspace when aggregating */
+	__uint(max_entries, 1);		/* sized by userspace */
 	__type(key, __u32);
 	__type(value, struct birth_slot);
 } births SEC(".maps");
+
+_Static_assert(sizeof(struct birth_slot) == 64, "a birth slot is a cache line");
 
 /* log2 of births' slots, set with its size */
 const volatile __u32 births_bits = 0;
@@ -386,6 +383,24 @@ struct {
 	__type(value, struct sb_known);
 } sbs SEC(".maps");
 
+/*
+ * The superblock a CPU saw last, before the map: a burst allocates on one
+ * superblock thousands of times, and this is a load where a lookup in sbs
+ * hashes and walks a bucket.  sb is written 0 first and last of all, so a
+ * program that an interrupt's program interrupted while it read can tell.
+ */
+struct sb_last {
+	__u64 sb;
+	struct sb_known k;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sb_last);
+} sb_lasts SEC(".maps");
+
 static __always_inline bool sb_filter(struct sbinfo *s)
 {
 	if (filter_dev && !bpf_map_lookup_elem(&filter_devs, &s->dev))
@@ -405,7 +420,10 @@ static __always_inline bool sb_read_x(struct super_block *sb, struct sbinfo *s, 
 {
 	struct sb_known *k, fresh;
 	__u64 key = (__u64)sb;
+	struct sb_last *c;
 	const char *name;
+	__u32 zero = 0;
+	bool wanted;
 
 	if (!sb) {
 		__builtin_memset(s, 0, sizeof(*s));
@@ -418,17 +436,30 @@ static __always_inline bool sb_read_x(struct super_block *sb, struct sbinfo *s, 
 		fresh.s_type = (__u64)BPF_CORE_READ(sb, s_type);
 		fresh.info.dev = BPF_CORE_READ(sb, s_dev);
 	}
+	c = bpf_map_lookup_elem(&sb_lasts, &zero);
+	if (c && READ_ONCE(c->sb) == key && c->k.s_type == fresh.s_type &&
+	    c->k.info.dev == fresh.info.dev) {
+		*s = c->k.info;
+		wanted = c->k.wanted;
+		if (READ_ONCE(c->sb) == key)
+			return wanted;
+	}
 	k = bpf_map_lookup_elem(&sbs, &key);
 	if (k && k->s_type == fresh.s_type && k->info.dev == fresh.info.dev) {
-		*s = k->info;
-		return k->wanted;
+		fresh = *k;
+	} else {
+		__builtin_memset(fresh.info.fs, 0, sizeof(fresh.info.fs));
+		name = BPF_CORE_READ(sb, s_type, name);
+		if (name)
+			bpf_probe_read_kernel_str(fresh.info.fs, sizeof(fresh.info.fs), name);
+		fresh.wanted = sb_filter(&fresh.info);
+		bpf_map_update_elem(&sbs, &key, &fresh, BPF_ANY);
 	}
-	__builtin_memset(fresh.info.fs, 0, sizeof(fresh.info.fs));
-	name = BPF_CORE_READ(sb, s_type, name);
-	if (name)
-		bpf_probe_read_kernel_str(fresh.info.fs, sizeof(fresh.info.fs), name);
-	fresh.wanted = sb_filter(&fresh.info);
-	bpf_map_update_elem(&sbs, &key, &fresh, BPF_ANY);
+	if (c) {
+		WRITE_ONCE(c->sb, 0);
+		c->k = fresh;
+		WRITE_ONCE(c->sb, key);
+	}
 	*s = fresh.info;
 	return fresh.wanted;
 }
@@ -530,54 +561,27 @@ static __always_inline void ev_name(struct et_event *e, const void *str, __u32 l
 		e->flags |= ET_F_TRUNC;
 }
 
-static __always_inline __u64 seq_new(void *obj)
-{
-	__u64 key = (__u64)obj;
-	__u64 seq = __sync_fetch_and_add(&next_seq, 1) + 1;
-
-	if (bpf_map_update_elem(&seqs, &key, &seq, BPF_ANY)) {
-		__sync_fetch_and_add(&seq_full, 1);
-		return 0;
-	}
-	return seq;
-}
-
-static __always_inline __u64 seq_get(void *obj)
-{
-	__u64 key = (__u64)obj;
-	__u64 *seq;
-
-	if (!obj)
-		return 0;
-	seq = bpf_map_lookup_elem(&seqs, &key);
-	return seq ? *seq : 0;
-}
-
-static __always_inline __u64 seq_end(void *obj)
-{
-	__u64 key = (__u64)obj;
-	__u64 seq = seq_get(obj);
-
-	bpf_map_delete_elem(&seqs, &key);
-	return seq;
-}
-
 /* ---- aggregation -------------------------------------------------------- */
 
 #define AGG_INODES	(agg_types & ET_INODE_LIFE_TYPES)
 #define AGG_DENTRIES	(agg_types & ET_DENTRY_LIFE_TYPES)
 
 /*
- * The i-th slot of obj's chain (Fibonacci hashing: the high bits of the
- * product).  obj must be a number to the verifier, which allows no
- * multiplication of a typed pointer: fentry programs pass their objects
- * as ARG() and RET() give them.
+ * The i-th slot of obj's chain.  Its home keeps the slab's locality: the
+ * page of obj picks a block of 64 slots (Fibonacci hashing of the page
+ * number), obj's 64-byte line in the page picks the slot in it.  Objects
+ * allocated one after the other mostly share a slab page, so their slots
+ * share one or two pages of the table; a plain hash of the address sent
+ * each to its own page of 32 MiB, and under emulation those misses were
+ * most of what a dentry's two programs cost.  obj must be a number to the
+ * verifier, which allows no multiplication of a typed pointer: fentry
+ * programs pass their objects as ARG() and RET() give them.
  */
 static __always_inline struct birth_slot *birth_slot(__u64 obj, __u32 i)
 {
 	__u32 mask = (1u << births_bits) - 1;
-	__u32 idx = births_bits ?
-		    (__u32)((obj * 0x9e3779b97f4a7c15ull) >> (64 - births_bits)) : 0;
+	__u32 idx = (__u32)(((obj >> 12) * 0x9e3779b97f4a7c15ull) >> (64 - births_bits + 6)) << 6 |
+		    (__u32)(obj >> 6 & 63);
 
 	idx = (idx + i) & mask;
 	return bpf_map_lookup_elem(&births, &idx);
@@ -604,25 +608,27 @@ static __always_inline struct birth_slot *birth_find(__u64 obj)
 	return NULL;
 }
 
-/* A generation: from births when that kind of object is aggregated. */
-static __always_inline __u64 gen_get(void *obj, bool born)
+/* obj's generation, 0 if it has none */
+static __always_inline __u64 gen_get(__u64 obj)
 {
-	struct birth_slot *sl;
+	struct birth_slot *sl = birth_find(obj);
 
-	if (!born)
-		return seq_get(obj);
-	sl = birth_find((__u64)obj);
 	return sl ? sl->b.seq : 0;
 }
 
-#define inode_gen(inode)	(track_inodes ? gen_get(inode, AGG_INODES) : 0)
-#define dentry_gen(dentry)	(track_dentries ? gen_get(dentry, AGG_DENTRIES) : 0)
+#define inode_gen(inode)	(track_inodes ? gen_get((__u64)(inode)) : 0)
+#define dentry_gen(dentry)	(track_dentries ? gen_get((__u64)(dentry)) : 0)
 
-/* The allocation: its generation, and when and where for the lifetime. */
-static __always_inline __u64 birth_new(void *obj, __u64 ts, struct sbinfo *s, struct task *t)
+/*
+ * The allocation: its generation, and with life (its kind's lifetimes are
+ * counted here) when, where and by whom for the lifetime.  0 if the table
+ * had no room.
+ */
+static __always_inline __u64 birth_new(__u64 obj, bool life, __u64 ts, struct sbinfo *s,
+				       struct task *t)
 {
 	struct birth_slot *sl = NULL;
-	struct birth b = {};
+	__u64 seq;
 
 	/*
 	 * The first slot of the chain that is free, or still this address's
@@ -631,39 +637,43 @@ static __always_inline __u64 birth_new(void *obj, __u64 ts, struct sbinfo *s, st
 	 */
 #pragma unroll
 	for (__u32 i = 0; i < BIRTH_PROBES; i++) {
-		struct birth_slot *c = birth_slot((__u64)obj, i);
+		struct birth_slot *c = birth_slot(obj, i);
 		__u64 k;
 
 		if (!c)
 			break;
 		k = READ_ONCE(c->obj);
-		if (k == (__u64)obj) {
+		if (k == obj) {
 			sl = c;
 			break;
 		}
 		/* another CPU's allocation may claim it first: then go on */
-		if (k <= SLOT_FREED && __sync_val_compare_and_swap(&c->obj, k, (__u64)obj) == k) {
+		if (k <= SLOT_FREED && __sync_val_compare_and_swap(&c->obj, k, obj) == k) {
 			sl = c;
 			break;
 		}
 	}
-	b.seq = __sync_fetch_and_add(&next_seq, 1) + 1;
-	b.ts = ts;
-	b.dev = s->dev;
-	__builtin_memcpy(b.fs, s->fs, sizeof(b.fs));
-	if (agg_comm) {
-		task_comm(t);
-		__builtin_memcpy(b.comm, t->comm, sizeof(b.comm));
-	}
-	if (agg_cgroup)
-		b.cgroup = task_cgroup(t);
+	seq = __sync_fetch_and_add(&next_seq, 1) + 1;
 	if (!sl) {
 		__sync_fetch_and_add(&seq_full, 1);
 		return 0;
 	}
-	sl->b = b;
-	return b.seq;
+	sl->b.seq = seq;
+	sl->b.ts = life ? ts : 0;
+	if (!life)
+		return seq;
+	sl->b.dev = s->dev;
+	__builtin_memcpy(sl->b.fs, s->fs, sizeof(sl->b.fs));
+	if (agg_comm) {
+		task_comm(t);
+		__builtin_memcpy(sl->b.comm, t->comm, sizeof(sl->b.comm));
+	} else if (agg_cgroup) {
+		sl->b.cgroup = task_cgroup(t);
+	}
+	return seq;
 }
+
+#define gen_new(obj)	birth_new((__u64)(obj), false, 0, NULL, NULL)
 
 /*
  * Does a free need its superblock?  For a filter, or for its event.  A
@@ -674,15 +684,28 @@ static __always_inline __u64 birth_new(void *obj, __u64 ts, struct sbinfo *s, st
 #define FREE_NEEDS_SB(type)	(filter_dev || filter_fs || (emit_types & ET_BIT(type)))
 
 /* The free: the birth into *b (false if not seen), and forget it. */
-static __always_inline bool birth_end(void *obj, struct birth *b)
+static __always_inline bool birth_end(__u64 obj, struct birth *b)
 {
-	struct birth_slot *sl = birth_find((__u64)obj);
+	struct birth_slot *sl = birth_find(obj);
 
 	if (!sl)
 		return false;
 	*b = sl->b;
 	WRITE_ONCE(sl->obj, SLOT_FREED);
 	return true;
+}
+
+/* The free of an object whose lifetime is not counted: its generation, forgotten. */
+static __always_inline __u64 gen_end(__u64 obj)
+{
+	struct birth_slot *sl = birth_find(obj);
+	__u64 seq;
+
+	if (!sl)
+		return 0;
+	seq = sl->b.seq;
+	WRITE_ONCE(sl->obj, SLOT_FREED);
+	return seq;
 }
 
 static __always_inline void agg_count(__u32 idx)
@@ -755,8 +778,10 @@ static __always_inline void agg_life(__u16 kind, __u64 ts, const struct birth *b
 	k.kind = kind;
 	k.dev = b->dev;
 	__builtin_memcpy(k.fs, b->fs, sizeof(k.fs));
-	__builtin_memcpy(k.comm, b->comm, sizeof(k.comm));
-	k.cgroup = b->cgroup;
+	if (agg_comm)
+		__builtin_memcpy(k.comm, b->comm, sizeof(k.comm));
+	else if (agg_cgroup)
+		k.cgroup = b->cgroup;
 	agg_add(&k, ts > b->ts ? (ts - b->ts) / 1000 : 0);
 }
 
@@ -878,10 +903,10 @@ static __always_inline int on_inode_alloc(struct inode *inode, struct super_bloc
 	 * aggregated: alloc_inode only finds get_next_ino its superblock).
 	 */
 	if (AGG_INODES) {
-		li.seq = birth_new(inode, ts, &s, t);
+		li.seq = birth_new((__u64)inode, true, ts, &s, t);
 		agg_counted(ET_INODE_ALLOC);
 	} else if (emit_types & (ET_BIT(ET_INODE_ALLOC) | ET_BIT(ET_INO_ALLOC))) {
-		li.seq = seq_new(inode);
+		li.seq = gen_new(inode);
 	}
 	TASK_SLOT_SET(last_inodes, &t->tid, li);
 	e = ev_reserve(ET_INODE_ALLOC, t, &s, ET_EVENT_BASE, ts);
@@ -931,10 +956,10 @@ static __always_inline int on_inode_evict(struct inode *inode, struct task *t, b
 			return 0;
 	}
 	if (AGG_INODES) {
-		born = birth_end(inode, &b);
+		born = birth_end((__u64)inode, &b);
 		seq = b.seq;
 	} else {
-		seq = seq_end(inode);
+		seq = gen_end((__u64)inode);
 	}
 	if (!wanted)
 		return 0;
@@ -1016,10 +1041,10 @@ static __always_inline int on_dentry_alloc(struct dentry *d, struct super_block 
 		return 0;
 	/* before the reserve: a record lost to a full ring keeps ids unique */
 	if (AGG_DENTRIES) {
-		seq = birth_new(d, ts, &s, t);
+		seq = birth_new((__u64)d, true, ts, &s, t);
 		agg_counted(ET_DENTRY_ALLOC);
 	} else {
-		seq = seq_new(d);
+		seq = gen_new(d);
 	}
 	e = ev_reserve(ET_DENTRY_ALLOC, t, &s, ET_EVENT_NAME, ts);
 	if (!e)
@@ -1073,12 +1098,12 @@ static __always_inline int on_dentry_kill(struct dentry *d, struct task *t, bool
 	}
 	dy.dentry = (__u64)d;
 	if (AGG_DENTRIES) {
-		born = birth_end(d, &b);
+		born = birth_end((__u64)d, &b);
 		dy.seq = b.seq;
 		if (born)
 			s.dev = b.dev;
 	} else {
-		dy.seq = seq_end(d);
+		dy.seq = gen_end((__u64)d);
 	}
 	if (!wanted)
 		return 0;
@@ -1380,7 +1405,7 @@ static __always_inline int on_ei_create(struct eventfs_inode *ei,
 	if (!ei || IS_ERR_VALUE(ei) || !ei_wanted(&s))
 		return 0;
 	/* before the reserve: a record lost to a full ring keeps ids unique */
-	seq = seq_new(ei);
+	seq = gen_new(ei);
 	e = ev_reserve(ET_EI_CREATE, t, &s, ET_EVENT_NAME, bpf_ktime_get_ns());
 	if (!e)
 		return 0;
@@ -1389,7 +1414,7 @@ static __always_inline int on_ei_create(struct eventfs_inode *ei,
 	e->obj_seq = seq;
 	if (parent && !IS_ERR_VALUE(parent)) {
 		e->aux = (__u64)parent;
-		e->aux_seq = seq_get(parent);
+		e->aux_seq = gen_get((__u64)parent);
 	}
 	ev_submit(e);
 	return 0;
@@ -1404,7 +1429,7 @@ int BPF_PROG(eventfs_create_dir_fentry, const char *name,
 
 	if (!task_begin(&t, ETP_EVENTFS_CREATE_DIR))
 		return 0;
-	return on_ei_create(ret, parent, &t);
+	return on_ei_create(RET(), ARG(1), &t);
 }
 
 SEC("kprobe/eventfs_create_dir")
@@ -1437,7 +1462,7 @@ int BPF_PROG(eventfs_create_events_dir_fentry, const char *name,
 
 	if (!task_begin(&t, ETP_EVENTFS_CREATE_EVENTS_DIR))
 		return 0;
-	return on_ei_create(ret, NULL, &t);
+	return on_ei_create(RET(), NULL, &t);
 }
 
 SEC("kretprobe/eventfs_create_events_dir")
@@ -1479,7 +1504,7 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 			return 0;
 		flags = ET_F_NOREF;
 	}
-	seq = seq_get(ei);
+	seq = gen_get((__u64)ei);
 	named = ei_named(seq);
 	if (named && !flags)
 		dir_ei = BPF_CORE_READ(ti, private);
@@ -1503,7 +1528,7 @@ static __always_inline int on_ei_lookup(struct inode *dir, struct dentry *dentry
 	/* its place, for an ei the trace did not see made (named: see ei_named()) */
 	if (named && dir_ei && dir_ei != ei) {
 		e->pei = (__u64)dir_ei;
-		e->pei_seq = seq_get(dir_ei);
+		e->pei_seq = gen_get((__u64)dir_ei);
 	}
 	ev_submit(e);
 	return 0;
@@ -1551,7 +1576,7 @@ static __always_inline int on_ei_put(struct dentry *dentry, struct eventfs_inode
 
 	if (!ei)
 		return 0;
-	seq = seq_get(ei);
+	seq = gen_get((__u64)ei);
 	named = ei_named(seq);
 	e = ei_reserve(ET_EI_PUT, t, named);
 	if (!e)
@@ -1593,7 +1618,7 @@ int BPF_KPROBE(eventfs_d_release_kprobe, struct dentry *dentry)
  */
 static __always_inline int on_ei_remove(struct eventfs_inode *ei, struct task *t)
 {
-	__u64 seq = seq_get(ei);
+	__u64 seq = gen_get((__u64)ei);
 	bool named = ei_named(seq);
 	struct et_event *e;
 
@@ -1615,7 +1640,7 @@ int BPF_PROG(eventfs_remove_rec_fentry, struct eventfs_inode *ei, int level)
 
 	if (!task_begin(&t, ETP_EVENTFS_REMOVE_REC))
 		return 0;
-	return on_ei_remove(ei, &t);
+	return on_ei_remove(ARG(0), &t);
 }
 
 SEC("kprobe/eventfs_remove_rec")
@@ -1637,7 +1662,7 @@ static __always_inline int on_ei_release(struct kref *ref, struct task *t, bool 
 
 	ei = (void *)ref - bpf_core_field_offset(struct eventfs_inode, kref);
 	/* the generation ends whoever drops the last reference */
-	seq = seq_end(ei);
+	seq = gen_end((__u64)ei);
 	if (!wanted)
 		return 0;
 	named = ei_named(seq);
@@ -1658,7 +1683,7 @@ int BPF_PROG(release_ei_fentry, struct kref *ref)
 	struct task t;
 	bool wanted = task_begin(&t, ETP_RELEASE_EI);
 
-	return on_ei_release(ref, &t, wanted);
+	return on_ei_release(ARG(0), &t, wanted);
 }
 
 SEC("kprobe/release_ei")

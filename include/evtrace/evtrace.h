@@ -174,15 +174,27 @@ enum et_agg_kind {
 	ETA_MAX,
 };
 
+/*
+ * The fields a group may add come last, dearest last: the map's key size
+ * (ET_AGG_KEY_SIZE) stops after the last one in use, and the hash and
+ * compare of every count cover only those bytes (24 of 96 for the live
+ * view's mounts).  Userspace reads a key into a zeroed one.
+ */
 struct et_agg_key {
 	__u16 kind;		/* enum et_agg_kind */
 	__u16 slot;		/* histogram bucket */
 	__u32 dev;
 	char fs[ET_FS_LEN];
+	__u64 cgroup;		/* --by cgroup or serve, else zero */
 	char comm[ET_COMM_LEN];	/* --by comm only, else zero */
-	__u64 stack[ET_STACK_DEPTH];	/* ETA_INO with --by caller only, else zero */
-	__u64 cgroup;		/* --by cgroup only, else zero */
+	__u64 stack[ET_STACK_DEPTH];	/* ETA_INO with --by caller or serve, else zero */
 };
+
+#define ET_AGG_KEY_SIZE(by_caller, by_comm, by_cgroup)			\
+	((by_caller) ? sizeof(struct et_agg_key) :				\
+	 (by_comm) ? __builtin_offsetof(struct et_agg_key, stack) :		\
+	 (by_cgroup) ? __builtin_offsetof(struct et_agg_key, comm) :		\
+	 __builtin_offsetof(struct et_agg_key, cgroup))
 
 /* Summed over CPUs by userspace: count and sum add, min and max merge. */
 struct et_agg_val {

@@ -48,9 +48,10 @@
 	  .min = 64 << 10, .max = 1 << 30, .flags = OPT_F_POW2, .suffixes = "KM", \
 	  .help = "ring buffer size, a power of two (default 8M)" },	\
 	OPT_COUNT(0, "max-objects", &(to)->max_objects, 1 << 24,	\
-		  "live objects the kernel numbers for their ids (default\n" \
-		  "262144); past it ids may repeat, which the summary and\n" \
-		  "a recording's trailer count")
+		  "live objects the kernel numbers for their ids, 128 bytes\n" \
+		  "of kernel memory each (default 262144; 65536 when only\n" \
+		  "eventfs_inodes are numbered); past it ids may repeat,\n" \
+		  "which the summary and a recording's trailer count")
 
 /* The model's bounds and the ei table at the end (struct session_opts *). */
 #define MODEL_ROWS(so)							\

@@ -93,7 +93,8 @@ static void to_rec(struct agg_reader *r, const struct et_agg_key *k, struct agg_
 int agg_reader_read(struct agg_reader *r, uint64_t now, agg_sink_fn sink, void *ctx,
 		    uint64_t *d)
 {
-	struct et_agg_key key, next;
+	/* the map's keys stop after the group's last field (ET_AGG_KEY_SIZE): the rest stays 0 */
+	struct et_agg_key key, next = { 0 };
 	void *prev = NULL;
 	uint64_t n[ETA_COUNTS];
 	int ret = 0;

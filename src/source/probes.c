@@ -317,6 +317,24 @@ static void detach_one(struct tracer *t, int idx)
 static int handle_event(void *ctx, void *data, size_t size);
 
 /*
+ * The generation table (births in the BPF object): a power of two, twice
+ * the objects it holds at once (--max-objects), so that its chains stay
+ * short.  It numbers dentries and inodes when they are traced, and
+ * eventfs_inodes always: a few thousand of those, and 64 bytes a slot.
+ */
+static void births_size(struct tracer *t, const struct tracer_opts *o)
+{
+	bool vfs = t->skel->rodata->track_inodes || t->skel->rodata->track_dentries;
+	uint64_t n = o->max_objects ? o->max_objects : vfs ? MAX_OBJECTS_DEFAULT : 1 << 16;
+	uint32_t bits = 10;
+
+	while (bits < 31 && (1ull << bits) < 2 * n)
+		bits++;
+	bpf_map__set_max_entries(t->skel->maps.births, 1u << bits);
+	t->skel->rodata->births_bits = bits;
+}
+
+/*
  * Why nothing attached, in one line, from what the probes said: on the
  * build machines the kernel refuses tracing programs (lockdown) and has
  * no kprobes.
@@ -383,8 +401,6 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 	t->skel->rodata->ei_names_once = o->agg.types && !o->agg.stream;
 	t->skel->rodata->ei_inodes = !o->agg.no_ei_inodes;
 	if (o->agg.types) {
-		const uint32_t lives = ET_INODE_LIFE_TYPES | ET_DENTRY_LIFE_TYPES;
-
 		t->agg_types = o->agg.types;
 		t->skel->rodata->agg_types = o->agg.types;
 		t->skel->rodata->agg_step = o->agg.step;
@@ -392,18 +408,8 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 		t->skel->rodata->agg_caller = o->agg.caller;
 		t->skel->rodata->agg_cgroup = o->agg.cgroup;
 		bpf_map__set_max_entries(t->skel->maps.aggs, AGG_ENTRIES);
-		/* births hold the lifetimes' objects; seqs then only eis and what streams */
-		if (o->agg.types & lives) {
-			/* twice the objects, a power of two: the chains stay short */
-			uint32_t n = o->max_objects ? o->max_objects : 1 << 17, bits = 1;
-
-			while (bits < 31 && (1u << bits) < 2 * (uint64_t)n)
-				bits++;
-			bpf_map__set_max_entries(t->skel->maps.births, 1u << bits);
-			t->skel->rodata->births_bits = bits;
-		}
-		if (!o->agg.stream)
-			bpf_map__set_max_entries(t->skel->maps.seqs, 1 << 16);
+		bpf_map__set_key_size(t->skel->maps.aggs,
+				      ET_AGG_KEY_SIZE(o->agg.caller, o->agg.comm, o->agg.cgroup));
 	}
 	if (mounts_find_fs_dev("tracefs", &tracefs) == 0)
 		t->skel->rodata->tracefs_dev = tracefs;
@@ -411,8 +417,7 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 		bpf_map__set_max_entries(t->skel->maps.events, o->ringbuf_bytes);
 	/* wake the consumer early enough that the ring never fills between polls */
 	t->skel->rodata->wakeup_bytes = bpf_map__max_entries(t->skel->maps.events) / 4;
-	if (o->max_objects)
-		bpf_map__set_max_entries(t->skel->maps.seqs, o->max_objects);
+	births_size(t, o);
 
 	for (int i = 0; i < NR_PROBES; i++) {
 		struct probe_status *ps = &t->probes[i];

@@ -48,6 +48,9 @@ struct agg_opts {
 
 #define AGG_ENTRIES	4096	/* (kind, group, bucket) entries the kernel keeps */
 
+/* --max-objects' default when dentries or inodes are numbered (else 65536) */
+#define MAX_OBJECTS_DEFAULT	262144
+
 struct tracer_opts {
 	enum attach_pref attach;
 	struct filters filters;
