@@ -50,6 +50,9 @@ static void agg_plan(struct view_args *v)
 
 	if (v->agg == VIEW_STREAM || v->po.file || v->stream)
 		return;
+	/* --ei, --path select decoded events: the kernel's counts have none */
+	if (select_on(&so->model.select))
+		return;
 	if (v->rec.ro.path && !so->agg_check)
 		return;
 	/* an inode's caller is that of its get_next_ino(): the model pairs them */

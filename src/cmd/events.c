@@ -33,6 +33,7 @@ int do_events(int argc, char **argv)
 		OPT_JSON(&json, "JSON Lines, one object per event; the summary on stderr\n"
 			 "as one JSON object, {\"stats\",\"summary\"[,\"eis\"]}"),
 		VIEW_ROWS(&v, "--max"),
+		SELECT_ROWS(&v.po.session.model.select),
 		OPT_END
 	};
 	int ret;

@@ -49,6 +49,7 @@ int do_export(int argc, char **argv)
 		OPT_STRING('o', "output", &out_path, "OUT", "where to write (- for stdout)"),
 		WINDOW_ROWS(&po.replay),
 		FILTER_ROWS(&po.trace.filters),
+		SELECT_ROWS(&po.session.model.select),
 		OPT_END
 	};
 	FILE *out;

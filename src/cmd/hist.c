@@ -168,6 +168,7 @@ int do_hist(int argc, char **argv)
 			 "and \"eis\" with --eis; with INTERVAL, one line per\n"
 			 "interval before it"),
 		VIEW_ROWS(&v, "--max"),
+		SELECT_ROWS(&so->model.select),
 		AGG_ROWS(&v),
 		/* replay --view summary: the summary alone */
 		{ .name = "summary-only", .type = OPT_T_FLAG, .dst = &summary_only },

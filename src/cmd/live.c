@@ -34,12 +34,14 @@ int do_live(int argc, char **argv)
 	struct pipeline_opts *po = &v.po;
 	struct dashboard_run view = { .o = { .tui = true, .interval = 1 } };
 	bool no_tui = false;
+	char sel[256];
 	struct utsname u;
 	struct pipeline p;
 	const struct opt rows[] = {
 		OPT_SECONDS('i', "interval", &view.o.interval, "redraw period (default 1)"),
 		OPT_FLAG(0, "no-tui", &no_tui, "summary lines instead of the screen"),
 		VIEW_ROWS(&v, "1"),
+		SELECT_ROWS(&po->session.model.select),
 		AGG_ROWS(&v),
 		OPT_END
 	};
@@ -56,7 +58,10 @@ int do_live(int argc, char **argv)
 	snprintf(view.o.kernel, sizeof(view.o.kernel), "%s",
 		 po->file ? po->file : !uname(&u) ? u.release : "?");
 	snprintf(view.o.probes, sizeof(view.o.probes), "%s", po->file ? "replay" : "starting");
-	snprintf(view.o.filters, sizeof(view.o.filters), "%s", v.filters);
+	/* the header: the filters, then what --ei and --path select (in evtrace) */
+	select_text(&po->session.model.select, sel, sizeof(sel));
+	snprintf(view.o.filters, sizeof(view.o.filters), "%.250s%s%.255s", v.filters,
+		 v.filters[0] && sel[0] ? " " : "", sel);
 	ret = pipeline_add(&p, dashboard_sink(&view));
 	ret = ret ?: pipeline_run(&p);
 	/* the screen is gone (the sinks finished): the summary on a normal terminal */

@@ -378,6 +378,7 @@ int recording_add(struct recording *c, struct pipeline *p, const char *filters)
 	c->sink = (struct sink){
 		.ctx = c, .start = rec_start, .event = rec_event, .mounts = rec_mounts,
 		.tick = rec_tick, .finish = rec_finish, .anomaly = rec_anomaly,
+		.every_event = true,	/* the stream, whatever a view beside selects */
 	};
 	return pipeline_add(p, &c->sink);
 }

@@ -444,7 +444,8 @@ static int collect_eis(struct dashboard *v, uint64_t now)
 		}
 		if (!model_ei_next(v->m, &it, &v->rows[n]))
 			break;
-		if (matches(v, v->rows[n].path))
+		/* --ei, --path: only theirs; the / filter within them */
+		if (matches(v, v->rows[n].path) && model_ei_selected(v->m, &v->rows[n]))
 			n++;
 	}
 	cmp_key = v->sort;

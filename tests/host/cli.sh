@@ -562,6 +562,102 @@ expect "replay FILE INTERVAL 0" 2 "^evtrace: replay: INTERVAL '0' is not a numbe
 $bin hist --help | grep -q 'INTERVAL \[COUNT\]' && $bin hist --help | grep -q 'a file named 5 is ./5'
 claim "hist --help: INTERVAL and COUNT, and how a FILE is told from them" $?
 
+# --ei ID and --path GLOB (issue 16): what a view shows, decided in evtrace on
+# decoded events after the model has seen them all.  Expected outputs are
+# computed here from the unselected stream and the ei table, not by evtrace.
+$bin events --json $fx >"$tmp/all.jsonl" 2>/dev/null && $bin hist --eis --json $fx >"$tmp/eis.json" 2>/dev/null
+rc=$?
+sel_ei=f1e766af2080a4de
+sel_glob='instances/#1/events/sched/*'
+$bin events --json --ei $sel_ei $fx >"$tmp/s_ei.jsonl" 2>"$tmp/s_ei.err" &&
+	$bin events --json --ei "instances/#1/events/sched/sched_switch" $fx >"$tmp/s_eipath.jsonl" 2>/dev/null &&
+	$bin events --json --ei "ei=$sel_ei" --ei 71502efbf9b6c836 $fx >"$tmp/s_two.jsonl" 2>/dev/null &&
+	$bin events --json --path "$sel_glob" $fx >"$tmp/s_glob.jsonl" 2>/dev/null &&
+	$bin events --json --path 'enable' --path '*sched_switch' $fx >"$tmp/s_name.jsonl" 2>/dev/null &&
+	$bin events --json --ei $sel_ei --path 'events/*' $fx >"$tmp/s_none.jsonl" 2>/dev/null &&
+	$bin export $fx -f jsonl -o "$tmp/s_export.jsonl" --ei $sel_ei 2>/dev/null &&
+	$bin hist --json --of ei-refs --ei $sel_ei $fx >"$tmp/s_refs.json" 2>/dev/null &&
+	$bin hist --json --of dentry-life --path enable $fx >"$tmp/s_life.json" 2>/dev/null &&
+	$bin replay $fx --view summary --json --eis --path "$sel_glob" >"$tmp/s_sum.json" 2>/dev/null
+rc=$((rc + $?))
+python3 - "$tmp" "$sel_ei" "$sel_glob" >"$tmp/why" 2>&1 <<'PY'
+import fnmatch, json, sys
+t, sel_ei, sel_glob = sys.argv[1:]
+def lines(name):
+	return [l for l in open(t + "/" + name)]
+every = lines("all.jsonl")
+evs = [json.loads(l) for l in every]
+path = {e["ei"]: e["path"] for e in json.load(open(t + "/eis.json"))["eis"]}
+def glob(pat, s):	# fnmatch(3) without flags: * matches / too
+	return fnmatch.fnmatchcase(s, pat)
+def want(pred):
+	return [l for l, e in zip(every, evs) if e["type"] == "lost" or pred(e)]
+is_ei = lambda e: e["type"].startswith("ei_")
+named = lambda e: e["type"] in ("dentry_alloc", "dentry_kill", "lookup")
+w_ei = want(lambda e: is_ei(e) and e["ei"] == sel_ei)
+assert 5 <= len(w_ei) < 20, len(w_ei)
+assert lines("s_ei.jsonl") == w_ei, "--ei ID"
+assert lines("s_eipath.jsonl") == w_ei, "--ei PATH"
+assert lines("s_two.jsonl") == want(lambda e: is_ei(e) and e["ei"] in (sel_ei, "71502efbf9b6c836")), "two --ei"
+w_glob = want(lambda e: is_ei(e) and glob(sel_glob, path[e["ei"]]))
+assert len(w_glob) > 100 and lines("s_glob.jsonl") == w_glob, ("--path", len(w_glob))
+w_name = want(lambda e: (is_ei(e) and any(glob(g, path[e["ei"]]) for g in ("enable", "*sched_switch"))) or
+	      (named(e) and any(glob(g, e.get("name", "")) for g in ("enable", "*sched_switch"))))
+assert any(named(json.loads(l)) for l in w_name) and lines("s_name.jsonl") == w_name, "--path names"
+assert lines("s_none.jsonl") == want(lambda e: False), "--ei and --path: both must pass"
+# export's JSON Lines are events --json's objects: the same selection
+assert lines("s_export.jsonl") == w_ei, "export --ei"
+# a refcount sample per change of that ei, in the histogram
+h = json.load(open(t + "/s_refs.json"))
+assert sum(g["count"] for g in h["hist"]["groups"]) == len(w_ei), h["hist"]
+assert h["summary"]["selection"] == {"options": "--ei " + sel_ei, "events": len(w_ei), "eis": 1,
+				      "anomalies": h["summary"]["recent_anomalies_total"]}, h["summary"]["selection"]
+assert h["summary"]["events"] == 18637, "the counts stay the stream's"
+# the lifetimes of the dentries named enable whose birth was seen
+born, life = set(), 0
+for e in evs:
+	if e["type"] == "dentry_alloc":
+		born.add(e["dentry"])
+	elif e["type"] == "dentry_kill" and e.get("name") == "enable" and e["dentry"] in born:
+		life += 1
+h = json.load(open(t + "/s_life.json"))
+assert life and sum(g["count"] for g in h["hist"]["groups"]) == life, (life, h["hist"])
+# the summary's lists: the selection's eis and anomalies only
+d = json.load(open(t + "/s_sum.json"))
+eis = [p for p in path.values() if glob(sel_glob, p)]
+assert sorted(e["path"] for e in d["eis"]) == sorted(eis), "--eis table"
+assert d["summary"]["selection"]["eis"] == len(eis) and d["summary"]["selection"]["events"] == len(w_glob) - sum(1 for l in w_glob if '"lost"' in l)
+assert all(glob(sel_glob, e["path"]) for e in d["summary"]["removed_referenced"]) and d["summary"]["removed_referenced"], d["summary"]["removed_referenced"]
+assert all(a["kind"] in ("dup_ino", "second_dentry") or glob(sel_glob, path[a["id"]]) for a in d["summary"]["recent_anomalies"])
+assert d["summary"]["recent_anomalies_total"] == d["summary"]["selection"]["anomalies"] == len(d["summary"]["recent_anomalies"])
+PY
+claim "--ei ID / PATH and --path GLOB: events, export, hist and the summary hold exactly the selected events, eis and anomalies" \
+	$((rc + $?)) "$tmp/why"
+$bin hist --ei $sel_ei $fx >"$tmp/out" 2>&1
+rc=$?
+grep -qx "selected by --ei $sel_ei: 7 events, 1 eventfs_inodes, 2 anomalies (the counts below are the whole stream's, the lists the selection's)" "$tmp/out" &&
+	grep -q "^  instances/#1/events/sched/sched_switch (ei $sel_ei): removed at" "$tmp/out" &&
+	[ "$(grep -c '): removed at ' "$tmp/out")" = 1 ] && grep -q '^summary: 18637 events' "$tmp/out" &&
+	$bin live --no-tui --max --path 'nomatch*' $fx | grep -q "^selected by --path 'nomatch\*': 0 events, 0 eventfs_inodes, 0 anomalies"
+claim "hist --ei, live --path: the summary says what was selected, its lists only that" $((rc + $?)) "$tmp/out"
+expect "--ei not an id" 2 "^evtrace: invalid --ei 'sched_switch': expected an eventfs_inode's id as events print it \(ei=71502efbf9b6c836\) or its path" \
+	$bin events --ei sched_switch $fx
+expect "--ei 0" 2 "^evtrace: invalid --ei '0'" $bin hist --ei 0 $fx
+expect "--ei of 17 digits" 2 "^evtrace: invalid --ei '171502efbf9b6c836'" $bin export $fx -f csv -o - --ei 171502efbf9b6c836
+expect "--path with the mount point" 2 "^evtrace: invalid --path '/sys/kernel/tracing/events/\*': paths are relative to the tracefs mount" \
+	$bin replay $fx --path '/sys/kernel/tracing/events/*'
+expect "--path empty" 2 "^evtrace: invalid --path '': expected a glob" $bin live --path '' $fx
+expect "--ei 17 times" 2 "^evtrace: too many --ei values \(at most 16\)$" \
+	$bin events $(for i in $(seq 1 17); do echo --ei $i; done) $fx
+jexpect "--json: a bad --ei" 2 "^invalid --ei 'x'" $bin hist --json --ei x $fx
+expect "record takes no --ei" 2 "^evtrace: record: unknown option '--ei'" $bin record -o "$tmp/x.evt" --ei 1
+for c in events hist live export; do
+	$bin $c --help | grep -q '^      --ei ID ' && $bin $c --help | grep -q '^      --path GLOB ' &&
+		$bin $c --help | grep -q 'after the kernel' || echo "$c"
+done >"$tmp/why"
+claim "--ei and --path in the help of events, hist, live and export, saying they apply after the kernel" \
+	$([ -s "$tmp/why" ]; echo $((1 - $?))) "$tmp/why"
+
 # Exit statuses in every command's --help
 for c in events hist record replay export info probes live serve; do
 	$bin $c --help >"$tmp/help"

@@ -326,5 +326,20 @@ for size in 80x24 130x40; do
 done
 tmux kill-session -t "$sess2" 2>/dev/null
 
+# --ei and --path (issue 16): the eventfs panel holds the selection's eis
+# only, the anomalies theirs; the header says what was selected
+open2 130 40 TERM=xterm-256color --path "'instances/#3/*'"
+s=$(screen2)
+r=$(ei_rows <<<"$s")
+[ -n "$r" ] && ! grep -qvE '^[ >][ !]instances/#3/' <<<"$r" && grep -qF -- "--path 'instances/#3/*'" <<<"$s" &&
+	! an_rows <<<"$s" | grep -qE "ei instances/#[12]|ei events/|dup_ino"
+ok $? "live --path 'instances/#3/*': only instance 3's eis and their anomalies, the selection in the header" "$s"
+open2 130 40 TERM=xterm-256color --ei f1e766af2080a4de
+s=$(screen2)
+r=$(ei_rows <<<"$s")
+[ "$(wc -l <<<"$r")" = 1 ] && grep -qE '^[ >][ !]instances/#1/events/sched/sched_switch +0 released' <<<"$r"
+ok $? "live --ei ID: that one ei's row" "$s"
+tmux kill-session -t "$sess2" 2>/dev/null
+
 echo "live: $pass passed, $fail failed"
 [ $fail -eq 0 ]
