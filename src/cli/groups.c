@@ -2,6 +2,7 @@
 /* The callbacks behind the shared option rows (cli/groups.h). */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/groups.h"
 #include "lib/common.h"
@@ -189,6 +190,18 @@ bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, cha
 	*status = pipeline_init(p, &v->po);
 	if (*status)
 		return false;
+	/* -o -: the trace format on standard output, where the view prints */
+	if (v->rec.ro.path && !strcmp(v->rec.ro.path, "-")) {
+		if (!strcmp(cmd->name, "serve"))
+			p_err("-o - would write the recording where serve prints: give -o FILE");
+		else
+			p_err("-o - would write the recording where %s prints: give -o FILE, or "
+			      "stream it with evtrace record -o - | evtrace %s -", cmd->name,
+			      cmd->name);
+		pipeline_free(p);
+		*status = EXIT_ENV;
+		return false;
+	}
 	*status = v->rec.ro.path ? recording_add(&v->rec, p, v->filters) : 0;
 	if (*status)
 		pipeline_free(p);

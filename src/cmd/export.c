@@ -27,7 +27,8 @@ static const struct opt_cmd cmd = {
 	.name = "export",
 	.usage = "evtrace export FILE --format perfetto|jsonl|csv -o OUT [--from SEC] [--to SEC]\n"
 		 "                      [filters]",
-	.about = "  perfetto  Trace Event Format JSON for ui.perfetto.dev: a refcount counter track\n"
+	.about = "FILE - is standard input, read in order as it comes.\n"
+		 "  perfetto  Trace Event Format JSON for ui.perfetto.dev: a refcount counter track\n"
 		 "            per eventfs_inode, a slice per dentry lifetime grouped by filesystem,\n"
 		 "            inode numbers per second, anomalies as instant events\n"
 		 "  jsonl     the objects of `evtrace events --json`\n"
@@ -66,7 +67,7 @@ int do_export(int argc, char **argv)
 		p_err("export: --format and -o OUT are required (try 'evtrace export --help')");
 		return EXIT_ENV;
 	}
-	if (strcmp(out_path, "-") && out_same_file(out_path, po.file)) {
+	if (strcmp(out_path, "-") && strcmp(po.file, "-") && out_same_file(out_path, po.file)) {
 		p_err("export: -o %s is the trace file itself: write the export elsewhere", out_path);
 		return EXIT_ENV;
 	}

@@ -4,10 +4,12 @@
  * brings it here with a file.  Same pipeline and model as every view.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/utsname.h>
 
 #include "cli/groups.h"
 #include "cmd/cmd.h"
+#include "file/tracefile.h"
 #include "lib/common.h"
 #include "out/report.h"
 #include "pipeline/pipeline.h"
@@ -21,7 +23,8 @@ static const struct opt_cmd cmd = {
 	.usage = "evtrace [live] [--interval SEC] [--no-tui] [--duration SEC] [filters] [FILE]",
 	.about = "A full-screen view of inode-number consumption per mount, eventfs_inode\n"
 		 "refcounts, dentry lifetimes and anomalies, redrawn every --interval.  With FILE\n"
-		 "(or `evtrace replay FILE --view live`), a recording at --speed N (default 1).\n"
+		 "(or `evtrace replay FILE --view live`), a recording at --speed N (default 1);\n"
+		 "FILE - is standard input, the keys then read from the terminal (/dev/tty).\n"
 		 "When stdout is not a terminal, or with --no-tui, one summary line per interval.\n"
 		 "Keys: q quit, p pause, s sort, / filter, Tab panel, arrows scroll, Enter\n"
 		 "details, + and - replay speed, ? help.\n",
@@ -53,10 +56,12 @@ int do_live(int argc, char **argv)
 	po->wall_clock = !v.rec.ro.path;
 	view.o.tui = !no_tui;
 	view.o.replay = po->file != NULL;
+	/* live -: the recording comes on standard input, the keys from the terminal */
+	view.o.keys_from_tty = po->file && !strcmp(po->file, "-");
 	view.o.speed = po->file ? &po->replay.speed : NULL;
 	view.o.stop = pipeline_stop_flag();
 	snprintf(view.o.kernel, sizeof(view.o.kernel), "%s",
-		 po->file ? po->file : !uname(&u) ? u.release : "?");
+		 po->file ? tf_name(po->file) : !uname(&u) ? u.release : "?");
 	snprintf(view.o.probes, sizeof(view.o.probes), "%s", po->file ? "replay" : "starting");
 	/* the header: the filters, then what --ei and --path select (in evtrace) */
 	select_text(&po->session.model.select, sel, sizeof(sel));

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -86,6 +87,14 @@ struct recorder {
 	uint64_t deferred_mt_ts, deferred_dump_ts;
 	char *deferred_dump_path;
 	bool mt_deferred, dump_deferred;
+
+	/*
+	 * -o -: the stream (standard output, a pipe) can be neither seeked
+	 * nor truncated, so a text section is made in a memory file first,
+	 * where its size is known before a byte of it goes out (--max-size).
+	 */
+	bool stream;
+	int mfd;
 };
 
 /* Tests only: called by the writer before each item, to hold it back. */
@@ -298,14 +307,56 @@ cut:
 	return 0;
 }
 
+/*
+ * A stream: the section a writer function put in rc->mfd goes out, unless
+ * --max-size has no room for it (*len 0 then); the memory file is emptied
+ * for the next.  *len: its bytes.  0 or -errno.
+ */
+static int mem_to_stream(struct recorder *rc, uint64_t *len, bool check_fit)
+{
+	off_t size = lseek(rc->mfd, 0, SEEK_CUR);
+	uint8_t buf[64 << 10];
+	int err = size < 0 ? -errno : 0;
+
+	*len = 0;
+	if (!err && (!check_fit || fits(rc, size))) {
+		for (off_t off = 0; off < size && !err; ) {
+			ssize_t n = pread(rc->mfd, buf, sizeof(buf), off);
+
+			if (n <= 0) {
+				err = n < 0 ? -errno : -EIO;
+				break;
+			}
+			err = tf_write_all(rc->fd, buf, n);
+			off += n;
+		}
+		if (!err)
+			*len = size;
+	}
+	if ((ftruncate(rc->mfd, 0) || lseek(rc->mfd, 0, SEEK_SET) < 0) && !err)
+		err = -errno;
+	return err;
+}
+
 /* A mount-table change; past --max-size it is taken back (ftruncate). */
 static int write_mounts(struct recorder *rc, uint64_t ts_ns, const struct mount_table *mt)
 {
 	off_t before, after;
+	uint64_t len;
 	int err;
 
 	if (rc->o.max_size && LOAD(full))
 		return 0;
+	if (rc->stream) {
+		err = tf_write_mounts(rc->mfd, ts_ns, mt);
+		err = err ?: mem_to_stream(rc, &len, true);
+		if (!err) {
+			pthread_mutex_lock(&rc->lock);
+			ADD(bytes, len);
+			pthread_mutex_unlock(&rc->lock);
+		}
+		return err;
+	}
 	before = lseek(rc->fd, 0, SEEK_CUR);
 	err = tf_write_mounts(rc->fd, ts_ns, mt);
 	after = lseek(rc->fd, 0, SEEK_CUR);
@@ -454,7 +505,8 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 		return NULL;
 	}
 	rc->o = *o;
-	rc->fd = -1;
+	rc->fd = rc->mfd = -1;
+	rc->stream = !strcmp(o->path, "-");
 	if (!rc->o.flush_ns)
 		rc->o.flush_ns = 1000000000ull;
 	if (!rc->o.zstd_level)
@@ -480,9 +532,30 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 			rc->free_chunks[rc->n_free++] = c;
 	}
 
-	if (ring_mode(rc)) {
+	if (rc->stream && ring_mode(rc)) {
+		p_err("-o - streams the recording: ring mode rewrites a file (-o FILE)");
+		goto fail;
+	} else if (ring_mode(rc)) {
 		/* fail now, not at the first SIGUSR1, if the place is not writable */
 		err = ring_dump(rc, false, meta->start_ns, NULL);
+	} else if (rc->stream) {
+		uint64_t len = 0;
+
+		rc->fd = o->stream_fd > 0 ? o->stream_fd : STDOUT_FILENO;
+		rc->mfd = memfd_create("evtrace-section", MFD_CLOEXEC);
+		err = rc->mfd < 0 ? -errno : tf_write_start(rc->mfd, &rc->meta);
+		if (!err) {
+			off_t size = lseek(rc->mfd, 0, SEEK_CUR);
+
+			if (o->max_size && (uint64_t)size + tf_trailer_max() > o->max_size) {
+				p_err("--max-size %llu leaves no room for events: the header, metadata "
+				      "and trailer alone take %llu bytes", (unsigned long long)o->max_size,
+				      (unsigned long long)(size + tf_trailer_max()));
+				goto fail;
+			}
+			err = mem_to_stream(rc, &len, false);
+		}
+		rc->st.bytes = len;
 	} else {
 		rc->fd = out_create_keep_old(o->path);
 		err = rc->fd < 0 ? rc->fd : tf_write_start(rc->fd, &rc->meta);
@@ -500,7 +573,7 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 		}
 	}
 	if (err) {
-		p_err("cannot write %s: %s", o->path, strerror(-err));
+		p_err("cannot write %s: %s", rc->stream ? "standard output" : o->path, strerror(-err));
 		goto fail;
 	}
 	err = pthread_create(&rc->writer, NULL, writer_main, rc);
@@ -512,8 +585,11 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 nomem:
 	p_err("out of memory");
 fail:
-	if (rc->fd >= 0)
+	/* a stream's fd is standard output's, not the recorder's */
+	if (rc->fd >= 0 && !rc->stream)
 		close(rc->fd);
+	if (rc->mfd >= 0)
+		close(rc->mfd);
 	tf_chunk_free(rc->cur);
 	for (size_t i = 0; i < rc->n_free; i++)
 		tf_chunk_free(rc->free_chunks[i]);
@@ -697,6 +773,21 @@ void recorder_no_generation(struct recorder *rc, uint64_t n)
 	rc->no_generation = n;
 }
 
+/* The trailer: into the file, or a stream through the memory file (counted). */
+static int write_trailer(struct recorder *rc, const struct tf_trailer *tr)
+{
+	uint64_t len;
+	int err;
+
+	if (!rc->stream)
+		return tf_write_trailer(rc->fd, tr);
+	err = tf_write_trailer(rc->mfd, tr);
+	err = err ?: mem_to_stream(rc, &len, false);
+	if (!err)
+		rc->st.bytes += len;
+	return err;
+}
+
 int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *st)
 {
 	struct item stop = { .kind = IT_STOP };
@@ -728,16 +819,17 @@ int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *
 		 */
 		if (err) {
 			tr.events = rc->st.written;
-			tf_write_trailer(rc->fd, &tr);
+			write_trailer(rc, &tr);
 		} else {
-			err = tf_write_trailer(rc->fd, &tr);
+			err = write_trailer(rc, &tr);
 		}
 		if (!err && fdatasync(rc->fd) && errno != EINVAL)
 			err = -errno;
-		if (close(rc->fd) && !err)
+		/* a stream's fd stays open: its reader sees the end when we exit */
+		if (!rc->stream && close(rc->fd) && !err)
 			err = -errno;
 		rc->fd = -1;
-		if (!err) {
+		if (!err && !rc->stream) {
 			int rfd = open(rc->o.path, O_RDONLY | O_CLOEXEC);
 
 			if (rfd >= 0) {
@@ -757,6 +849,8 @@ int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *
 	free(rc->ring);
 	mount_table_free(&rc->meta.mounts);
 	mount_table_free(&rc->latest_mounts);
+	if (rc->mfd >= 0)
+		close(rc->mfd);
 	pthread_mutex_destroy(&rc->lock);
 	pthread_cond_destroy(&rc->cond);
 	if (st)

@@ -29,6 +29,8 @@ struct replay_opts {
 	const bool *paused;		/* the live view's p: hold the replay */
 };
 
+/* tf_open()'s failure, said: "cannot read trace file 'PATH': ERR" (- named as standard input). */
+void replay_open_error(const char *path, const char *err);
 /* An EXIT_* status; damage in the file is reported, not fatal. */
 int replay_run(const struct replay_opts *o, struct et_stats *stats);
 
