@@ -175,6 +175,11 @@ bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, cha
 		p_err("--agg-check checks a live run's aggregation: not with a FILE or --stream");
 		return false;
 	}
+	if (v->po.session.agg_check && select_on(&v->po.session.model.select)) {
+		p_err("--agg-check checks the kernel's aggregation, which --ei and --path turn off: "
+		      "not with them");
+		return false;
+	}
 	if (v->po.session.msecs && v->po.session.agg_check) {
 		p_err("--agg-check checks the kernel's usec buckets: not with -m");
 		return false;

@@ -650,6 +650,8 @@ expect "--path empty" 2 "^evtrace: invalid --path '': expected a glob" $bin live
 expect "--ei 17 times" 2 "^evtrace: too many --ei values \(at most 16\)$" \
 	$bin events $(for i in $(seq 1 17); do echo --ei $i; done) $fx
 jexpect "--json: a bad --ei" 2 "^invalid --ei 'x'" $bin hist --json --ei x $fx
+expect "--agg-check with --ei" 2 "^evtrace: --agg-check checks the kernel's aggregation, which --ei and --path turn off" \
+	$bin hist --agg-check --ei 1
 expect "record takes no --ei" 2 "^evtrace: record: unknown option '--ei'" $bin record -o "$tmp/x.evt" --ei 1
 for c in events hist live export; do
 	$bin $c --help | grep -q '^      --ei ID ' && $bin $c --help | grep -q '^      --path GLOB ' &&
