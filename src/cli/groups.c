@@ -2,6 +2,7 @@
 /* The callbacks behind the shared option rows (cli/groups.h). */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/groups.h"
 #include "lib/common.h"
@@ -50,6 +51,9 @@ static void agg_plan(struct view_args *v)
 	uint32_t need = ET_BIT(ET_INO_ALLOC) | ET_EVENTFS_TYPES, agg = ET_BIT(ET_INO_ALLOC);
 
 	if (v->agg == VIEW_STREAM || v->po.file || v->stream)
+		return;
+	/* --ei, --path select decoded events: the kernel's counts have none */
+	if (select_on(&so->model.select))
 		return;
 	if (v->rec.ro.path && !so->agg_check)
 		return;
@@ -175,6 +179,11 @@ bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, cha
 		p_err("--agg-check checks a live run's aggregation: not with a FILE or --stream");
 		return false;
 	}
+	if (v->po.session.agg_check && select_on(&v->po.session.model.select)) {
+		p_err("--agg-check checks the kernel's aggregation, which --ei and --path turn off: "
+		      "not with them");
+		return false;
+	}
 	if (v->po.session.msecs && v->po.session.agg_check) {
 		p_err("--agg-check checks the kernel's usec buckets: not with -m");
 		return false;
@@ -190,6 +199,18 @@ bool view_begin(const struct opt_cmd *cmd, const struct opt *rows, int argc, cha
 	*status = pipeline_init(p, &v->po);
 	if (*status)
 		return false;
+	/* -o -: the trace format on standard output, where the view prints */
+	if (v->rec.ro.path && !strcmp(v->rec.ro.path, "-")) {
+		if (!strcmp(cmd->name, "serve"))
+			p_err("-o - would write the recording where serve prints: give -o FILE");
+		else
+			p_err("-o - would write the recording where %s prints: give -o FILE, or "
+			      "stream it with evtrace record -o - | evtrace %s -", cmd->name,
+			      cmd->name);
+		pipeline_free(p);
+		*status = EXIT_ENV;
+		return false;
+	}
 	*status = v->rec.ro.path ? recording_add(&v->rec, p, v->filters) : 0;
 	if (*status)
 		pipeline_free(p);

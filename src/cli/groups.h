@@ -33,6 +33,23 @@
 	OPT_CALL_NOTE(0, "vfs", f, filters_add_vfs, NULL,		\
 		      "only the VFS events (inodes, dentries, lookups)")
 
+/*
+ * What a view shows (struct ei_select *, model/select.h): decided in
+ * evtrace on decoded events, after the model has seen them all, so a live
+ * run's kernel still sends every event the filters above let through.
+ */
+#define SELECT_ROWS(sel)						\
+	OPT_CALL(0, "ei", sel, select_add_ei, "ID",			\
+		 "only this eventfs_inode's events and anomalies: its id as\n" \
+		 "events print it (ei=71502efbf9b6c836) or its path\n"	\
+		 "(events/sched/sched_switch); repeatable; in evtrace, after\n" \
+		 "the kernel: the model still follows every event"),	\
+	OPT_CALL(0, "path", sel, select_add_path, "GLOB",		\
+		 "only events whose eventfs path (ei_*: events/sched/*,\n" \
+		 "instances/#2/events/*) or dentry name (dentry_*, lookup)\n" \
+		 "matches GLOB; * and ? match / too; repeatable; in evtrace,\n" \
+		 "after the kernel, as --ei")
+
 /* How the probes attach (struct tracer_opts *). */
 #define ATTACH_ROWS(to)							\
 	OPT_ENUM(0, "attach", &(to)->attach, attach_names, "MODE",	\

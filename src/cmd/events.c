@@ -14,7 +14,8 @@ static const struct opt_cmd cmd = {
 	.name = "events",
 	.usage = "evtrace events [--json] [--duration SEC] [filters] [FILE]",
 	.about = "Stream decoded events, one per line, until Ctrl-C or --duration; with FILE,\n"
-		 "the events of a recording (evtrace record).\n"
+		 "the events of a recording (evtrace record).  FILE - is standard input, read\n"
+		 "in order as it comes (evtrace record -o - | evtrace events -).\n"
 		 "Types: ino_alloc inode_alloc inode_evict dentry_alloc dentry_kill lookup\n"
 		 "       ei_create ei_get ei_put ei_remove ei_release lost\n",
 	.examples = "  sudo evtrace events --fs tracefs\n"
@@ -33,6 +34,7 @@ int do_events(int argc, char **argv)
 		OPT_JSON(&json, "JSON Lines, one object per event; the summary on stderr\n"
 			 "as one JSON object, {\"stats\",\"summary\"[,\"eis\"]}"),
 		VIEW_ROWS(&v, "--max"),
+		SELECT_ROWS(&v.po.session.model.select),
 		OPT_END
 	};
 	int ret;

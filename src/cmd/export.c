@@ -29,7 +29,8 @@ static const struct opt_cmd cmd = {
 	.name = "export",
 	.usage = "evtrace export FILE --format perfetto|jsonl|csv -o OUT [--clock rel|mono]\n"
 		 "                      [--from SEC] [--to SEC] [filters]",
-	.about = "  perfetto  Trace Event Format JSON for ui.perfetto.dev: a refcount counter track\n"
+	.about = "FILE - is standard input, read in order as it comes.\n"
+		 "  perfetto  Trace Event Format JSON for ui.perfetto.dev: a refcount counter track\n"
 		 "            per eventfs_inode, a slice per dentry lifetime in the process and\n"
 		 "            thread (pid, tid) that allocated it, inode numbers per second,\n"
 		 "            anomalies as instant events; times from the trace's start, or\n"
@@ -59,6 +60,7 @@ int do_export(int argc, char **argv)
 			 "trace of the same run lines up)"),
 		WINDOW_ROWS(&po.replay),
 		FILTER_ROWS(&po.trace.filters),
+		SELECT_ROWS(&po.session.model.select),
 		OPT_END
 	};
 	FILE *out;
@@ -80,7 +82,7 @@ int do_export(int argc, char **argv)
 		p_err("export: --clock sets Perfetto's timestamps: with --format perfetto");
 		return EXIT_ENV;
 	}
-	if (strcmp(out_path, "-") && out_same_file(out_path, po.file)) {
+	if (strcmp(out_path, "-") && strcmp(po.file, "-") && out_same_file(out_path, po.file)) {
 		p_err("export: -o %s is the trace file itself: write the export elsewhere", out_path);
 		return EXIT_ENV;
 	}

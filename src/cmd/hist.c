@@ -29,7 +29,8 @@ static const struct opt_cmd cmd = {
 	.usage = "evtrace hist [--of WHAT] [--by KEY] [-m] [--linear STEP] [--json]\n"
 		 "                    [--duration SEC] [filters] [FILE] [INTERVAL [COUNT]]",
 	.about = "Trace until Ctrl-C or --duration (or read the recording FILE), then print one\n"
-		 "histogram per group and a summary.\n"
+		 "histogram per group and a summary.  FILE - is standard input, read in order\n"
+		 "as it comes (evtrace record -o - | evtrace hist -).\n"
 		 "\n"
 		 "With INTERVAL (seconds, 0.001 or more), also print the histogram of each\n"
 		 "INTERVAL's values alone as it ends, under \"interval N: FROM -> TO s\" (seconds\n"
@@ -168,6 +169,7 @@ int do_hist(int argc, char **argv)
 			 "and \"eis\" with --eis; with INTERVAL, one line per\n"
 			 "interval before it"),
 		VIEW_ROWS(&v, "--max"),
+		SELECT_ROWS(&so->model.select),
 		AGG_ROWS(&v),
 		/* replay --view summary: the summary alone */
 		{ .name = "summary-only", .type = OPT_T_FLAG, .dst = &summary_only },

@@ -20,6 +20,7 @@
 #include "lib/escape.h"
 #include "lib/json.h"
 #include "lib/tclock.h"
+#include "source/replay.h"
 
 struct info {
 	const char *path;
@@ -42,7 +43,8 @@ static const struct opt_cmd cmd = {
 	.about = "What a trace file holds: the machine, kernel and evtrace that recorded it,\n"
 		 "the host name and command line, when, the probes and filters, the mount\n"
 		 "tables, events by type, and whether the file is whole (clean close,\n"
-		 "truncation, damaged chunks).\n",
+		 "truncation, damaged chunks).  FILE - is standard input, read to its end\n"
+		 "(what a file's trailer says is known only then), never kept whole.\n",
 	.examples = "  evtrace info trace.evt\n"
 		    "  evtrace info --json trace.evt\n",
 };
@@ -105,8 +107,8 @@ static void print_text(const struct info *in)
 	char e1[4 * sizeof(m->probes) + 1], e2[4 * sizeof(m->kernel_release) + 1],
 	     e3[4 * sizeof(m->machine) + 1], ec[4 * sizeof(m->cmdline) + 1];
 
-	printf("file:       %s, %" PRIu64 " bytes, format %u.%u\n", esc(e1, sizeof(e1), in->path),
-	       in->size, m->format_major, m->format_minor);
+	printf("file:       %s, %" PRIu64 " bytes, format %u.%u\n",
+	       esc(e1, sizeof(e1), tf_name(in->path)), in->size, m->format_major, m->format_minor);
 	printf("recorded:   by evtrace %s on %s %s, %u CPUs\n",
 	       esc(e1, sizeof(e1), m->evtrace_version), esc(e2, sizeof(e2), m->kernel_release),
 	       esc(e3, sizeof(e3), m->machine), m->ncpus);
@@ -168,7 +170,10 @@ static void print_text(const struct info *in)
 		const char *sep = "";
 
 		if (in->st.truncated_at) {
-			printf("truncated at byte %" PRIu64, in->st.truncated_at);
+			char cut[160];
+
+			tf_cut_text(&in->st, cut, sizeof(cut));
+			printf("truncated at byte %" PRIu64 ", %s", in->st.truncated_at, cut);
 			sep = "; ";
 		} else if (!in->st.trailer_seen) {
 			printf("no trailer: the recording did not end cleanly");
@@ -292,9 +297,11 @@ static void print_json(const struct info *in)
 		printf("}");
 	}
 	printf("],\"mount_changes\":%" PRIu64 ",\"clean_close\":%s,\"truncated_at\":%" PRIu64
+	       ",\"cut_bytes\":%" PRIu64 ",\"cut_events\":%" PRIu64
 	       ",\"bad_chunks\":%" PRIu64 ",\"skipped_events\":%" PRIu64 ",\"gave_up_at\":%"
 	       PRIu64 ",\"not_inflated\":%" PRIu64 "}\n", in->mount_changes,
-	       in->st.trailer_seen ? "true" : "false", in->st.truncated_at, in->st.bad_chunks,
+	       in->st.trailer_seen ? "true" : "false", in->st.truncated_at, in->st.cut_bytes,
+	       in->st.cut_events, in->st.bad_chunks,
 	       in->st.skipped_events, in->st.gave_up_at, in->st.not_inflated);
 }
 
@@ -319,7 +326,7 @@ int do_info(int argc, char **argv)
 		return EXIT_ENV;
 	rd = tf_open(in.path, err, sizeof(err));
 	if (!rd) {
-		p_err("cannot read trace file '%s': %s", in.path, err);
+		replay_open_error(in.path, err);
 		return EXIT_ENV;
 	}
 	in.m = tf_reader_meta(rd);
@@ -346,7 +353,7 @@ int do_info(int argc, char **argv)
 		print_text(&in);
 	tf_close(rd);
 	if (n < 0) {
-		p_err("%s: read error: %s", in.path, strerror(-n));
+		p_err("%s: read error: %s", tf_name(in.path), strerror(-n));
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;

@@ -4,10 +4,12 @@
  * brings it here with a file.  Same pipeline and model as every view.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/utsname.h>
 
 #include "cli/groups.h"
 #include "cmd/cmd.h"
+#include "file/tracefile.h"
 #include "lib/common.h"
 #include "out/report.h"
 #include "pipeline/pipeline.h"
@@ -23,7 +25,8 @@ static const struct opt_cmd cmd = {
 	.about = "A full-screen view of inode-number consumption per mount (or per --by KEY),\n"
 		 "eventfs_inode refcounts, dentry lifetimes and anomalies, redrawn every\n"
 		 "--interval.  With FILE (or `evtrace replay FILE --view live`), a recording at\n"
-		 "--speed N (default 1).  When stdout is not a terminal, or with --no-tui, one\n"
+		 "--speed N (default 1); FILE - is standard input, the keys then read from the\n"
+		 "terminal (/dev/tty).  When stdout is not a terminal, or with --no-tui, one\n"
 		 "summary line per interval.  Keys: q quit, p pause, s sort, b group, / filter,\n"
 		 "Tab panel, arrows scroll, Enter details, + and - replay speed, ? help.\n",
 	.examples = "  sudo evtrace                             inode numbers per mount, live\n"
@@ -60,6 +63,7 @@ int do_live(int argc, char **argv)
 	struct dashboard_run view = { .o = { .tui = true, .interval = 1 } };
 	const char *by_names[BY_MAX + 1] = { NULL };
 	bool no_tui = false;
+	char sel[256];
 	struct utsname u;
 	struct pipeline p;
 	const struct opt rows[] = {
@@ -70,6 +74,7 @@ int do_live(int argc, char **argv)
 		OPT_SECONDS('i', "interval", &view.o.interval, "redraw period (default 1)"),
 		OPT_FLAG(0, "no-tui", &no_tui, "summary lines instead of the screen"),
 		VIEW_ROWS(&v, "1"),
+		SELECT_ROWS(&po->session.model.select),
 		AGG_ROWS(&v),
 		OPT_END
 	};
@@ -83,12 +88,17 @@ int do_live(int argc, char **argv)
 	po->wall_clock = !v.rec.ro.path;
 	view.o.tui = !no_tui;
 	view.o.replay = po->file != NULL;
+	/* live -: the recording comes on standard input, the keys from the terminal */
+	view.o.keys_from_tty = po->file && !strcmp(po->file, "-");
 	view.o.speed = po->file ? &po->replay.speed : NULL;
 	view.o.stop = pipeline_stop_flag();
 	snprintf(view.o.kernel, sizeof(view.o.kernel), "%s",
-		 po->file ? po->file : !uname(&u) ? u.release : "?");
+		 po->file ? tf_name(po->file) : !uname(&u) ? u.release : "?");
 	snprintf(view.o.probes, sizeof(view.o.probes), "%s", po->file ? "replay" : "starting");
-	snprintf(view.o.filters, sizeof(view.o.filters), "%s", v.filters);
+	/* the header: the filters, then what --ei and --path select (in evtrace) */
+	select_text(&po->session.model.select, sel, sizeof(sel));
+	snprintf(view.o.filters, sizeof(view.o.filters), "%.250s%s%.255s", v.filters,
+		 v.filters[0] && sel[0] ? " " : "", sel);
 	view.o.by = po->session.by;
 	view.o.by_kinds = group_kinds(&po->trace.agg);
 	ret = pipeline_add(&p, dashboard_sink(&view));

@@ -26,11 +26,14 @@ static const struct opt_cmd cmd = {
 		 "SEC seconds or BYTES bytes are kept, and written on SIGUSR1 and at exit; with\n"
 		 "--dump-on, also to a new FILE-TIME-KIND file when such an anomaly fires (at most\n"
 		 "once per SEC: one that fires sooner is dumped when the SEC are over).\n"
-		 "`evtrace events -o FILE` and `evtrace hist -o FILE` record while they show.\n",
+		 "`evtrace events -o FILE` and `evtrace hist -o FILE` record while they show.\n"
+		 "With -o - the trace format goes to standard output as it is recorded, for a\n"
+		 "reader at the other end of a pipe (perf record -o -).\n",
 	.examples = "  sudo evtrace record -o tracefs.evt --fs tracefs -d 60\n"
 		    "  sudo evtrace record -o last.evt --ring 30 &   kill -USR1 $!   # snapshot\n"
 		    "  sudo evtrace record -o fr.evt --ring 60 --dump-on ei_not_released,ino-rate>5000\n"
-		    "  evtrace replay tracefs.evt --view hist\n",
+		    "  evtrace replay tracefs.evt --view hist\n"
+		    "  sudo evtrace record -o - --fs tracefs | evtrace hist --by comm -\n",
 };
 
 int do_record(int argc, char **argv)
@@ -41,7 +44,10 @@ int do_record(int argc, char **argv)
 	struct pipeline p;
 	char filters[512], line[512];
 	const struct opt rows[] = {
-		OPT_STRING('o', "output", &ro->path, "FILE", "the trace file (docs/FORMAT.md)"),
+		OPT_STRING('o', "output", &ro->path, "FILE",
+			   "the trace file (docs/FORMAT.md); - for standard output,\n"
+			   "a pipe into any reader (evtrace hist -), never a terminal;\n"
+			   "sections in order, no ring mode"),
 		OPT_SECONDS('d', "duration", &po.duration, "stop after SEC seconds"),
 		OPT_SIZE(0, "max-size", &ro->max_size, 1, 1ull << 50,
 			 "stop before the file would grow past BYTES (K, M, G)"),

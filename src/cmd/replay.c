@@ -34,7 +34,8 @@ static const struct opt_cmd cmd = {
 	.about = "Replay a recording (evtrace record) into a view: events (the stream, as\n"
 		 "`evtrace events FILE`), hist (`evtrace hist FILE`, the default), summary\n"
 		 "(the end-of-run summary alone) or live (the dashboard).  Every option of the\n"
-		 "view's command applies.\n",
+		 "view's command applies.  FILE - is standard input, read in order as it\n"
+		 "comes (evtrace record -o - | evtrace replay - --view summary).\n",
 	.examples = "  evtrace replay trace.evt --view summary --json\n"
 		    "  evtrace replay trace.evt --view events --fs tracefs --from 2 --to 5\n"
 		    "  evtrace replay trace.evt --view hist --of ei-life --by comm\n",

@@ -233,6 +233,14 @@ static int check_textfile_dir(const char *dir)
 	return 0;
 }
 
+/* A FIFO or a socket: one reading, where serve needs two. */
+static bool is_pipe(const char *path)
+{
+	struct stat sb;
+
+	return !stat(path, &sb) && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode));
+}
+
 int do_serve(int argc, char **argv)
 {
 	struct view_args v = { .po = { .session.by = BY_MOUNT, .replay.speed = 1 },
@@ -268,6 +276,12 @@ int do_serve(int argc, char **argv)
 	/* live and not recording: rates and the wrap ETA follow the wall when the kernel goes quiet */
 	v.po.wall_clock = !v.rec.ro.path;
 	ret = EXIT_ENV;
+	/* the recording's META is read before the replay opens it: a stream has one reading */
+	if (v.po.file && (!strcmp(v.po.file, "-") || is_pipe(v.po.file))) {
+		p_err("serve: FILE %s (%s) cannot be served: save the recording to a file and "
+		      "serve that", v.po.file, strcmp(v.po.file, "-") ? "a pipe" : "standard input");
+		goto out;
+	}
 	if (s.listen && s.textfile) {
 		p_err("serve: --listen or --textfile, not both");
 		goto out;

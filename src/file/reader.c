@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,23 @@ struct dec {
 struct tf_reader {
 	int fd;
 	const uint8_t *mem;
+	/*
+	 * size: the file's at open; a stream's, the bytes read from it so
+	 * far (its end is known only at EOF), which the budgets follow.
+	 */
 	uint64_t size, off;
+	/*
+	 * A stream (standard input, a pipe: tf_open_fd()) is read in order
+	 * and never seeked: sb holds its bytes [sb_base, sb_base + sb_len),
+	 * from the oldest offset the reader may still look at (the section
+	 * it is on, or where a resync scans) to as far as it needed to look
+	 * ahead, which the bounds cap at a section and a resync window.
+	 */
+	bool stream, sb_eof, own_fd;
+	uint8_t *sb;
+	size_t sb_cap, sb_len;
+	uint64_t sb_base;
+	uint64_t drained;		/* bytes read past where reading stopped (tf_reader_size()) */
 	struct tf_meta meta;
 	struct tf_status st;
 	bool done;
@@ -73,15 +90,110 @@ struct tf_reader {
 	struct cgroups *cg_new;
 };
 
+/*
+ * The budgets (TF_WORK_*, TF_INFLATE_*) of a file of rd->size bytes: a
+ * file's once, a stream's again as it is read, so a stream pays as a file
+ * of the bytes read so far would.
+ */
+static void budgets(struct tf_reader *rd)
+{
+	/* saturated: a size this big is no file, but must not wrap to a small budget */
+	rd->work_max = rd->size > (UINT64_MAX - TF_WORK_FLOOR) / TF_WORK_PER_BYTE ? UINT64_MAX :
+		       TF_WORK_FLOOR + TF_WORK_PER_BYTE * rd->size;
+	rd->inflate_max = rd->size > UINT64_MAX / TF_INFLATE_PER_BYTE ? UINT64_MAX :
+			  TF_INFLATE_PER_BYTE * rd->size;
+	if (rd->inflate_max < TF_INFLATE_FLOOR)
+		rd->inflate_max = TF_INFLATE_FLOOR;
+}
+
+/* A stream's reads: big enough that a pipe's bytes come in few calls. */
+#define SB_READ		(256u << 10)
+
+/*
+ * A stream: read until sb holds the bytes up to end, or the stream ends.
+ * 0 or -errno.  sb grows to what the reader must see at once: a section
+ * (header and payload, TF_SECTION_MAX at most), or a resync's window and
+ * the candidate section in it.  It grows as bytes come, never by what a
+ * header claims: a few bytes saying "64 MiB follow" cost a read, not 64 MiB.
+ */
+static int sb_fill(struct tf_reader *rd, uint64_t end)
+{
+	while (!rd->sb_eof && rd->sb_base + rd->sb_len < end) {
+		size_t want = SB_READ;
+		ssize_t n;
+
+		if (rd->sb_len + want > rd->sb_cap) {
+			size_t cap = rd->sb_cap ? rd->sb_cap : SB_READ;
+			void *p;
+
+			while (cap < rd->sb_len + want)
+				cap *= 2;
+			p = realloc(rd->sb, cap);
+			if (!p)
+				return -ENOMEM;
+			rd->sb = p;
+			rd->sb_cap = cap;
+		}
+		n = read(rd->fd, rd->sb + rd->sb_len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			rd->sb_eof = true;
+		rd->sb_len += n;
+		rd->size += n;
+	}
+	budgets(rd);
+	return 0;
+}
+
+/* A stream: what comes before off is never looked at again; drop it. */
+static void sb_release(struct tf_reader *rd, uint64_t off)
+{
+	size_t drop;
+
+	if (!rd->stream || off <= rd->sb_base)
+		return;
+	drop = off - rd->sb_base < rd->sb_len ? off - rd->sb_base : rd->sb_len;
+	memmove(rd->sb, rd->sb + drop, rd->sb_len - drop);
+	rd->sb_len -= drop;
+	rd->sb_base += drop;
+}
+
+/*
+ * How many of the len bytes at off there are, up to len: a file's
+ * from its size, a stream's once read (-errno on an I/O error).
+ */
+static int64_t avail(struct tf_reader *rd, uint64_t off, uint64_t len)
+{
+	if (rd->stream) {
+		int err = off + len < off ? -EOVERFLOW : sb_fill(rd, off + len);
+
+		if (err)
+			return err;
+	}
+	if (off >= rd->size)
+		return 0;
+	return len < rd->size - off ? len : rd->size - off;
+}
+
 /* Bytes at off, as many as there are; -errno on an I/O error. */
 static ssize_t rd_read(struct tf_reader *rd, uint64_t off, void *buf, size_t len)
 {
 	size_t got = 0;
+	int64_t n = avail(rd, off, len);
 
-	if (off >= rd->size)
-		return 0;
-	if (len > rd->size - off)
-		len = rd->size - off;
+	if (n <= 0)
+		return n;
+	len = n;
+	if (rd->stream) {
+		/* the reader goes forward: nothing it asks for was dropped */
+		if (off < rd->sb_base)
+			return -ESPIPE;
+		memcpy(buf, rd->sb + (off - rd->sb_base), len);
+		return len;
+	}
 	if (rd->mem) {
 		memcpy(buf, rd->mem + off, len);
 		return len;
@@ -293,10 +405,15 @@ static int trailer_kv(void *ctx, const char *k, char *v)
 	return 0;
 }
 
-/* Whether the section at off ends past the end of the file. */
-static bool sec_cut(const struct tf_reader *rd, uint64_t off, const struct sec *s)
+/*
+ * Whether the section at off ends past the end of the file (a stream's is
+ * read up to there to know); -errno on an I/O error.
+ */
+static int sec_cut(struct tf_reader *rd, uint64_t off, const struct sec *s)
 {
-	return rd->size - off - SEC_LEN < s->stored;
+	int64_t n = avail(rd, off, SEC_LEN + (uint64_t)s->stored);
+
+	return n < 0 ? (int)n : n < SEC_LEN + (int64_t)s->stored;
 }
 
 /*
@@ -359,18 +476,23 @@ static int sec_load(struct tf_reader *rd, uint64_t off, const struct sec *s)
  */
 static int64_t resync(struct tf_reader *rd, uint64_t from)
 {
-	uint64_t end = rd->size, len = RESYNC_WIN_MIN;
+	/* a stream's end is not known: its reads stop there */
+	uint64_t end = from + RESYNC_SPAN, len = RESYNC_WIN_MIN;
 
 	if (!rd->win && !(rd->win = malloc(RESYNC_WINDOW + SEC_LEN)))
 		return -ENOMEM;
-	if (end - from > RESYNC_SPAN)
-		end = from + RESYNC_SPAN;
+	if (!rd->stream && end > rd->size)
+		end = rd->size;
 	for (uint64_t base = from; base < end; base += len, len = len < RESYNC_WINDOW ? 2 * len : len) {
-		uint64_t want = len + SEC_LEN < rd->size - base ? len + SEC_LEN : rd->size - base;
+		int64_t want = avail(rd, base, len + SEC_LEN);
 		ssize_t n;
 
+		if (want <= 0)
+			return want;	/* the stream ended, or could not be read */
 		if (!spend(rd, want, base))
 			return 0;
+		/* a stream: the scan only goes forward, candidates included */
+		sb_release(rd, base);
 		n = rd_read(rd, base, rd->win, want);
 		if (n < 0)
 			return n;
@@ -378,8 +500,12 @@ static int64_t resync(struct tf_reader *rd, uint64_t from)
 			struct sec s;
 			int ok;
 
-			if (rd->win[i] != 'E' || !sec_parse(rd->win + i, &s) ||
-			    sec_cut(rd, base + i, &s))
+			if (rd->win[i] != 'E' || !sec_parse(rd->win + i, &s))
+				continue;
+			ok = sec_cut(rd, base + i, &s);
+			if (ok < 0)
+				return ok;
+			if (ok)
 				continue;
 			ok = sec_load(rd, base + i, &s);
 			if (ok == -ECANCELED)
@@ -709,6 +835,20 @@ static void bad_section(struct tf_reader *rd, const struct sec *s)
 }
 
 /*
+ * The file ends inside the section at rd->off (s: its header, NULL if that
+ * is cut too): what is cut, and the end of reading.  A stream was read to
+ * its end to know.
+ */
+static void cut(struct tf_reader *rd, const struct sec *s)
+{
+	rd->st.truncated_at = rd->off;
+	rd->st.cut_bytes = rd->size - rd->off;
+	rd->st.cut_type = s ? s->type : 0;
+	rd->st.cut_events = s && s->type == SEC_EVENTS ? s->count : 0;
+	rd->done = true;
+}
+
+/*
  * The next section: 1 an events chunk is ready (in out, if chunk_load()
  * could decode it there), 0 the end, -errno.
  */
@@ -720,16 +860,17 @@ static int next_section(struct tf_reader *rd, struct et_rec *out, uint32_t cap)
 		ssize_t n;
 		int ok;
 
-		if (rd->off >= rd->size) {
-			rd->done = true;
-			break;
-		}
+		/* a stream: the bytes before this section are done with */
+		sb_release(rd, rd->off);
 		n = rd_read(rd, rd->off, h, SEC_LEN);
 		if (n < 0)
 			return n;
-		if (n < SEC_LEN) {
-			rd->st.truncated_at = rd->off;
+		if (n == 0) {	/* the end, between sections */
 			rd->done = true;
+			break;
+		}
+		if (n < SEC_LEN) {
+			cut(rd, NULL);
 			break;
 		}
 		if (!sec_parse(h, &s)) {
@@ -747,9 +888,11 @@ static int next_section(struct tf_reader *rd, struct et_rec *out, uint32_t cap)
 			rd->off = next;
 			continue;
 		}
-		if (sec_cut(rd, rd->off, &s)) {
-			rd->st.truncated_at = rd->off;
-			rd->done = true;
+		ok = sec_cut(rd, rd->off, &s);
+		if (ok < 0)
+			return ok;
+		if (ok) {
+			cut(rd, &s);
 			break;
 		}
 		ok = sec_load(rd, rd->off, &s);
@@ -807,6 +950,7 @@ static int next_section(struct tf_reader *rd, struct et_rec *out, uint32_t cap)
 /* Everything a reader holds but its file: tf_close()'s, and find_start()'s own reader's. */
 static void reader_free(struct tf_reader *rd)
 {
+	free(rd->sb);
 	tf_meta_free(&rd->meta);
 	mount_table_free(&rd->mounts);
 	cgroups_free(rd->cg_new);
@@ -820,6 +964,27 @@ static void reader_free(struct tf_reader *rd)
 }
 
 static bool next_checked(struct tf_reader *rd, struct et_rec *r);
+
+/*
+ * A stream: the sections up to its first chunk, whole, into the buffer
+ * (at most a few, each bounded as any section is).  What goes wrong is
+ * left for the reading proper to find and say.
+ */
+static void stream_peek(struct tf_reader *rd)
+{
+	uint64_t off = rd->off;
+
+	for (int i = 0; i < 8; i++) {
+		uint8_t sh[SEC_LEN];
+		struct sec s;
+
+		if (rd_read(rd, off, sh, SEC_LEN) != SEC_LEN || !sec_parse(sh, &s) ||
+		    s.stored > TF_SECTION_MAX || avail(rd, off, SEC_LEN + s.stored) <= 0 ||
+		    s.type == SEC_EVENTS)
+			return;
+		off += SEC_LEN + s.stored;
+	}
+}
 
 /*
  * The trace's start (tracefile.h).  The recorder takes it before the
@@ -843,6 +1008,19 @@ static int find_start(struct tf_reader *rd)
 	struct et_rec r;
 
 	m->recorded_start_ns = m->start_ns;
+	/*
+	 * A stream cannot be read twice: its first chunk is read into the
+	 * buffer ahead (the reader needs it next anyway), and the look reads
+	 * it from there.  Nothing of it has been dropped yet.
+	 */
+	if (rd->stream) {
+		if (rd->sb_base)
+			return 0;
+		stream_peek(rd);
+		p.fd = -1;
+		p.mem = rd->sb;
+		p.size = rd->sb_len;
+	}
 	p.work_max = rd->size > UINT64_MAX - TF_WORK_FLOOR ? UINT64_MAX : TF_WORK_FLOOR + rd->size;
 	p.inflate_max = rd->inflate_max < TF_CHUNK_MAX_RAW ? rd->inflate_max : TF_CHUNK_MAX_RAW;
 	p.d.str_len = calloc(R_STRINGS, sizeof(*p.d.str_len));
@@ -874,25 +1052,19 @@ static struct tf_reader *open_common(struct tf_reader *rd, char *err, size_t err
 	ssize_t n;
 	int ok;
 
-	/* saturated: a size this big is no file, but must not wrap to a small budget */
-	rd->work_max = rd->size > (UINT64_MAX - TF_WORK_FLOOR) / TF_WORK_PER_BYTE ? UINT64_MAX :
-		       TF_WORK_FLOOR + TF_WORK_PER_BYTE * rd->size;
-	rd->inflate_max = rd->size > UINT64_MAX / TF_INFLATE_PER_BYTE ? UINT64_MAX :
-			  TF_INFLATE_PER_BYTE * rd->size;
-	if (rd->inflate_max < TF_INFLATE_FLOOR)
-		rd->inflate_max = TF_INFLATE_FLOOR;
+	budgets(rd);
 	rd->d.str_len = calloc(R_STRINGS, sizeof(*rd->d.str_len));
 	if (!rd->d.str_len) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	if (rd->size == 0) {
-		snprintf(err, errlen, "empty file");
-		goto fail;
-	}
 	n = rd_read(rd, 0, h, HDR_LEN);
 	if (n < 0) {
 		snprintf(err, errlen, "%s", strerror((int)-n));
+		goto fail;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, rd->stream ? "empty input: nothing came on it" : "empty file");
 		goto fail;
 	}
 	if (n < 8 || memcmp(h, "EVTRACE", 8)) {
@@ -931,8 +1103,10 @@ static struct tf_reader *open_common(struct tf_reader *rd, char *err, size_t err
 			 "not an evtrace file (no metadata section)" : "damaged metadata section");
 		goto fail;
 	}
-	if (sec_cut(rd, rd->off, &s)) {
-		snprintf(err, errlen, "truncated inside its metadata section");
+	ok = sec_cut(rd, rd->off, &s);
+	if (ok) {
+		snprintf(err, errlen, "%s", ok < 0 ? strerror(-ok) :
+			 "truncated inside its metadata section");
 		goto fail;
 	}
 	ok = sec_load(rd, rd->off, &s);
@@ -957,11 +1131,44 @@ fail:
 	return NULL;
 }
 
+void tf_cut_text(const struct tf_status *st, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "the last %" PRIu64 " bytes cut", st->cut_bytes);
+
+	if (n < 0 || (size_t)n >= size)
+		return;
+	if (!st->cut_type)
+		snprintf(buf + n, size - n, ", inside a section header");
+	else if (st->cut_type == SEC_EVENTS)
+		snprintf(buf + n, size - n, ", of a chunk of %" PRIu64 " events", st->cut_events);
+	else if (st->cut_type == SEC_MOUNTS)
+		snprintf(buf + n, size - n, ", of a mount table");
+	else if (st->cut_type == SEC_TRAILER)
+		snprintf(buf + n, size - n, ", of the trailer");
+	else
+		snprintf(buf + n, size - n, ", of a section of type %u", st->cut_type);
+}
+
+const char *tf_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "standard input";
+}
+
 struct tf_reader *tf_open(const char *path, char *err, size_t errlen)
 {
-	struct tf_reader *rd = calloc(1, sizeof(*rd));
+	struct tf_reader *rd;
 	off_t size;
 
+	if (!strcmp(path, "-")) {
+		/* a person at the terminal would wait for bytes that never come */
+		if (isatty(STDIN_FILENO)) {
+			snprintf(err, errlen, "standard input is a terminal: pipe a recording in "
+				 "(evtrace record -o - | evtrace hist -, or < FILE)");
+			return NULL;
+		}
+		return tf_open_fd(STDIN_FILENO, err, errlen);
+	}
+	rd = calloc(1, sizeof(*rd));
 	if (!rd) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -974,12 +1181,30 @@ struct tf_reader *tf_open(const char *path, char *err, size_t errlen)
 	}
 	/* the size at open: a file still being written is read up to here */
 	size = lseek(rd->fd, 0, SEEK_END);
+	/* a pipe by its name (a FIFO, <(evtrace record -o -)): read as a stream */
+	if (size < 0 && errno == ESPIPE) {
+		rd->stream = rd->own_fd = true;
+		return open_common(rd, err, errlen);
+	}
 	if (size < 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		tf_close(rd);
 		return NULL;
 	}
 	rd->size = size;
+	return open_common(rd, err, errlen);
+}
+
+struct tf_reader *tf_open_fd(int fd, char *err, size_t errlen)
+{
+	struct tf_reader *rd = calloc(1, sizeof(*rd));
+
+	if (!rd) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	rd->fd = fd;
+	rd->stream = true;
 	return open_common(rd, err, errlen);
 }
 
@@ -1001,7 +1226,8 @@ void tf_close(struct tf_reader *rd)
 {
 	if (!rd)
 		return;
-	if (rd->fd >= 0)
+	/* a stream's fd is the caller's (standard input), unless it opened a FIFO */
+	if (rd->fd >= 0 && (!rd->stream || rd->own_fd))
 		close(rd->fd);
 	reader_free(rd);
 	free(rd);
@@ -1087,9 +1313,32 @@ struct cgroups *tf_cgroups_changed(struct tf_reader *rd)
 	return cg;
 }
 
-uint64_t tf_reader_size(const struct tf_reader *rd)
+uint64_t tf_reader_size(struct tf_reader *rd)
 {
-	return rd->size;
+	uint8_t buf[64 << 10];
+
+	/*
+	 * A stream that reading stopped on (damage past the work budget) is
+	 * read to its end, counted and not kept, so its size is the whole
+	 * input's, as a file's is.
+	 */
+	while (rd->stream && !rd->sb_eof) {
+		ssize_t n = read(rd->fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rd->sb_eof = true;
+			break;
+		}
+		rd->drained += n;
+	}
+	return rd->size + rd->drained;
+}
+
+bool tf_reader_is_stream(const struct tf_reader *rd)
+{
+	return rd->stream;
 }
 
 void tf_reader_status(const struct tf_reader *rd, struct tf_status *st)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -118,6 +119,14 @@ struct recorder {
 	uint64_t deferred_cg_ts;
 	uint64_t cg_now;		/* the event cg_check() looks at: its time */
 	uint64_t cg_late;		/* ids named after META, in all */
+
+	/*
+	 * -o -: the stream (standard output, a pipe) can be neither seeked
+	 * nor truncated, so a text section is made in a memory file first,
+	 * where its size is known before a byte of it goes out (--max-size).
+	 */
+	bool stream;
+	int mfd;
 };
 
 /* Tests only: called by the writer before each item, to hold it back. */
@@ -331,16 +340,59 @@ cut:
 }
 
 /*
+ * A stream: the section a writer function put in rc->mfd goes out, unless
+ * --max-size has no room for it (*len 0 then); the memory file is emptied
+ * for the next.  *len: its bytes.  0 or -errno.
+ */
+static int mem_to_stream(struct recorder *rc, uint64_t *len, bool check_fit)
+{
+	off_t size = lseek(rc->mfd, 0, SEEK_CUR);
+	uint8_t buf[64 << 10];
+	int err = size < 0 ? -errno : 0;
+
+	*len = 0;
+	if (!err && (!check_fit || fits(rc, size))) {
+		for (off_t off = 0; off < size && !err; ) {
+			ssize_t n = pread(rc->mfd, buf, sizeof(buf), off);
+
+			if (n <= 0) {
+				err = n < 0 ? -errno : -EIO;
+				break;
+			}
+			err = tf_write_all(rc->fd, buf, n);
+			off += n;
+		}
+		if (!err)
+			*len = size;
+	}
+	if ((ftruncate(rc->mfd, 0) || lseek(rc->mfd, 0, SEEK_SET) < 0) && !err)
+		err = -errno;
+	return err;
+}
+
+/*
  * A mount-table change, or cgroups learned (IT_CGROUPS); past --max-size
- * it is taken back (ftruncate).
+ * it is taken back (ftruncate), or on a stream not sent.
  */
 static int write_text(struct recorder *rc, const struct item *it)
 {
 	off_t before, after;
+	uint64_t len;
 	int err;
 
 	if (rc->o.max_size && LOAD(full))
 		return 0;
+	if (rc->stream) {
+		err = it->kind == IT_CGROUPS ? tf_write_cgroups(rc->mfd, it->ts_ns, it->cg) :
+					       tf_write_mounts(rc->mfd, it->ts_ns, &it->mt);
+		err = err ?: mem_to_stream(rc, &len, true);
+		if (!err) {
+			pthread_mutex_lock(&rc->lock);
+			ADD(bytes, len);
+			pthread_mutex_unlock(&rc->lock);
+		}
+		return err;
+	}
 	before = lseek(rc->fd, 0, SEEK_CUR);
 	err = it->kind == IT_CGROUPS ? tf_write_cgroups(rc->fd, it->ts_ns, it->cg) :
 				       tf_write_mounts(rc->fd, it->ts_ns, &it->mt);
@@ -614,7 +666,8 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 		return NULL;
 	}
 	rc->o = *o;
-	rc->fd = -1;
+	rc->fd = rc->mfd = -1;
+	rc->stream = !strcmp(o->path, "-");
 	if (!rc->o.flush_ns)
 		rc->o.flush_ns = 1000000000ull;
 	if (!rc->o.zstd_level)
@@ -640,9 +693,30 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 			rc->free_chunks[rc->n_free++] = c;
 	}
 
-	if (ring_mode(rc)) {
+	if (rc->stream && ring_mode(rc)) {
+		p_err("-o - streams the recording: ring mode rewrites a file (-o FILE)");
+		goto fail;
+	} else if (ring_mode(rc)) {
 		/* fail now, not at the first SIGUSR1, if the place is not writable */
 		err = ring_dump(rc, false, meta->start_ns, NULL);
+	} else if (rc->stream) {
+		uint64_t len = 0;
+
+		rc->fd = o->stream_fd > 0 ? o->stream_fd : STDOUT_FILENO;
+		rc->mfd = memfd_create("evtrace-section", MFD_CLOEXEC);
+		err = rc->mfd < 0 ? -errno : tf_write_start(rc->mfd, &rc->meta);
+		if (!err) {
+			off_t size = lseek(rc->mfd, 0, SEEK_CUR);
+
+			if (o->max_size && (uint64_t)size + tf_trailer_max() > o->max_size) {
+				p_err("--max-size %llu leaves no room for events: the header, metadata "
+				      "and trailer alone take %llu bytes", (unsigned long long)o->max_size,
+				      (unsigned long long)(size + tf_trailer_max()));
+				goto fail;
+			}
+			err = mem_to_stream(rc, &len, false);
+		}
+		rc->st.bytes = len;
 	} else {
 		rc->fd = out_create_keep_old(o->path);
 		err = rc->fd < 0 ? rc->fd : tf_write_start(rc->fd, &rc->meta);
@@ -660,7 +734,7 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 		}
 	}
 	if (err) {
-		p_err("cannot write %s: %s", o->path, strerror(-err));
+		p_err("cannot write %s: %s", rc->stream ? "standard output" : o->path, strerror(-err));
 		goto fail;
 	}
 	/* the names META has; the session's table learns the rest as events show them */
@@ -680,9 +754,12 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 nomem:
 	p_err("out of memory");
 fail:
-	if (rc->fd >= 0)
+	/* a stream's fd is standard output's, not the recorder's */
+	if (rc->fd >= 0 && !rc->stream)
 		close(rc->fd);
 	free(rc->cg_ids);
+	if (rc->mfd >= 0)
+		close(rc->mfd);
 	tf_chunk_free(rc->cur);
 	for (size_t i = 0; i < rc->n_free; i++)
 		tf_chunk_free(rc->free_chunks[i]);
@@ -876,6 +953,21 @@ void recorder_no_generation(struct recorder *rc, uint64_t n)
 	rc->no_generation = n;
 }
 
+/* The trailer: into the file, or a stream through the memory file (counted). */
+static int write_trailer(struct recorder *rc, const struct tf_trailer *tr)
+{
+	uint64_t len;
+	int err;
+
+	if (!rc->stream)
+		return tf_write_trailer(rc->fd, tr);
+	err = tf_write_trailer(rc->mfd, tr);
+	err = err ?: mem_to_stream(rc, &len, false);
+	if (!err)
+		rc->st.bytes += len;
+	return err;
+}
+
 int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *st)
 {
 	struct item stop = { .kind = IT_STOP };
@@ -907,16 +999,17 @@ int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *
 		 */
 		if (err) {
 			tr.events = rc->st.written;
-			tf_write_trailer(rc->fd, &tr);
+			write_trailer(rc, &tr);
 		} else {
-			err = tf_write_trailer(rc->fd, &tr);
+			err = write_trailer(rc, &tr);
 		}
 		if (!err && fdatasync(rc->fd) && errno != EINVAL)
 			err = -errno;
-		if (close(rc->fd) && !err)
+		/* a stream's fd stays open: its reader sees the end when we exit */
+		if (!rc->stream && close(rc->fd) && !err)
 			err = -errno;
 		rc->fd = -1;
-		if (!err) {
+		if (!err && !rc->stream) {
 			int rfd = open(rc->o.path, O_RDONLY | O_CLOEXEC);
 
 			if (rfd >= 0) {
@@ -938,6 +1031,8 @@ int recorder_close(struct recorder *rc, uint64_t end_ns, struct recorder_stats *
 	mount_table_free(&rc->latest_mounts);
 	free(rc->cg_ids);
 	cgroups_free(rc->deferred_cg);	/* NULL: the flush above queued it */
+	if (rc->mfd >= 0)
+		close(rc->mfd);
 	pthread_mutex_destroy(&rc->lock);
 	pthread_cond_destroy(&rc->cond);
 	rc->st.cgroups_late = rc->cg_late;

@@ -25,7 +25,13 @@
 #define RECORDER_RING_BYTES	(128ull << 20)
 
 struct recorder_opts {
+	/*
+	 * The file; "-": a stream to stream_fd (standard output when it is
+	 * not set, record -o -), written in order, never seeked, synced where
+	 * it can be.  A stream has no ring mode.
+	 */
 	const char *path;
+	int stream_fd;
 	uint64_t flush_ns;		/* seal the open chunk at least this often (default 1 s) */
 	uint64_t max_size;		/* the file never grows past it; 0 = no limit */
 	uint64_t ring_bytes;		/* ring mode: keep this many bytes of chunks */

@@ -169,6 +169,9 @@ struct tf_status {
 	uint64_t chunks, bad_chunks;	/* bad: CRC or decoding failed, skipped */
 	uint64_t skipped_events;	/* the events the bad chunks claimed to hold */
 	uint64_t truncated_at;		/* byte offset where the file stops mid-section; 0 if not */
+	uint64_t cut_bytes;		/* then: the bytes from there to the end, which are left out */
+	uint64_t cut_events;		/* the events its header claimed (an EVENTS section) */
+	uint16_t cut_type;		/* its section type; 0: its header is cut too */
 	uint64_t work;			/* bytes CRC'd or scanned: what TF_WORK_* bound */
 	uint64_t gave_up_at;		/* the work budget ran out at this byte, on damage: */
 					/* what follows was not read; 0 if not */
@@ -179,11 +182,24 @@ struct tf_status {
 };
 
 /*
- * Opens and checks the header and META section.  NULL with a one-line
- * reason in err (e.g. "not an evtrace file", "file format 2.0 is newer than
- * this evtrace reads (1.x): upgrade evtrace", "empty file").
+ * Opens and checks the header and META section; "-" is standard input,
+ * read as a stream (tf_open_fd()), refused when it is a terminal, and a
+ * path that cannot be seeked (a FIFO, <(...)) is read as a stream too.  NULL
+ * with a one-line reason in err (e.g. "not an evtrace file", "file format
+ * 2.0 is newer than this evtrace reads (1.x): upgrade evtrace", "empty
+ * file").
  */
 struct tf_reader *tf_open(const char *path, char *err, size_t errlen);
+/* path as messages name it: "standard input" for "-" (tf_open() reads it then). */
+const char *tf_name(const char *path);
+/*
+ * The same from a stream, fd open for reading (standard input: "-" on
+ * the command line): its sections are read in order, never seeked to,
+ * with memory bounded by a section, as perf's -i - reads.  The fd stays
+ * the caller's.  A stream is bounded by the bytes read so far: the work
+ * and inflation budgets grow as it is read.
+ */
+struct tf_reader *tf_open_fd(int fd, char *err, size_t errlen);
 /* The same from memory (the fuzzer, tests); buf must outlive the reader. */
 struct tf_reader *tf_open_mem(const void *buf, size_t len, char *err, size_t errlen);
 void tf_close(struct tf_reader *rd);
@@ -217,7 +233,18 @@ const struct mount_table *tf_mounts_changed(struct tf_reader *rd, uint64_t *ts_n
  */
 struct cgroups *tf_cgroups_changed(struct tf_reader *rd);
 void tf_reader_status(const struct tf_reader *rd, struct tf_status *st);
-/* The file's size when it was opened (what is read). */
-uint64_t tf_reader_size(const struct tf_reader *rd);
+/*
+ * What a truncation cut (st->truncated_at set), for messages: "the last
+ * 24313 bytes cut, of a chunk of 1234 events", or "..., inside a section
+ * header" when the file ends in one.
+ */
+void tf_cut_text(const struct tf_status *st, char *buf, size_t size);
+/*
+ * The file's size when it was opened (what is read); a stream's, all of
+ * it: the rest of one that reading stopped on is read to its end, not kept.
+ */
+uint64_t tf_reader_size(struct tf_reader *rd);
+/* Read from a stream (tf_open_fd()) rather than a file. */
+bool tf_reader_is_stream(const struct tf_reader *rd);
 
 #endif

@@ -531,3 +531,20 @@ bool model_ei_find(const struct model *m, uint64_t id, struct ei_view *v)
 	ei_fill(m, e, v, true);
 	return true;
 }
+
+/* ---- the selection (--ei, --path) ------------------------------------------ */
+
+bool m_ei_selected(struct model *m, uint64_t id)
+{
+	struct m_ei *e = ei_find(m, id);
+
+	/* a glob or a path needs the ei's path: one not tracked cannot be told */
+	return e ? select_ei(&m->o.select, id, ei_label(m, e)) :
+		   !m->o.select.n_globs && !m->o.select.n_ei_paths &&
+		   select_ei(&m->o.select, id, NULL);
+}
+
+bool model_ei_selected(const struct model *m, const struct ei_view *v)
+{
+	return !m->selecting || select_ei(&m->o.select, v->id, v->path);
+}

@@ -231,6 +231,7 @@ struct model *model_new(const struct model_opts *o)
 	if (!m->o.interval_ns)
 		m->o.interval_ns = 1000000000ull;
 	m->next_check_ns = m->o.interval_ns;
+	m->selecting = select_on(&m->o.select);
 	m->history_scratch = calloc(m->o.ei_history, sizeof(*m->history_scratch));
 	if (!m->history_scratch) {
 		free(m);
@@ -327,7 +328,24 @@ const char *m_mount_of(struct model *m, uint32_t dev, const char *fs)
 
 /* ---- anomalies ---------------------------------------------------------- */
 
-/* The ring's next entry for a new anomaly, counted; its text is the caller's to write. */
+/*
+ * Whether the selection passes an anomaly: one about an ei by that ei,
+ * the others (dup_ino, second_dentry) by the event that found them.
+ */
+static bool anomaly_selected(struct model *m, enum anomaly_kind k, uint64_t obj)
+{
+	if (!m->selecting)
+		return true;
+	if (k == A_DUP_INO || k == A_SECOND_DENTRY)
+		return m_cur_selected(m);
+	return m_ei_selected(m, obj);
+}
+
+/*
+ * The ring's next entry for a new anomaly, counted; its text is the
+ * caller's to write, then anomaly_publish().  One the selection leaves out
+ * is counted by kind, as every anomaly of the stream, but not kept.
+ */
 static struct anomaly *anomaly_new(struct model *m, enum anomaly_kind k, uint64_t ts,
 				   uint64_t obj)
 {
@@ -335,6 +353,11 @@ static struct anomaly *anomaly_new(struct model *m, enum anomaly_kind k, uint64_
 	size_t slot;
 
 	m->st.anomalies[k]++;
+	if (!anomaly_selected(m, k, obj)) {
+		a = &m->unselected;
+		goto fill;
+	}
+	m->st.selected_anomalies += m->selecting;
 	if (m->ring_n < ANOMALY_RING) {
 		slot = (m->ring_start + m->ring_n++) % ANOMALY_RING;
 	} else {
@@ -342,10 +365,18 @@ static struct anomaly *anomaly_new(struct model *m, enum anomaly_kind k, uint64_
 		m->ring_start = (m->ring_start + 1) % ANOMALY_RING;
 	}
 	a = &m->ring[slot];
+fill:
 	a->kind = k;
 	a->ts_ns = ts;
 	a->obj = obj;
 	return a;
+}
+
+/* Written: to on_anomaly, unless the selection left it out. */
+static void anomaly_publish(struct model *m, const struct anomaly *a)
+{
+	if (a != &m->unselected && m->o.on_anomaly)
+		m->o.on_anomaly(m->o.ctx, a);
 }
 
 void __attribute__((format(printf, 5, 6)))
@@ -357,8 +388,7 @@ m_report(struct model *m, enum anomaly_kind k, uint64_t ts, uint64_t obj, const 
 	va_start(ap, fmt);
 	vsnprintf(a->text, sizeof(a->text), fmt, ap);
 	va_end(ap);
-	if (m->o.on_anomaly)
-		m->o.on_anomaly(m->o.ctx, a);
+	anomaly_publish(m, a);
 }
 
 /* ---- inode-number groups and rates --------------------------------------- */
@@ -376,6 +406,8 @@ static void sample_by(struct model *m, enum sample_kind k, uint64_t v,
 	struct sample s = { .kind = k, .value = v, .n = 1, .sum = v, .max = v };
 
 	memcpy(s.group, keys, sizeof(s.group));
+	if (m->selecting && !m_cur_selected(m))
+		return;
 	if (m->o.on_sample)
 		m->o.on_sample(m->o.ctx, &s);
 }
@@ -561,8 +593,7 @@ static void dup_ino(struct model *m, const struct m_inode *i, const struct m_ino
 	n = l.n < sizeof(a->text) ? l.n : sizeof(a->text) - 1;
 	memcpy(a->text, l.buf, n);
 	a->text[n] = '\0';
-	if (m->o.on_anomaly)
-		m->o.on_anomaly(m->o.ctx, a);
+	anomaly_publish(m, a);
 }
 
 /* The inode now has number ino: index it, and flag a twin on the same sb. */
@@ -833,7 +864,55 @@ void model_advance(struct model *m, uint64_t now)
 	}
 }
 
+bool m_cur_selected(struct model *m)
+{
+	const struct et_rec *r = m->cur;
+
+	if (!m->selecting)
+		return true;
+	if (m->cur_selected >= 0)
+		return m->cur_selected;
+	/* outside model_feed(): what the kernel aggregated has no event to select */
+	if (!r)
+		return false;
+	if (r->type == ET_LOST)
+		m->cur_selected = 1;	/* loss is part of every view */
+	else if (r->type >= ET_EI_CREATE && r->type <= ET_EI_RELEASE)
+		m->cur_selected = m_ei_selected(m, r->obj_id);
+	else if (r->type == ET_DENTRY_ALLOC || r->type == ET_DENTRY_KILL || r->type == ET_LOOKUP)
+		m->cur_selected = select_name(&m->o.select, r->name);
+	else
+		m->cur_selected = 0;
+	return m->cur_selected;
+}
+
+static int feed_one(struct model *m, const struct et_rec *r);
+
 int model_feed(struct model *m, const struct et_rec *r)
+{
+	int err;
+
+	m->cur = r;
+	m->cur_selected = -1;
+	err = feed_one(m, r);
+	/* decided by now, if a sample or an anomaly did not: model_selected() asks */
+	if (m->selecting && m_cur_selected(m) && r->type != ET_LOST)
+		m->st.selected_events++;
+	m->cur = NULL;
+	return err;
+}
+
+const struct ei_select *model_selection(const struct model *m)
+{
+	return m->selecting ? &m->o.select : NULL;
+}
+
+bool model_selected(const struct model *m)
+{
+	return !m->selecting || m->cur_selected > 0;
+}
+
+static int feed_one(struct model *m, const struct et_rec *r)
 {
 	if (r->type == ET_LOST) {
 		m->st.lost += r->value;
@@ -890,6 +969,9 @@ int model_feed_agg(struct model *m, const struct agg_rec *a)
 		return -ENOMEM;
 	s.kind = kinds[a->kind];
 	memcpy(s.group, keys, sizeof(keys));
+	/* no event to select: a view with a selection streams (cli's agg_plan()) */
+	if (m->selecting && !m_cur_selected(m))
+		return 0;
 	if (m->o.on_sample)
 		m->o.on_sample(m->o.ctx, &s);
 	return 0;

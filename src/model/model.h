@@ -18,6 +18,7 @@
 
 #include "event/decode.h"
 #include "event/stream.h"
+#include "model/select.h"
 
 struct mount_table;
 struct cgroups;
@@ -81,6 +82,13 @@ struct model_opts {
 	bool no_inode_frees;
 	/* names the cgroup ids of --by cgroup's groups; NULL: "cgroup:ID" */
 	struct cgroups *cgroups;
+	/*
+	 * --ei, --path (select.h): the model follows every event, but hands
+	 * on only the selected events' samples and the selected anomalies
+	 * (on_sample, on_anomaly, model_anomalies()); model_ei_selected()
+	 * and model_selected() say what else a view should leave out.
+	 */
+	struct ei_select select;
 	/* every sample, e.g. into a histogram; may be NULL */
 	void (*on_sample)(void *ctx, const struct sample *s);
 	/* every anomaly as found; may be NULL */
@@ -143,6 +151,8 @@ struct model_stats {
 	uint64_t evicted_from_model;	/* dropped from a full table */
 	uint64_t anomalies[A_MAX];
 	uint64_t first_ns, last_ns;
+	/* with a selection (model_opts.select): the events and anomalies it passed */
+	uint64_t selected_events, selected_anomalies;
 };
 
 struct model;
@@ -183,7 +193,14 @@ struct ei_iter {
 
 bool model_ei_next(const struct model *m, struct ei_iter *it, struct ei_view *v);
 bool model_ei_find(const struct model *m, uint64_t id, struct ei_view *v);
-/* The newest anomalies, oldest first; returns the count. */
+
+/* --ei, --path: the selection, NULL when there is none. */
+const struct ei_select *model_selection(const struct model *m);
+/* The event model_feed() took last passes the selection (always, without one). */
+bool model_selected(const struct model *m);
+/* This ei passes it (always, without one). */
+bool model_ei_selected(const struct model *m, const struct ei_view *v);
+/* The newest anomalies (with a selection, the newest it passed), oldest first; the count. */
 size_t model_anomalies(const struct model *m, const struct anomaly **out, size_t max);
 
 const char *group_by_name(enum group_by by);

@@ -152,6 +152,16 @@ struct model {
 	uint32_t n_gone_instances;
 	/* aggregated in the kernel: allocated and not yet freed, as counted */
 	int64_t agg_live_inodes, agg_live_dentries;
+	/*
+	 * --ei, --path: the event being fed, and whether the selection passes
+	 * it (-1: not decided yet).  Decided when first asked, by a sample or
+	 * an anomaly it makes or at the end of model_feed(): an ei_create's
+	 * path exists only once the model has taken it.
+	 */
+	bool selecting;
+	const struct et_rec *cur;
+	int cur_selected;
+	struct anomaly unselected;	/* an anomaly the selection leaves out: not kept */
 };
 
 /* Bounded copy, NUL-terminated: on the per-event path, no snprintf. */
@@ -169,9 +179,13 @@ static inline double secs(uint64_t ns)
 	return ns / 1e9;
 }
 
+/* model.c: whether the event being fed passes the selection (decided once). */
+bool m_cur_selected(struct model *m);
+
 /*
  * A finished measurement, to the on_sample callback (the histograms).  An
  * ei's is not put in a cgroup (model.c's sample_by() has the VFS ones').
+ * With a selection, only those of the events it passes.
  */
 static inline void sample(struct model *m, enum sample_kind k, uint64_t v, const char *mount,
 			  const char *fs, const char *caller, const char *comm)
@@ -179,6 +193,8 @@ static inline void sample(struct model *m, enum sample_kind k, uint64_t v, const
 	struct sample s = { .kind = k, .value = v, .group = { mount, fs, caller, comm, "?" },
 			    .n = 1, .sum = v, .max = v };
 
+	if (m->selecting && !m_cur_selected(m))
+		return;
 	if (m->o.on_sample)
 		m->o.on_sample(m->o.ctx, &s);
 }
@@ -194,6 +210,8 @@ int m_dentry_inode_seen(struct model *m, const struct et_rec *r, uint64_t dentry
 			uint64_t inode_id, uint64_t ino);
 
 /* eventfs.c: the eventfs_inode state machine */
+/* The ei of this id passes the selection (its id and its path); false if not tracked. */
+bool m_ei_selected(struct model *m, uint64_t id);
 /* An ET_EI_* event, in stream order.  0, or -ENOMEM. */
 int m_on_ei(struct model *m, const struct et_rec *r);
 /* Flag eis removed longer than release_timeout_ns ago and still not released. */

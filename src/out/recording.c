@@ -182,10 +182,33 @@ static void rec_mounts(void *ctx, uint64_t ts, const struct mount_table *mt)
 	recorder_mounts(c->rc, ts, mt);
 }
 
+/* -o -: the trace format on standard output, for a pipe (perf record -o -) */
+static bool to_stdout(const struct recording *c)
+{
+	return !strcmp(c->ro.path, "-");
+}
+
+/* The recording's name in what is said: its path, or standard output. */
+static const char *rec_name(const struct recording *c)
+{
+	return to_stdout(c) ? "standard output" : c->ro.path;
+}
+
 static int check_path(const char *path)
 {
 	/* a path we cannot write is a usage error: find out before attaching */
-	int err = out_check(path);
+	int err;
+
+	if (!strcmp(path, "-")) {
+		/* binary on a terminal helps no one: say where it should go */
+		if (isatty(STDOUT_FILENO)) {
+			p_err("-o - writes the recording to standard output, which is a terminal: "
+			      "pipe it (evtrace record -o - | evtrace hist -) or redirect it (> trace.evt)");
+			return EXIT_ENV;
+		}
+		return 0;
+	}
+	err = out_check(path);
 
 	if (err) {
 		p_err("cannot write %s: %s", path, strerror(-err));
@@ -302,7 +325,12 @@ static void rec_tick(void *ctx)
 	}
 	if (st.write_err && !c->err_reported) {
 		c->err_reported = true;
-		p_err("writing %s failed: %s; recording stopped", c->ro.path, strerror(-st.write_err));
+		/* a reader that went away (| head) ends the recording, as it ends any output */
+		if (to_stdout(c) && st.write_err == -EPIPE)
+			p_info("standard output was closed by its reader: recording stopped");
+		else
+			p_err("writing %s failed: %s; recording stopped", rec_name(c),
+			      strerror(-st.write_err));
 	}
 	if (st.full || st.write_err)
 		pipeline_stop();
@@ -328,15 +356,19 @@ static int rec_finish(void *ctx, int status)
 	err = recorder_close(c->rc, clock_ns(CLOCK_MONOTONIC), &rs);
 	c->rc = NULL;
 	rs.events -= rs.over_size;	/* what the file holds */
-	if (err && !c->ro.ring_ns && !c->ro.ring_bytes) {
+	if (err == -EPIPE && to_stdout(c)) {
+		/* the reader went away: what it read is what it wanted, no failure */
+		rs.events = rs.written;
+		err = 0;
+	} else if (err && !c->ro.ring_ns && !c->ro.ring_bytes) {
 		uint64_t lost_here = rs.events > rs.written ? rs.events - rs.written : 0;
 
 		p_err("writing %s failed: %s; it holds the %llu records written before, %llu events "
-		      "did not reach it", c->ro.path, strerror(-err), (unsigned long long)rs.written,
+		      "did not reach it", rec_name(c), strerror(-err), (unsigned long long)rs.written,
 		      (unsigned long long)lost_here);
 		rs.events = rs.written;
 	} else if (err) {
-		p_err("writing %s failed: %s", c->ro.path, strerror(-err));
+		p_err("writing %s failed: %s", rec_name(c), strerror(-err));
 	}
 	if (rs.full && rs.over_size)
 		snprintf(why, sizeof(why), " (stopped at --max-size; %llu events past it left out)",
@@ -344,7 +376,7 @@ static int rec_finish(void *ctx, int status)
 	else if (rs.full)
 		snprintf(why, sizeof(why), " (stopped at --max-size)");
 	p_info("recorded %llu events to %s: %llu bytes (%.1f bytes/event), %llu lost, %llu dropped%s",
-	       (unsigned long long)rs.events, c->ro.path, (unsigned long long)rs.bytes,
+	       (unsigned long long)rs.events, rec_name(c), (unsigned long long)rs.bytes,
 	       rs.events ? (double)rs.bytes / rs.events : 0.0, (unsigned long long)rs.lost,
 	       (unsigned long long)rs.dropped, why);
 	/* the dumps still waiting were written by the close, in order */
@@ -379,11 +411,19 @@ int recording_add(struct recording *c, struct pipeline *p, const char *filters)
 		p_err("--dump-on writes the ring: with --ring SEC or --ring-size BYTES");
 		return EXIT_ENV;
 	}
+	if (to_stdout(c) && (c->ro.ring_ns || c->ro.ring_bytes)) {
+		p_err("-o - streams the recording as it goes: ring mode (--ring, --ring-size, "
+		      "--dump-on) rewrites a file, give -o FILE");
+		return EXIT_ENV;
+	}
+	if (to_stdout(c))
+		c->ro.stream_fd = STDOUT_FILENO;
 	c->on.gap_ns = c->ro.ring_ns ? c->ro.ring_ns : DUMP_GAP_NS;
 	c->filters = filters;
 	c->sink = (struct sink){
 		.ctx = c, .start = rec_start, .event = rec_event, .mounts = rec_mounts,
 		.tick = rec_tick, .finish = rec_finish, .anomaly = rec_anomaly,
+		.every_event = true,	/* the stream, whatever a view beside selects */
 	};
 	return pipeline_add(p, &c->sink);
 }

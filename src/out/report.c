@@ -102,6 +102,7 @@ static uint64_t anomalies_total(const struct model_stats *st)
 	return t;
 }
 
+/* Of the lists, the ones a selection (--ei, --path) passes: the counts stay the stream's. */
 static uint64_t removed_referenced_total(const struct model *m)
 {
 	struct ei_iter it = {};
@@ -109,8 +110,44 @@ static uint64_t removed_referenced_total(const struct model *m)
 	uint64_t n = 0;
 
 	while (model_ei_next(m, &it, &v))
-		n += v.removed_referenced;
+		n += v.removed_referenced && model_ei_selected(m, &v);
 	return n;
+}
+
+/* The anomalies the lists hold: a selection's, or every one found. */
+static uint64_t listed_anomalies_total(const struct model *m, const struct model_stats *st)
+{
+	return model_selection(m) ? st->selected_anomalies : anomalies_total(st);
+}
+
+static uint64_t selected_eis(const struct model *m)
+{
+	struct ei_iter it = {};
+	struct ei_view v;
+	uint64_t n = 0;
+
+	while (model_ei_next(m, &it, &v))
+		n += model_ei_selected(m, &v);
+	return n;
+}
+
+/*
+ * With --ei or --path, what was selected, after the summary's first line:
+ * the counts that follow are the stream's (the model followed all of it),
+ * the lists of eis and anomalies hold only the selection's.
+ */
+static void selection_line(FILE *f, const struct model *m, const struct model_stats *st)
+{
+	const struct ei_select *sel = model_selection(m);
+	char text[1024], eb[ESC_MAX];
+
+	if (!sel)
+		return;
+	select_text(sel, text, sizeof(text));
+	fprintf(f, "selected by %s: %" PRIu64 " events, %" PRIu64 " eventfs_inodes, %" PRIu64
+		" anomalies (the counts below are the whole stream's, the lists the selection's)\n",
+		esc(eb, sizeof(eb), text), st->selected_events, selected_eis(m),
+		st->selected_anomalies);
 }
 
 /* What a cut list left out, so that no one takes the first N for all of them. */
@@ -138,6 +175,7 @@ void model_print_summary_limit(FILE *f, const struct model *m, enum group_by by,
 	lost_causes_text(st.lost_by, causes, sizeof(causes));
 	fprintf(f, "summary: %" PRIu64 " events over %.3fs, %" PRIu64 " lost%s\n", st.events,
 		st.last_ns > st.first_ns ? secs(st.last_ns - st.first_ns) : 0.0, st.lost, causes);
+	selection_line(f, m, &st);
 	fprintf(f, "inode numbers: %" PRIu64 " allocated, %.1f/s, highest %u", st.ino_allocs,
 		st.ino_rate, st.ino_max);
 	if (st.ino_allocs)
@@ -161,13 +199,14 @@ void model_print_summary_limit(FILE *f, const struct model *m, enum group_by by,
 	fprintf(f, "eventfs_inodes: %" PRIu64 " tracked: %" PRIu64 " live, %" PRIu64
 		" removed but still referenced (%" PRIu64 " dentries holding them), %" PRIu64
 		" released\n", st.eis, n_live, n_removed, st.dentries_on_removed_eis, n_released);
-	if (st.eis_removed_referenced)
+	total = removed_referenced_total(m);
+	if (total)
 		fputs("eventfs_inodes removed while still referenced:\n", f);
 	it = (struct ei_iter){};
 	n = 0;
 	max = shown(limit, SUMMARY_GROUPS);
 	while (n < max && model_ei_next(m, &it, &v)) {
-		if (!v.removed_referenced)
+		if (!v.removed_referenced || !model_ei_selected(m, &v))
 			continue;
 		n++;
 		fprintf(f, "  %s (ei %016" PRIx64 "): removed at %s", esc(eb, sizeof(eb), v.path),
@@ -179,7 +218,7 @@ void model_print_summary_limit(FILE *f, const struct model *m, enum group_by by,
 			fprintf(f, ", still referenced (refcount %" PRId64 ") %.6fs later by %u dentries\n",
 				v.refcount, secs(st.last_ns - v.removed_ns), v.n_holders + v.holders_more);
 	}
-	more_line(f, removed_referenced_total(m) - n, "eventfs_inodes removed while referenced");
+	more_line(f, total - n, "eventfs_inodes removed while referenced");
 	fprintf(f, "objects: %" PRIu64 " live inodes and %" PRIu64 " live dentries tracked, %"
 		PRIu64 " evicted_from_model, %" PRIu64 " freed with unknown start (before tracing)\n",
 		st.live_inodes, st.live_dentries, st.evicted_from_model, st.unknown_start);
@@ -194,7 +233,7 @@ void model_print_summary_limit(FILE *f, const struct model *m, enum group_by by,
 	/* the newest, oldest first: those before them are the ones left out */
 	a = kept_anomalies(m, &na);
 	n = na < shown(limit, SUMMARY_ANOMALIES) ? na : shown(limit, SUMMARY_ANOMALIES);
-	total = anomalies_total(&st);
+	total = listed_anomalies_total(m, &st);
 	if (na > n)
 		fprintf(f, "  ... and %" PRIu64 " more anomalies before these (--limit 0 for %s)\n",
 			total - n, total > na ? "the ones the model kept" : "all");
@@ -222,7 +261,7 @@ static size_t print_removed_referenced_json(FILE *f, const struct model *m,
 	size_t n = 0;
 
 	while (n < max && model_ei_next(m, &it, &v)) {
-		if (!v.removed_referenced)
+		if (!v.removed_referenced || !model_ei_selected(m, &v))
 			continue;
 		fprintf(f, "%s{\"ei\":\"%016" PRIx64 "\",\"path\":", n++ ? "," : "", v.id);
 		json_str(f, v.path);
@@ -281,7 +320,7 @@ static void summary_json(FILE *f, const struct model *m, enum group_by by, int64
 	 */
 	fprintf(f, "},\"removed_referenced_total\":%" PRIu64 ",\"recent_anomalies_total\":%"
 		PRIu64 ",\"removed_referenced\":[", removed_referenced_total(m),
-		anomalies_total(&st));
+		listed_anomalies_total(m, &st));
 	print_removed_referenced_json(f, m, &st, shown(limit, SIZE_MAX));
 	fputs("],\"recent_anomalies\":[", f);
 	a = kept_anomalies(m, &na);
@@ -296,7 +335,18 @@ static void summary_json(FILE *f, const struct model *m, enum group_by by, int64
 		fputc('}', f);
 	}
 	free(a);
-	fputs("]}", f);
+	fputc(']', f);
+	/* --ei, --path: what they passed; the lists above are theirs, the counts the stream's */
+	if (model_selection(m)) {
+		char text[1024];
+
+		select_text(model_selection(m), text, sizeof(text));
+		fputs(",\"selection\":{\"options\":", f);
+		json_str(f, text);
+		fprintf(f, ",\"events\":%" PRIu64 ",\"eis\":%" PRIu64 ",\"anomalies\":%" PRIu64 "}",
+			st.selected_events, selected_eis(m), st.selected_anomalies);
+	}
+	fputc('}', f);
 }
 
 void model_print_summary_json_limit(FILE *f, const struct model *m, enum group_by by,
@@ -341,6 +391,8 @@ void model_print_eis(FILE *f, const struct model *m, bool history)
 	fprintf(f, "%-40s %10s %-8s %4s %17s %17s %17s  %s\n", "EVENTFS_INODE", "INO", "STATE",
 		"REFS", "CREATED", "REMOVED", "RELEASED", "HOLDERS");
 	while (model_ei_next(m, &it, &v)) {
+		if (!model_ei_selected(m, &v))
+			continue;
 		fprintf(f, "%-40s %10" PRIu64 " %-8s %4" PRId64, esc(eb, sizeof(eb), v.path), v.ino,
 			ei_state_name(v.state), v.refcount);
 		if (v.created_seen)
@@ -386,6 +438,8 @@ void model_print_eis_json(FILE *f, const struct model *m, bool history)
 
 	fputc('[', f);
 	while (model_ei_next(m, &it, &v)) {
+		if (!model_ei_selected(m, &v))
+			continue;
 		fprintf(f, "%s{\"ei\":\"%016" PRIx64 "\",\"path\":", first ? "" : ",", v.id);
 		first = false;
 		json_str(f, v.path);

@@ -204,19 +204,11 @@ static int run_live(struct pipeline *p)
 /*
  * A recording's start on the one clock (lib/tclock.h), before its first
  * event: the reader's (tracefile.h's start_ns), which replay_run() counts
- * --from/--to from too.  Opening it costs its header, META and first
- * chunk once more.  A file that does not open is replay_run()'s to say.
+ * --from/--to from too.
  */
-static void clock_from_file(const char *path)
+static void replay_clock(void *ctx, uint64_t start_ns, uint64_t start_realtime_ns)
 {
-	struct tf_reader *rd;
-	char err[256];
-
-	rd = tf_open(path, err, sizeof(err));
-	if (!rd)
-		return;
-	tclock_start(tf_reader_meta(rd)->start_ns, tf_reader_meta(rd)->start_realtime_ns);
-	tf_close(rd);
+	tclock_start(start_ns, start_realtime_ns);
 }
 
 static int run_file(struct pipeline *p)
@@ -228,12 +220,12 @@ static int run_file(struct pipeline *p)
 	ro->sink = feed;
 	ro->ctx = p;
 	ro->tick = tick;
+	ro->start = replay_clock;
 	ro->started = replay_started;
 	ro->mounts = replay_mounts;
 	ro->cgroups = replay_cgroups;
 	ro->stop = &stop_flag;
 	install_stop_signals();
-	clock_from_file(ro->path);
 	return replay_run(ro, &p->stats);
 }
 

@@ -285,6 +285,7 @@ void session_interval_end(struct session *s, uint64_t now)
 int session_feed(void *ctx, const struct et_rec *r)
 {
 	struct session *s = ctx;
+	bool selected;
 	int err;
 
 	/*
@@ -309,8 +310,10 @@ int session_feed(void *ctx, const struct et_rec *r)
 		s->err = err;
 		p_err("model: %s; its figures are incomplete from here", strerror(-err));
 	}
+	/* --ei, --path: what the view shows; the model has seen it all */
+	selected = model_selected(s->model);
 	for (int i = 0; i < s->n_sinks; i++) {
-		if (!s->sinks[i]->event)
+		if (!s->sinks[i]->event || (!selected && !s->sinks[i]->every_event))
 			continue;
 		err = s->sinks[i]->event(s->sinks[i]->ctx, r);
 		if (err)

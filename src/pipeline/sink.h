@@ -9,6 +9,7 @@
 #ifndef EVTRACE_PIPELINE_SINK_H
 #define EVTRACE_PIPELINE_SINK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct anomaly;
@@ -27,8 +28,13 @@ struct sink {
 	 * first event.
 	 */
 	int (*start)(void *ctx, struct pipeline *p, const struct tracer *t);
-	/* Every event, in stream order.  Non-zero ends the run (cleanly). */
+	/*
+	 * Every event, in stream order.  Non-zero ends the run (cleanly).
+	 * With a selection (--ei, --path), only the events it passes, unless
+	 * every_event is set (a recording: what the kernel sent).
+	 */
 	int (*event)(void *ctx, const struct et_rec *r);
+	bool every_event;
 	/* Every measurement the model takes, every anomaly as it is found. */
 	void (*sample)(void *ctx, const struct sample *smp);
 	void (*anomaly)(void *ctx, const struct anomaly *a);

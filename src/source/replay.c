@@ -261,6 +261,14 @@ static bool consume(const struct replay_opts *o, struct batch *b, struct pacer *
 	return !(o->stop && *o->stop);
 }
 
+void replay_open_error(const char *path, const char *err)
+{
+	if (strcmp(path, "-"))
+		p_err("cannot read trace file '%s': %s", path, err);
+	else
+		p_err("cannot read a trace file from standard input (-): %s", err);
+}
+
 int replay_run(const struct replay_opts *o, struct et_stats *stats)
 {
 	struct feed f = { .from = 0, .to = UINT64_MAX, .filters = o->filters };
@@ -270,7 +278,8 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 	pthread_t thread;
 	bool threaded = false, stopped = false;
 	uint64_t start, n_read = 0, delivered = 0;
-	char err[256];
+	char err[256], cut[160] = "";
+	const char *name;
 	int ret = EXIT_OK;
 
 	if (o->filters && o->filters->ncgroups) {
@@ -280,9 +289,14 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 	}
 	f.rd = tf_open(o->path, err, sizeof(err));
 	if (!f.rd) {
-		p_err("cannot read trace file '%s': %s", o->path, err);
+		replay_open_error(o->path, err);
 		return EXIT_ENV;
 	}
+	if (o->start)
+		o->start(o->ctx, tf_reader_meta(f.rd)->start_ns,
+			 tf_reader_meta(f.rd)->start_realtime_ns);
+	/* "standard input" for -, in what is said below */
+	name = tf_name(o->path);
 	if (filters_resolve_mounts(o->filters, &tf_reader_meta(f.rd)->mounts)) {
 		tf_close(f.rd);
 		return EXIT_ENV;
@@ -346,22 +360,24 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 		p_err("out of memory");
 		ret = EXIT_RUNTIME;
 	} else if (f.err < 0) {
-		p_err("%s: read error: %s", o->path, strerror(-f.err));
+		p_err("%s: read error: %s", name, strerror(-f.err));
 		ret = EXIT_RUNTIME;
 	}
 	tf_reader_status(f.rd, &st);
 	if (st.bad_chunks)
 		p_info("%s: %" PRIu64 " damaged chunks skipped (%" PRIu64 " events in them)",
-		       o->path, st.bad_chunks, st.skipped_events);
+		       name, st.bad_chunks, st.skipped_events);
 	if (st.gave_up_at)
 		p_info("%s: reading stopped at byte %" PRIu64 ": the damage before it took all the "
-		       "work a file of this size may cost", o->path, st.gave_up_at);
-	if (st.truncated_at)
-		p_info("%s: truncated at byte %" PRIu64 ": recovered %" PRIu64 " events",
-		       o->path, st.truncated_at, st.events);
-	else if (!st.trailer_seen && !stopped && f.eof)
+		       "work a file of this size may cost", name, st.gave_up_at);
+	if (st.truncated_at) {
+		tf_cut_text(&st, cut, sizeof(cut));
+		p_info("%s: truncated at byte %" PRIu64 ", %s: recovered %" PRIu64 " events",
+		       name, st.truncated_at, cut, st.events);
+	} else if (!st.trailer_seen && !stopped && f.eof) {
 		p_info("%s: no trailer: the recording did not end cleanly; recovered %" PRIu64
-		       " events", o->path, st.events);
+		       " events", name, st.events);
+	}
 	/* an empty window is no error, but should not look like an empty recording */
 	if ((o->from_s > 0 || o->to_s > 0) && !delivered && !stopped && f.last_ts) {
 		const struct filters *fl = o->filters;
@@ -374,14 +390,14 @@ int replay_run(const struct replay_opts *o, struct et_stats *stats)
 			 ((double)f.first_ts - (double)start) / 1e9,
 			 ((double)f.last_ts - (double)start) / 1e9);
 		p_info("%s: no event in the --from/--to window%s; the recording's events %s into it",
-		       o->path, filtered ? " passed the filters" : "", span);
+		       name, filtered ? " passed the filters" : "", span);
 	}
 	if (st.trailer_seen && st.trailer.no_generation)
 		p_info("%s: %" PRIu64 " objects got no generation when it was recorded (table "
-		       "full): their ids may repeat", o->path, st.trailer.no_generation);
+		       "full): their ids may repeat", name, st.trailer.no_generation);
 	if (st.trailer_seen && st.trailer.lost)
 		p_info("%s: the recording lost %" PRIu64 " events in the kernel, dropped %" PRIu64,
-		       o->path, st.trailer.lost, st.trailer.dropped);
+		       name, st.trailer.lost, st.trailer.dropped);
 	tf_close(f.rd);
 	return ret;
 }

@@ -18,6 +18,11 @@ struct replay_opts {
 	struct filters *filters;	/* applied in userspace, as the kernel would */
 	rec_sink_fn sink;
 	void *ctx;
+	/*
+	 * the file is open: its start (tracefile.h's start_ns, the one clock's
+	 * 0) and the wall clock then, before anything is said of it
+	 */
+	void (*start)(void *ctx, uint64_t start_ns, uint64_t start_realtime_ns);
 	/* the file is open and checked: before its first event; non-zero stops */
 	int (*started)(void *ctx);
 	/* the recording's mount table from now on, then at each change; 0 or -errno */
@@ -33,6 +38,8 @@ struct replay_opts {
 	const bool *paused;		/* the live view's p: hold the replay */
 };
 
+/* tf_open()'s failure, said: "cannot read trace file 'PATH': ERR" (- named as standard input). */
+void replay_open_error(const char *path, const char *err);
 /* An EXIT_* status; damage in the file is reported, not fatal. */
 int replay_run(const struct replay_opts *o, struct et_stats *stats);
 

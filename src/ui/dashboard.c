@@ -50,6 +50,8 @@ struct dashboard {
 	const struct model *m;
 	struct dashboard_opts o;
 	bool tui, paused, help, ended, colour;
+	FILE *tty;			/* keys_from_tty: the terminal, and the screen on it */
+	SCREEN *scr;
 	enum detail detail;
 	enum panel focus;
 	enum sort_key sort;
@@ -144,13 +146,25 @@ struct dashboard *dashboard_new(const struct model *m, const struct dashboard_op
 		return NULL;
 	}
 	v->rows_cap = EI_ROWS_START;
-	v->tui = o->tui && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
+	/* a recording on standard input: the keys come from the terminal itself */
+	if (o->keys_from_tty && o->tui && isatty(STDOUT_FILENO))
+		v->tty = fopen("/dev/tty", "re");
+	v->tui = o->tui && isatty(STDOUT_FILENO) &&
+		 (o->keys_from_tty ? v->tty != NULL : isatty(STDIN_FILENO));
 	v->started = mono_ns();
 	v->focus = P_INO;
 	v->by = o->by < BY_MAX ? o->by : BY_MOUNT;
-	if (v->tui) {
+	if (v->tui && v->tty) {
+		setlocale(LC_ALL, "");
+		v->scr = newterm(NULL, stdout, v->tty);
+		if (v->scr)
+			set_term(v->scr);
+		v->tui = v->scr != NULL;
+	} else if (v->tui) {
 		setlocale(LC_ALL, "");
 		initscr();
+	}
+	if (v->tui) {
 		cbreak();
 		noecho();
 		nodelay(stdscr, TRUE);
@@ -176,6 +190,10 @@ void dashboard_free(struct dashboard *v)
 		return;
 	if (v->tui)
 		endwin();	/* the terminal as it was */
+	if (v->scr)
+		delscreen(v->scr);
+	if (v->tty)
+		fclose(v->tty);
 	free(v->rows);
 	free(v);
 }
@@ -461,7 +479,8 @@ static int collect_eis(struct dashboard *v, uint64_t now)
 		}
 		if (!model_ei_next(v->m, &it, &v->rows[n]))
 			break;
-		if (matches(v, v->rows[n].path))
+		/* --ei, --path: only theirs; the / filter within them */
+		if (matches(v, v->rows[n].path) && model_ei_selected(v->m, &v->rows[n]))
 			n++;
 	}
 	cmp_key = v->sort;

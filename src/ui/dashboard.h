@@ -15,6 +15,7 @@ struct dashboard_opts {
 	bool replay;
 	double *speed;			/* replay: + and - change it; NULL live */
 	volatile sig_atomic_t *stop;	/* q sets it */
+	bool keys_from_tty;		/* standard input is the recording (live -): keys from /dev/tty */
 	char kernel[128];
 	char probes[160];		/* "attached 12 probes (12 fentry, 0 kprobe, 0 missing)" */
 	char filters[512];
@@ -30,7 +31,10 @@ struct dashboard_opts {
 
 struct dashboard;
 
-/* Takes over the terminal if stdout and stdin are one and tui is set. */
+/*
+ * Takes over the terminal if stdout and stdin are one and tui is set (or,
+ * with keys_from_tty, stdout and /dev/tty, as less reads its keys).
+ */
 struct dashboard *dashboard_new(const struct model *m, const struct dashboard_opts *o);
 /* Keys, and a redraw when the interval has passed; call often. */
 void dashboard_tick(struct dashboard *v);

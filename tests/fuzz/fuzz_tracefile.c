@@ -20,7 +20,9 @@
  * make this target build the file around the input, with right CRCs:
  *
  *   "EVTRACE\0..."   a whole file, as is
- *   "F..."           the rest as a whole file, read through tf_open()
+ *   "F..."           the rest as a whole file, read through tf_open(), then
+ *                    as a stream (tf_open_fd(), standard input's -): the same
+ *                    events and status where no budget ran out
  *   "R" c0 c1 ...    the rest as one chunk's raw records, count c0 | c1 << 8;
  *                    what decodes is encoded again and must decode the same
  *   "T" ...          the rest as META, MOUNTS and TRAILER texts, split at 0xff
@@ -252,10 +254,30 @@ static void read_fd(const uint8_t *data, size_t size)
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		rd = tf_open(path, err, sizeof(err));
 		if (rd) {
-			struct tf_status st;
+			struct tf_status st, sst;
+			int n = read_all(rd, NULL, 0, &st), sn;
 
-			read_all(rd, NULL, 0, &st);
 			tf_close(rd);
+			/*
+			 * The same bytes as a stream (standard input, -): read in
+			 * order, never seeked.  Its budgets follow the bytes read so
+			 * far, so only where the file's were not reached must it
+			 * give what the file gave.
+			 */
+			if (lseek(fd, 0, SEEK_SET) == 0 && (rd = tf_open_fd(fd, err, sizeof(err)))) {
+				sn = read_all(rd, NULL, 0, &sst);
+				if (tf_reader_size(rd) != size)
+					__builtin_trap();
+				tf_close(rd);
+				if (!st.gave_up_at && !st.not_inflated && !sst.gave_up_at &&
+				    !sst.not_inflated &&
+				    (sn != n || sst.truncated_at != st.truncated_at ||
+				     sst.cut_bytes != st.cut_bytes || sst.bad_chunks != st.bad_chunks ||
+				     sst.trailer_seen != st.trailer_seen || sst.chunks != st.chunks))
+					__builtin_trap();
+			} else {
+				__builtin_trap();	/* the file opened: the stream must too */
+			}
 			run_command(data, size, size);
 		}
 	}

@@ -125,5 +125,50 @@ ok $? "crafted: 400 KB of zstd bombs: events skips them as damage, keeps the $nf
 $EVTRACE info "$out/inflate.evt" >"$out/o" 2>&1
 grep -q "^integrity: .* [0-9]* of them not decompressed: they would have inflated the file past 4096 times" "$out/o"
 ok $? "crafted: info says how many chunks were left compressed" || cat "$out/o"
+
+# The same on standard input (issue 16, -): read in order, never seeked, its
+# budgets following the bytes read so far; what a file says, a stream says.
+for cmd in "events" "hist --by comm" "info" "replay --view summary"; do
+	# shellcheck disable=SC2086
+	$EVTRACE $cmd - <"$out/h.evt" >"$out/o" 2>&1
+	rc=$?
+	[ $rc = 0 ] && ! bad "$out/o"
+	ok $? "hostile: evtrace $cmd - (the crafted file on stdin) prints nothing raw" ||
+		LC_ALL=C cat -v "$out/o" | head -5
+done
+$EVTRACE events --json - <"$out/resync.evt" >"$out/o" 2>"$out/e"
+rc=$?
+[ $rc = 0 ] && [ "$(grep -c '"type"' "$out/o")" = "$nfx" ] &&
+	grep -q "^evtrace: standard input: reading stopped at byte [0-9]*: the damage before it took all" "$out/e"
+ok $? "crafted: the resync bomb on stdin: events - stops reading it, says where, keeps the $nfx events" ||
+	tail -3 "$out/e"
+$EVTRACE info "$out/resync.evt" | sed 1d >"$out/f"
+cat "$out/resync.evt" | $EVTRACE info - | sed 1d | cmp -s - "$out/f"
+ok $? "crafted: info - on the resync bomb says what info FILE says, the bytes not read counted" ||
+	{ cat "$out/resync.evt" | $EVTRACE info - | tail -1; tail -1 "$out/f"; }
+cat "$out/inflate.evt" | $EVTRACE events --json - >"$out/o" 2>"$out/e"
+rc=$?
+[ $rc = 0 ] && [ "$(grep -c '"type"' "$out/o")" = "$nfx" ] &&
+	grep -q "^evtrace: standard input: [0-9]* damaged chunks skipped" "$out/e" &&
+	$EVTRACE info - <"$out/inflate.evt" | grep -q "^integrity: .* [0-9]* of them not decompressed"
+ok $? "crafted: zstd bombs on stdin: skipped as damage, not inflated, the $nfx events kept" ||
+	{ echo "# rc=$rc"; tail -3 "$out/e"; }
+# a crafted header claiming 64 MiB after it, on a stream of a few KB: a read, not 64 MiB
+python3 - "$fx" "$out/claim.evt" <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+b += b"ESEC" + struct.pack("<HHIIIIQQ", 2, 0, 64 << 20, 64 << 20, 0, 1, 0, 0) + bytes(3000)
+open(sys.argv[2], "wb").write(b)
+PY
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -f %M $EVTRACE info - <"$out/claim.evt" >"$out/o" 2>"$out/m"
+else	# not measured: the status and the text still are
+	$EVTRACE info - <"$out/claim.evt" >"$out/o" 2>/dev/null; echo 0 >"$out/m"
+fi
+rc=$?
+[ $rc = 0 ] && [ "$(tail -n 1 "$out/m")" -lt 65536 ] &&
+	grep -q "^integrity:  truncated at byte 194313, the last 3040 bytes cut, of a chunk of 1 events; the $nfx events above are readable" "$out/o"
+ok $? "crafted: a header claiming 64 MiB on a short stream: truncated there, $(tail -n 1 "$out/m") KB resident" ||
+	{ cat "$out/o" | tail -2; cat "$out/m"; }
 echo "hostile: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -453,5 +453,46 @@ for size in 80x24 130x40; do
 done
 tmux kill-session -t "$sess2" 2>/dev/null
 
+# --ei and --path (issue 16): the eventfs panel holds the selection's eis
+# only, the anomalies theirs; the header says what was selected
+open2 130 40 TERM=xterm-256color --path "'instances/#3/*'"
+s=$(screen2)
+r=$(ei_rows <<<"$s")
+[ -n "$r" ] && ! grep -qvE '^[ >][ !]instances/#3/' <<<"$r" && grep -qF -- "--path 'instances/#3/*'" <<<"$s" &&
+	! an_rows <<<"$s" | grep -qE "ei instances/#[12]|ei events/|dup_ino"
+ok $? "live --path 'instances/#3/*': only instance 3's eis and their anomalies, the selection in the header" "$s"
+open2 130 40 TERM=xterm-256color --ei f1e766af2080a4de
+s=$(screen2)
+r=$(ei_rows <<<"$s")
+[ "$(wc -l <<<"$r")" = 1 ] && grep -qE '^[ >][ !]instances/#1/events/sched/sched_switch +0 released' <<<"$r"
+ok $? "live --ei ID: that one ei's row" "$s"
+tmux kill-session -t "$sess2" 2>/dev/null
+
+# live - (issue 16): the recording on standard input, the keys from the
+# terminal (/dev/tty, as less reads them): the same screen, p pauses, q quits
+sess3=evtrace-live-stdin-$$
+tmux new-session -d -s "$sess3" -x 130 -y 40 \
+	"cat $fixture | TERM=xterm-256color $bin live - --max -i 0.1; echo EXITED \$?; sleep 60"
+for _ in $(seq 100); do
+	tmux capture-pane -p -t "$sess3" | grep -qF "[END OF FILE]" && break
+	sleep 0.1
+done
+s=$(tmux capture-pane -p -t "$sess3")
+grep -qF "[END OF FILE]" <<<"$s" && grep -qF "standard input" <<<"$s" &&
+	grep -qF "INODE NUMBERS  $inos allocated" <<<"$s" && grep -qF "EVENTFS_INODES  $eis tracked" <<<"$s"
+ok $? "cat FILE | live -: the fixture's screen to its end, the header naming standard input" "$s"
+tmux send-keys -t "$sess3" s; sleep 0.5
+grep -qF "sort: refcount" <<<"$(tmux capture-pane -p -t "$sess3")"
+ok $? "live -: keys come from the terminal (s sorts)" "$(tmux capture-pane -p -t "$sess3")"
+tmux send-keys -t "$sess3" q
+for _ in $(seq 50); do
+	tmux capture-pane -p -t "$sess3" | grep -qF "EXITED 0" && break
+	sleep 0.1
+done
+tmux capture-pane -p -S -300 -t "$sess3" | grep -qF "summary: 18637 events" &&
+	tmux capture-pane -p -t "$sess3" | grep -qF "EXITED 0"
+ok $? "live -: q quits with status 0 and the summary" "$(tmux capture-pane -p -t "$sess3")"
+tmux kill-session -t "$sess3" 2>/dev/null
+
 echo "live: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -18,6 +18,7 @@
 #include "unit.h"
 #include "helpers.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
@@ -2005,6 +2006,207 @@ static void test_anomaly_ring(void **state)
 	assert_int_equal(a[2]->ts_ns, T0 + 299);
 }
 
+/* ---- --ei and --path: the model follows everything, hands on the selection ---- */
+
+/*
+ * Two eis removed while referenced (sched and sched_switch), a dentry named
+ * "enable" born and killed, an inode number: what each selection passes.
+ */
+static void select_scenario(struct fx *fx, bool *sel, size_t nsel)
+{
+	size_t k = 0;
+
+#define FED()	do { if (k < nsel) sel[k++] = model_selected(fx->m); } while (0)
+	events_and_sched(fx, T0);
+	FED();	/* sched: the second create; events's is not recorded */
+	ev_ei(fx, ET_EI_CREATE, T0 + MS(1), EI_SWITCH, EI_SCHED, 1, 0, "sched_switch");
+	FED();
+	ev_ei(fx, ET_EI_GET, T0 + MS(2), EI_SWITCH, D1, 2, 0, "sched_switch");
+	FED();
+	ev_ei(fx, ET_EI_GET, T0 + MS(3), EI_SCHED, D2, 2, 0, "sched");
+	FED();
+	ev_dentry_alloc(fx, T0 + MS(4), D3, "enable");
+	FED();
+	ev_ino_alloc(fx, T0 + MS(5), I1, 600, PIPEFS_DEV, "pipefs", "create_pipe_files", "sh");
+	FED();
+	ev_ei(fx, ET_EI_REMOVE, T0 + MS(6), EI_SWITCH, 0, 2, 0, "sched_switch");
+	FED();
+	ev_ei(fx, ET_EI_REMOVE, T0 + MS(7), EI_SCHED, 0, 2, 0, "sched");
+	FED();
+	ev_dentry_kill(fx, T0 + MS(1007), D3, DIR_D, 0, 0, "enable");
+	FED();
+	ev_lost(fx, T0 + MS(1008), 2);
+	FED();
+#undef FED
+}
+
+static void test_select_ei(void **state)
+{
+	struct fx *fx = *state;
+	struct model_opts o = { 0 };
+	const struct anomaly *a[8];
+	const bool want[] = { false, true, true, false, false, false, true, false, false, true };
+	bool got[ARRAY_SIZE(want)];
+	struct ei_view v;
+
+	/* as events print it: ei=..., and any case */
+	assert_int_equal(select_add_ei(&o.select, "ei=E2E2E2E2E2E2E2E2"), 0);
+	fx_open(fx, &o);
+	select_scenario(fx, got, ARRAY_SIZE(got));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		if (got[i] != want[i])
+			fail_msg("event %zu: selected %d, want %d", i, got[i], want[i]);
+	/* the model saw all of it: both removals counted, both eis tracked */
+	assert_int_equal(stats(fx).events, 10);
+	assert_int_equal(stats(fx).anomalies[A_EI_REMOVED_REFERENCED], 2);
+	assert_int_equal(stats(fx).eis_removed_referenced, 2);
+	assert_int_equal(stats(fx).ino_allocs, 1);
+	/* ... and hands on sched_switch's alone: create, get, remove */
+	assert_int_equal(stats(fx).selected_events, 3);
+	assert_int_equal(stats(fx).selected_anomalies, 1);
+	assert_int_equal(n_samples(fx, S_EI_REFS), 3);
+	assert_int_equal(fx->n_kind[S_INO], 0);
+	assert_int_equal(n_samples(fx, S_DENTRY_LIFE), 0);
+	assert_int_equal(fx->n_a, 1);
+	assert_int_equal(fx->a[0].obj, EI_SWITCH);
+	assert_int_equal(model_anomalies(fx->m, a, ARRAY_SIZE(a)), 1);
+	assert_int_equal(a[0]->obj, EI_SWITCH);
+	v = ei(fx, EI_SWITCH);
+	assert_true(model_ei_selected(fx->m, &v));
+	v = ei(fx, EI_SCHED);
+	assert_false(model_ei_selected(fx->m, &v));
+	assert_non_null(model_selection(fx->m));
+
+	/* its path as printed selects it as well; 0x and bare hex are ids too */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(select_add_ei(&o.select, "instances/#1/events/sched"), 0);
+	assert_int_equal(select_add_ei(&o.select, "0xe0e0e0e0e0e0e0e0"), 0);
+	fx_open(fx, &o);
+	select_scenario(fx, got, ARRAY_SIZE(got));
+	assert_int_equal(stats(fx).selected_events, 4);	/* sched: create, get, remove; events */
+	assert_int_equal(fx->n_a, 1);
+	assert_int_equal(fx->a[0].obj, EI_SCHED);
+
+	/* without a selection: everything, and nothing said of one */
+	fx_open(fx, NULL);
+	select_scenario(fx, got, ARRAY_SIZE(got));
+	for (size_t i = 0; i < ARRAY_SIZE(got); i++)
+		assert_true(got[i]);
+	assert_int_equal(stats(fx).selected_events, 0);
+	assert_int_equal(fx->n_a, 2);
+	assert_null(model_selection(fx->m));
+}
+
+static void test_select_path(void **state)
+{
+	struct fx *fx = *state;
+	struct model_opts o = { 0 };
+	const bool want_name[] = { false, false, false, false, true, false, false, false, true, true };
+	bool got[ARRAY_SIZE(want_name)];
+
+	/* a dentry's name: its lifetime is the histogram's, no ei's */
+	assert_int_equal(select_add_path(&o.select, "en*"), 0);
+	fx_open(fx, &o);
+	select_scenario(fx, got, ARRAY_SIZE(got));
+	for (size_t i = 0; i < ARRAY_SIZE(want_name); i++)
+		if (got[i] != want_name[i])
+			fail_msg("event %zu: selected %d, want %d", i, got[i], want_name[i]);
+	assert_int_equal(n_samples(fx, S_DENTRY_LIFE), 1);
+	assert_int_equal(nth_sample(fx, S_DENTRY_LIFE, 0)->value, 1003000);
+	assert_int_equal(n_samples(fx, S_EI_REFS), 0);
+	assert_int_equal(fx->n_a, 0);
+
+	/* * matches / too: every ei under instances/#1, not the dentry */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(select_add_path(&o.select, "instances/*/sched*"), 0);
+	fx_open(fx, &o);
+	select_scenario(fx, got, ARRAY_SIZE(got));
+	assert_int_equal(stats(fx).selected_events, 6);	/* both creates, gets, removes */
+	assert_int_equal(fx->n_a, 2);
+	assert_false(got[4]);
+
+	/* --ei and --path together: both must pass; ? matches one character */
+	assert_int_equal(select_add_ei(&o.select, "e2e2e2e2e2e2e2e2"), 0);
+	memset(&o.select.globs, 0, sizeof(o.select.globs));
+	o.select.n_globs = 0;
+	assert_int_equal(select_add_path(&o.select, "instances/#?/events/sched"), 0);
+	fx_open(fx, &o);
+	select_scenario(fx, got, ARRAY_SIZE(got));
+	assert_int_equal(stats(fx).selected_events, 0);
+	assert_int_equal(fx->n_a, 0);
+}
+
+static void test_select_parse(void **state)
+{
+	struct ei_select s = { 0 };
+	char text[256];
+
+	assert_int_equal(select_add_ei(&s, "71502efbf9b6c836"), 0);
+	assert_int_equal(s.ids[0], 0x71502efbf9b6c836ull);
+	assert_int_equal(select_add_ei(&s, "1"), 0);
+	assert_int_equal(select_add_ei(&s, "events"), 0);
+	/* none of these is an id or a path the outputs print */
+	assert_int_equal(select_add_ei(&s, "0"), -EINVAL);
+	assert_int_equal(select_add_ei(&s, "171502efbf9b6c836"), -EINVAL);
+	assert_int_equal(select_add_ei(&s, "sched_switch"), -EINVAL);
+	assert_int_equal(select_add_ei(&s, "/sys/kernel/tracing/events"), -EINVAL);
+	assert_int_equal(select_add_ei(&s, ""), -EINVAL);
+	assert_int_equal(select_add_ei(&s, "ei="), -EINVAL);
+	assert_int_equal(select_add_path(&s, ""), -EINVAL);
+	assert_int_equal(select_add_path(&s, "/sys/kernel/tracing/events/*"), -EINVAL);
+	assert_int_equal(select_add_path(&s, "events/sched/*"), 0);
+	assert_int_equal(s.n_ids, 2);
+	assert_int_equal(s.n_ei_paths, 1);
+	assert_int_equal(s.n_globs, 1);
+	/* as the header and the summary say it: shell-quoted where it must be */
+	select_text(&s, text, sizeof(text));
+	assert_string_equal(text, "--ei 71502efbf9b6c836 --ei 0000000000000001 --ei events "
+				  "--path 'events/sched/*'");
+	for (int i = 1; i < SELECT_MAX; i++)
+		assert_int_equal(select_add_path(&s, "x"), 0);
+	assert_int_equal(select_add_path(&s, "x"), -E2BIG);
+	assert_true(select_ei(&s, 1, NULL) == false);	/* no path: no glob can pass it */
+	assert_false(select_name(&s, "x"));		/* --ei: no dentry is an ei's event */
+}
+
+/* The summary with a selection: the counts the stream's, the lists the selection's. */
+static void test_select_summary(void **state)
+{
+	struct fx *fx = *state;
+	struct model_opts o = { 0 };
+	struct mem mem;
+	bool got[10];
+	char *s;
+
+	assert_int_equal(select_add_ei(&o.select, "e2e2e2e2e2e2e2e2"), 0);
+	fx_open(fx, &o);
+	select_scenario(fx, got, ARRAY_SIZE(got));
+	model_print_summary(mem_open(&mem), fx->m, BY_MOUNT);
+	s = mem_done(&mem);
+	assert_non_null(strstr(s, "summary: 10 events over 1.007s, 2 lost (ring 2)\n"
+				  "selected by --ei e2e2e2e2e2e2e2e2: 3 events, 1 eventfs_inodes, 1 anomalies"
+				  " (the counts below are the whole stream's, the lists the selection's)\n"));
+	assert_non_null(strstr(s, "anomalies: ei_removed_referenced 2\n"));
+	assert_non_null(strstr(s, "  instances/#1/events/sched/sched_switch (ei e2e2e2e2e2e2e2e2): removed"));
+	assert_null(strstr(s, "instances/#1/events/sched (ei"));
+	assert_null(strstr(s, "ei instances/#1/events/sched removed"));
+	assert_null(strstr(s, "more"));
+	free(s);
+	model_print_summary_json(mem_open(&mem), fx->m, BY_MOUNT);
+	s = mem_done(&mem);
+	assert_non_null(j_value(s));
+	assert_non_null(strstr(s, "\"eis_removed_referenced\":2,"));
+	assert_non_null(strstr(s, "\"removed_referenced_total\":1,\"recent_anomalies_total\":1,"));
+	assert_non_null(strstr(s, ",\"selection\":{\"options\":\"--ei e2e2e2e2e2e2e2e2\",\"events\":3,"
+				  "\"eis\":1,\"anomalies\":1}}\n"));
+	free(s);
+	model_print_eis(mem_open(&mem), fx->m, false);
+	s = mem_done(&mem);
+	assert_non_null(strstr(s, "\ninstances/#1/events/sched/sched_switch "));
+	assert_null(strstr(s, "\ninstances/#1/events/sched "));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2044,6 +2246,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_print_eis, setup, teardown),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test_setup_teardown(test_anomaly_ring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_select_ei, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_select_path, setup, teardown),
+		cmocka_unit_test(test_select_parse),
+		cmocka_unit_test_setup_teardown(test_select_summary, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

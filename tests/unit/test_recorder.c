@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "file/recorder.h"
 #include "lib/cgroups.h"
+#include "file/tracefile.h"
 
 static void ev(struct et_rec *r, uint64_t i, uint64_t ts)
 {
@@ -541,6 +543,157 @@ static void test_late_cgroups(void **state)
 	}
 }
 
+/* ---- -o -: the recording streamed, read on the other end of a pipe ---------- */
+
+/* The other end: tf_open_fd() reading as the recorder writes, as `| evtrace hist -`. */
+struct pipe_reader {
+	int fd;
+	uint64_t *inos;
+	size_t max, n;
+	uint64_t mounts_before;		/* the first event after a MOUNTS section */
+	struct tf_status st;
+	uint64_t size;
+	char err[200];
+	bool opened;
+};
+
+static void *read_stream(void *arg)
+{
+	struct pipe_reader *pr = arg;
+	struct tf_reader *rd = tf_open_fd(pr->fd, pr->err, sizeof(pr->err));
+	struct et_rec r;
+
+	pr->opened = rd != NULL;
+	if (!rd)
+		return NULL;
+	while (tf_next(rd, &r) == 1) {
+		if (tf_mounts_changed(rd, NULL))
+			pr->mounts_before = r.ino;
+		if (pr->n < pr->max)
+			pr->inos[pr->n] = r.ino;
+		pr->n++;
+	}
+	tf_reader_status(rd, &pr->st);
+	pr->size = tf_reader_size(rd);
+	tf_close(rd);
+	return NULL;
+}
+
+/*
+ * Written in order, never seeked: every event, the mount change between the
+ * right two, the trailer, and as many bytes as the recorder says it wrote,
+ * read while they are written.
+ */
+static void test_stream(void **state)
+{
+	struct mount_ent ent = { .dev = ET_MKDEV(0u, 40u), .fstype = "ramfs", .path = "/mnt/new" };
+	struct mount_table mt = { &ent, 1 };
+	struct tf_meta meta = { .evtrace_version = "test", .start_ns = 1 };
+	struct pipe_reader pr = { .max = 50000 };
+	struct recorder_opts o = { .path = "-", .flush_ns = 1 };
+	struct recorder_stats rs;
+	struct recorder *rc;
+	struct et_rec r;
+	pthread_t th;
+	int p[2];
+
+	(void)state;
+	pr.inos = calloc(pr.max, sizeof(*pr.inos));
+	assert_non_null(pr.inos);
+	assert_int_equal(pipe(p), 0);
+	pr.fd = p[0];
+	o.stream_fd = p[1];
+	assert_int_equal(pthread_create(&th, NULL, read_stream, &pr), 0);
+	rc = recorder_open(&o, &meta);
+	assert_non_null(rc);
+	for (uint64_t i = 0; i < 50000; i++) {
+		if (i == 30000)
+			recorder_mounts(rc, 1000 + i, &mt);
+		ev(&r, i, 1000 + i);
+		assert_int_equal(recorder_add(rc, &r), 0);
+		if (i % 4096 == 4095)
+			recorder_tick(rc);	/* a chunk boundary: flush_ns is 1 ns */
+	}
+	assert_int_equal(recorder_close(rc, 100000, &rs), 0);
+	/* the stream's fd is the caller's: closed here, the reader sees its end */
+	assert_int_equal(close(p[1]), 0);
+	pthread_join(th, NULL);
+	close(p[0]);
+	assert_true(pr.opened);
+	assert_int_equal(rs.events, 50000);
+	assert_int_equal(rs.dropped, 0);
+	assert_int_equal(pr.n, 50000);
+	for (size_t i = 0; i < 50000; i++)
+		assert_int_equal(pr.inos[i], i);
+	assert_int_equal(pr.mounts_before, 30000);
+	assert_true(pr.st.trailer_seen);
+	assert_int_equal(pr.st.trailer.events, 50000);
+	assert_true(pr.st.chunks >= 12);
+	assert_int_equal(pr.st.bad_chunks, 0);
+	assert_int_equal(pr.st.truncated_at, 0);
+	/* what it says it wrote is what came out of the pipe */
+	assert_int_equal(rs.bytes, pr.size);
+	free(pr.inos);
+}
+
+/*
+ * --max-size on a stream: it never grows past the limit, a mount table
+ * that does not fit is left out (a file's is taken back with ftruncate, a
+ * stream's is never written), and a closed reader stops the recording.
+ */
+static void test_stream_max_size_and_epipe(void **state)
+{
+	struct mount_ent ent = { .dev = ET_MKDEV(0u, 40u), .fstype = "ramfs", .path = "/mnt/new" };
+	struct mount_table mt = { &ent, 1 };
+	struct tf_meta meta = { .evtrace_version = "test", .start_ns = 1 };
+	struct pipe_reader pr = { .max = 200000 };
+	struct recorder_opts o = { .path = "-", .flush_ns = 1, .max_size = 8192 };
+	struct recorder_stats rs;
+	struct recorder *rc;
+	struct et_rec r;
+	pthread_t th;
+	int p[2], full = 0;
+	uint64_t i;
+
+	(void)state;
+	pr.inos = calloc(pr.max, sizeof(*pr.inos));
+	assert_non_null(pr.inos);
+	assert_int_equal(pipe(p), 0);
+	pr.fd = p[0];
+	o.stream_fd = p[1];
+	assert_int_equal(pthread_create(&th, NULL, read_stream, &pr), 0);
+	rc = recorder_open(&o, &meta);
+	assert_non_null(rc);
+	for (i = 0; i < 200000 && !full; i++) {
+		ev(&r, i, i * 1000);
+		full = recorder_add(rc, &r);
+		if (i % 512 == 511) {
+			recorder_tick(rc);
+			recorder_mounts(rc, i * 1000, &mt);
+		}
+	}
+	assert_int_equal(recorder_close(rc, 1, &rs), 0);
+	close(p[1]);
+	pthread_join(th, NULL);
+	close(p[0]);
+	assert_int_equal(full, 1);
+	assert_true(pr.size <= 8192 && pr.size >= 4096);
+	assert_int_equal(rs.bytes, pr.size);
+	assert_true(pr.st.trailer_seen);
+	assert_int_equal(pr.n, rs.events - rs.over_size);
+	assert_int_equal(pr.st.bad_chunks, 0);
+
+	/* the reader gone: EPIPE ends it, said as a write error (recording.c makes it quiet) */
+	assert_int_equal(pipe(p), 0);
+	o.stream_fd = p[1];
+	o.max_size = 0;
+	close(p[0]);
+	rc = recorder_open(&o, &meta);
+	assert_null(rc);
+	close(p[1]);
+	free(pr.inos);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,7 +705,12 @@ int main(void)
 		cmocka_unit_test(test_max_size),
 		cmocka_unit_test(test_max_size_too_small),
 		cmocka_unit_test(test_late_cgroups),
+		cmocka_unit_test(test_stream),
+		cmocka_unit_test(test_stream_max_size_and_epipe),
 	};
+
+	/* a stream whose reader went away: EPIPE, not death */
+	signal(SIGPIPE, SIG_IGN);
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1943,6 +1943,250 @@ static void test_bytes_per_event(void **state)
 	assert_true(bytes <= 12ull * n);
 }
 
+/* ---- a stream: standard input, read in order, never seeked (-) -------------- */
+
+struct feeder {
+	int fd;
+	const uint8_t *p;
+	size_t len, piece;
+};
+
+/* Writes the bytes in pieces, as a producer on the other end of a pipe would. */
+static void *feed_pipe(void *arg)
+{
+	struct feeder *fe = arg;
+
+	for (size_t off = 0; off < fe->len; ) {
+		size_t n = fe->len - off < fe->piece ? fe->len - off : fe->piece;
+		ssize_t w = write(fe->fd, fe->p + off, n);
+
+		if (w <= 0)
+			break;	/* the reader closed its end */
+		off += w;
+	}
+	close(fe->fd);
+	return NULL;
+}
+
+struct stream {
+	struct tf_reader *rd;
+	pthread_t thread;
+	struct feeder fe;
+	int rfd;
+	char err[200];
+};
+
+/* The first len bytes of f through a pipe, piece bytes at a time. */
+static void stream_open(struct stream *st, const struct buf *f, size_t len, size_t piece)
+{
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	st->rfd = p[0];
+	st->fe = (struct feeder){ p[1], f->p, len, piece };
+	assert_int_equal(pthread_create(&st->thread, NULL, feed_pipe, &st->fe), 0);
+	st->rd = tf_open_fd(p[0], st->err, sizeof(st->err));
+}
+
+static void stream_close(struct stream *st)
+{
+	tf_close(st->rd);
+	/* the fd is the caller's: tf_close() left it open */
+	assert_int_equal(close(st->rfd), 0);
+	pthread_join(st->thread, NULL);
+}
+
+/* Read from a pipe, a byte at a time or in big pieces: what the file gives. */
+static void test_stream_as_file(void **state)
+{
+	static const size_t pieces[] = { 1, 7, 40, 4096, 1 << 20 };
+	struct et_rec fr[100], sr[100];
+	struct tf_status fst, sst;
+	struct tf_reader *rd;
+	struct buf f;
+	int fn;
+
+	make_file(&f);
+	rd = open_buf(&f);
+	fn = read_all(rd, fr, 100, &fst);
+	assert_int_equal(fn, 100);
+	assert_false(tf_reader_is_stream(rd));
+	tf_close(rd);
+	for (size_t k = 0; k < sizeof(pieces) / sizeof(pieces[0]); k++) {
+		struct stream st;
+		const struct mount_table *mt;
+		struct et_rec r;
+		uint64_t ts = 0;
+		int n = 0, at = -1;
+
+		stream_open(&st, &f, f.len, pieces[k]);
+		assert_non_null(st.rd);
+		assert_true(tf_reader_is_stream(st.rd));
+		assert_string_equal(tf_reader_meta(st.rd)->evtrace_version,
+				    test_meta.evtrace_version);
+		assert_int_equal(tf_reader_meta(st.rd)->mounts.n, test_meta.mounts.n);
+		while (tf_next(st.rd, &r) == 1) {
+			if ((mt = tf_mounts_changed(st.rd, &ts)) != NULL)
+				at = n;
+			sr[n++] = r;
+		}
+		/* the MOUNTS section between the first two chunks, as in the file */
+		assert_int_equal(at, 40);
+		assert_int_equal(ts, 5555);
+		assert_int_equal(n, fn);
+		for (int i = 0; i < n; i++)
+			assert_rec_equal(&sr[i], &fr[i]);
+		tf_reader_status(st.rd, &sst);
+		assert_int_equal(sst.chunks, fst.chunks);
+		assert_true(sst.trailer_seen);
+		assert_int_equal(sst.trailer.no_generation, 9);
+		assert_int_equal(sst.work, fst.work);
+		assert_int_equal(sst.truncated_at, 0);
+		assert_int_equal(tf_reader_size(st.rd), f.len);
+		stream_close(&st);
+	}
+	free(f.p);
+}
+
+/*
+ * Cut at every byte, then read as a stream: the same events and status as
+ * the file cut there, and what was cut: the bytes after the last whole
+ * section, and the events its header claimed.
+ */
+static void test_stream_truncated_everywhere(void **state)
+{
+	struct layout l;
+	struct buf f;
+	char ferr[200];
+
+	make_file(&f);
+	layout_of(&f, &l);
+	for (size_t cut = 0; cut <= f.len; cut++) {
+		struct tf_reader *frd = tf_open_mem(f.p, cut, ferr, sizeof(ferr));
+		struct et_rec fr[100], sr[100];
+		struct tf_status fst, sst;
+		struct stream st;
+		int k;
+
+		stream_open(&st, &f, cut, 64);
+		if (!frd) {
+			/* refused alike; an empty stream says it is one */
+			assert_null(st.rd);
+			if (cut)
+				assert_string_equal(st.err, ferr);
+			else
+				assert_string_equal(st.err, "empty input: nothing came on it");
+			stream_close(&st);
+			continue;
+		}
+		assert_non_null(st.rd);
+		assert_int_equal(read_all(st.rd, sr, 100, &sst), read_all(frd, fr, 100, &fst));
+		for (uint64_t i = 0; i < fst.events; i++)
+			assert_rec_equal(&sr[i], &fr[i]);
+		assert_int_equal(sst.truncated_at, fst.truncated_at);
+		assert_int_equal(sst.cut_bytes, fst.cut_bytes);
+		assert_int_equal(sst.cut_events, fst.cut_events);
+		assert_int_equal(sst.cut_type, fst.cut_type);
+		assert_int_equal(sst.trailer_seen, fst.trailer_seen);
+		/* what was cut, from the layout */
+		for (k = 0; k < l.n && l.s[k].end <= cut; k++)
+			;
+		if (k < l.n && cut > l.s[k].off) {
+			assert_int_equal(sst.truncated_at, l.s[k].off);
+			assert_int_equal(sst.cut_bytes, cut - l.s[k].off);
+			if (cut - l.s[k].off < TF_SEC_LEN) {
+				assert_int_equal(sst.cut_type, 0);
+			} else {
+				assert_int_equal(sst.cut_type, l.s[k].type);
+				assert_int_equal(sst.cut_events, l.s[k].type == 2 ? l.s[k].count : 0);
+			}
+		} else {
+			assert_int_equal(sst.truncated_at, 0);
+			assert_int_equal(sst.cut_bytes, 0);
+		}
+		tf_close(frd);
+		stream_close(&st);
+	}
+	free(f.p);
+}
+
+/* Damage in a stream: resynced past as in a file, forward only. */
+static void test_stream_resync(void **state)
+{
+	struct et_rec r[100];
+	struct tf_status st;
+	struct stream s;
+	struct layout l;
+	struct buf f, g = { 0 };
+	uint64_t seed = 7;
+
+	make_file(&f);
+	layout_of(&f, &l);
+	b_put(&g, f.p, l.s[2].off);
+	for (int i = 0; i < 1000; i++)
+		b_byte(&g, i == 500 ? 'E' : i == 501 ? 'S' : i == 502 ? 'E' : i == 503 ? 'C' : rnd(&seed));
+	b_put(&g, f.p + l.s[2].off, f.len - l.s[2].off);
+	stream_open(&s, &g, g.len, 100);
+	assert_int_equal(read_all(s.rd, r, 100, &st), 100);
+	assert_int_equal(st.bad_chunks, 1);
+	assert_true(st.trailer_seen);
+	assert_int_equal(st.gave_up_at, 0);
+	stream_close(&s);
+	/* a chunk's payload flipped: skipped whole, the rest read */
+	f.p[(l.s[3].off + TF_SEC_LEN + l.s[3].end) / 2] ^= 0x40;
+	stream_open(&s, &f, f.len, 3);
+	assert_int_equal(read_all(s.rd, r, 100, &st), 60);
+	assert_int_equal(st.bad_chunks, 1);
+	assert_int_equal(st.skipped_events, 40);
+	stream_close(&s);
+	free(f.p);
+	free(g.p);
+}
+
+/*
+ * Issue 14's resync bomb on standard input: the budget follows the bytes
+ * read so far, reading stops where it runs out, the events before come out,
+ * and the size is the whole input's (the rest read, not kept).
+ */
+static void test_stream_bomb(void **state)
+{
+	struct tf_chunk *c = tf_chunk_new();
+	struct et_rec r, out[100];
+	struct tf_status st;
+	struct stream s;
+	struct buf f;
+	int fd = memfd();
+
+	assert_non_null(c);
+	assert_int_equal(tf_write_start(fd, &test_meta), 0);
+	for (int i = 0; i < 100; i++) {
+		full_rec(&r, i);
+		assert_int_equal(tf_chunk_add(c, &r), 0);
+	}
+	seal_to(fd, c);
+	slurp(fd, &f);
+	b_resync_bomb(&f, 4 << 20, 1000);
+	stream_open(&s, &f, f.len, 1 << 16);
+	assert_int_equal(read_all(s.rd, out, 100, &st), 100);
+	assert_true(st.gave_up_at > 0 && st.gave_up_at < f.len);
+	assert_true(st.work <= TF_WORK_FLOOR + TF_WORK_PER_BYTE * f.len);
+	assert_int_equal(tf_reader_size(s.rd), f.len);
+	stream_close(&s);
+	tf_chunk_free(c);
+	free(f.p);
+}
+
+static void test_stream_name(void **state)
+{
+	char err[200];
+
+	assert_string_equal(tf_name("-"), "standard input");
+	assert_string_equal(tf_name("a.evt"), "a.evt");
+	/* a file named - is ./- */
+	assert_null(tf_open("./-", err, sizeof(err)));
+	assert_string_equal(err, "No such file or directory");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1973,7 +2217,14 @@ int main(void)
 		cmocka_unit_test(test_unterminated_strings),
 		cmocka_unit_test(test_write_all),
 		cmocka_unit_test(test_bytes_per_event),
+		cmocka_unit_test(test_stream_as_file),
+		cmocka_unit_test(test_stream_truncated_everywhere),
+		cmocka_unit_test(test_stream_resync),
+		cmocka_unit_test(test_stream_bomb),
+		cmocka_unit_test(test_stream_name),
 	};
 
+	/* a stream's reader that stops early: its feeder gets EPIPE, not killed */
+	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
