@@ -257,7 +257,7 @@ struct {
  * of a lower filesystem inside an overlayfs lookup) pushes its own, and its
  * return pops it, instead of overwriting its caller's.
  */
-enum stash_fn { STASH_LOOKUP = 1, STASH_CREATE_DIR, STASH_ROOT_LOOKUP };
+enum stash_fn { STASH_LOOKUP = 1, STASH_CREATE_DIR, STASH_ROOT_LOOKUP, STASH_CREATE_EVENTS_DIR };
 
 struct stash_key {
 	__u32 tid;
@@ -1395,8 +1395,15 @@ static __always_inline struct et_event *ei_reserve(__u16 type, struct task *t, b
 	return ev_reserve_ids(type, t, &s, ET_EVENT_BASE, bpf_ktime_get_ns(), !ei_names_once);
 }
 
+/*
+ * inst: an events dir's parent dentry (eventfs_create_events_dir()'s), the
+ * tracefs instance it belongs to, whose name the record carries in place
+ * of "events" (ET_F_INSTANCE): paths then read instances/foo/events/...
+ * The top-level events dir's parent is tracefs' root, its own parent.
+ */
 static __always_inline int on_ei_create(struct eventfs_inode *ei,
-					struct eventfs_inode *parent, struct task *t)
+					struct eventfs_inode *parent, struct dentry *inst,
+					struct task *t)
 {
 	struct et_event *e;
 	struct sbinfo s;
@@ -1410,7 +1417,12 @@ static __always_inline int on_ei_create(struct eventfs_inode *ei,
 	if (!e)
 		return 0;
 	ev_ei(e, ei);
-	ev_ei_name(e, ei);
+	if (inst && BPF_CORE_READ(inst, d_parent) != inst) {
+		ev_name(e, BPF_CORE_READ(inst, d_name.name), BPF_CORE_READ(inst, d_name.len));
+		e->flags |= ET_F_INSTANCE;
+	} else {
+		ev_ei_name(e, ei);
+	}
 	e->obj_seq = seq;
 	if (parent && !IS_ERR_VALUE(parent)) {
 		e->aux = (__u64)parent;
@@ -1429,7 +1441,7 @@ int BPF_PROG(eventfs_create_dir_fentry, const char *name,
 
 	if (!task_begin(&t, ETP_EVENTFS_CREATE_DIR))
 		return 0;
-	return on_ei_create(RET(), ARG(1), &t);
+	return on_ei_create(RET(), ARG(1), NULL, &t);
 }
 
 SEC("kprobe/eventfs_create_dir")
@@ -1449,10 +1461,10 @@ int BPF_KRETPROBE(eventfs_create_dir_kretprobe, struct eventfs_inode *ret)
 
 	if (!stash_take(STASH_CREATE_DIR, &parent, &unused) || !wanted)
 		return 0;
-	return on_ei_create(ret, (void *)parent, &t);
+	return on_ei_create(ret, (void *)parent, NULL, &t);
 }
 
-/* the top "events" directory: its parent is a dentry, not an ei */
+/* an "events" directory: its parent is a dentry (an instance's, or tracefs' root), not an ei */
 SEC("fexit/eventfs_create_events_dir")
 int BPF_PROG(eventfs_create_events_dir_fentry, const char *name,
 	     struct dentry *parent, const struct eventfs_entry *entries,
@@ -1462,17 +1474,26 @@ int BPF_PROG(eventfs_create_events_dir_fentry, const char *name,
 
 	if (!task_begin(&t, ETP_EVENTFS_CREATE_EVENTS_DIR))
 		return 0;
-	return on_ei_create(RET(), NULL, &t);
+	return on_ei_create(RET(), NULL, parent, &t);
+}
+
+SEC("kprobe/eventfs_create_events_dir")
+int BPF_KPROBE(eventfs_create_events_dir_kprobe, const char *name, struct dentry *parent)
+{
+	stash_put(STASH_CREATE_EVENTS_DIR, (__u64)parent, 0);
+	return 0;
 }
 
 SEC("kretprobe/eventfs_create_events_dir")
-int BPF_KRETPROBE(eventfs_create_events_dir_kprobe, struct eventfs_inode *ret)
+int BPF_KRETPROBE(eventfs_create_events_dir_kretprobe, struct eventfs_inode *ret)
 {
+	__u64 parent, unused;
 	struct task t;
+	bool wanted = task_begin(&t, ETP_EVENTFS_CREATE_EVENTS_DIR);
 
-	if (!task_begin(&t, ETP_EVENTFS_CREATE_EVENTS_DIR))
+	if (!stash_take(STASH_CREATE_EVENTS_DIR, &parent, &unused) || !wanted)
 		return 0;
-	return on_ei_create(ret, NULL, &t);
+	return on_ei_create(ret, NULL, (void *)parent, &t);
 }
 
 /*

@@ -84,6 +84,7 @@ enum et_probe {
 #define ET_F_NO_SB	(1u << 5)	/* ino_alloc: no inode allocation seen before it */
 #define ET_F_SB_GUESS	(1u << 6)	/* ino_alloc: that inode already had a number */
 #define ET_F_NOREFCOUNT	(1u << 7)	/* ei: this kernel's eventfs_inode has no kref: value unknown */
+#define ET_F_INSTANCE	(1u << 8)	/* ei_create of an instance's events dir: name is the instance's */
 
 /*
  * What the BPF side puts in the object fields, per type (ptr = kernel

@@ -106,6 +106,8 @@ static const struct et_field lookup[] = {
 	FLAG("freed", ET_F_FREED, "freed", 4),				\
 	FLAG("noref", ET_F_NOREF, "noref", 5),				\
 	FLAG("events_dir", ET_F_EVENTS, NULL, 0),			\
+	/* the name is then the instance's: the dir itself is "events" */ \
+	FLAG("instance", ET_F_INSTANCE, "instance", 8),			\
 	FLAG("refcount_unknown", ET_F_NOREFCOUNT, NULL, 0),		\
 	VAL("inode", INODE, 0),						\
 	VAL_IF("inode_ino", INODE_INO, INODE, 0),			\

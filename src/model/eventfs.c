@@ -52,6 +52,26 @@ static uint32_t gone_instance(const struct model *m, uint64_t id)
 	return 0;
 }
 
+/* An instance's name (the directory under instances/), NULL if not known. */
+static const char *inst_name(const struct model *m, uint32_t n)
+{
+	uint32_t k = m->n_inst_names < ARRAY_SIZE(m->inst_names) ?
+		     m->n_inst_names : ARRAY_SIZE(m->inst_names);
+
+	for (uint32_t i = 0; n && i < k; i++)
+		if (m->inst_names[i].n == n)
+			return m->inst_names[i].name;
+	return NULL;
+}
+
+static void inst_name_set(struct model *m, uint32_t n, const char *name)
+{
+	uint32_t i = m->n_inst_names++ % ARRAY_SIZE(m->inst_names);
+
+	m->inst_names[i].n = n;
+	copy_name(m->inst_names[i].name, name, sizeof(m->inst_names[i].name));
+}
+
 /*
  * Appends to a path or a list, as snprintf() would at buf + off and
  * stopping there once the text is cut: a removal in a burst reports
@@ -98,13 +118,14 @@ static size_t put_hex64(char *buf, size_t size, size_t off, uint64_t v)
 /*
  * Path in tracefs, from the parent chain (bounded: eventfs is 3 deep):
  * "events/sched/sched_switch" under the top-level events dir,
- * "instances/#2/events/sched/sched_switch" in the second instance seen.
+ * "instances/foo/events/sched/sched_switch" in the instance foo.
  * The top-level events dir is made at boot and never removed, so it never
  * shows up in a trace: an ei whose chain ends at an ei not seen is placed
  * under it.  An instance's events dir does show up, made by mkdir and
- * removed by rmdir with ET_F_EVENTS, but the event carries no name for
- * the instance (eventfs_create_events_dir()'s parent dentry is not read),
- * so instances are numbered in the order their events dirs are seen.
+ * removed by rmdir with ET_F_EVENTS, its ei_create naming the instance
+ * (ET_F_INSTANCE).  Instances are numbered in the order their events
+ * dirs are seen, and one whose name the trace does not have (recorded
+ * before evtrace read it, or through a kprobe-less path) is "#2".
  * Recomputed on use: a parent may be learned after its children.
  */
 static const char *ei_label(const struct model *m, struct m_ei *e)
@@ -119,8 +140,10 @@ static const char *ei_label(const struct model *m, struct m_ei *e)
 	root = chain[n - 1];
 	inst = root->instance ? root->instance : gone_instance(m, root->parent);
 	if (inst) {
-		off = put_str(buf, sizeof(buf), 0, "instances/#");
-		off = put_u32(buf, sizeof(buf), off, inst);
+		const char *name = inst_name(m, inst);
+
+		off = put_str(buf, sizeof(buf), 0, name ? "instances/" : "instances/#");
+		off = name ? put_str(buf, sizeof(buf), off, name) : put_u32(buf, sizeof(buf), off, inst);
 		off = put_str(buf, sizeof(buf), off, root->instance ? "/" : "/events/");
 	} else if (root->parent || strcmp(root->name, "events")) {
 		off = put_str(buf, sizeof(buf), 0, "events/");
@@ -228,7 +251,7 @@ static struct m_ei *ei_add(struct model *m, const struct et_rec *r)
 	e->id = r->obj_id;
 	e->order = ++m->ei_order;
 	e->dev = (r->dev_major << ET_MINORBITS) | r->dev_minor;
-	copy_name(e->name, r->name, sizeof(e->name));
+	copy_name(e->name, r->flags & ET_F_INSTANCE ? "events" : r->name, sizeof(e->name));
 	copy_name(e->comm, r->comm, sizeof(e->comm));
 	HASH_ADD(hh, m->eis, id, sizeof(e->id), e);
 	m->n_eis++;
@@ -342,11 +365,15 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 	}
 	if (r->ino)
 		e->ino = r->ino;
+	/* an instance's events dir's create names the instance: the dir is "events" */
 	if (r->name[0] && !e->name[0])
-		copy_name(e->name, r->name, sizeof(e->name));
+		copy_name(e->name, r->flags & ET_F_INSTANCE ? "events" : r->name, sizeof(e->name));
 	/* an instance's events dir: the top-level one never shows up in a trace */
-	if (r->flags & ET_F_EVENTS && !e->instance && !e->parent)
+	if (r->flags & ET_F_EVENTS && !e->instance && !e->parent) {
 		e->instance = ++m->n_instances;
+		if (r->flags & ET_F_INSTANCE && r->name[0])
+			inst_name_set(m, e->instance, r->name);
+	}
 
 	/* The kernel's reading: after the change for create/get, before for the rest. */
 	switch (r->type) {

@@ -150,6 +150,12 @@ struct model {
 	uint32_t n_instances;
 	struct { uint64_t id; uint32_t n; } gone_instances[64];
 	uint32_t n_gone_instances;
+	/*
+	 * Their names, as the events dir's ei_create carries them
+	 * (ET_F_INSTANCE); the last 64 kept, older ones are "#N" again.
+	 */
+	struct { uint32_t n; char name[ET_NAME_LEN]; } inst_names[64];
+	uint32_t n_inst_names;
 	/* aggregated in the kernel: allocated and not yet freed, as counted */
 	int64_t agg_live_inodes, agg_live_dentries;
 	/*

@@ -800,6 +800,36 @@ static void test_ei_instance_paths(void **state)
 }
 
 /*
+ * Since the probes read it, an instance's events dir's ei_create carries
+ * the instance's name (ET_F_INSTANCE) where "events" was: its eis' paths
+ * then say instances/foo, the dir itself is still "events", and an
+ * instance of a file recorded before (no flag) is still numbered.  The
+ * name stays with the number when the events dir leaves the table.
+ */
+static void test_ei_instance_names(void **state)
+{
+	struct fx *fx = *state;
+	const struct model_opts o = { .max_eis = 4 };
+	const uint64_t a = 0xa1a1a1a1a1a1a1a1ull, a2 = 0xa2a2a2a2a2a2a2a2ull,
+		       b = 0xb1b1b1b1b1b1b1b1ull, b2 = 0xb2b2b2b2b2b2b2b2ull;
+
+	fx_open(fx, &o);
+	ev_ei(fx, ET_EI_CREATE, T0, a, 0, 2, ET_F_EVENTS | ET_F_INSTANCE, "foo");
+	ev_ei(fx, ET_EI_CREATE, T0 + 1, a2, a, 1, 0, "sched");
+	ev_ei(fx, ET_EI_CREATE, T0 + 2, b, 0, 2, ET_F_EVENTS, "events");
+	ev_ei(fx, ET_EI_CREATE, T0 + 3, b2, b, 1, 0, "sched");
+	assert_string_equal(ei(fx, a).path, "instances/foo/events");
+	assert_string_equal(ei(fx, a).name, "events");
+	assert_string_equal(ei(fx, a2).path, "instances/foo/events/sched");
+	assert_string_equal(ei(fx, b2).path, "instances/#2/events/sched");
+	/* foo's events dir released and pushed out of the full table: sched keeps the name */
+	ev_ei(fx, ET_EI_REMOVE, T0 + 4, a, 0, 1, ET_F_FREED | ET_F_EVENTS, "events");
+	ev_ei(fx, ET_EI_RELEASE, T0 + 5, a, 0, 0, ET_F_FREED | ET_F_EVENTS, "events");
+	ev_ei(fx, ET_EI_CREATE, T0 + 6, EI_SWITCH, EI_EVENTS, 1, 0, "irq");
+	assert_string_equal(ei(fx, a2).path, "instances/foo/events/sched");
+}
+
+/*
  * The files of one eventfs directory: d_alloc names the dentry, then the
  * lookup's ei_get (the directory's ei) carries the inode made for it and
  * the number it now has.  Two live files with one number on tracefs: dup.
@@ -2219,6 +2249,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_second_dentry_eventfs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_parent_from_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_instance_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ei_instance_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_get_file_inodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agg_equals_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_inode_frees, setup, teardown),

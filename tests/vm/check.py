@@ -247,6 +247,60 @@ class Checker:
             self.ok(a["dup_ino"] >= 1, "holders-fd: two live eventfs file inodes share one i_ino (dup_ino)",
                     str(a))
 
+    def record_pipe(self):
+        """record -o - | hist -: the format through a pipe, read as it comes (issue 16)."""
+        expected = int(self.text("pipes_expected"))
+        live = (self.text("pipe-hist.out") or "").strip()
+        path = os.path.join(self.out, "pipe.evt")
+        self.ok(self.rc("pipe-rec") == 0 and self.rc("pipe-hist") == 0 and live,
+                "record -o - | hist -: both exit 0",
+                (self.text("pipe-rec.err") or "")[-300:] + (self.text("pipe-hist.err") or "")[-300:])
+        if not live:
+            return
+        h = json.loads(live)
+        n = {g["group"]: g["count"] for g in h["hist"]["groups"]}.get("pipefs", 0)
+        self.ok(n >= expected, f"record -o - | hist --by fs -: the loop's {expected} pipes through the pipe ({n})")
+        self.ok("no trailer" not in (self.text("pipe-hist.err") or ""), "hist -: the stream ended with its trailer")
+        rc, out, err = self.evtrace("hist", "--json", "--by", "fs", path)
+        self.ok(rc == 0 and out.strip() == live,
+                "the tee'd stream as a file on the host: hist byte for byte the pipe's", err.strip()[-200:])
+        rc, out, _ = self.evtrace("info", "--json", path)
+        d = json.loads(out) if rc == 0 else {}
+        self.ok(d.get("clean_close") and not d.get("truncated_at") and not d.get("bad_chunks") and
+                (d.get("cmdline") or "").endswith("record -o - --fs pipefs"),
+                "info: the stream closed cleanly, its command line kept", str({k: d.get(k) for k in (
+                    "clean_close", "truncated_at", "bad_chunks", "cmdline")}))
+        m = re.search(r"^evtrace: recorded \d+ events to standard output: (\d+) bytes",
+                      self.text("pipe-rec.err") or "", re.M)
+        self.ok(m and int(m.group(1)) == os.path.getsize(path),
+                "record -o -: the bytes it says it wrote are the bytes that came through")
+
+    def late_cgroups(self):
+        """A cgroup made during a recording is named in it, from a CGROUPS section on (issue 15)."""
+        cid = int((self.text("late-cg.id") or "0").strip() or 0)
+        for name in ("late-cg", "late-cg-ring"):
+            path = os.path.join(self.out, name + ".evt")
+            rc, out, err = self.evtrace("events", "--json", path)
+            evs = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+            mine = [e for e in evs if e.get("cgroup") == cid]
+            named = [i for i, e in enumerate(mine) if e.get("cgroup_path") == "/agg3"]
+            # named from the section on: every later event too; at least the second batch's 100 pipes
+            self.ok(cid and self.rc(name) == 0 and len(named) >= 100 and
+                    named == list(range(named[0], len(mine))),
+                    f"{name}: the cgroup made after it began is named /agg3 in the file "
+                    f"({len(named)} of its {len(mine)} events)", f"id {cid}, {len(evs)} events, {err[-200:]}")
+            rc, out, err = self.evtrace("hist", "--by", "cgroup", "--json", path)
+            groups = {g["group"]: g["count"] for g in json.loads(out)["hist"]["groups"]} if rc == 0 else {}
+            n = sum(1 for e in mine if e["type"] == "ino_alloc" and "cgroup_path" in e)
+            self.ok(groups.get("/agg3") == n and n >= 100,
+                    f"{name}: hist --by cgroup on the file has /agg3's {n} inode numbers", str(groups))
+        rc, out, _ = self.evtrace("info", "--json", os.path.join(self.out, "late-cg.evt"))
+        info = json.loads(out) if rc == 0 else {}
+        self.ok(info.get("format") == "1.3", "late-cg: format 1.3", str(info.get("format")))
+        live = self.text("late-cg-live.out") or ""
+        self.ok(re.search(r"^  /agg3 +\d+ allocated", live, re.M),
+                "live --by cgroup on the recording: /agg3's group in the summary", live[-400:])
+
     def evtrace(self, *args):
         p = subprocess.run([EVTRACE, *args], capture_output=True, text=True, timeout=300)
         return p.returncode, p.stdout, p.stderr
@@ -285,6 +339,17 @@ class Checker:
                 (d.get("cmdline") or "").endswith(" hist --json -o /out/rec.evt"),
                 "info: the recording keeps its host name and command line, as perf does",
                 str({k: d.get(k) for k in ("host", "cmdline")}))
+        # eventfs paths name their instance (issue 16): the events dir's ei_create carries it
+        rc, out, _ = self.evtrace("hist", "--eis", "--json", path)
+        paths = [e["path"] for e in json.loads(out)["eis"]] if rc == 0 else []
+        inst = [p for p in paths if p.startswith("instances/")]
+        named = [e for e in evs if e["type"] == "ei_create" and e.get("instance")]
+        self.ok(inst and all(p.startswith("instances/foo/events") for p in inst) and
+                "instances/foo/events/sched/sched_switch" in inst and "events/kprobes/sched" in paths and
+                named and all(e["name"] == "foo" for e in named),
+                f"record: the instance's eis are under instances/foo/events ({len(inst)}), the kprobe "
+                "event's under events/kprobes; its events dir's ei_create names foo",
+                str(sorted(set(paths))[:8]))
         types = {e["type"] for e in evs}
         self.ok(all(t in types for t in ALL_TYPES), "record: every event type survives the file",
                 str(sorted(set(ALL_TYPES) - types)))
@@ -727,6 +792,7 @@ def main():
         c.kprobe_event()
         c.hist_instances()
         c.record()
+        c.record_pipe()
         c.live_notui()
         c.live_tui()
         c.crash()
@@ -740,6 +806,7 @@ def main():
         c.eventfs_only()
         c.counts()
         c.agg()
+        c.late_cgroups()
         c.serve_live()
     c.calls()
     c.failures()

@@ -138,6 +138,22 @@ agg_scenario() {
 	for n in agg-cgroup agg-cgroup-stream agg-cgroup-all agg-cgroup2; do
 		stop $n
 	done
+
+	# a cgroup made after the recording began is named in it (format 1.3):
+	# two batches a table's second apart, the second named from a section
+	rmdir /sys/fs/cgroup/agg3 2>/dev/null
+	trace late-cg record -o /out/late-cg.evt --fs pipefs --flush 0.5 || return 1
+	trace late-cg-ring record -o /out/late-cg-ring.evt --ring 60 --fs pipefs || return 1
+	mkdir /sys/fs/cgroup/agg3
+	stat -c %i /sys/fs/cgroup/agg3 >/out/late-cg.id
+	for n in 200 100; do
+		(read -r me rest </proc/self/stat; echo $me >/sys/fs/cgroup/agg3/cgroup.procs
+		 i=0; while [ $i -lt $n ]; do true | true; i=$((i + 1)); done)
+		sleep 1.2	# past the table's second: the next unknown id rescans
+	done
+	stop late-cg
+	stop late-cg-ring
+	evtrace live --no-tui --max --by cgroup /out/late-cg.evt >/out/late-cg-live.out 2>&1
 }
 
 # What the agg runs count: a subshell moved into /sys/fs/cgroup/agg.
@@ -264,6 +280,24 @@ record_scenarios() {
 	sleep 1
 	wait "$(cat /tmp/max.pid)"
 	echo $? >/out/max.rc
+
+	# record -o - | hist -: the trace format through a pipe, read as it
+	# comes; tee keeps the stream's bytes for the host to read as a file
+	mkfifo /tmp/pipe.fifo
+	evtrace hist --json --by fs - </tmp/pipe.fifo >/out/pipe-hist.out 2>/out/pipe-hist.err &
+	echo $! >/tmp/pipe-hist.pid
+	sh -c 'evtrace record -o - --fs pipefs & echo $! >/tmp/pipe-rec.pid; wait $!; echo $? >/out/pipe-rec.rc' \
+		2>/out/pipe-rec.err | tee /out/pipe.evt >/tmp/pipe.fifo &
+	i=0
+	while ! grep -q '^evtrace: attached' /out/pipe-rec.err; do
+		[ $i -ge 1200 ] && { cat /out/pipe-rec.err; return 1; }
+		sleep 0.1; i=$((i + 1))
+	done
+	pipe_loop pipe-rec
+	kill -INT "$(cat /tmp/pipe-rec.pid)"
+	wait "$(cat /tmp/pipe-hist.pid)"
+	echo $? >/out/pipe-hist.rc
+	wait
 }
 
 run_all() {
