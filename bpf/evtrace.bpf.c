@@ -1563,8 +1563,12 @@ int BPF_PROG(eventfs_root_lookup_fentry, struct inode *dir,
 
 	if (!task_begin(&t, ETP_EVENTFS_ROOT_LOOKUP))
 		return 0;
-	/* an fentry program reads its arguments' fields without a helper call */
-	return on_ei_lookup(dir, ARG(1), dentry->d_fsdata, &t);
+	/*
+	 * d_fsdata is read, not loaded: the generation table multiplies the
+	 * address, and 7.3's verifier types a loaded void * as memory,
+	 * which it lets no one combine (6.12's made it a number)
+	 */
+	return on_ei_lookup(dir, ARG(1), BPF_CORE_READ(dentry, d_fsdata), &t);
 }
 
 SEC("kprobe/eventfs_root_lookup")
@@ -1619,7 +1623,7 @@ int BPF_PROG(eventfs_d_release_fentry, struct dentry *dentry)
 
 	if (!task_begin(&t, ETP_EVENTFS_D_RELEASE))
 		return 0;
-	return on_ei_put(ARG(0), dentry->d_fsdata, &t);
+	return on_ei_put(ARG(0), BPF_CORE_READ(dentry, d_fsdata), &t);
 }
 
 SEC("kprobe/eventfs_d_release")
