@@ -15,7 +15,11 @@
 #        BENCH_EVTRACE_ARGS, options added to the evtrace modes (--bufsize 32M);
 #        BENCH_BPF_STATS=1: the kernel times each BPF program (ns per run);
 #        BENCH_BASE=a static evtrace of another tree, for base-MODE modes
-#        (e.g. BENCH_MODES="none bt-count hist base-hist live base-live none-end")
+#        (e.g. BENCH_MODES="none bt-count hist base-hist live base-live none-end");
+#        VM_ICOUNT=0: the guest's clock counts instructions (boot.sh), and
+#        every figure is in instructions, the same from run to run: what a
+#        change saves shows without the host's noise, but not what memory
+#        misses cost, which emulation makes dear and icount does not see
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -9,7 +9,10 @@
 # Exits with run.sh's status, or 124 if the guest did not finish in time.
 #
 # usage: boot.sh VMLINUZ INITRAMFS OUTDIR [RUN_NAME] [TIMEOUT_SEC]
-# env:   VM_ACCEL, qemu's -accel (default tcg,thread=single)
+# env:   VM_ACCEL, qemu's -accel (default tcg,thread=single); VM_ICOUNT=N,
+#        the guest's clock counts instructions (qemu -icount shift=N: a
+#        nanosecond is 2^N of them), so what the guest times is the same
+#        from run to run whatever the host's load (bench-vm's figures)
 set -euo pipefail
 
 if [ $# -lt 3 ] || [ $# -gt 5 ]; then
@@ -31,10 +34,12 @@ truncate -s 256M "$disk"
 # test's probes attached).  Round-robin vCPUs see code writes in order, and
 # a 6.12 run took 166 s this way against 150 to 190 s multi-threaded.
 accel=${VM_ACCEL:-tcg,thread=single}
+icount=
+[ -z "${VM_ICOUNT:-}" ] || icount="-icount shift=$VM_ICOUNT,sleep=on"
 
 t0=$(date +%s%N)
 qrc=0
-timeout -k 10 "$tmo" qemu-system-x86_64 -accel "$accel" -cpu max -m 1G -smp 2 \
+timeout -k 10 "$tmo" qemu-system-x86_64 -accel "$accel" $icount -cpu max -m 1G -smp 2 \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1 evtrace.run=$run" \
 	-nographic -no-reboot -nic none \
