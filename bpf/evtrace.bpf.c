@@ -186,7 +186,7 @@ struct birth {
  * lock with interrupts off, which made them the dearest programs of
  * every mode.  Here an allocation claims a slot with one compare-and-swap
  * and a free marks it free again; no helper call, no lock.  An object's
- * slot is among the BIRTH_PROBES after its home (birth_slot()): a slot is
+ * slot is in one of its two chains of BIRTH_PROBES (birth_slot()): a slot is
  * only written by the one task that claims it, and by its free (which
  * comes after the allocation's program has returned).  Sized by userspace
  * to a power of two, twice the objects (--max-objects), so that chains
@@ -200,7 +200,7 @@ struct birth_slot {
 
 #define SLOT_EMPTY	0	/* never used: a chain ends here */
 #define SLOT_FREED	1	/* its object died: a chain goes on past it */
-#define BIRTH_PROBES	8
+#define BIRTH_PROBES	8	/* slots a chain has; an object has two chains */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -567,33 +567,46 @@ static __always_inline void ev_name(struct et_event *e, const void *str, __u32 l
 #define AGG_DENTRIES	(agg_types & ET_DENTRY_LIFE_TYPES)
 
 /*
- * The i-th slot of obj's chain.  Its home keeps the slab's locality: the
- * page of obj picks a block of 64 slots (Fibonacci hashing of the page
- * number), obj's 64-byte line in the page picks the slot in it.  Objects
- * allocated one after the other mostly share a slab page, so their slots
- * share one or two pages of the table; a plain hash of the address sent
- * each to its own page of 32 MiB, and under emulation those misses were
- * most of what a dentry's two programs cost.  obj must be a number to the
- * verifier, which allows no multiplication of a typed pointer: fentry
+ * The i-th slot of obj's chains.  The first chain's home keeps the slab's
+ * locality: the page of obj picks a block of 64 slots (Fibonacci hashing
+ * of the page number), obj's 64-byte line in the page the slot in it.
+ * Objects allocated one after the other mostly share a slab page, so
+ * their slots share one or two pages of the table; a plain hash of the
+ * address sent each to its own page of 32 MiB, and under emulation those
+ * misses were most of what a dentry's two programs cost.  But a block is
+ * as full as its page is of objects (all 64 lines with kmalloc-64's), and
+ * two pages may share a block: there, chains would run past BIRTH_PROBES
+ * (7.3 left 63 eventfs_inodes of a few thousand without a generation).
+ * So an object whose first chain is full of live objects goes to its
+ * second, homed by a plain hash of its address.  obj must be a number to
+ * the verifier, which allows no multiplication of a typed pointer: fentry
  * programs pass their objects as ARG() and RET() give them.
  */
 static __always_inline struct birth_slot *birth_slot(__u64 obj, __u32 i)
 {
 	__u32 mask = (1u << births_bits) - 1;
-	__u32 idx = (__u32)(((obj >> 12) * 0x9e3779b97f4a7c15ull) >> (64 - births_bits + 6)) << 6 |
-		    (__u32)(obj >> 6 & 63);
+	__u32 idx;
 
+	if (i < BIRTH_PROBES)
+		idx = (__u32)(((obj >> 12) * 0x9e3779b97f4a7c15ull) >> (64 - births_bits + 6)) << 6 |
+		      (__u32)(obj >> 6 & 63);
+	else
+		idx = (__u32)((obj * 0x9e3779b97f4a7c15ull) >> (64 - births_bits)) - BIRTH_PROBES;
 	idx = (idx + i) & mask;
 	return bpf_map_lookup_elem(&births, &idx);
 }
 
-/* obj's slot, NULL if it has none (born before tracing, or the table was full). */
+/*
+ * obj's slot, NULL if it has none (born before tracing, or the table was
+ * full).  A slot is never empty again once used: a first chain with an
+ * empty slot never sent anything to the second.
+ */
 static __always_inline struct birth_slot *birth_find(__u64 obj)
 {
 	if (!obj)
 		return NULL;
 #pragma unroll
-	for (__u32 i = 0; i < BIRTH_PROBES; i++) {
+	for (__u32 i = 0; i < 2 * BIRTH_PROBES; i++) {
 		struct birth_slot *sl = birth_slot(obj, i);
 		__u64 k;
 
@@ -631,12 +644,12 @@ static __always_inline __u64 birth_new(__u64 obj, bool life, __u64 ts, struct sb
 	__u64 seq;
 
 	/*
-	 * The first slot of the chain that is free, or still this address's
+	 * The first slot of the chains that is free, or still this address's
 	 * (a free we did not see).  A second slot of the same address further
 	 * on is then never found again: lookups stop at the first.
 	 */
 #pragma unroll
-	for (__u32 i = 0; i < BIRTH_PROBES; i++) {
+	for (__u32 i = 0; i < 2 * BIRTH_PROBES; i++) {
 		struct birth_slot *c = birth_slot(obj, i);
 		__u64 k;
 

@@ -732,6 +732,17 @@ class Checker:
                 "-v: each function's calls equal the events it gave (nothing lost, unfiltered)",
                 str(bad))
 
+    def generations(self):
+        """No run of the suite fills the generation table (default --max-objects)."""
+        full = []
+        for f in sorted(os.listdir(self.out)):
+            if f.endswith(".err"):
+                m = re.search(r"^evtrace: (\d+) objects got no generation", self.text(f) or "", re.M)
+                if m:
+                    full.append(f"{f[:-4]}: {m.group(1)}")
+        self.ok(not full, "every object of every run got a generation: no chain of the table ran full",
+                ", ".join(full[:6]))
+
     def failures(self):
         self.ok(self.rc("duration") == 0 and self.summary("duration") is not None,
                 "--duration ends the run by itself, with a summary")
@@ -809,6 +820,7 @@ def main():
         c.late_cgroups()
         c.serve_live()
     c.calls()
+    c.generations()
     c.failures()
     print(f"vm {kernel}: {c.passed} passed, {c.failed} failed, {c.skipped} skipped")
     sys.exit(1 if c.failed else 0)

@@ -13,6 +13,8 @@ INSTANCE_LOOPS=3
 trace() {
 	name=$1
 	shift
+	# on the console as it goes: a guest that times out shows where it was
+	echo "vm: trace $name"
 	${TRACE_BIN:-evtrace} "$@" >/out/$name.out 2>/out/$name.err &
 	echo $! >/tmp/$name.pid
 	echo $! >/out/$name.evtrace_pid
@@ -31,6 +33,7 @@ trace() {
 # stop NAME: Ctrl-C, as a user would, and keep the exit status
 stop() {
 	pid=$(cat /tmp/$1.pid)
+	echo "vm: stop $1"
 	kill -INT "$pid"
 	wait "$pid"
 	echo $? >/out/$1.rc
