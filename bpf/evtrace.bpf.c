@@ -696,30 +696,27 @@ static __always_inline __u64 birth_new(__u64 obj, bool life, __u64 ts, struct sb
  */
 #define FREE_NEEDS_SB(type)	(filter_dev || filter_fs || (emit_types & ET_BIT(type)))
 
-/* The free: the birth into *b (false if not seen), and forget it. */
-static __always_inline bool birth_end(__u64 obj, struct birth *b)
-{
-	struct birth_slot *sl = birth_find(obj);
-
-	if (!sl)
-		return false;
-	*b = sl->b;
-	WRITE_ONCE(sl->obj, SLOT_FREED);
-	return true;
-}
-
-/* The free of an object whose lifetime is not counted: its generation, forgotten. */
-static __always_inline __u64 gen_end(__u64 obj)
+/*
+ * The free: its generation (0 if its allocation was not seen), the birth
+ * into *b when its lifetime is counted (b not NULL), and forget it.  A
+ * generation is never 0 (next_seq counts from 1).
+ */
+static __always_inline __u64 birth_end(__u64 obj, struct birth *b)
 {
 	struct birth_slot *sl = birth_find(obj);
 	__u64 seq;
 
 	if (!sl)
 		return 0;
+	/* read before the slot is let go: another allocation may take it */
 	seq = sl->b.seq;
+	if (b)
+		*b = sl->b;
 	WRITE_ONCE(sl->obj, SLOT_FREED);
 	return seq;
 }
+
+#define gen_end(obj)	birth_end((__u64)(obj), NULL)
 
 static __always_inline void agg_count(__u32 idx)
 {
@@ -959,7 +956,7 @@ static __always_inline int on_inode_evict(struct inode *inode, struct task *t, b
 {
 	__u64 ts = bpf_ktime_get_ns();
 	struct birth b = {};
-	bool born = false;
+	bool born;
 	struct sbinfo s = {};
 	struct et_event *e;
 	__u64 seq;
@@ -968,12 +965,8 @@ static __always_inline int on_inode_evict(struct inode *inode, struct task *t, b
 		if (!sb_read(BPF_CORE_READ(inode, i_sb), &s))
 			return 0;
 	}
-	if (AGG_INODES) {
-		born = birth_end((__u64)inode, &b);
-		seq = b.seq;
-	} else {
-		seq = gen_end((__u64)inode);
-	}
+	seq = birth_end((__u64)inode, AGG_INODES ? &b : NULL);
+	born = seq != 0;
 	if (!wanted)
 		return 0;
 	if (AGG_INODES) {
@@ -1100,7 +1093,7 @@ static __always_inline int on_dentry_kill(struct dentry *d, struct task *t, bool
 {
 	__u64 ts = bpf_ktime_get_ns();
 	struct birth b = {};
-	bool born = false;
+	bool born;
 	struct dying dy;
 	struct sbinfo s = {};	/* without sb_read: b.dev, once the birth is found */
 	struct et_event *e;
@@ -1110,14 +1103,10 @@ static __always_inline int on_dentry_kill(struct dentry *d, struct task *t, bool
 			return 0;
 	}
 	dy.dentry = (__u64)d;
-	if (AGG_DENTRIES) {
-		born = birth_end((__u64)d, &b);
-		dy.seq = b.seq;
-		if (born)
-			s.dev = b.dev;
-	} else {
-		dy.seq = gen_end((__u64)d);
-	}
+	dy.seq = birth_end((__u64)d, AGG_DENTRIES ? &b : NULL);
+	born = dy.seq != 0;
+	if (AGG_DENTRIES && born)
+		s.dev = b.dev;
 	if (!wanted)
 		return 0;
 	/* only eventfs_d_release() asks, and only for a tracefs dentry */
@@ -1700,7 +1689,7 @@ static __always_inline int on_ei_release(struct kref *ref, struct task *t, bool 
 
 	ei = (void *)ref - bpf_core_field_offset(struct eventfs_inode, kref);
 	/* the generation ends whoever drops the last reference */
-	seq = gen_end((__u64)ei);
+	seq = gen_end(ei);
 	if (!wanted)
 		return 0;
 	named = ei_named(seq);

@@ -476,15 +476,24 @@ int tf_write_start(int fd, const struct tf_meta *m)
 	return write_stream(fd, f, &text, &len, SEC_META, m->start_ns, m->start_ns);
 }
 
+/* A MOUNTS or CGROUPS section's text, begun: its time first.  NULL: no memory. */
+static FILE *text_at(char **text, size_t *len, uint64_t ts_ns)
+{
+	FILE *f = open_memstream(text, len);
+
+	if (f)
+		fprintf(f, "ts_ns %llu\n", (unsigned long long)ts_ns);
+	return f;
+}
+
 int tf_write_mounts(int fd, uint64_t ts_ns, const struct mount_table *mt)
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f = text_at(&text, &len, ts_ns);
 
 	if (!f)
 		return -ENOMEM;
-	fprintf(f, "ts_ns %llu\n", (unsigned long long)ts_ns);
 	put_mounts(f, mt);
 	/*
 	 * and the cgroups known by now: a container that starts brings its
@@ -499,11 +508,10 @@ int tf_write_cgroups(int fd, uint64_t ts_ns, struct cgroups *cg)
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f = text_at(&text, &len, ts_ns);
 
 	if (!f)
 		return -ENOMEM;
-	fprintf(f, "ts_ns %llu\n", (unsigned long long)ts_ns);
 	/* all of them: the recorder's new ones, at most CG_MAX in a recording */
 	cgroups_each(cg, put_cgroup, &(struct cg_put){ .f = f, .max = CG_MAX });
 	return write_stream(fd, f, &text, &len, SEC_CGROUPS, ts_ns, ts_ns);

@@ -52,6 +52,12 @@ static uint32_t gone_instance(const struct model *m, uint64_t id)
 	return 0;
 }
 
+/* An ei's own name: an instance's events dir's create carries the instance's instead. */
+static const char *rec_ei_name(const struct et_rec *r)
+{
+	return r->flags & ET_F_INSTANCE ? "events" : r->name;
+}
+
 /* An instance's name (the directory under instances/), NULL if not known. */
 static const char *inst_name(const struct model *m, uint32_t n)
 {
@@ -251,7 +257,7 @@ static struct m_ei *ei_add(struct model *m, const struct et_rec *r)
 	e->id = r->obj_id;
 	e->order = ++m->ei_order;
 	e->dev = (r->dev_major << ET_MINORBITS) | r->dev_minor;
-	copy_name(e->name, r->flags & ET_F_INSTANCE ? "events" : r->name, sizeof(e->name));
+	copy_name(e->name, rec_ei_name(r), sizeof(e->name));
 	copy_name(e->comm, r->comm, sizeof(e->comm));
 	HASH_ADD(hh, m->eis, id, sizeof(e->id), e);
 	m->n_eis++;
@@ -365,9 +371,8 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 	}
 	if (r->ino)
 		e->ino = r->ino;
-	/* an instance's events dir's create names the instance: the dir is "events" */
 	if (r->name[0] && !e->name[0])
-		copy_name(e->name, r->flags & ET_F_INSTANCE ? "events" : r->name, sizeof(e->name));
+		copy_name(e->name, rec_ei_name(r), sizeof(e->name));
 	/* an instance's events dir: the top-level one never shows up in a trace */
 	if (r->flags & ET_F_EVENTS && !e->instance && !e->parent) {
 		e->instance = ++m->n_instances;

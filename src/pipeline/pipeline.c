@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <string.h>
 
-#include "file/tracefile.h"
 #include "lib/common.h"
 #include "lib/tclock.h"
 #include "pipeline/pipeline.h"
