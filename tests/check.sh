@@ -46,6 +46,12 @@ suite vm tests/vm/run.sh
 read -r p f s < <(awk '/^[a-z][^ :]*( [^ :]*)?: [0-9]+ passed, [0-9]+ failed/ {
 	sub(/^[^:]*: /, ""); p += $1; f += $3; if ($5 != "") s += $5 }
 	END { print p + 0, f + 0, s + 0 }' "$log")
+# CI shows only the end of this output: repeat what failed, and every
+# suite's line, right above the total.
+echo "=== what failed"
+grep -E '^(not ok|FAIL|\[  FAILED)' "$log" | head -n 40
+grep -E '^[a-z][^ :]*( [^ :]*)?: [0-9]+ passed, [0-9]+ failed' "$log" |
+	grep -v ' 0 failed' | head -n 20
 echo "=== $(($(date +%s) - t0))s"
 echo "check: $p passed, $f failed, $s skipped"
 [ "$status" -eq 0 ] && [ "$f" -eq 0 ]
