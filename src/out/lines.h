@@ -4,8 +4,10 @@
 #define EVTRACE_OUT_LINES_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "lib/cgroups.h"
 #include "pipeline/sink.h"
 
 struct lines {
@@ -13,6 +15,8 @@ struct lines {
 	FILE *f;
 	bool json;
 	struct cgroups *cgroups;	/* the session's, from start: names "cgroup_path" */
+	uint64_t cg_id;			/* the last id named, 0: none yet this round */
+	char cg_path[CG_PATH_LEN];	/* its path */
 };
 
 struct sink *lines_sink(struct lines *l, FILE *f, bool json);

@@ -9,9 +9,8 @@
 #include "lib/json.h"
 
 void rec_print_json(FILE *f, const struct et_rec *r);
-struct cgroups;
-/* The same, with "cgroup_path" after "cgroup" when cg names the id (lib/cgroups.h). */
-void rec_print_json_cg(FILE *f, const struct et_rec *r, struct cgroups *cg);
+/* The same, with "cgroup_path" after "cgroup" when the id has one (NULL: none). */
+void rec_print_json_cg(FILE *f, const struct et_rec *r, const char *cgroup_path);
 void rec_print_text(FILE *f, const struct et_rec *r);
 /* "positive", "negative" or an errno name such as "ENOENT" */
 const char *lookup_result(const struct et_rec *r, char *buf, size_t size);

@@ -99,6 +99,7 @@ static void test_json_cgroup(void **state)
 {
 	struct et_rec r = rec(ET_INODE_ALLOC);
 	struct cgroups *cg = cgroups_new(NULL, 0);
+	char path[CG_PATH_LEN];
 	struct mem m;
 	char *got;
 
@@ -109,7 +110,8 @@ static void test_json_cgroup(void **state)
 		    "\"inode\":\"0000000000000001\"}");
 	assert_int_equal(cgroups_add(cg, 4242, "/system.slice/a\"b\n.service"), 0);
 	r.cgroup_id = 4242;
-	rec_print_json_cg(mem_open(&m), &r, cg);
+	assert_true(cgroups_path(cg, r.cgroup_id, path, sizeof(path)));
+	rec_print_json_cg(mem_open(&m), &r, path);
 	got = mem_done(&m);
 	assert_string_equal(got, PREFIX("inode_alloc") ",\"cgroup\":4242,"
 			    "\"cgroup_path\":\"/system.slice/a\\\"b\\u000a.service\","
@@ -117,7 +119,8 @@ static void test_json_cgroup(void **state)
 	free(got);
 	/* an id the table does not name: the id alone */
 	r.cgroup_id = 7;
-	rec_print_json_cg(mem_open(&m), &r, cg);
+	assert_false(cgroups_path(cg, r.cgroup_id, path, sizeof(path)));
+	rec_print_json_cg(mem_open(&m), &r, NULL);
 	got = mem_done(&m);
 	assert_string_equal(got, PREFIX("inode_alloc") ",\"cgroup\":7,"
 			    "\"inode\":\"0000000000000001\"}\n");
