@@ -155,6 +155,8 @@ static void print_calls(struct tracer *t)
 		off += snprintf(line + off, sizeof(line) - off, " %s=%llu", t->probes[i].name,
 				(unsigned long long)calls[i]);
 	p_info("calls:%s", line);
+	p_info("callers: %s", tracer_callers_unwound(t) ? "unwound, a stack walk per call" :
+	       "read from the trampoline's frame (checked against the unwound stack)");
 }
 
 static int run_live(struct pipeline *p)

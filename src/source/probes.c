@@ -679,6 +679,12 @@ uint64_t tracer_seq_full(struct tracer *t)
 	return t->skel ? t->skel->bss->seq_full : 0;
 }
 
+bool tracer_callers_unwound(const struct tracer *t)
+{
+	return !t->skel || t->probes[ETP_GET_NEXT_INO].mode != PROBE_FENTRY ||
+	       t->skel->bss->caller_unwind;
+}
+
 void tracer_summary(const struct tracer *t, char *buf, size_t size)
 {
 	snprintf(buf, size, "attached %d probes (%d fentry, %d kprobe, %d missing)",

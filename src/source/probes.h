@@ -118,6 +118,12 @@ int tracer_agg_fd(struct tracer *t);
 void tracer_agg_counts(struct tracer *t, uint64_t *n);
 /* Objects that got no generation because the table was full. */
 uint64_t tracer_seq_full(struct tracer *t);
+/*
+ * How get_next_ino()'s callers were found: false if they were read from
+ * the trampoline's frame, true if the stack was unwound for each (the
+ * kprobe fallback, or a trampoline whose frame failed the first checks).
+ */
+bool tracer_callers_unwound(const struct tracer *t);
 const char *probe_mode_name(enum probe_mode m);
 /* "attached 14 probes (12 fentry, 2 kprobe, 3 missing)" */
 void tracer_summary(const struct tracer *t, char *buf, size_t size);
