@@ -168,9 +168,7 @@ const char *et_col_format(const struct et_rec *r, enum et_col c, char *buf, size
 		end = fmt_s64(tmp, (int64_t)v);
 		break;
 	case ETK_DEV:
-		end = fmt_u64(tmp, r->dev_major);
-		*end++ = ':';
-		end = fmt_u64(end, r->dev_minor);
+		end = fmt_dev(tmp, r->dev_major, r->dev_minor);
 		break;
 	case ETK_ID:
 		if (v)

@@ -85,6 +85,14 @@ static inline char *fmt_s64(char *p, int64_t v)
 	return fmt_u64(p, -(uint64_t)v);	/* INT64_MIN too: negated as unsigned */
 }
 
+/* A device as major:minor, as every view prints it (room for 21 bytes). */
+static inline char *fmt_dev(char *p, uint32_t major, uint32_t minor)
+{
+	p = fmt_u64(p, major);
+	*p++ = ':';
+	return fmt_u64(p, minor);
+}
+
 /* "00" to "ff": a byte a step */
 extern const char fmt_hex2[512];
 

@@ -94,6 +94,12 @@ static const uint8_t col_size[ETC_MAX] = {
 _Static_assert(sizeof(((struct et_rec *)0)->type) == 4, "J_TYPE loads 4 bytes");
 _Static_assert(sizeof(((struct et_rec *)0)->cpu) == 4, "J_U32 loads 4 bytes");
 
+/* a column's kind, as the printer writes it */
+static const uint8_t jkinds[] = {
+	[ETK_TYPE] = J_TYPE, [ETK_U32] = J_U32, [ETK_U64] = J_U64, [ETK_S64] = J_S64,
+	[ETK_DEV] = J_DEV, [ETK_ID] = J_ID, [ETK_STR] = J_STR,
+};
+
 static struct jtype jtypes[ET_TYPE_MAX];
 static pthread_once_t jtypes_once = PTHREAD_ONCE_INIT;
 
@@ -122,9 +128,7 @@ static void jop_add(struct jtype *jt, const struct et_field *fd)
 	else if (fd->col == ETC_TS)
 		op->kind = J_TS;
 	else
-		op->kind = kind == ETK_TYPE ? J_TYPE : kind == ETK_U32 ? J_U32 :
-			   kind == ETK_U64 ? J_U64 : kind == ETK_S64 ? J_S64 :
-			   kind == ETK_ID ? J_ID : kind == ETK_DEV ? J_DEV : J_STR;
+		op->kind = jkinds[kind];
 	jt->n++;
 }
 
@@ -205,9 +209,7 @@ void rec_print_json_cg(FILE *f, const struct et_rec *r, const char *cgroup_path)
 			break;
 		case J_DEV:
 			*p++ = '"';
-			p = fmt_u64(p, r->dev_major);
-			*p++ = ':';
-			p = fmt_u64(p, r->dev_minor);
+			p = fmt_dev(p, r->dev_major, r->dev_minor);
 			*p++ = '"';
 			break;
 		case J_TS:
