@@ -43,6 +43,12 @@ int opt_max_speed(double *speed, const char *arg)
  * answer needs attach, unless --type says which.  The whole stream, as
  * before, with --stream, and with -o (so that replaying the recording
  * gives the same answers, byte for byte).
+ *
+ * hist follows an ei's refcount steps (eventfs_root_lookup's get and
+ * eventfs_d_release's put, two of every three eventfs calls in a burst)
+ * only when its answer shows them: --of ei-refs and the --eis table.
+ * Otherwise the kernel's readings at create, remove and release still
+ * tell which ei was removed while referenced, and how long it stayed.
  */
 static void agg_plan(struct view_args *v)
 {
@@ -74,6 +80,8 @@ static void agg_plan(struct view_args *v)
 	 */
 	if (so->msecs)
 		agg &= ~(ET_DENTRY_LIFE_TYPES | ET_INODE_LIFE_TYPES);
+	if (v->agg == VIEW_AGG_HIST && so->of != S_EI_REFS && !so->eis)
+		need &= ~(ET_BIT(ET_EI_GET) | ET_BIT(ET_EI_PUT));
 	if (so->agg_check)	/* everything streams too, and the model has it all */
 		to->agg.stream = true;
 	else if (to->filters.types)
@@ -81,6 +89,8 @@ static void agg_plan(struct view_args *v)
 	else
 		to->filters.types = need;
 	to->agg.types = agg;
+	so->model.no_ei_refs = to->filters.types &&
+			       !(to->filters.types & (ET_BIT(ET_EI_GET) | ET_BIT(ET_EI_PUT)));
 	/* the model sees no evict(): it must not keep the inodes other events name */
 	so->model.no_inode_frees = agg && !to->agg.stream &&
 				   (!(to->filters.types & ET_BIT(ET_INODE_EVICT)) ||

@@ -153,7 +153,8 @@ struct view_args {
 #define AGG_ROWS(v)							\
 	OPT_FLAG(0, "stream", &(v)->stream,				\
 		 "stream every event to evtrace instead of counting in the\n" \
-		 "kernel: costs more, also finds dup_ino and second_dentry"), \
+		 "kernel: costs more, also finds dup_ino and second_dentry\n" \
+		 "(and in hist, each ei's lookups and dentry releases)"), \
 	{ .name = "agg-check", .type = OPT_T_FLAG, .dst = &(v)->po.session.agg_check }
 
 #define VIEW_ROWS(v, speed_dflt)					\

@@ -154,7 +154,8 @@ int do_hist(int argc, char **argv)
 		OPT_ENUM(0, "of", &so->of, of_names, "WHAT",
 			 "ino (allocated inode numbers, the default), dentry-life,\n"
 			 "inode-life, ei-life (usecs), ei-refs (an ei's refcount\n"
-			 "after each change)"),
+			 "after each change: the only one, with --eis, that\n"
+			 "traces each ei's lookups and dentry releases)"),
 		OPT_ENUM(0, "by", &so->by, by_names, "KEY",
 			 "mount (default), fs, caller (get_next_ino's caller), comm,\n"
 			 "cgroup (the allocating task's cgroup v2 path, or its container)"),

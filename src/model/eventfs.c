@@ -339,6 +339,15 @@ static const char *holders_text(const struct m_ei *e, char *buf, size_t size)
 	return buf;
 }
 
+/* The holders, or why there are none to name. */
+static const char *holders_or_why(const struct model *m, const struct m_ei *e, char *buf,
+				  size_t size)
+{
+	if (m->o.no_ei_refs)
+		return "(not traced: hist --eis or --of ei-refs traces them)";
+	return e->n_holders ? holders_text(e, buf, size) : "(not seen)";
+}
+
 int m_on_ei(struct model *m, const struct et_rec *r)
 {
 	struct m_ei *e = ei_find(m, r->obj_id);
@@ -416,7 +425,8 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 	case ET_EI_PUT:
 	case ET_EI_REMOVE:
 		before = r->value;
-		gap = gap || (e->refcount_known && before != e->refcount);
+		/* without the lookups and releases, the kernel's readings jump */
+		gap = gap || (e->refcount_known && before != e->refcount && !m->o.no_ei_refs);
 		if (before <= 0)
 			m_report(m, A_EI_NEGATIVE, r->ts_ns, e->id,
 				 "ei %s: %s on refcount %" PRId64, ei_label(m, e),
@@ -434,8 +444,7 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 			m_report(m, A_EI_REMOVED_REFERENCED, r->ts_ns, e->id,
 				 "ei %s removed while still referenced: refcount %" PRId64
 				 ", held by dentries %s",
-				 ei_label(m, e), e->refcount,
-				 e->n_holders ? holders_text(e, hb, sizeof(hb)) : "(not seen)");
+				 ei_label(m, e), e->refcount, holders_or_why(m, e, hb, sizeof(hb)));
 		}
 		break;
 	case ET_EI_RELEASE:
@@ -505,7 +514,7 @@ void m_check_release_timeouts(struct model *m, uint64_t now)
 			 "ei %s not released %.1fs after its removal: refcount %" PRId64
 			 ", held by dentries %s",
 			 ei_label(m, e), secs(now - e->removed_ns), e->refcount,
-			 e->n_holders ? holders_text(e, hb, sizeof(hb)) : "(not seen)");
+			 holders_or_why(m, e, hb, sizeof(hb)));
 	}
 	free(due);
 }

@@ -1009,6 +1009,7 @@ void model_get_stats(const struct model *m, struct model_stats *s)
 	s->live_dentries = m->n_dentries + (m->agg_live_dentries > 0 ? m->agg_live_dentries : 0);
 	s->eis = m->n_eis;
 	s->dentries_on_removed_eis = 0;
+	s->holders_traced = !m->o.no_ei_refs;
 	HASH_ITER(hh, m->eis, e, tmp)
 		if (e->state == EI_REMOVED)
 			s->dentries_on_removed_eis += e->n_holders + e->holders_more;

@@ -80,6 +80,13 @@ struct model_opts {
 	 * one, as it would stay live forever and twin every later one (dup_ino).
 	 */
 	bool no_inode_frees;
+	/*
+	 * eventfs_root_lookup() and eventfs_d_release() are not probed (hist
+	 * --of ino): an ei's refcount is the kernel's reading at its create,
+	 * remove and release, its holders are not known, and a jump between
+	 * readings is no gap.
+	 */
+	bool no_ei_refs;
 	/* names the cgroup ids of --by cgroup's groups; NULL: "cgroup:ID" */
 	struct cgroups *cgroups;
 	/*
@@ -147,6 +154,7 @@ struct model_stats {
 	double ino_rate;		/* all groups, per second, smoothed */
 	uint64_t live_inodes, live_dentries, eis, eis_removed_referenced;
 	uint64_t dentries_on_removed_eis;	/* live holders of removed eis */
+	bool holders_traced;		/* false: model_opts.no_ei_refs, the count is no answer */
 	uint64_t unknown_start;		/* frees of objects allocated before tracing */
 	uint64_t evicted_from_model;	/* dropped from a full table */
 	uint64_t anomalies[A_MAX];

@@ -197,8 +197,12 @@ void model_print_summary_limit(FILE *f, const struct model *m, enum group_by by,
 		n_released += v.state == EI_RELEASED;
 	}
 	fprintf(f, "eventfs_inodes: %" PRIu64 " tracked: %" PRIu64 " live, %" PRIu64
-		" removed but still referenced (%" PRIu64 " dentries holding them), %" PRIu64
-		" released\n", st.eis, n_live, n_removed, st.dentries_on_removed_eis, n_released);
+		" removed but still referenced (", st.eis, n_live, n_removed);
+	if (st.holders_traced)
+		fprintf(f, "%" PRIu64 " dentries holding them", st.dentries_on_removed_eis);
+	else
+		fputs("the dentries holding them not traced", f);
+	fprintf(f, "), %" PRIu64 " released\n", n_released);
 	total = removed_referenced_total(m);
 	if (total)
 		fputs("eventfs_inodes removed while still referenced:\n", f);
@@ -214,9 +218,12 @@ void model_print_summary_limit(FILE *f, const struct model *m, enum group_by by,
 		if (v.state == EI_RELEASED)
 			fprintf(f, ", released %.6fs later, once its holders let go\n",
 				secs(v.released_ns - v.removed_ns));
-		else
+		else if (st.holders_traced)
 			fprintf(f, ", still referenced (refcount %" PRId64 ") %.6fs later by %u dentries\n",
 				v.refcount, secs(st.last_ns - v.removed_ns), v.n_holders + v.holders_more);
+		else
+			fprintf(f, ", still referenced (refcount %" PRId64 ") %.6fs later\n",
+				v.refcount, secs(st.last_ns - v.removed_ns));
 	}
 	more_line(f, total - n, "eventfs_inodes removed while referenced");
 	fprintf(f, "objects: %" PRIu64 " live inodes and %" PRIu64 " live dentries tracked, %"
@@ -266,12 +273,16 @@ static size_t print_removed_referenced_json(FILE *f, const struct model *m,
 		fprintf(f, "%s{\"ei\":\"%016" PRIx64 "\",\"path\":", n++ ? "," : "", v.id);
 		json_str(f, v.path);
 		fprintf(f, ",\"state\":\"%s\",\"refcount\":%" PRId64 ",\"removed_ns\":%" PRIu64
-			",\"released_ns\":%" PRIu64 ",\"held_ns\":%" PRIu64 ",\"holders\":[",
+			",\"released_ns\":%" PRIu64 ",\"held_ns\":%" PRIu64 ",\"holders\":",
 			ei_state_name(v.state), v.refcount, v.removed_ns, v.released_ns,
 			(v.state == EI_RELEASED ? v.released_ns : st->last_ns) - v.removed_ns);
+		if (!st->holders_traced) {
+			fputs("null}", f);	/* not traced, as dentries_on_removed_eis */
+			continue;
+		}
 		for (uint32_t i = 0; i < v.n_holders; i++)
-			fprintf(f, "%s\"%016" PRIx64 "\"", i ? "," : "", v.holders[i]);
-		fputs("]}", f);
+			fprintf(f, "%s\"%016" PRIx64 "\"", i ? "," : "[", v.holders[i]);
+		fputs(v.n_holders ? "]}" : "[]}", f);
 	}
 	return n;
 }
@@ -307,11 +318,16 @@ static void summary_json(FILE *f, const struct model *m, enum group_by by, int64
 	}
 	free(g);
 	fprintf(f, "],\"groups_total\":%zu,\"eis\":%" PRIu64 ",\"eis_removed_referenced\":%" PRIu64
-		",\"dentries_on_removed_eis\":%" PRIu64 ",\"live_inodes\":%" PRIu64
+		",\"dentries_on_removed_eis\":", ng, st.eis, st.eis_removed_referenced);
+	/* null: the eis' lookups and dentry releases were not traced (hist --of ino) */
+	if (st.holders_traced)
+		fprintf(f, "%" PRIu64, st.dentries_on_removed_eis);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"live_inodes\":%" PRIu64
 		",\"live_dentries\":%" PRIu64 ",\"evicted_from_model\":%" PRIu64
-		",\"unknown_start\":%" PRIu64 ",\"anomalies\":{", ng,
-		st.eis, st.eis_removed_referenced, st.dentries_on_removed_eis, st.live_inodes,
-		st.live_dentries, st.evicted_from_model, st.unknown_start);
+		",\"unknown_start\":%" PRIu64 ",\"anomalies\":{",
+		st.live_inodes, st.live_dentries, st.evicted_from_model, st.unknown_start);
 	for (int k = 0; k < A_MAX; k++)
 		fprintf(f, "%s\"%s\":%" PRIu64, k ? "," : "", anomaly_name(k), st.anomalies[k]);
 	/*

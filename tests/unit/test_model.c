@@ -1904,6 +1904,70 @@ static void test_summary_text(void **state)
 	free(s);
 }
 
+/*
+ * hist --of ino probes no lookup and no d_release (model_opts.no_ei_refs):
+ * the kernel's readings at create, remove and release alone still tell
+ * an ei removed while referenced, with no gap for the steps between and
+ * no holders claimed.
+ */
+static void test_ei_no_refs(void **state)
+{
+	struct fx *fx = *state;
+	struct model_opts o = { .no_ei_refs = true, .ei_history = 8 };
+	size_t want[A_MAX] = { 0 };
+	const struct anomaly *a;
+	struct model_stats st;
+	struct ei_view v;
+	struct mem mem;
+	char *s;
+
+	fx_open(fx, &o);
+	events_and_sched(fx, T0);
+	/* two lookups took references the trace does not have: the kernel read 3 */
+	ev_ei(fx, ET_EI_REMOVE, T0 + MS(300), EI_SCHED, 0, 3, 0, "sched");
+	want[A_EI_REMOVED_REFERENCED] = 1;
+	assert_only_anomalies(fx, want);
+	a = last_anomaly(fx, A_EI_REMOVED_REFERENCED);
+	assert_non_null(strstr(a->text, "refcount 2, held by dentries (not traced: hist --eis"));
+	v = ei(fx, EI_SCHED);
+	assert_int_equal(v.refcount, 2);
+	assert_int_equal(v.n_holders, 0);
+	assert_int_equal(v.n_history, 2);
+	assert_false(v.history[1].gap);		/* the jump from 1 to 3 is no loss */
+	st = stats(fx);
+	assert_false(st.holders_traced);
+	model_print_summary(mem_open(&mem), fx->m, BY_MOUNT);
+	s = mem_done(&mem);
+	assert_non_null(strstr(s, "1 removed but still referenced (the dentries holding them not traced)"));
+	assert_non_null(strstr(s, "still referenced (refcount 2) 0.000000s later\n"));
+	free(s);
+	model_print_summary_json(mem_open(&mem), fx->m, BY_MOUNT);
+	s = mem_done(&mem);
+	assert_non_null(json_value_end(s, JSON_ANY));
+	assert_non_null(strstr(s, "\"dentries_on_removed_eis\":null,"));
+	assert_non_null(strstr(s, "\"held_ns\":0,\"holders\":null}"));
+	free(s);
+
+	/* the release, 50 ms on: held that long, released without a holder to name */
+	ev_ei(fx, ET_EI_RELEASE, T0 + MS(350), EI_SCHED, 0, 0, ET_F_FREED, "sched");
+	v = ei(fx, EI_SCHED);
+	assert_int_equal(v.state, EI_RELEASED);
+	assert_true(v.removed_referenced);
+	assert_only_anomalies(fx, want);
+	model_print_summary(mem_open(&mem), fx->m, BY_MOUNT);
+	s = mem_done(&mem);
+	assert_non_null(strstr(s, "released 0.050000s later, once its holders let go\n"));
+	free(s);
+
+	/* traced, the same jump is a gap, and the holders are "not seen" */
+	fx_open(fx, NULL);
+	events_and_sched(fx, T0);
+	ev_ei(fx, ET_EI_REMOVE, T0 + MS(300), EI_SCHED, 0, 3, 0, "sched");
+	assert_true(stats(fx).holders_traced);
+	assert_non_null(strstr(last_anomaly(fx, A_EI_REMOVED_REFERENCED)->text,
+			       "held by dentries (not seen)"));
+}
+
 /* The ei table with histories: states, holders, every change, gaps. */
 static void test_print_eis(void **state)
 {
@@ -2243,6 +2307,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ei_refcount_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_groups_by_cgroup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_removed_referenced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ei_no_refs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_dentry_outlives, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_dentry_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_dentry_after_kill, setup, teardown),
