@@ -213,6 +213,8 @@ static struct sink *serve_sink(struct serve *s)
 {
 	s->sink = (struct sink){
 		.ctx = s, .start = serve_start, .sample = serve_sample, .tick = serve_tick,
+		/* metrics_sample()'s kinds */
+		.sample_kinds = 1u << S_INO | 1u << S_DENTRY_LIFE | 1u << S_INODE_LIFE,
 		.finish = serve_finish,
 	};
 	return &s->sink;

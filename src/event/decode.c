@@ -60,16 +60,14 @@ void resolve_caller(const struct ksyms *ks, const uint64_t *stack, int depth,
 	snprintf(buf, size, "?");
 }
 
+/*
+ * Kernel strings: bounded and NUL-terminated whatever the input, and zero
+ * after the NUL (the ring's memory past it is an older record's): dst is
+ * in a record zeroed whole first, so only the string is copied.
+ */
 static void copy_str(char *dst, const char *src, size_t size)
 {
-	/*
-	 * Kernel strings: bounded and NUL-terminated whatever the input, and
-	 * zero after the NUL (the ring's memory past it is an older record's).
-	 */
-	size_t n = strnlen(src, size - 1);
-
-	memcpy(dst, src, n);
-	memset(dst + n, 0, size - n);
+	memcpy(dst, src, strnlen(src, size - 1));
 }
 
 void decode_event(struct decoder *d, const struct et_event *e, size_t size,

@@ -319,7 +319,8 @@ static void history_push(struct model *m, struct m_ei *e, const struct et_rec *r
 
 static void ei_sample(struct model *m, const struct m_ei *e, enum sample_kind k, uint64_t v)
 {
-	sample(m, k, v, m_mount_of(m, e->dev, "tracefs"), "tracefs", "?", e->comm);
+	if (m_wants(m, k))
+		sample(m, k, v, m_mount_of(m, e->dev, "tracefs"), "tracefs", "?", e->comm);
 }
 
 static const char *holders_text(const struct m_ei *e, char *buf, size_t size)

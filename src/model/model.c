@@ -208,6 +208,7 @@ struct model *model_new(const struct model_opts *o)
 	if (!m)
 		return NULL;
 	m->o = *o;
+	m->want_samples = ~0u;
 	while (!m_hash_seed && getrandom(&m_hash_seed, sizeof(m_hash_seed), 0) < 0 &&
 	       errno == EINTR)
 		;
@@ -273,6 +274,11 @@ void model_free(struct model *m)
 	hash_keep_drain();
 	free(m->history_scratch);
 	free(m);
+}
+
+void model_want_samples(struct model *m, uint32_t kinds)
+{
+	m->want_samples = kinds;
 }
 
 void model_set_mounts(struct model *m, const struct mount_table *mt)
@@ -675,7 +681,8 @@ static int on_ino_alloc(struct model *m, const struct et_rec *r)
 
 	if (ino_count(m, keys, 1, r->ino))
 		return -ENOMEM;
-	sample_by(m, S_INO, r->ino, keys);
+	if (m_wants(m, S_INO))
+		sample_by(m, S_INO, r->ino, keys);
 	if (!r->obj_id)
 		return 0;
 	i = inode_find(m, r->obj_id);
@@ -700,7 +707,7 @@ static void on_inode_evict(struct model *m, const struct et_rec *r)
 
 	if (!i || !i->born_ns) {
 		m->st.unknown_start++;
-	} else {
+	} else if (m_wants(m, S_INODE_LIFE)) {
 		char cg[CG_NAME_LEN];
 		const char *keys[BY_MAX] = { m_mount_of(m, i->key.dev, i->fs), i->fs,
 					     i->caller[0] ? i->caller : "?", i->comm,
@@ -820,7 +827,7 @@ static int on_dentry_kill(struct model *m, const struct et_rec *r)
 
 	if (!d || !d->born_ns) {
 		m->st.unknown_start++;
-	} else {
+	} else if (m_wants(m, S_DENTRY_LIFE)) {
 		char cg[CG_NAME_LEN];
 		const char *keys[BY_MAX] = { m_mount_of(m, d->dev, d->fs), d->fs, "?", d->comm,
 					     cgroup_name(m, d->cgroup, cg) };

@@ -169,6 +169,12 @@ struct model *model_new(const struct model_opts *o);
 void model_free(struct model *m);
 /* The table used to name mounts; the model does not own it. */
 void model_set_mounts(struct model *m, const struct mount_table *mt);
+/*
+ * The kinds of sample anyone reads (1 << enum sample_kind; all until
+ * said): the others are not taken, nor their groups named.  An ei's
+ * refcount sample on each of its changes was a tenth of the model's time.
+ */
+void model_want_samples(struct model *m, uint32_t kinds);
 /* Feed one event, in stream order.  0, or -ENOMEM. */
 int model_feed(struct model *m, const struct et_rec *r);
 struct agg_rec;

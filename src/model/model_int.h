@@ -112,6 +112,7 @@ struct pool {
 
 struct model {
 	struct model_opts o;
+	uint32_t want_samples;	/* model_want_samples() */
 	struct pool inode_pool, slot_pool, dentry_pool;
 	const struct mount_table *mounts;
 	struct m_inode *inodes;
@@ -193,6 +194,11 @@ bool m_cur_selected(struct model *m);
  * ei's is not put in a cgroup (model.c's sample_by() has the VFS ones').
  * With a selection, only those of the events it passes.
  */
+static inline bool m_wants(const struct model *m, enum sample_kind k)
+{
+	return m->want_samples & (1u << k);
+}
+
 static inline void sample(struct model *m, enum sample_kind k, uint64_t v, const char *mount,
 			  const char *fs, const char *caller, const char *comm)
 {

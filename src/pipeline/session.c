@@ -137,6 +137,17 @@ int session_set_cgroups(void *ctx, struct cgroups *cg)
 	return cgroups_each(cg, cgroup_copy, s->cgroups);
 }
 
+/* The model takes only the samples the histograms and the sinks read. */
+static void want_samples(struct session *s)
+{
+	uint32_t kinds = s->hist ? 1u << s->of : 0;
+
+	for (int i = 0; i < s->n_sinks; i++)
+		if (s->sinks[i]->sample)
+			kinds |= s->sinks[i]->sample_kinds ? s->sinks[i]->sample_kinds : ~0u;
+	model_want_samples(s->model, kinds);
+}
+
 int session_init(struct session *s, const struct session_opts *o)
 {
 	struct model_opts mo = o->model;
@@ -186,6 +197,7 @@ int session_init(struct session *s, const struct session_opts *o)
 		s->check_hist = hist_set_new(o->linear_step, 4096);
 		if (!s->check || !s->check_hist)
 			goto nomem;
+		model_want_samples(s->check, 1u << s->of);
 	}
 	if (o->live_mounts) {
 		err = mount_table_load(&s->mounts, MOUNTINFO);
@@ -199,6 +211,7 @@ int session_init(struct session *s, const struct session_opts *o)
 		if (s->check)
 			model_set_mounts(s->check, &s->mounts);
 	}
+	want_samples(s);
 	return 0;
 nomem:
 	p_err("out of memory");
@@ -230,6 +243,7 @@ int session_add_sink(struct session *s, struct sink *k)
 	if (s->n_sinks == SESSION_SINKS)
 		return -E2BIG;
 	s->sinks[s->n_sinks++] = k;
+	want_samples(s);
 	return 0;
 }
 

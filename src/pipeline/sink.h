@@ -35,8 +35,12 @@ struct sink {
 	 */
 	int (*event)(void *ctx, const struct et_rec *r);
 	bool every_event;
-	/* Every measurement the model takes, every anomaly as it is found. */
+	/*
+	 * Every measurement the model takes of the kinds in sample_kinds
+	 * (1 << enum sample_kind; 0: every kind), every anomaly as found.
+	 */
 	void (*sample)(void *ctx, const struct sample *smp);
+	uint32_t sample_kinds;
 	void (*anomaly)(void *ctx, const struct anomaly *a);
 	/* Live: mountinfo was reread and differs, from ts_ns on. */
 	void (*mounts)(void *ctx, uint64_t ts_ns, const struct mount_table *mt);

@@ -1248,6 +1248,7 @@ struct sink *dashboard_sink(struct dashboard_run *r)
 {
 	r->sink = (struct sink){
 		.ctx = r, .start = run_start, .sample = run_sample, .tick = run_tick,
+		.sample_kinds = 1u << S_DENTRY_LIFE,	/* dashboard_sample()'s one kind */
 		.finish = run_finish,
 	};
 	return &r->sink;

@@ -1968,6 +1968,38 @@ static void test_ei_no_refs(void **state)
 			       "held by dentries (not seen)"));
 }
 
+/*
+ * model_want_samples(): only the kinds someone reads reach on_sample (the
+ * live view reads dentry lifetimes alone), and the model's own state and
+ * counts stay the same whatever is asked.
+ */
+static void test_want_samples(void **state)
+{
+	struct fx *fx = *state;
+	struct model_stats st;
+
+	model_want_samples(fx->m, 1u << S_DENTRY_LIFE);
+	events_and_sched(fx, T0);
+	ev_ei(fx, ET_EI_REMOVE, T0 + MS(1), EI_SCHED, 0, 1, 0, "sched");
+	ev_ei(fx, ET_EI_RELEASE, T0 + MS(2), EI_SCHED, 0, 0, ET_F_FREED, "sched");
+	ev_ino_alloc(fx, T0 + MS(3), I1, 700, PIPEFS_DEV, "pipefs", "create_pipe_files", "sh");
+	ev_dentry_alloc(fx, T0 + MS(4), D1, "a");
+	ev_dentry_kill(fx, T0 + MS(6), D1, 0, 0, 0, "a");
+	assert_int_equal(n_samples(fx, S_EI_REFS), 0);
+	assert_int_equal(n_samples(fx, S_EI_LIFE), 0);
+	assert_int_equal(n_samples(fx, S_INO), 0);
+	assert_int_equal(n_samples(fx, S_DENTRY_LIFE), 1);
+	assert_int_equal(nth_sample(fx, S_DENTRY_LIFE, 0)->value, 2000);
+	st = stats(fx);
+	assert_int_equal(st.ino_allocs, 1);		/* the groups count without a sample */
+	assert_int_equal(ei(fx, EI_SCHED).state, EI_RELEASED);
+
+	/* every kind again: the next ei's changes are sampled */
+	model_want_samples(fx->m, ~0u);
+	ev_ei(fx, ET_EI_CREATE, T0 + MS(7), EI_SWITCH, EI_EVENTS, 1, 0, "sched_switch");
+	assert_int_equal(n_samples(fx, S_EI_REFS), 1);
+}
+
 /* The ei table with histories: states, holders, every change, gaps. */
 static void test_print_eis(void **state)
 {
@@ -2308,6 +2340,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_groups_by_cgroup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_removed_referenced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_no_refs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_want_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_dentry_outlives, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_dentry_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_dentry_after_kill, setup, teardown),
