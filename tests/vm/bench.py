@@ -65,6 +65,14 @@ def main(out):
         t = times.get((m, w))
         return None if not t else min(t) - local_base(m, w)
 
+    # The host slows the guest down and speeds it up as a whole (within one
+    # boot the untraced burst has gone from 751 to 1,644 ms): the added time
+    # as a fraction of the untraced runs beside it, on the first untraced
+    # runs' scale, holds modes timed minutes apart against each other.
+    def added_rel(m, w):
+        t = times.get((m, w))
+        return None if not t else (min(t) / local_base(m, w) - 1) * base[w]
+
     def f(path):
         return read(os.path.join(out, path))
 
@@ -128,11 +136,13 @@ def main(out):
     p(f"{'':<12}  {'added ms (min - untraced min beside)':<{W}} {'':>8}  {'lost %':<{6 * len(wls)}}  {'kmem':>8} {'progs':>6} {'rss':>6}")
     p(f"{'mode':<12}  " + "".join(f"{w:>7}" for w in wls) + f"{'sum':>8} {'us/call':>8}  "
       + "".join(f"{w:>6}" for w in wls) + f"  {'MiB':>8} {'KiB':>6} {'MiB':>6}")
-    sums = {}
+    sums, rel_sums = {}, {}
     for m in traced:
         a = [added(m, w) for w in wls]
         s = None if None in a else sum(a)
         sums[m] = s
+        r = [added_rel(m, w) for w in wls]
+        rel_sums[m] = None if None in r else sum(r)
         ncalls = sum(calls.get(w) or 0 for w in wls) / runs if calls else 0
         percall = f"{s / 1e3 / ncalls:8.2f}" if s is not None and ncalls else f"{'-':>8}"
         lost = []
@@ -192,7 +202,9 @@ def main(out):
         if m in modes:
             p(f"{m + ' ' + what:<26}" + "".join(f"{get(w) if get(w) is not None else '-':>8}" for w in wls))
     p()
-    p("added: the mode's fastest run less the fastest untraced run just before or just after it")
+    p("added: the mode's fastest run less the fastest untraced run just before or just after it;")
+    p("       'as a fraction': the mode's fastest over that untraced run, less 1, times the first")
+    p("       untraced run (the host speeds the whole guest up and slows it down)")
     p("us/call: the added sum over the calls of one run of each workload (bt-count's counts / (reps + 1))")
     p("lost %: of the events (evtrace: its summary line) or printf lines (bpftrace: its 'Lost N events')")
     p("kmem: memlock of the tracer's BPF maps (fdinfo, each map once; evtrace: the ring buffer and its hash")
@@ -214,6 +226,10 @@ def main(out):
         what = "(this tree against the base binary)" if den.startswith("base-") else "(target <= 1.0)"
         p(f"ratio {num}/{den} = {sums[num] / sums[den]:.2f} {what}"
           f"  [added {sums[num] / 1e6:.0f} ms / {sums[den] / 1e6:.0f} ms]")
+        if rel_sums.get(num) is not None and rel_sums.get(den):
+            p(f"ratio {num}/{den}, added as a fraction of the untraced runs beside = "
+              f"{rel_sums[num] / rel_sums[den]:.2f}"
+              f"  [{rel_sums[num] / 1e6:.0f} ms / {rel_sums[den] / 1e6:.0f} ms on the first untraced scale]")
     return 0
 
 
