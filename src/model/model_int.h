@@ -189,16 +189,17 @@ static inline double secs(uint64_t ns)
 /* model.c: whether the event being fed passes the selection (decided once). */
 bool m_cur_selected(struct model *m);
 
-/*
- * A finished measurement, to the on_sample callback (the histograms).  An
- * ei's is not put in a cgroup (model.c's sample_by() has the VFS ones').
- * With a selection, only those of the events it passes.
- */
+/* Does anyone read samples of kind k (model_want_samples())? */
 static inline bool m_wants(const struct model *m, enum sample_kind k)
 {
 	return m->want_samples & (1u << k);
 }
 
+/*
+ * A finished measurement, to the on_sample callback (the histograms).  An
+ * ei's is not put in a cgroup (model.c's sample_by() has the VFS ones').
+ * With a selection, only those of the events it passes.
+ */
 static inline void sample(struct model *m, enum sample_kind k, uint64_t v, const char *mount,
 			  const char *fs, const char *caller, const char *comm)
 {
