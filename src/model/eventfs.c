@@ -345,7 +345,7 @@ static const char *holders_or_why(const struct model *m, const struct m_ei *e, c
 				  size_t size)
 {
 	if (m->o.no_ei_refs)
-		return "(not traced: hist --eis or --of ei-refs traces them)";
+		return "(not traced: no ei_get or ei_put probed)";
 	return e->n_holders ? holders_text(e, buf, size) : "(not seen)";
 }
 

@@ -82,9 +82,9 @@ struct model_opts {
 	bool no_inode_frees;
 	/*
 	 * eventfs_root_lookup() and eventfs_d_release() are not probed (hist
-	 * --of ino): an ei's refcount is the kernel's reading at its create,
-	 * remove and release, its holders are not known, and a jump between
-	 * readings is no gap.
+	 * --of ino, --type without ei_get and ei_put): an ei's refcount is
+	 * the kernel's reading at its create, remove and release, its holders
+	 * are not known, and a jump between readings is no gap.
 	 */
 	bool no_ei_refs;
 	/* names the cgroup ids of --by cgroup's groups; NULL: "cgroup:ID" */
