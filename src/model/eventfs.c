@@ -513,9 +513,9 @@ void m_check_release_timeouts(struct model *m, uint64_t now)
 		e = due[i];
 		m_report(m, A_EI_NOT_RELEASED, now, e->id,
 			 "ei %s not released %.1fs after its removal: refcount %" PRId64
-			 ", held by dentries %s",
+			 "%s, held by dentries %s",
 			 ei_label(m, e), secs(now - e->removed_ns), e->refcount,
-			 holders_or_why(m, e, hb, sizeof(hb)));
+			 m->o.no_ei_refs ? " at its removal" : "", holders_or_why(m, e, hb, sizeof(hb)));
 	}
 	free(due);
 }

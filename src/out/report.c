@@ -221,9 +221,9 @@ void model_print_summary_limit(FILE *f, const struct model *m, enum group_by by,
 		else if (st.holders_traced)
 			fprintf(f, ", still referenced (refcount %" PRId64 ") %.6fs later by %u dentries\n",
 				v.refcount, secs(st.last_ns - v.removed_ns), v.n_holders + v.holders_more);
-		else
-			fprintf(f, ", still referenced (refcount %" PRId64 ") %.6fs later\n",
-				v.refcount, secs(st.last_ns - v.removed_ns));
+		else	/* no put traced: the refcount is the kernel's reading at the removal */
+			fprintf(f, ", not released %.6fs later (refcount %" PRId64 " at its removal)\n",
+				secs(st.last_ns - v.removed_ns), v.refcount);
 	}
 	more_line(f, total - n, "eventfs_inodes removed while referenced");
 	fprintf(f, "objects: %" PRIu64 " live inodes and %" PRIu64 " live dentries tracked, %"

@@ -1913,7 +1913,8 @@ static void test_summary_text(void **state)
 static void test_ei_no_refs(void **state)
 {
 	struct fx *fx = *state;
-	struct model_opts o = { .no_ei_refs = true, .ei_history = 8 };
+	struct model_opts o = { .no_ei_refs = true, .ei_history = 8,
+				.release_timeout_ns = 2000000000ull, .interval_ns = 1000000000ull };
 	size_t want[A_MAX] = { 0 };
 	const struct anomaly *a;
 	struct model_stats st;
@@ -1939,7 +1940,7 @@ static void test_ei_no_refs(void **state)
 	model_print_summary(mem_open(&mem), fx->m, BY_MOUNT);
 	s = mem_done(&mem);
 	assert_non_null(strstr(s, "1 removed but still referenced (the dentries holding them not traced)"));
-	assert_non_null(strstr(s, "still referenced (refcount 2) 0.000000s later\n"));
+	assert_non_null(strstr(s, ", not released 0.000000s later (refcount 2 at its removal)\n"));
 	free(s);
 	model_print_summary_json(mem_open(&mem), fx->m, BY_MOUNT);
 	s = mem_done(&mem);
@@ -1947,16 +1948,22 @@ static void test_ei_no_refs(void **state)
 	assert_non_null(strstr(s, "\"dentries_on_removed_eis\":null,"));
 	assert_non_null(strstr(s, "\"held_ns\":0,\"holders\":null}"));
 	free(s);
+	/* 2 s on, flagged: the refcount said as read at the removal, not as now */
+	model_advance(fx->m, T0 + MS(3000));
+	want[A_EI_NOT_RELEASED] = 1;
+	assert_only_anomalies(fx, want);
+	assert_non_null(strstr(last_anomaly(fx, A_EI_NOT_RELEASED)->text,
+			       "refcount 2 at its removal, held by dentries (not traced"));
 
-	/* the release, 50 ms on: held that long, released without a holder to name */
-	ev_ei(fx, ET_EI_RELEASE, T0 + MS(350), EI_SCHED, 0, 0, ET_F_FREED, "sched");
+	/* the release, 3 s on: held that long, released without a holder to name */
+	ev_ei(fx, ET_EI_RELEASE, T0 + MS(3300), EI_SCHED, 0, 0, ET_F_FREED, "sched");
 	v = ei(fx, EI_SCHED);
 	assert_int_equal(v.state, EI_RELEASED);
 	assert_true(v.removed_referenced);
 	assert_only_anomalies(fx, want);
 	model_print_summary(mem_open(&mem), fx->m, BY_MOUNT);
 	s = mem_done(&mem);
-	assert_non_null(strstr(s, "released 0.050000s later, once its holders let go\n"));
+	assert_non_null(strstr(s, "released 3.000000s later, once its holders let go\n"));
 	free(s);
 
 	/* traced, the same jump is a gap, and the holders are "not seen" */
