@@ -883,16 +883,49 @@ static __always_inline void ino_caller(void *ctx, __u64 *stack, bool fexit)
 		stack[i] = 0;
 }
 
+/*
+ * eventfs_iterate()'s text (userspace reads it from kallsyms; 0: unknown).
+ * A readdir of an eventfs directory numbers each child directory's ei
+ * with get_next_ino() (eventfs_dir_ino()) and allocates no inode: the
+ * number is tracefs', and none of the inodes the task allocated before
+ * (there may be none: "ls" reads events/ first) is the one it names.
+ */
+const volatile __u64 eventfs_iterate_lo = 0;
+const volatile __u64 eventfs_iterate_len = 0;
+
+static __always_inline bool from_eventfs_iterate(const __u64 *stack)
+{
+	bool found = false;
+
+	for (int i = 0; i < ET_STACK_DEPTH; i++)
+		found |= stack[i] - eventfs_iterate_lo < eventfs_iterate_len;
+	return found;
+}
+
 static __always_inline int on_ino_alloc(void *ctx, struct task *t, unsigned int ino,
 					bool fexit)
 {
 	/* counted, not streamed: no clock read */
 	__u64 ts = emit_types & ET_BIT(ET_INO_ALLOC) ? bpf_ktime_get_ns() : 0;
+	__u64 stack[ET_STACK_DEPTH] = {};
 	struct last_inode *li;
 	struct sbinfo s = {};
 	struct et_event *e;
+	bool have_stack = false;
 
 	li = bpf_map_lookup_elem(&last_inodes, &t->tid);
+	/*
+	 * The caller decides only where the task's last inode may not be the
+	 * one numbered: its fexit read is a load, a kretprobe's an unwinding
+	 */
+	if (eventfs_iterate_len && (fexit || !li || li->uses)) {
+		ino_caller(ctx, stack, fexit);
+		have_stack = true;
+		if (from_eventfs_iterate(stack)) {
+			li = NULL;
+			sb_tracefs(&s);
+		}
+	}
 	if (li) {
 		s.dev = li->dev;
 		__builtin_memcpy(s.fs, li->fs, sizeof(s.fs));
@@ -909,7 +942,9 @@ static __always_inline int on_ino_alloc(void *ctx, struct task *t, unsigned int 
 			task_comm(t);
 			__builtin_memcpy(k.comm, t->comm, sizeof(k.comm));
 		}
-		if (agg_caller)
+		if (agg_caller && have_stack)
+			__builtin_memcpy(k.stack, stack, sizeof(k.stack));
+		else if (agg_caller)
 			ino_caller(ctx, k.stack, fexit);
 		if (agg_cgroup)
 			k.cgroup = task_cgroup(t);
@@ -926,10 +961,13 @@ static __always_inline int on_ino_alloc(void *ctx, struct task *t, unsigned int 
 		/* a second number for the same inode: eventfs_dir_ino() */
 		if (li->uses++)
 			e->flags |= ET_F_SB_GUESS;
-	} else {
+	} else if (!s.dev) {
 		e->flags |= ET_F_NO_SB;
 	}
-	ino_caller(ctx, e->stack, fexit);
+	if (have_stack)
+		__builtin_memcpy(e->stack, stack, sizeof(stack));
+	else
+		ino_caller(ctx, e->stack, fexit);
 	ev_submit(e);
 	return 0;
 }

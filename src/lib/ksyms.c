@@ -145,6 +145,25 @@ const struct ksym *ksyms_lookup(const struct ksyms *ks, unsigned long addr)
 	return &ks->syms[lo];
 }
 
+bool ksyms_range(const struct ksyms *ks, const char *name, unsigned long *lo,
+		 unsigned long *len)
+{
+	size_t found = 0, at = 0;
+
+	for (size_t i = 0; ks && !ks->hidden && i < ks->n; i++) {
+		if (!strcmp(ks->syms[i].name, name)) {
+			found++;
+			at = i;
+		}
+	}
+	/* the last symbol's end is not known: no range rather than a guess */
+	if (found != 1 || at + 1 >= ks->n || ks->syms[at + 1].addr <= ks->syms[at].addr)
+		return false;
+	*lo = ks->syms[at].addr;
+	*len = ks->syms[at + 1].addr - ks->syms[at].addr;
+	return true;
+}
+
 bool ksyms_has(const struct ksyms *ks, const char *name)
 {
 	for (size_t i = 0; ks && i < ks->n; i++)

@@ -18,6 +18,13 @@ void ksyms_free(struct ksyms *ks);
 /* The symbol containing addr (the nearest one below it), or NULL. */
 const struct ksym *ksyms_lookup(const struct ksyms *ks, unsigned long addr);
 bool ksyms_has(const struct ksyms *ks, const char *name);
+/*
+ * The text of the one function called name: from its address to the next
+ * symbol's.  false if there is none, or more than one of that name (two
+ * static functions), or the addresses are hidden.
+ */
+bool ksyms_range(const struct ksyms *ks, const char *name, unsigned long *lo,
+		 unsigned long *len);
 /* All addresses zero: kptr_restrict hides them (not root). */
 bool ksyms_hidden(const struct ksyms *ks);
 

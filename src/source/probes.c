@@ -363,6 +363,7 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 	bool have_kprobes;
 	int err, ret = EXIT_RUNTIME;
 	uint32_t tracefs, attach, emit;
+	unsigned long iter_lo, iter_len;
 
 	libbpf_set_print(verbose ? libbpf_print : NULL);
 	memset(t, 0, sizeof(*t));
@@ -413,6 +414,11 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 	}
 	if (mounts_find_fs_dev("tracefs", &tracefs) == 0)
 		t->skel->rodata->tracefs_dev = tracefs;
+	/* a readdir's get_next_ino() calls: tracefs', whatever the task allocated before */
+	if (ksyms_range(t->ksyms, "eventfs_iterate", &iter_lo, &iter_len)) {
+		t->skel->rodata->eventfs_iterate_lo = iter_lo;
+		t->skel->rodata->eventfs_iterate_len = iter_len;
+	}
 	if (o->ringbuf_bytes)
 		bpf_map__set_max_entries(t->skel->maps.events, o->ringbuf_bytes);
 	/* wake the consumer early enough that the ring never fills between polls */

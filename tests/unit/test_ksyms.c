@@ -166,6 +166,41 @@ static void test_unsorted_and_many(void **state)
 	assert_null(ksyms_lookup(ks, base - 1));
 }
 
+/*
+ * ksyms_range(): a function's text, to the next text symbol (data symbols
+ * are not kept, so they do not end it); none for the last symbol, a name
+ * held twice, a name not there, or hidden addresses.
+ */
+static void test_range(void **state)
+{
+	static const char twice[] =
+		"ffffffff81000000 T _text\n"
+		"ffffffff81000100 t dup\n"
+		"ffffffff81000200 t dup\n"
+		"ffffffff81000300 t after\n";
+	struct ksyms *ks = load(state, fake, strlen(fake));
+	unsigned long lo = 1, len = 1;
+
+	assert_true(ksyms_range(ks, "lower_func", &lo, &len));
+	assert_int_equal(lo, 0xffffffff81000100);
+	assert_int_equal(len, 0xf00);
+	assert_true(ksyms_range(ks, "weak_lower", &lo, &len));
+	assert_int_equal(len, 0xe000);		/* to last_core, past the data symbols */
+	lo = len = 7;
+	assert_false(ksyms_range(ks, "mod_func", &lo, &len));	/* the last: no end */
+	assert_false(ksyms_range(ks, "data_sym", &lo, &len));
+	assert_false(ksyms_range(ks, "nothing", &lo, &len));
+	assert_int_equal(lo, 7);			/* untouched when false */
+	/* the second file: the first one's gone first, as teardown would */
+	ksyms_free(ks);
+	tmpfile_remove(((struct loaded *)*state)->path);
+	ks = load(state, twice, strlen(twice));
+	assert_false(ksyms_range(ks, "dup", &lo, &len));
+	assert_true(ksyms_range(ks, "_text", &lo, &len));
+	assert_int_equal(len, 0x100);
+	assert_false(ksyms_range(NULL, "_text", &lo, &len));
+}
+
 /* Not root: kptr_restrict shows every address as zero. */
 static void test_hidden(void **state)
 {
@@ -291,6 +326,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bpf_flag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsorted_and_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hidden, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_and_null, setup, teardown),
 		cmocka_unit_test(test_missing_file),

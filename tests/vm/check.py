@@ -460,6 +460,14 @@ class Checker:
                 str(sorted(set(ALL_TYPES) - seen)))
         ino = [e for e in evs if e["type"] == "ino_alloc" and e["fs"] == "tracefs"]
         self.ok(len(ino) >= loops, f"instances: tracefs ino_alloc seen ({len(ino)})")
+        # ls of an events dir: eventfs_iterate() numbers each child dir's ei
+        # and allocates no inode; the number is tracefs', named no inode's
+        # (it had been the task's last inode's, or no superblock at all)
+        rd = [e for e in evs if e["type"] == "ino_alloc" and e.get("caller") == "eventfs_iterate"]
+        self.ok(rd and all(e["fs"] == "tracefs" and "inode" not in e and not e.get("sb_guess")
+                           and not e.get("no_sb") for e in rd),
+                f"instances: a readdir's numbers ({len(rd)}, eventfs_iterate) are tracefs', "
+                "linked to no inode", str([e for e in rd if "inode" in e or e["fs"] != "tracefs"][:1]))
 
         # Replay each ei's events through kref's rules.
         by_ei, order = {}, []
