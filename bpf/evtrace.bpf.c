@@ -889,6 +889,9 @@ static __always_inline void ino_caller(void *ctx, __u64 *stack, bool fexit)
  * with get_next_ino() (eventfs_dir_ino()) and allocates no inode: the
  * number is tracefs', and none of the inodes the task allocated before
  * (there may be none: "ls" reads events/ first) is the one it names.
+ * Known by the caller: eventfs_dir_ino() is inlined into eventfs_iterate()
+ * on 6.12 and 7.3; a kernel that called it out of line would show
+ * eventfs_dir_ino, which lookups call too, and keep the task's last inode.
  */
 const volatile __u64 eventfs_iterate_lo = 0;
 const volatile __u64 eventfs_iterate_len = 0;
