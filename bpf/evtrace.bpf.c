@@ -918,8 +918,10 @@ static __always_inline int on_ino_alloc(void *ctx, struct task *t, unsigned int 
 
 	li = bpf_map_lookup_elem(&last_inodes, &t->tid);
 	/*
-	 * The caller decides only where the task's last inode may not be the
-	 * one numbered: its fexit read is a load, a kretprobe's an unwinding
+	 * At fexit the caller is a load, read on every call: in "ls -R" the
+	 * task's last inode is a fresh one when a readdir's numbers come.  A
+	 * kretprobe unwinds for it, only where that inode may not be the one
+	 * numbered.
 	 */
 	if (eventfs_iterate_len && (fexit || !li || li->uses)) {
 		ino_caller(ctx, stack, fexit);

@@ -20,8 +20,8 @@ const struct ksym *ksyms_lookup(const struct ksyms *ks, unsigned long addr);
 bool ksyms_has(const struct ksyms *ks, const char *name);
 /*
  * The text of the one function called name: from its address to the next
- * symbol's.  false if there is none, or more than one of that name (two
- * static functions), or the addresses are hidden.
+ * text symbol's.  false if there is none, or more than one of that name
+ * (two static functions), or it is the last, or the addresses are hidden.
  */
 bool ksyms_range(const struct ksyms *ks, const char *name, unsigned long *lo,
 		 unsigned long *len);
