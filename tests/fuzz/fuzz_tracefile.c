@@ -421,6 +421,16 @@ static void long_text(const uint8_t *data, size_t size)
 	b_section(&b, is_meta ? 1 : 3, "", 0, 0, 0, 5, 5);
 	text = b.len;
 	b_put(&b, data, size);
+	/*
+	 * No section inside the text: past the bound the reader looks for
+	 * the next section, and the fuzzer's crossovers bring whole valid
+	 * ones in from the other targets' inputs (a crash input had ten
+	 * events there, where this test claims none).  The text is followed
+	 * by "\n", so a section's magic can only lie wholly inside it.
+	 */
+	for (size_t i = text; i + 4 <= b.len; i++)
+		if (!memcmp(b.p + i, "ESEC", 4))
+			b.p[i] = 'e';
 	b_put(&b, "\n", 1);
 	b_put(&b, pad, sizeof(pad) - 1);
 	if (text + len > b.cap) {

@@ -262,5 +262,25 @@ int main(int argc, char **argv)
 		save("L-mounts-at", "L\x00\x80", 3, mounts, sizeof(mounts) - 1);
 		save("L-meta-past", "L\x01\x81", 3, metas, sizeof(metas) - 1);
 	}
+	/*
+	 * A MOUNTS section past the bound whose text is a whole trace file,
+	 * valid sections and all: what a crossover once made of the seeds.
+	 * The reader resynchronises into the text; the target must keep it
+	 * free of sections, or it finds events where the test claims none.
+	 */
+	{
+		char path[4096], file[8192];
+		size_t n;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/tiny.evt", dir);
+		f = fopen(path, "r");
+		if (!f)
+			die(path);
+		n = fread(file, 1, sizeof(file), f);
+		if (ferror(f) || !feof(f) || fclose(f))
+			die(path);
+		save("L-mounts-past-sections", "L\x00\x81", 3, file, n);
+	}
 	return 0;
 }
