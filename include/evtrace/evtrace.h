@@ -50,6 +50,8 @@ enum et_type {
 #define ET_VFS_TYPES		(ET_BIT(ET_INO_ALLOC) | ET_BIT(ET_INODE_ALLOC) | \
 				 ET_BIT(ET_INODE_EVICT) | ET_BIT(ET_DENTRY_ALLOC) | \
 				 ET_BIT(ET_DENTRY_KILL) | ET_BIT(ET_LOOKUP))
+/* an ei's refcount steps: a lookup's reference and a dentry's release of it */
+#define ET_EI_REF_TYPES		(ET_BIT(ET_EI_GET) | ET_BIT(ET_EI_PUT))
 /* an object's allocation and free: what its lifetime needs */
 #define ET_INODE_LIFE_TYPES	(ET_BIT(ET_INODE_ALLOC) | ET_BIT(ET_INODE_EVICT))
 #define ET_DENTRY_LIFE_TYPES	(ET_BIT(ET_DENTRY_ALLOC) | ET_BIT(ET_DENTRY_KILL))

@@ -81,7 +81,7 @@ static void agg_plan(struct view_args *v)
 	if (so->msecs)
 		agg &= ~(ET_DENTRY_LIFE_TYPES | ET_INODE_LIFE_TYPES);
 	if (v->agg == VIEW_AGG_HIST && so->of != S_EI_REFS && !so->eis)
-		need &= ~(ET_BIT(ET_EI_GET) | ET_BIT(ET_EI_PUT));
+		need &= ~ET_EI_REF_TYPES;
 	if (so->agg_check)	/* everything streams too, and the model has it all */
 		to->agg.stream = true;
 	else if (to->filters.types)
@@ -89,8 +89,7 @@ static void agg_plan(struct view_args *v)
 	else
 		to->filters.types = need;
 	to->agg.types = agg;
-	so->model.no_ei_refs = to->filters.types &&
-			       !(to->filters.types & (ET_BIT(ET_EI_GET) | ET_BIT(ET_EI_PUT)));
+	so->model.no_ei_refs = to->filters.types && !(to->filters.types & ET_EI_REF_TYPES);
 	/* the model sees no evict(): it must not keep the inodes other events name */
 	so->model.no_inode_frees = agg && !to->agg.stream &&
 				   (!(to->filters.types & ET_BIT(ET_INODE_EVICT)) ||

@@ -280,9 +280,10 @@ static size_t print_removed_referenced_json(FILE *f, const struct model *m,
 			fputs("null}", f);	/* not traced, as dentries_on_removed_eis */
 			continue;
 		}
+		fputc('[', f);
 		for (uint32_t i = 0; i < v.n_holders; i++)
-			fprintf(f, "%s\"%016" PRIx64 "\"", i ? "," : "[", v.holders[i]);
-		fputs(v.n_holders ? "]}" : "[]}", f);
+			fprintf(f, "%s\"%016" PRIx64 "\"", i ? "," : "", v.holders[i]);
+		fputs("]}", f);
 	}
 	return n;
 }
