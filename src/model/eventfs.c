@@ -17,7 +17,8 @@
 static void ei_free(struct m_ei *e)
 {
 	free(e->path);
-	free(e->history);
+	if (e->history != e->history0)
+		free(e->history);
 	free(e);
 }
 
@@ -29,6 +30,7 @@ void m_eis_free(struct model *m)
 		HASH_DEL(m->eis, e);
 		ei_free(e);
 	}
+	m->ei_last = NULL;
 }
 
 static struct m_ei *ei_find(const struct model *m, uint64_t id)
@@ -115,6 +117,13 @@ static size_t put_hex64(char *buf, size_t size, size_t off, uint64_t v)
 	static const char digits[] = "0123456789abcdef";
 	char d[17];
 
+	/* most often it fits: written in place, without put_str()'s strlen */
+	if (off + 16 < size) {
+		for (int i = 15; i >= 0; i--, v >>= 4)
+			buf[off + i] = digits[v & 15];
+		buf[off + 16] = 0;
+		return off + 16;
+	}
 	for (int i = 15; i >= 0; i--, v >>= 4)
 		d[i] = digits[v & 15];
 	d[16] = 0;
@@ -132,7 +141,8 @@ static size_t put_hex64(char *buf, size_t size, size_t off, uint64_t v)
  * (ET_F_INSTANCE).  Instances are numbered in the order their events
  * dirs are seen, and one whose name the trace does not have (recorded
  * before evtrace read it, or through a kprobe-less path) is "#2".
- * Recomputed on use: a parent may be learned after its children.
+ * Made again on use once anything it depends on changed (label_gen): a
+ * parent may be learned after its children.
  */
 static const char *ei_label(const struct model *m, struct m_ei *e)
 {
@@ -141,6 +151,8 @@ static const char *ei_label(const struct model *m, struct m_ei *e)
 	size_t n = 0, off = 0;
 	uint32_t inst;
 
+	if (e->path && e->path_gen == m->label_gen)
+		return e->path;
 	for (const struct m_ei *p = e; p && n < ARRAY_SIZE(chain); p = ei_find(m, p->parent))
 		chain[n++] = p;
 	root = chain[n - 1];
@@ -167,6 +179,7 @@ static const char *ei_label(const struct model *m, struct m_ei *e)
 			e->path = p;
 		}
 	}
+	e->path_gen = m->label_gen;
 	return e->path ? e->path : e->name;
 }
 
@@ -220,6 +233,8 @@ static void ei_drop(struct model *m, struct m_ei *e)
 	}
 	HASH_DEL(m->eis, e);
 	m->n_eis--;
+	if (m->ei_last == e)
+		m->ei_last = NULL;
 	ei_free(e);
 }
 
@@ -247,13 +262,9 @@ static struct m_ei *ei_add(struct model *m, const struct et_rec *r)
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
-	/* most eis see create, remove, release: start small */
-	e->history_cap = m->o.ei_history < 4 ? m->o.ei_history : 4;
-	e->history = calloc(e->history_cap, sizeof(*e->history));
-	if (!e->history) {
-		free(e);
-		return NULL;
-	}
+	e->history = e->history0;
+	e->history_cap = m->o.ei_history < ARRAY_SIZE(e->history0) ? m->o.ei_history :
+			 ARRAY_SIZE(e->history0);
 	e->id = r->obj_id;
 	e->order = ++m->ei_order;
 	e->dev = (r->dev_major << ET_MINORBITS) | r->dev_minor;
@@ -261,6 +272,8 @@ static struct m_ei *ei_add(struct model *m, const struct et_rec *r)
 	copy_name(e->comm, r->comm, sizeof(e->comm));
 	HASH_ADD(hh, m->eis, id, sizeof(e->id), e);
 	m->n_eis++;
+	/* a chain may end here now, and the one dropped for it no longer does */
+	m->label_gen++;
 	return e;
 }
 
@@ -293,13 +306,21 @@ static void history_push(struct model *m, struct m_ei *e, const struct et_rec *r
 	/* a burst's eis each grew an array no one would read */
 	if (m->o.no_history)
 		return;
+	/*
+	 * Eight times as long the first time: an event directory's ei that
+	 * a lookup reached takes twenty changes or so (a get and a put per
+	 * file), and each realloc() cost as much as the rest of its event.
+	 */
 	if (e->n_history == e->history_cap && e->history_cap < m->o.ei_history) {
-		uint32_t cap = e->history_cap * 2 < m->o.ei_history ?
-			       e->history_cap * 2 : m->o.ei_history;
-		void *p = realloc(e->history, cap * sizeof(*e->history));
+		uint32_t cap = e->history_cap * 8 < m->o.ei_history ?
+			       e->history_cap * 8 : m->o.ei_history;
+		struct ei_change *p = e->history == e->history0 ? NULL : e->history;
 
+		p = realloc(p, cap * sizeof(*e->history));
 		/* no memory: keep the ring we have, dropping the oldest */
 		if (p) {
+			if (e->history == e->history0)
+				memcpy(p, e->history0, e->n_history * sizeof(*p));
 			e->history = p;
 			e->history_cap = cap;	/* history_start is 0 until the ring is full */
 		}
@@ -349,9 +370,30 @@ static const char *holders_or_why(const struct model *m, const struct m_ei *e, c
 	return e->n_holders ? holders_text(e, buf, size) : "(not seen)";
 }
 
+/*
+ * "ei PATH removed while still referenced: refcount N, held by dentries
+ * D,...", put together piece by piece as dup_ino() is: a burst's rmdir
+ * reports every ei of the instance, thousands in a row.
+ */
+static void ei_removed_referenced(struct model *m, struct m_ei *e, uint64_t ts)
+{
+	char hb[96];
+	struct line l;
+
+	line_reset(&l);
+	line_puts(&l, "ei ");
+	line_puts(&l, ei_label(m, e));
+	line_puts(&l, " removed while still referenced: refcount ");
+	line_s64(&l, e->refcount);
+	line_puts(&l, ", held by dentries ");
+	line_puts(&l, holders_or_why(m, e, hb, sizeof(hb)));
+	m_report_line(m, A_EI_REMOVED_REFERENCED, ts, e->id, &l);
+}
+
 int m_on_ei(struct model *m, const struct et_rec *r)
 {
-	struct m_ei *e = ei_find(m, r->obj_id);
+	struct m_ei *e = r->obj_id && m->ei_last && m->ei_last->id == r->obj_id ? m->ei_last :
+			 ei_find(m, r->obj_id);
 	int64_t before = 0, after;
 	bool gap = false;
 	struct et_rec known;
@@ -379,13 +421,17 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 		if (r->type != ET_EI_CREATE)
 			gap = true;
 	}
+	m->ei_last = e;
 	if (r->ino)
 		e->ino = r->ino;
-	if (r->name[0] && !e->name[0])
+	if (r->name[0] && !e->name[0]) {
 		copy_name(e->name, rec_ei_name(r), sizeof(e->name));
+		m->label_gen++;
+	}
 	/* an instance's events dir: the top-level one never shows up in a trace */
 	if (r->flags & ET_F_EVENTS && !e->instance && !e->parent) {
 		e->instance = ++m->n_instances;
+		m->label_gen++;
 		if (r->flags & ET_F_INSTANCE && r->name[0])
 			inst_name_set(m, e->instance, r->name);
 	}
@@ -395,6 +441,8 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 	case ET_EI_CREATE:
 		e->created_ns = r->ts_ns;
 		e->created_seen = true;
+		if (e->parent != r->aux_id)
+			m->label_gen++;
 		e->parent = r->aux_id;
 		e->refcount = r->value;
 		e->refcount_known = true;
@@ -414,8 +462,10 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 		e->refcount = r->value;
 		holder_add(e, r->aux_id);
 		/* an ei created before tracing learns its place from lookups */
-		if (!e->parent && r->pei_id)
+		if (!e->parent && r->pei_id) {
 			e->parent = r->pei_id;
+			m->label_gen++;
+		}
 		if (r->inode_id) {
 			int err = m_dentry_inode_seen(m, r, r->aux_id, r->inode_id, r->inode_ino);
 
@@ -442,10 +492,7 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 		if (e->refcount > 0) {
 			e->removed_referenced = true;
 			m->st.eis_removed_referenced++;
-			m_report(m, A_EI_REMOVED_REFERENCED, r->ts_ns, e->id,
-				 "ei %s removed while still referenced: refcount %" PRId64
-				 ", held by dentries %s",
-				 ei_label(m, e), e->refcount, holders_or_why(m, e, hb, sizeof(hb)));
+			ei_removed_referenced(m, e, r->ts_ns);
 		}
 		break;
 	case ET_EI_RELEASE:

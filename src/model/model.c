@@ -397,6 +397,17 @@ m_report(struct model *m, enum anomaly_kind k, uint64_t ts, uint64_t obj, const 
 	anomaly_publish(m, a);
 }
 
+void m_report_line(struct model *m, enum anomaly_kind k, uint64_t ts, uint64_t obj,
+		   const struct line *l)
+{
+	struct anomaly *a = anomaly_new(m, k, ts, obj);
+	size_t n = l->n < sizeof(a->text) ? l->n : sizeof(a->text) - 1;
+
+	memcpy(a->text, l->buf, n);
+	a->text[n] = '\0';
+	anomaly_publish(m, a);
+}
+
 /* ---- inode-number groups and rates --------------------------------------- */
 
 /* A cgroup id's group name, into buf (CG_NAME_LEN): its path or container. */
@@ -574,10 +585,8 @@ static const char *age(uint64_t born, uint64_t now, char *buf, size_t size)
 static void dup_ino(struct model *m, const struct m_inode *i, const struct m_inode *o,
 		    uint64_t ts)
 {
-	struct anomaly *a = anomaly_new(m, A_DUP_INO, ts, i->id);
 	char a1[48], a2[48];
 	struct line l;
-	size_t n;
 
 	line_reset(&l);
 	line_puts(&l, i->fs);
@@ -596,10 +605,7 @@ static void dup_ino(struct model *m, const struct m_inode *i, const struct m_ino
 	line_puts(&l, "' (");
 	line_puts(&l, age(o->born_ns, ts, a2, sizeof(a2)));
 	line_putc(&l, ')');
-	n = l.n < sizeof(a->text) ? l.n : sizeof(a->text) - 1;
-	memcpy(a->text, l.buf, n);
-	a->text[n] = '\0';
-	anomaly_publish(m, a);
+	m_report_line(m, A_DUP_INO, ts, i->id, &l);
 }
 
 /* The inode now has number ino: index it, and flag a twin on the same sb. */

@@ -61,6 +61,7 @@ void m_hash_release(void *p, size_t size);
 #include <uthash.h>
 
 #include "lib/common.h"
+#include "lib/line.h"
 #include "model/model.h"
 
 #define ANOMALY_RING	256
@@ -75,6 +76,7 @@ struct m_ei {
 	uint64_t id, parent;
 	char name[ET_NAME_LEN];
 	char *path;
+	uint64_t path_gen;		/* the model's label_gen when path was made */
 	uint64_t ino;
 	enum ei_state state;
 	int64_t refcount;
@@ -83,7 +85,12 @@ struct m_ei {
 	uint32_t instance;		/* an instance's events dir: its number (1, 2...); 0 not one */
 	uint32_t dev;			/* tracefs' superblock */
 	char comm[ET_COMM_LEN];
-	struct ei_change *history;	/* ring of ei_history refcount changes */
+	struct ei_change *history;	/* ring of ei_history refcount changes: history0 at first */
+	/*
+	 * Most eis see create, remove, release: their history fits in the
+	 * entry itself, one allocation an ei instead of two.
+	 */
+	struct ei_change history0[4];
 	uint32_t history_start, n_history, history_cap;	/* grows to ei_history, then a ring */
 	uint64_t history_dropped;
 	uint64_t holders[EI_HOLDERS_MAX];
@@ -120,6 +127,11 @@ struct model {
 	struct m_dentry *dentries;
 	struct m_dentry *pn_index;
 	struct m_ei *eis;
+	/*
+	 * The ei of the last event: a directory's files are looked up and
+	 * released one after the other, each an event on the directory's ei.
+	 */
+	struct m_ei *ei_last;
 	size_t n_inodes, n_dentries, n_eis;
 	struct group_table groups[BY_MAX];
 	struct anomaly ring[ANOMALY_RING];
@@ -149,6 +161,12 @@ struct model {
 	 * remaining eis keep their instance's path.
 	 */
 	uint32_t n_instances;
+	/*
+	 * Bumped by every change a path depends on (an ei in or out of the
+	 * table, a parent, a name, an instance): a removal reports thousands
+	 * of eis in a row, and each path made again was a third of its cost.
+	 */
+	uint64_t label_gen;
 	struct { uint64_t id; uint32_t n; } gone_instances[64];
 	uint32_t n_gone_instances;
 	/*
@@ -218,6 +236,9 @@ const char *m_mount_of(struct model *m, uint32_t dev, const char *fs);
 /* An anomaly: counted, kept in the ring, handed to on_anomaly. */
 void __attribute__((format(printf, 5, 6)))
 m_report(struct model *m, enum anomaly_kind k, uint64_t ts, uint64_t obj, const char *fmt, ...);
+/* The same, its text put together by the caller (cut as vsnprintf would cut it). */
+void m_report_line(struct model *m, enum anomaly_kind k, uint64_t ts, uint64_t obj,
+		   const struct line *l);
 /* An event naming the inode a dentry points at: learn it, named after the dentry. */
 int m_dentry_inode_seen(struct model *m, const struct et_rec *r, uint64_t dentry,
 			uint64_t inode_id, uint64_t ino);

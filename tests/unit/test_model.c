@@ -736,6 +736,65 @@ static void test_ei_parent_from_lookup(void **state)
 }
 
 /*
+ * A path is kept once made, and made again only when something it depends
+ * on changed (an ei in or out of the table, a parent, a name, an
+ * instance).  Random streams over a few eis, in a table too small for
+ * them: a model asked for every path after every event must end with the
+ * paths of one asked only at the end.  A change that forgot to invalidate
+ * the kept paths leaves the first with an old one.
+ */
+static void test_ei_path_kept_until_changed(void **state)
+{
+	static const char *const names[] = { "", "events", "sched", "sched_switch", "irq", "foo" };
+	struct model_opts o = { .max_eis = 5 };
+	uint64_t rnd = 0x9e3779b97f4a7c15ull;
+	int compared = 0;
+
+	(void)state;
+	for (int run = 0; run < 300; run++) {
+		struct model *asked = model_new(&o), *fresh = model_new(&o);
+
+		assert_non_null(asked);
+		assert_non_null(fresh);
+		for (int k = 0; k < 40; k++) {
+			struct et_rec r = rec(ET_EI_CREATE, T0 + k * 1000);
+			struct ei_view v;
+
+			rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
+			r.type = ET_EI_CREATE + (rnd >> 33) % 5;
+			set_sb(&r, TRACEFS_DEV, "tracefs");
+			r.obj_id = EI_EVENTS + (rnd >> 40) % 7;
+			/* a parent (create) or a dentry (get), one of the same few eis or none */
+			r.aux_id = (rnd >> 44) % 3 ? EI_EVENTS + (rnd >> 47) % 7 : 0;
+			r.pei_id = r.type == ET_EI_GET && (rnd >> 50) % 2 ? EI_EVENTS + (rnd >> 51) % 7 : 0;
+			r.value = 1 + (rnd >> 54) % 3;
+			r.flags = (rnd >> 57) % 4 == 0 ? ET_F_EVENTS | ((rnd >> 59) % 2 ? ET_F_INSTANCE : 0) : 0;
+			snprintf(r.name, sizeof(r.name), "%s", names[(rnd >> 60) % 6]);
+			assert_int_equal(model_feed(asked, &r), 0);
+			assert_int_equal(model_feed(fresh, &r), 0);
+			for (uint64_t id = EI_EVENTS; id < EI_EVENTS + 7; id++)
+				model_ei_find(asked, id, &v);
+		}
+		for (uint64_t id = EI_EVENTS; id < EI_EVENTS + 7; id++) {
+			struct ei_view a, f;
+			bool in_a = model_ei_find(asked, id, &a), in_f = model_ei_find(fresh, id, &f);
+
+			assert_int_equal(in_a, in_f);
+			if (!in_a)
+				continue;
+			if (strcmp(a.path, f.path))
+				fail_msg("run %d, ei %016llx: kept path '%s', made again '%s'", run,
+					 (unsigned long long)id, a.path, f.path);
+			compared++;
+		}
+		model_free(asked);
+		model_free(fresh);
+	}
+	/* the streams did reach the table */
+	assert_true(compared > 300);
+}
+
+/*
  * A path says which events dir it is under (issue 16).  The top-level one,
  * made at boot, never shows up in a trace: events/...  Each instance's,
  * made by mkdir in the trace (ET_F_EVENTS, no parent), is numbered in the
@@ -2353,6 +2412,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_second_dentry_after_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_dentry_eventfs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_parent_from_lookup, setup, teardown),
+		cmocka_unit_test(test_ei_path_kept_until_changed),
 		cmocka_unit_test_setup_teardown(test_ei_instance_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_instance_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_get_file_inodes, setup, teardown),
