@@ -68,6 +68,16 @@ const volatile bool ei_inodes = true;
  */
 const volatile __u32 tracefs_dev = 0;
 /*
+ * __dentry_kill()'s program also tells eventfs_d_release()'s calls, which
+ * __dentry_kill() makes through tracefs' d_release for a tracefs dentry
+ * with an ei in d_fsdata, instead of a second program on every such kill:
+ * a burst puts tens of thousands of them, and a program run is a
+ * trampoline, a task lookup and a clock read before any work (userspace
+ * sets it when both are probed, and attaches eventfs_d_release only if
+ * __dentry_kill does not attach).
+ */
+const volatile bool ei_put_in_kill = false;
+/*
  * Submits do not wake the consumer (it polls on a timer) until this many
  * bytes wait in the ring: a wakeup per event costs the traced task an
  * irq_work and the consumer a context switch, a burst thousands of them.
@@ -1203,6 +1213,37 @@ int BPF_KRETPROBE(__d_alloc_kprobe, struct dentry *ret)
 	return on_dentry_alloc(ret, NULL, &t);
 }
 
+static __always_inline int on_ei_put(struct dentry *dentry, struct eventfs_inode *ei,
+				     struct task *t, __u64 dentry_seq);
+
+/*
+ * The put eventfs_d_release() is about to make, read at __dentry_kill()'s
+ * entry: the refcount then is the one at the put, as nothing between the
+ * two takes or drops a reference of the dentry's ei.  dev: the dentry's
+ * superblock's, 0 if not known yet.
+ */
+static __always_inline void kill_ei_put(struct dentry *d, __u32 dev, __u64 seq, struct task *t)
+{
+	struct eventfs_inode *ei;
+	__u32 key = ETP_EVENTFS_D_RELEASE;
+	__u64 *n;
+
+	if (!dev)
+		dev = BPF_CORE_READ(d, d_sb, s_dev);
+	if (dev != tracefs_dev)
+		return;
+	ei = BPF_CORE_READ(d, d_fsdata);
+	if (!ei)
+		return;
+	/* counted as its own call: -v and the count against bpftrace's */
+	if (count_calls) {
+		n = bpf_map_lookup_elem(&calls, &key);
+		if (n)
+			__sync_fetch_and_add(n, 1);
+	}
+	on_ei_put(d, ei, t, seq);
+}
+
 static __always_inline int on_dentry_kill(struct dentry *d, struct task *t, bool wanted)
 {
 	__u64 ts = bpf_ktime_get_ns();
@@ -1224,7 +1265,7 @@ static __always_inline int on_dentry_kill(struct dentry *d, struct task *t, bool
 	if (!wanted)
 		return 0;
 	/* only eventfs_d_release() asks, and only for a tracefs dentry */
-	if (track_dentries && s.dev == tracefs_dev)
+	if (track_dentries && s.dev == tracefs_dev && !ei_put_in_kill)
 		TASK_SLOT_SET(dying, &t->tid, dy);
 	if (AGG_DENTRIES) {
 		if (born && b.ts)
@@ -1234,11 +1275,14 @@ static __always_inline int on_dentry_kill(struct dentry *d, struct task *t, bool
 		agg_counted(ET_DENTRY_KILL);
 	}
 	e = ev_reserve(ET_DENTRY_KILL, t, &s, ET_EVENT_NAME, ts);
-	if (!e)
-		return 0;
-	ev_dentry(e, d);
-	e->obj_seq = dy.seq;
-	ev_submit(e);
+	if (e) {
+		ev_dentry(e, d);
+		e->obj_seq = dy.seq;
+		ev_submit(e);
+	}
+	/* after the kill's own record, as the two calls come */
+	if (ei_put_in_kill)
+		kill_ei_put(d, s.dev, dy.seq, t);
 	return 0;
 }
 
@@ -1709,7 +1753,7 @@ int BPF_KRETPROBE(eventfs_root_lookup_kretprobe)
 
 /* Read at entry: the refcount is the value before the put. */
 static __always_inline int on_ei_put(struct dentry *dentry, struct eventfs_inode *ei,
-				     struct task *t)
+				     struct task *t, __u64 dentry_seq)
 {
 	struct et_event *e;
 	bool named;
@@ -1727,7 +1771,7 @@ static __always_inline int on_ei_put(struct dentry *dentry, struct eventfs_inode
 		ev_ei_name(e, ei);
 	e->obj_seq = seq;
 	e->aux = (__u64)dentry;
-	e->aux_seq = dentry_seq(t, dentry);
+	e->aux_seq = dentry_seq;
 	ev_submit(e);
 	return 0;
 }
@@ -1739,7 +1783,7 @@ int BPF_PROG(eventfs_d_release_fentry, struct dentry *dentry)
 
 	if (!task_begin(&t, ETP_EVENTFS_D_RELEASE))
 		return 0;
-	return on_ei_put(ARG(0), BPF_CORE_READ(dentry, d_fsdata), &t);
+	return on_ei_put(ARG(0), BPF_CORE_READ(dentry, d_fsdata), &t, dentry_seq(&t, ARG(0)));
 }
 
 SEC("kprobe/eventfs_d_release")
@@ -1749,7 +1793,7 @@ int BPF_KPROBE(eventfs_d_release_kprobe, struct dentry *dentry)
 
 	if (!task_begin(&t, ETP_EVENTFS_D_RELEASE))
 		return 0;
-	return on_ei_put(dentry, BPF_CORE_READ(dentry, d_fsdata), &t);
+	return on_ei_put(dentry, BPF_CORE_READ(dentry, d_fsdata), &t, dentry_seq(&t, dentry));
 }
 
 /*

@@ -316,6 +316,11 @@ static void detach_one(struct tracer *t, int idx)
 
 static int handle_event(void *ctx, void *data, size_t size);
 
+static bool probe_on(const struct probe_status *ps)
+{
+	return ps->mode == PROBE_FENTRY || ps->mode == PROBE_KPROBE;
+}
+
 /*
  * The generation table (births in the BPF object): a power of two, twice
  * the objects it holds at once (--max-objects), so that its chains stay
@@ -446,6 +451,10 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 		ret = EXIT_ENV;
 		goto cleanup;
 	}
+	t->ei_put_in_kill = probe_on(&t->probes[ETP_DENTRY_KILL]) &&
+			    probe_on(&t->probes[ETP_EVENTFS_D_RELEASE]) &&
+			    t->skel->rodata->tracefs_dev;
+	t->skel->rodata->ei_put_in_kill = t->ei_put_in_kill;
 
 	err = evtrace_bpf__load(t->skel);
 	if (err) {
@@ -478,6 +487,23 @@ int tracer_start(struct tracer *t, const struct tracer_opts *o)
 
 		if (ps->mode == PROBE_MISSING || ps->mode == PROBE_SKIPPED)
 			continue;
+		/*
+		 * Told by __dentry_kill()'s program (ei_put_in_kill), which
+		 * attached before it: its own program stays loaded for the
+		 * case where that one did not.
+		 */
+		if (i == ETP_EVENTFS_D_RELEASE && t->ei_put_in_kill &&
+		    probe_on(&t->probes[ETP_DENTRY_KILL])) {
+			ps->mode = t->probes[ETP_DENTRY_KILL].mode;
+			snprintf(ps->reason, sizeof(ps->reason),
+				 "its calls told by %s's program, which makes them",
+				 t->probes[ETP_DENTRY_KILL].target);
+			if (ps->mode == PROBE_FENTRY)
+				t->n_fentry++;
+			else
+				t->n_kprobe++;
+			continue;
+		}
 		err = attach_one(t, ps, i);
 		if (err) {
 			detach_one(t, i);

@@ -74,6 +74,7 @@ struct tracer {
 	struct evtrace_bpf *skel;
 	struct probe_status probes[NR_PROBES];
 	struct bpf_link *links[NR_PROBES][2];
+	bool ei_put_in_kill;	/* eventfs_d_release()'s calls told by __dentry_kill()'s program */
 	/* called for each ring buffer record, from ring_buffer__poll() */
 	int (*on_event)(void *ctx, const struct et_event *e, size_t size);
 	void *on_event_ctx;
