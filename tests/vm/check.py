@@ -111,6 +111,11 @@ class Checker:
             if has_eventfs:
                 bad = [p for p, s in ev.items() if s.get("status") != mode]
                 self.ok(not bad, f"{name}: eventfs probes attached as {mode}", str(bad))
+                # its calls come from __dentry_kill's program: one program run a put fewer
+                rel = ev.get("eventfs_d_release", {}).get("reason", "")
+                kill = table.get("__dentry_kill", {}).get("function", "")
+                self.ok(kill and rel.startswith(f"its calls told by {kill}'s program"),
+                        f"{name}: eventfs_d_release told by {kill or '__dentry_kill'}'s program", rel)
             else:
                 bad = [p for p, s in ev.items()
                        if s.get("status") != "missing" or "no such function" not in s.get("reason", "")]
