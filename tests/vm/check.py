@@ -133,27 +133,34 @@ class Checker:
         evs = self.events(name)
         missing = [e for e in evs if any(k not in e for k in COMMON)]
         self.ok(evs and not missing, f"{name}: every event has {','.join(COMMON)}", str(missing[:1]))
-        self.ok(all(e["fs"] == "pipefs" for e in evs), f"{name}: --fs pipefs filtered in the kernel")
-        mine = [e for e in evs if e["type"] == "ino_alloc" and e["pid"] == loop_pid]
-        self.ok(len(mine) == expected,
-                f"{name}: exactly {expected} ino_alloc on pipefs from the loop's pid",
+        # a kprobe that fires while another BPF program runs on its CPU is
+        # skipped by the kernel: counted as lost (recursion), never silent.
+        # The counts below may fall short by what was counted, no more.
+        lost = sum(e.get("count", 0) for e in evs if e["type"] == "lost")
+        real = [e for e in evs if e["type"] != "lost"]
+        note = f" ({lost} lost, counted: {sorted({e.get('cause') for e in evs if e['type'] == 'lost'})})" \
+            if lost else ""
+        self.ok(all(e["fs"] == "pipefs" for e in real), f"{name}: --fs pipefs filtered in the kernel")
+        mine = [e for e in real if e["type"] == "ino_alloc" and e["pid"] == loop_pid]
+        self.ok(expected - lost <= len(mine) <= expected,
+                f"{name}: exactly {expected} ino_alloc on pipefs from the loop's pid{note}",
                 f"got {len(mine)}")
         callers = {e["caller"] for e in mine}
         self.ok(callers == {"create_pipe_files"}, f"{name}: caller is create_pipe_files", str(callers))
-        inodes = {e["inode"] for e in evs if e["type"] == "inode_alloc" and e["pid"] == loop_pid}
-        self.ok(all(e.get("inode") in inodes for e in mine),
-                f"{name}: each number names the inode allocated just before")
-        ids = [e[k] for e in evs for k in ("inode", "dentry", "parent") if k in e]
+        inodes = {e["inode"] for e in real if e["type"] == "inode_alloc" and e["pid"] == loop_pid}
+        self.ok(sum(e.get("inode") not in inodes for e in mine) <= lost,
+                f"{name}: each number names the inode allocated just before{note}")
+        ids = [e[k] for e in real for k in ("inode", "dentry", "parent") if k in e]
         self.ok(ids and all(ID_RE.match(i) for i in ids), f"{name}: object ids are 16-hex opaque ids")
         # the last close may come from a child: any pid may kill the dentry
-        allocs = {e["dentry"] for e in evs if e["type"] == "dentry_alloc" and e["pid"] == loop_pid}
-        kills = {e["dentry"] for e in evs if e["type"] == "dentry_kill"}
-        self.ok(len(allocs) == expected and allocs <= kills,
-                f"{name}: each of the {expected} pipe dentries is killed under the id it was allocated with",
+        allocs = {e["dentry"] for e in real if e["type"] == "dentry_alloc" and e["pid"] == loop_pid}
+        kills = {e["dentry"] for e in real if e["type"] == "dentry_kill"}
+        self.ok(expected - lost <= len(allocs) <= expected and len(allocs - kills) <= lost,
+                f"{name}: each of the {expected} pipe dentries is killed under the id it was allocated with{note}",
                 f"{len(allocs)} allocated, {len(allocs - kills)} not seen killed")
         s = self.summary(name)
-        self.ok(s is not None and s[0] == len(evs), f"{name}: summary counts what was printed",
-                f"{s} vs {len(evs)}")
+        self.ok(s is not None and s == (len(real), lost), f"{name}: summary counts what was printed",
+                f"{s} vs {len(real)} events and {lost} lost printed")
 
     def filters(self, has_eventfs):
         expected = int(self.text("pipes_expected"))
