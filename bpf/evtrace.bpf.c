@@ -332,10 +332,22 @@ static __always_inline __u64 task_cgroup(struct task *t)
  * counts can be held against another tracer's with the same predicate.
  * The task is read once per run: the helpers are most of a probe's cost.
  */
+/* -v's calls per function: a selected task's call of p */
+static __always_inline void count_call(enum et_probe p)
+{
+	__u32 key = p;
+	__u64 *n;
+
+	if (!count_calls)
+		return;
+	n = bpf_map_lookup_elem(&calls, &key);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
 static __always_inline bool task_begin(struct task *t, enum et_probe p)
 {
-	__u64 id = bpf_get_current_pid_tgid(), *n;
-	__u32 key = p;
+	__u64 id = bpf_get_current_pid_tgid();
 
 	t->pid = id >> 32;
 	t->tid = (__u32)id;
@@ -361,11 +373,7 @@ static __always_inline bool task_begin(struct task *t, enum et_probe p)
 		if (!bpf_map_lookup_elem(&filter_cgroups, &t->cgroup))
 			return false;
 	}
-	if (count_calls) {
-		n = bpf_map_lookup_elem(&calls, &key);
-		if (n)
-			__sync_fetch_and_add(n, 1);
-	}
+	count_call(p);
 	return true;
 }
 
@@ -1225,8 +1233,6 @@ static __always_inline int on_ei_put(struct dentry *dentry, struct eventfs_inode
 static __always_inline void kill_ei_put(struct dentry *d, __u32 dev, __u64 seq, struct task *t)
 {
 	struct eventfs_inode *ei;
-	__u32 key = ETP_EVENTFS_D_RELEASE;
-	__u64 *n;
 
 	if (!dev)
 		dev = BPF_CORE_READ(d, d_sb, s_dev);
@@ -1236,11 +1242,7 @@ static __always_inline void kill_ei_put(struct dentry *d, __u32 dev, __u64 seq, 
 	if (!ei)
 		return;
 	/* counted as its own call: -v and the count against bpftrace's */
-	if (count_calls) {
-		n = bpf_map_lookup_elem(&calls, &key);
-		if (n)
-			__sync_fetch_and_add(n, 1);
-	}
+	count_call(ETP_EVENTFS_D_RELEASE);
 	on_ei_put(d, ei, t, seq);
 }
 

@@ -117,16 +117,14 @@ static size_t put_hex64(char *buf, size_t size, size_t off, uint64_t v)
 	static const char digits[] = "0123456789abcdef";
 	char d[17];
 
-	/* most often it fits: written in place, without put_str()'s strlen */
-	if (off + 16 < size) {
-		for (int i = 15; i >= 0; i--, v >>= 4)
-			buf[off + i] = digits[v & 15];
-		buf[off + 16] = 0;
-		return off + 16;
-	}
 	for (int i = 15; i >= 0; i--, v >>= 4)
 		d[i] = digits[v & 15];
 	d[16] = 0;
+	/* most often it fits: copied whole, without put_str()'s strlen */
+	if (off + 16 < size) {
+		memcpy(buf + off, d, sizeof(d));
+		return off + 16;
+	}
 	return put_str(buf, size, off, d);
 }
 
