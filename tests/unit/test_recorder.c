@@ -43,6 +43,11 @@ static char *tmp_path(void)
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
+	/*
+	 * Only the name was wanted: the recorder makes the file itself, and
+	 * would keep an empty one found there as PATH.old, left in /tmp.
+	 */
+	unlink(path);
 	return path;
 }
 

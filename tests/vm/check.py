@@ -337,8 +337,14 @@ class Checker:
         evs = [json.loads(l) for l in ev.splitlines()]
         n = len([e for e in evs if e["type"] != "lost"])
         size = os.path.getsize(path)
-        self.ok(n > 1000 and size / n <= 12,
-                f"record: {size} bytes for {n} events of the seed's scenarios: {size / max(n, 1):.2f} bytes/event (<= 12)")
+        # Most of these events are eis', each named by a random 8-byte id
+        # that every chunk it appears in stores once: where the recorder's
+        # chunk boundaries fall against the scenarios' timing moves the
+        # size (7.3: 11.45 and 12.06 bytes/event, the same events, two
+        # runs; 6.12: 10.6).  14 leaves room for that and still fails a
+        # codec change that costs a sixth more on these events.
+        self.ok(n > 1000 and size / n <= 14,
+                f"record: {size} bytes for {n} events of the seed's scenarios: {size / max(n, 1):.2f} bytes/event (<= 14)")
         rc, out, err = self.evtrace("info", "--json", path)
         d = json.loads(out) if rc == 0 else {}
         self.ok(rc == 0 and d["events"] == n and d["clean_close"] and not d["missing_probes"]
