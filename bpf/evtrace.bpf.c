@@ -429,6 +429,19 @@ static __always_inline bool sb_filter(struct sbinfo *s)
 }
 
 /*
+ * s_dev and s_type lie within 48 bytes: 24 apart up to 6.12 (s_dev,
+ * s_blocksize_bits, s_blocksize, s_maxbytes, s_type), 40 in 7.3 (its
+ * s_super_dev after s_dev).  One read takes both.  Relocated offsets, so
+ * the check folds away at load; where they lie further apart, a read each.
+ */
+#define SB_OFF(f)	__builtin_preserve_field_info(((struct super_block *)0)->f, \
+						      BPF_FIELD_BYTE_OFFSET)
+#define SB_WIN		48
+#define SB_WIN_OK	(SB_OFF(s_type) > SB_OFF(s_dev) && SB_OFF(s_type) + 8 <= SB_OFF(s_dev) + SB_WIN && \
+			 (SB_OFF(s_type) - SB_OFF(s_dev)) % 8 == 0 &&			\
+			 bpf_core_field_size(((struct super_block *)0)->s_dev) == 4)
+
+/*
  * The superblock's dev and type name into s; whether the filters want it.
  * direct: sb is an fentry program's argument, whose fields it may load
  * without a helper call (bpf_probe_read_kernel() is most of what a
@@ -442,6 +455,10 @@ static __always_inline bool sb_read_x(struct super_block *sb, struct sbinfo *s, 
 	const char *name;
 	__u32 zero = 0;
 	bool wanted;
+	union {
+		__u32 w[SB_WIN / 4];
+		__u64 q[SB_WIN / 8];
+	} win;
 
 	if (!sb) {
 		__builtin_memset(s, 0, sizeof(*s));
@@ -450,6 +467,9 @@ static __always_inline bool sb_read_x(struct super_block *sb, struct sbinfo *s, 
 	if (direct) {
 		fresh.s_type = (__u64)sb->s_type;
 		fresh.info.dev = sb->s_dev;
+	} else if (SB_WIN_OK && !bpf_probe_read_kernel(&win, sizeof(win), (void *)sb + SB_OFF(s_dev))) {
+		fresh.s_type = win.q[(SB_OFF(s_type) - SB_OFF(s_dev)) / 8];
+		fresh.info.dev = win.w[0];
 	} else {
 		fresh.s_type = (__u64)BPF_CORE_READ(sb, s_type);
 		fresh.info.dev = BPF_CORE_READ(sb, s_dev);
@@ -577,6 +597,27 @@ static __always_inline void ev_name(struct et_event *e, const void *str, __u32 l
 		e->name[0] = 0;
 	if (len >= sizeof(e->name))
 		e->flags |= ET_F_TRUNC;
+}
+
+/*
+ * A qstr's name and length in one read: the 16 bytes (hash, len, name)
+ * laid out so since 2.6, where two reads took them.
+ */
+static __always_inline void ev_qstr(struct et_event *e, const struct qstr *q)
+{
+	union {
+		__u32 w[4];
+		__u64 q[2];
+	} v;
+
+	if (bpf_core_field_offset(struct qstr, name) == 8 &&
+	    bpf_core_field_offset(struct qstr, len) % 4 == 0 &&
+	    bpf_core_field_offset(struct qstr, len) < 8 &&
+	    bpf_core_field_size(struct qstr, len) == 4 &&
+	    !bpf_probe_read_kernel(&v, sizeof(v), q))
+		ev_name(e, (const void *)v.q[1], v.w[bpf_core_field_offset(struct qstr, len) / 4]);
+	else
+		ev_name(e, BPF_CORE_READ(q, name), BPF_CORE_READ(q, len));
 }
 
 /* ---- aggregation -------------------------------------------------------- */
@@ -1081,6 +1122,32 @@ int BPF_KRETPROBE(alloc_inode_kprobe, struct inode *ret)
 }
 
 /*
+ * i_sb and i_ino, 24 bytes apart (i_sb, i_mapping, i_security, i_ino) in
+ * 6.1 to 7.3: an evict that needs both reads them at once.  As the
+ * dentry's window (dwin_read()): relocated, a read each where they moved.
+ */
+#define I_OFF(f)	__builtin_preserve_field_info(((struct inode *)0)->f, \
+						      BPF_FIELD_BYTE_OFFSET)
+#define I_WIN		32
+
+struct iwin {
+	bool ok;
+	__u64 q[I_WIN / 8];
+};
+
+static __always_inline void iwin_read(struct iwin *w, struct inode *inode)
+{
+	w->ok = I_OFF(i_ino) > I_OFF(i_sb) && I_OFF(i_ino) + 8 <= I_OFF(i_sb) + I_WIN &&
+		(I_OFF(i_ino) - I_OFF(i_sb)) % 8 == 0 &&
+		bpf_core_field_size(((struct inode *)0)->i_ino) == 8 &&
+		!bpf_probe_read_kernel(w->q, sizeof(w->q), (void *)inode + I_OFF(i_sb));
+}
+
+#define IWIN_SB(w, inode)	((w)->ok ? (struct super_block *)(w)->q[0] : BPF_CORE_READ(inode, i_sb))
+#define IWIN_INO(w, inode)	((w)->ok ? (w)->q[(I_OFF(i_ino) - I_OFF(i_sb)) / 8]	\
+					 : BPF_CORE_READ(inode, i_ino))
+
+/*
  * Frees end the object's generation before the task filter: the allocation
  * may have been by a traced task and the free by another one.
  */
@@ -1091,10 +1158,12 @@ static __always_inline int on_inode_evict(struct inode *inode, struct task *t, b
 	bool born;
 	struct sbinfo s = {};
 	struct et_event *e;
+	struct iwin w = {};
 	__u64 seq;
 
 	if (!AGG_INODES || FREE_NEEDS_SB(ET_INODE_EVICT)) {
-		if (!sb_read(BPF_CORE_READ(inode, i_sb), &s))
+		iwin_read(&w, inode);
+		if (!sb_read(IWIN_SB(&w, inode), &s))
 			return 0;
 	}
 	seq = birth_end((__u64)inode, AGG_INODES ? &b : NULL);
@@ -1113,7 +1182,7 @@ static __always_inline int on_inode_evict(struct inode *inode, struct task *t, b
 		return 0;
 	e->obj = (__u64)inode;
 	e->obj_seq = seq;
-	e->ino = BPF_CORE_READ(inode, i_ino);
+	e->ino = IWIN_INO(&w, inode);
 	ev_submit(e);
 	return 0;
 }
@@ -1149,10 +1218,49 @@ static __always_inline void ev_inode(struct et_event *e, struct inode *inode)
 	e->ino = e->inode_ino;
 }
 
-static __always_inline void ev_dentry(struct et_event *e, struct dentry *d)
+/*
+ * What the dentry programs read of a dentry: d_parent, d_name, d_inode,
+ * d_sb and d_fsdata lie within 112 bytes from d_parent (6.1 to 7.3: the
+ * inline name, d_op and d_time between), and one read of them replaces up
+ * to six, a helper call each: a burst kills some 22,000 dentries.  The
+ * offsets are relocated, so whether the window holds them is known at
+ * load; where it does not, or the read fails, a read per field.
+ */
+#define D_OFF(f)	__builtin_preserve_field_info(((struct dentry *)0)->f, \
+						      BPF_FIELD_BYTE_OFFSET)
+#define D_WIN		112
+#define D_IN_WIN(f, size)	(D_OFF(f) >= D_OFF(d_parent) &&			\
+				 D_OFF(f) + (size) <= D_OFF(d_parent) + D_WIN &&	\
+				 (D_OFF(f) - D_OFF(d_parent)) % (size) == 0 &&		\
+				 bpf_core_field_size(((struct dentry *)0)->f) == (size))
+
+struct dwin {
+	bool ok;
+	union {
+		__u32 w[D_WIN / 4];
+		__u64 q[D_WIN / 8];
+	};
+};
+
+static __always_inline void dwin_read(struct dwin *w, struct dentry *d)
 {
-	struct dentry *parent = BPF_CORE_READ(d, d_parent);
-	struct inode *inode = BPF_CORE_READ(d, d_inode);
+	w->ok = D_IN_WIN(d_parent, 8) && D_IN_WIN(d_name.name, 8) && D_IN_WIN(d_name.len, 4) &&
+		D_IN_WIN(d_inode, 8) && D_IN_WIN(d_sb, 8) && D_IN_WIN(d_fsdata, 8) &&
+		!bpf_probe_read_kernel(w->q, sizeof(w->q), (void *)d + D_OFF(d_parent));
+}
+
+/* Field f of d: from the window w when it was read, else a read of its own. */
+#define DWIN(w, d, f)								\
+	((w)->ok ? (typeof(((struct dentry *)0)->f))(w)->q[(D_OFF(f) - D_OFF(d_parent)) / 8] \
+		 : BPF_CORE_READ(d, f))
+#define DWIN_LEN(w, d)								\
+	((w)->ok ? (w)->w[(D_OFF(d_name.len) - D_OFF(d_parent)) / 4]		\
+		 : BPF_CORE_READ(d, d_name.len))
+
+static __always_inline void ev_dentry(struct et_event *e, struct dentry *d, struct dwin *w)
+{
+	struct dentry *parent = DWIN(w, d, d_parent);
+	struct inode *inode = DWIN(w, d, d_inode);
 
 	e->obj = (__u64)d;
 	/* roots and d_alloc_pseudo() dentries are their own parent */
@@ -1161,7 +1269,7 @@ static __always_inline void ev_dentry(struct et_event *e, struct dentry *d)
 		e->aux_seq = dentry_gen(parent);
 	}
 	ev_inode(e, inode);
-	ev_name(e, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len));
+	ev_name(e, DWIN(w, d, d_name.name), DWIN_LEN(w, d));
 }
 
 /* sb: __d_alloc()'s argument at fexit, NULL from the kretprobe */
@@ -1171,11 +1279,14 @@ static __always_inline int on_dentry_alloc(struct dentry *d, struct super_block 
 	__u64 ts = bpf_ktime_get_ns();
 	struct sbinfo s;
 	struct et_event *e;
+	struct dwin w = {};
 	__u64 seq;
 
 	if (!d || IS_ERR_VALUE(d))
 		return 0;
-	if (!(sb ? sb_read_x(sb, &s, true) : sb_read(BPF_CORE_READ(d, d_sb), &s)))
+	if (!sb || emit_types & ET_BIT(ET_DENTRY_ALLOC))
+		dwin_read(&w, d);
+	if (!(sb ? sb_read_x(sb, &s, true) : sb_read(DWIN(&w, d, d_sb), &s)))
 		return 0;
 	/* before the reserve: a record lost to a full ring keeps ids unique */
 	if (AGG_DENTRIES) {
@@ -1187,7 +1298,7 @@ static __always_inline int on_dentry_alloc(struct dentry *d, struct super_block 
 	e = ev_reserve(ET_DENTRY_ALLOC, t, &s, ET_EVENT_NAME, ts);
 	if (!e)
 		return 0;
-	ev_dentry(e, d);
+	ev_dentry(e, d, &w);
 	e->obj_seq = seq;
 	ev_submit(e);
 	return 0;
@@ -1230,15 +1341,19 @@ static __always_inline int on_ei_put(struct dentry *dentry, struct eventfs_inode
  * two takes or drops a reference of the dentry's ei.  dev: the dentry's
  * superblock's, 0 if not known yet.
  */
-static __always_inline void kill_ei_put(struct dentry *d, __u32 dev, __u64 seq, struct task *t)
+static __always_inline void kill_ei_put(struct dentry *d, struct dwin *w, __u32 dev, __u64 seq,
+					struct task *t)
 {
 	struct eventfs_inode *ei;
+	struct super_block *sb;
 
-	if (!dev)
-		dev = BPF_CORE_READ(d, d_sb, s_dev);
+	if (!dev) {
+		sb = DWIN(w, d, d_sb);
+		dev = BPF_CORE_READ(sb, s_dev);
+	}
 	if (dev != tracefs_dev)
 		return;
-	ei = BPF_CORE_READ(d, d_fsdata);
+	ei = DWIN(w, d, d_fsdata);
 	if (!ei)
 		return;
 	/* counted as its own call: -v and the count against bpftrace's */
@@ -1246,21 +1361,35 @@ static __always_inline void kill_ei_put(struct dentry *d, __u32 dev, __u64 seq, 
 	on_ei_put(d, ei, t, seq);
 }
 
+/*
+ * Which of its parts a kill needs is known at load.  The live view probes
+ * __dentry_kill() for the eventfs puts alone: it counts no dentry
+ * lifetimes and tracks no generations, so it neither times the kill nor
+ * looks for a birth that was never stored (a walk of both chains, on
+ * every kill).
+ */
+#define KILL_TIMED	(AGG_DENTRIES || emit_types & ET_BIT(ET_DENTRY_KILL))
+#define KILL_BIRTHS	(AGG_DENTRIES || track_dentries)
+#define KILL_NEEDS_SB	(!AGG_DENTRIES || FREE_NEEDS_SB(ET_DENTRY_KILL))
+
 static __always_inline int on_dentry_kill(struct dentry *d, struct task *t, bool wanted)
 {
-	__u64 ts = bpf_ktime_get_ns();
+	__u64 ts = KILL_TIMED ? bpf_ktime_get_ns() : 0;
 	struct birth b = {};
 	bool born;
 	struct dying dy;
 	struct sbinfo s = {};	/* without sb_read: b.dev, once the birth is found */
 	struct et_event *e;
+	struct dwin w = {};
 
-	if (!AGG_DENTRIES || FREE_NEEDS_SB(ET_DENTRY_KILL)) {
-		if (!sb_read(BPF_CORE_READ(d, d_sb), &s))
+	if (KILL_NEEDS_SB || emit_types & ET_BIT(ET_DENTRY_KILL) || ei_put_in_kill)
+		dwin_read(&w, d);
+	if (KILL_NEEDS_SB) {
+		if (!sb_read(DWIN(&w, d, d_sb), &s))
 			return 0;
 	}
 	dy.dentry = (__u64)d;
-	dy.seq = birth_end((__u64)d, AGG_DENTRIES ? &b : NULL);
+	dy.seq = KILL_BIRTHS ? birth_end((__u64)d, AGG_DENTRIES ? &b : NULL) : 0;
 	born = dy.seq != 0;
 	if (AGG_DENTRIES && born)
 		s.dev = b.dev;
@@ -1278,13 +1407,13 @@ static __always_inline int on_dentry_kill(struct dentry *d, struct task *t, bool
 	}
 	e = ev_reserve(ET_DENTRY_KILL, t, &s, ET_EVENT_NAME, ts);
 	if (e) {
-		ev_dentry(e, d);
+		ev_dentry(e, d, &w);
 		e->obj_seq = dy.seq;
 		ev_submit(e);
 	}
 	/* after the kill's own record, as the two calls come */
 	if (ei_put_in_kill)
-		kill_ei_put(d, s.dev, dy.seq, t);
+		kill_ei_put(d, &w, s.dev, dy.seq, t);
 	return 0;
 }
 
@@ -1340,7 +1469,7 @@ static __always_inline int on_lookup(const struct qstr *name, struct dentry *dir
 		return 0;
 	e->obj = (__u64)dir;
 	e->obj_seq = dentry_gen(dir);
-	ev_name(e, BPF_CORE_READ(name, name), BPF_CORE_READ(name, len));
+	ev_qstr(e, name);
 	if (IS_ERR_VALUE(ret)) {
 		e->value = (long)ret;
 	} else if (ret) {
