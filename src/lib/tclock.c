@@ -87,6 +87,16 @@ char *tclock_put_rel(char *p, uint64_t ts_ns, int digits)
 	return put_frac(p, frac, digits);
 }
 
+char *tclock_put_secs(char *p, uint64_t ns, int digits)
+{
+	uint64_t frac, sec;
+
+	digits = clamp(digits);
+	sec = split(ns, digits, &frac);
+	p = fmt_u64(p, sec);
+	return put_frac(p, frac, digits);
+}
+
 /* s (n bytes) into buf as a string, cut to size */
 static char *put_str(char *buf, size_t size, const char *s, size_t n)
 {

@@ -55,5 +55,11 @@ char *tclock_fmt_rel(char *buf, size_t size, uint64_t ts_ns, int digits);
  * for the event printers, which run once per event.  Returns the end.
  */
 char *tclock_put_rel(char *p, uint64_t ts_ns, int digits);
+/*
+ * A duration, ns, in seconds rounded to digits decimals as every time
+ * here is ("0.250"), written at p, no NUL (at most TCLOCK_LEN - 1
+ * bytes).  Returns the end.
+ */
+char *tclock_put_secs(char *p, uint64_t ns, int digits);
 
 #endif

@@ -115,6 +115,47 @@ static void test_live(void **state)
 	assert_true(tclock.start_ns <= mono_ns());
 }
 
+/* What tclock_put_secs() wrote, as a string. */
+static const char *dur(uint64_t ns, int digits)
+{
+	*tclock_put_secs(buf, ns, digits) = '\0';
+	return buf;
+}
+
+/*
+ * A duration as the anomaly texts print it (the model's "age 0.250s"):
+ * what printf's %.3f of the seconds gave them before, wherever the
+ * double is exact to the ns and the ns are not a tie at the last place,
+ * which rounds up; carries; no wrap at the top.
+ */
+static void test_duration(void **state)
+{
+	char want[64];
+	uint64_t x = 88172645463325252ull;
+
+	assert_string_equal(dur(0, 3), "0.000");
+	assert_string_equal(dur(250000000, 3), "0.250");
+	assert_string_equal(dur(1999500000, 3), "2.000");
+	assert_string_equal(dur(1999499999, 3), "1.999");
+	assert_string_equal(dur(500000, 3), "0.001");
+	assert_string_equal(dur(12 * S + 345678901, 6), "12.345679");
+	assert_string_equal(dur(7 * S + 900000000, 0), "8");
+	assert_string_equal(dur(UINT64_MAX, 3), "18446744073.710");
+	for (int i = 0; i < 100000; i++) {
+		uint64_t ns;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* up to 11 days: there a double's ns are exact enough for %.3f */
+		ns = x % (1000000ull * S) >> (x & 31);
+		if (ns % 1000000 == 500000)
+			continue;
+		snprintf(want, sizeof(want), "%.3f", ns / 1e9);
+		assert_string_equal(dur(ns, 3), want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +163,7 @@ int main(void)
 		cmocka_unit_test_setup(test_before_start, reset),
 		cmocka_unit_test_setup(test_wall, reset),
 		cmocka_unit_test_setup(test_live, reset),
+		cmocka_unit_test_setup(test_duration, reset),
 	};
 
 	return cmocka_run_group_tests_name("clock", tests, NULL, NULL);
