@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "event/decode.h"
+#include "lib/common.h"
 #include "lib/ksyms.h"
 
 _Static_assert(ET_IDKEY_LEN == crypto_shorthash_KEYBYTES, "siphash key size");
@@ -116,10 +117,10 @@ void resolve_caller(const struct ksyms *ks, const uint64_t *stack, int depth,
 		if (!sym || sym->bpf || !strcmp(sym->name, "get_next_ino") ||
 		    strstr(sym->name, "trampoline"))
 			continue;
-		snprintf(buf, size, "%s", sym->name);
+		str_copy(buf, size, sym->name);
 		return;
 	}
-	snprintf(buf, size, "?");
+	str_copy(buf, size, "?");
 }
 
 /*

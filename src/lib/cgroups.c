@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "lib/cgroups.h"
+#include "lib/common.h"
 
 #define SLOTS	(2 * CG_MAX)	/* open addressing, at most half full */
 #define CGROUP2_MAGIC	0x63677270	/* linux/magic.h's CGROUP2_SUPER_MAGIC */
@@ -255,15 +256,13 @@ const char *cgroups_name(struct cgroups *cg, uint64_t id, char *buf, size_t size
 {
 	const struct cg_ent *e = NULL;
 
-	if (!id) {
-		snprintf(buf, size, "?");
-		return buf;
-	}
+	if (!id)
+		return str_copy(buf, size, "?");
 	if (cg) {
 		pthread_mutex_lock(&cg->lock);
 		e = find_locked(cg, id);
 		if (e)
-			snprintf(buf, size, "%s", e->name);
+			str_copy(buf, size, e->name);
 		pthread_mutex_unlock(&cg->lock);
 	}
 	if (!e)

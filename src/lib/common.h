@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #define EVTRACE_VERSION "0.1.0"
@@ -17,6 +18,19 @@
 
 extern int verbose;
 extern bool json_errors;
+
+/*
+ * s into buf as a string, cut to size (size > 0): snprintf's "%s"
+ * without the format's parsing, for the per-event paths.  Returns buf.
+ */
+static inline char *str_copy(char *buf, size_t size, const char *s)
+{
+	size_t n = strnlen(s, size - 1);
+
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
 
 /*
  * One lowercase line on stderr ("evtrace: ..."), at once.  In --json mode
