@@ -5,6 +5,7 @@
  * events where they happened, so nothing is dropped silently.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,7 +20,7 @@
 #define AGG_READ_NS 1000000000ull
 
 struct ring_ctx {
-	struct decoder dec;
+	struct decoder *dec;	/* on the heap: its id cache is 768 KiB */
 	struct et_stats *stats;
 	const struct ring_opts *o;
 	int sink_ret;
@@ -37,7 +38,7 @@ static int on_event(void *ctx, const struct et_event *e, size_t size)
 	struct ring_ctx *c = ctx;
 	struct et_rec r;
 
-	decode_event(&c->dec, e, size, &r);
+	decode_event(c->dec, e, size, &r);
 	return deliver(c, &r);
 }
 
@@ -96,12 +97,16 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 	struct agg_reader ar;
 	int err = 0;
 
-	if (decoder_init(&c.dec, t->ksyms)) {
-		p_err("cannot initialise libsodium");
+	c.dec = malloc(sizeof(*c.dec));
+	if (!c.dec || agg_reader_init(&ar, t)) {
+		free(c.dec);
+		p_err("out of memory");
 		return EXIT_RUNTIME;
 	}
-	if (agg_reader_init(&ar, t)) {
-		p_err("out of memory");
+	if (decoder_init(c.dec, t->ksyms)) {
+		free(c.dec);
+		agg_reader_free(&ar);
+		p_err("cannot initialise libsodium");
 		return EXIT_RUNTIME;
 	}
 	t->on_event = on_event;
@@ -152,6 +157,7 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 	if (!c.sink_ret)
 		read_agg(t, &c, &ar);
 	agg_reader_free(&ar);
+	free(c.dec);
 	t->on_event = NULL;
 	t->on_event_ctx = NULL;
 	if (err < 0) {
