@@ -112,22 +112,6 @@ static size_t put_u32(char *buf, size_t size, size_t off, uint32_t v)
 	return put_str(buf, size, off, p);
 }
 
-static size_t put_hex64(char *buf, size_t size, size_t off, uint64_t v)
-{
-	static const char digits[] = "0123456789abcdef";
-	char d[17];
-
-	for (int i = 15; i >= 0; i--, v >>= 4)
-		d[i] = digits[v & 15];
-	d[16] = 0;
-	/* most often it fits: copied whole, without put_str()'s strlen */
-	if (off + 16 < size) {
-		memcpy(buf + off, d, sizeof(d));
-		return off + 16;
-	}
-	return put_str(buf, size, off, d);
-}
-
 /*
  * Path in tracefs, from the parent chain (bounded: eventfs is 3 deep):
  * "events/sched/sched_switch" under the top-level events dir,
@@ -342,30 +326,50 @@ static void ei_sample(struct model *m, const struct m_ei *e, enum sample_kind k,
 		sample(m, k, v, m_mount_of(m, e->dev, "tracefs"), "tracefs", "?", e->comm);
 }
 
-static const char *holders_text(const struct m_ei *e, char *buf, size_t size)
+/*
+ * The holders onto l: the first four, then ",+N" for the rest (the model
+ * keeps a few and counts the others).  Ids written in place: a burst's
+ * rmdir reports thousands of eis with their holders.
+ */
+static void line_holders(struct line *l, const struct m_ei *e)
 {
-	size_t off = 0;
+	char h[16];
 
-	buf[0] = 0;
-	for (uint32_t i = 0; i < e->n_holders && i < 4 && off < size; i++) {
+	for (uint32_t i = 0; i < e->n_holders && i < 4; i++) {
 		if (i)
-			off = put_str(buf, size, off, ",");
-		off = put_hex64(buf, size, off, e->holders[i]);
+			line_putc(l, ',');
+		line_put(l, h, fmt_hex64(h, e->holders[i]) - h);
 	}
-	if (e->n_holders + e->holders_more > 4 && off < size) {
-		off = put_str(buf, size, off, ",+");
-		put_u32(buf, size, off, e->n_holders + e->holders_more - 4);
+	if (e->n_holders + e->holders_more > 4) {
+		line_put(l, ",+", 2);
+		line_u64(l, e->n_holders + e->holders_more - 4);
 	}
-	return buf;
 }
 
 /* The holders, or why there are none to name. */
+static void line_holders_or_why(struct line *l, const struct model *m, const struct m_ei *e)
+{
+	if (m->o.no_ei_refs)
+		line_puts(l, "(not traced: no ei_get or ei_put probed)");
+	else if (!e->n_holders)
+		line_puts(l, "(not seen)");
+	else
+		line_holders(l, e);
+}
+
+/* The same as a string, for the reports printf formats. */
 static const char *holders_or_why(const struct model *m, const struct m_ei *e, char *buf,
 				  size_t size)
 {
-	if (m->o.no_ei_refs)
-		return "(not traced: no ei_get or ei_put probed)";
-	return e->n_holders ? holders_text(e, buf, size) : "(not seen)";
+	struct line l;
+	size_t n;
+
+	line_reset(&l);
+	line_holders_or_why(&l, m, e);
+	n = l.n < size ? l.n : size - 1;
+	memcpy(buf, l.buf, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 /*
@@ -375,7 +379,6 @@ static const char *holders_or_why(const struct model *m, const struct m_ei *e, c
  */
 static void ei_removed_referenced(struct model *m, struct m_ei *e, uint64_t ts)
 {
-	char hb[96];
 	struct line l;
 
 	line_reset(&l);
@@ -384,8 +387,22 @@ static void ei_removed_referenced(struct model *m, struct m_ei *e, uint64_t ts)
 	line_puts(&l, " removed while still referenced: refcount ");
 	line_s64(&l, e->refcount);
 	line_puts(&l, ", held by dentries ");
-	line_puts(&l, holders_or_why(m, e, hb, sizeof(hb)));
+	line_holders_or_why(&l, m, e);
 	m_report_line(m, A_EI_REMOVED_REFERENCED, ts, e->id, &l);
+}
+
+/* "ei PATH released while dentries D,... still held it": as the removal's. */
+static void ei_released_held(struct model *m, struct m_ei *e, uint64_t ts)
+{
+	struct line l;
+
+	line_reset(&l);
+	line_puts(&l, "ei ");
+	line_puts(&l, ei_label(m, e));
+	line_puts(&l, " released while dentries ");
+	line_holders(&l, e);
+	line_puts(&l, " still held it");
+	m_report_line(m, A_DENTRY_OUTLIVES_EI, ts, e->id, &l);
 }
 
 int m_on_ei(struct model *m, const struct et_rec *r)
@@ -395,7 +412,6 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 	int64_t before = 0, after;
 	bool gap = false;
 	struct et_rec known;
-	char hb[96];
 
 	/*
 	 * A kernel whose eventfs_inode has no kref gives no reading, and a
@@ -499,9 +515,7 @@ int m_on_ei(struct model *m, const struct et_rec *r)
 		e->state = EI_RELEASED;
 		e->released_ns = r->ts_ns;
 		if (e->n_holders)
-			m_report(m, A_DENTRY_OUTLIVES_EI, r->ts_ns, e->id,
-				 "ei %s released while dentries %s still held it",
-				 ei_label(m, e), holders_text(e, hb, sizeof(hb)));
+			ei_released_held(m, e, r->ts_ns);
 		if (e->created_seen)
 			ei_sample(m, e, S_EI_LIFE, (r->ts_ns - e->created_ns) / 1000);
 		else

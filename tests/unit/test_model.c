@@ -576,6 +576,37 @@ static void test_ei_dentry_outlives(void **state)
 	assert_true(ei(fx, EI_SCHED).history[3].gap);
 }
 
+/*
+ * Both reports name four holders and count the rest, in the text the
+ * printf formats gave: "...held by dentries D1,D2,D3,D4,+2" at the end of
+ * the removal's, "...released while dentries D1,...,+2 still held it".
+ */
+static void test_ei_holders_text(void **state)
+{
+	static const uint64_t d[6] = { D1, D2, D3, D4, 0xd5d5d5d5d5d5d5d5ull,
+				       0xd6d6d6d6d6d6d6d6ull };
+	struct fx *fx = *state;
+	char h[17], list[128] = "", want[256];
+	const char *t;
+
+	events_and_sched(fx, T0);
+	for (int i = 0; i < 6; i++)
+		ev_ei(fx, ET_EI_GET, T0 + MS(1 + i), EI_SCHED, d[i], 1 + i, 0, "sched");
+	for (int i = 0; i < 4; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? "," : "",
+			 hex(d[i], h));
+	strcat(list, ",+2");
+	ev_ei(fx, ET_EI_REMOVE, T0 + MS(8), EI_SCHED, 0, 7, 0, "sched");
+	t = last_anomaly(fx, A_EI_REMOVED_REFERENCED)->text;
+	snprintf(want, sizeof(want), "ei instances/#1/events/sched removed while still referenced: refcount 6, "
+		 "held by dentries %s", list);
+	assert_string_equal(t, want);
+	ev_ei(fx, ET_EI_RELEASE, T0 + MS(9), EI_SCHED, 0, 0, ET_F_FREED, "sched");
+	t = last_anomaly(fx, A_DENTRY_OUTLIVES_EI)->text;
+	snprintf(want, sizeof(want), "ei instances/#1/events/sched released while dentries %s still held it", list);
+	assert_string_equal(t, want);
+}
+
 /* ---- 3: a new dentry for a name before the old one's release ---- */
 
 static void test_second_dentry_lookup(void **state)
@@ -2408,6 +2439,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ei_no_refs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_want_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_dentry_outlives, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ei_holders_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_dentry_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_dentry_after_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_second_dentry_eventfs, setup, teardown),
