@@ -429,17 +429,29 @@ static __always_inline bool sb_filter(struct sbinfo *s)
 }
 
 /*
+ * Whether field f of type (size bytes, as the kernel has it) lies in the
+ * win bytes read from field start, at a multiple of its size from there:
+ * the windows below read several fields in one helper call.  Relocated
+ * offsets, so it is a constant by load time and the read's fallback, a
+ * read per field, folds away where the window holds them.
+ */
+#define FIELD_OFF(type, f)	__builtin_preserve_field_info(((type *)0)->f, BPF_FIELD_BYTE_OFFSET)
+#define FIELD_IN_WIN(type, start, f, size, win)					\
+	(FIELD_OFF(type, f) >= FIELD_OFF(type, start) &&				\
+	 FIELD_OFF(type, f) + (size) <= FIELD_OFF(type, start) + (win) &&		\
+	 (FIELD_OFF(type, f) - FIELD_OFF(type, start)) % (size) == 0 &&		\
+	 bpf_core_field_size(((type *)0)->f) == (size))
+
+/*
  * s_dev and s_type lie within 48 bytes: 24 apart up to 6.12 (s_dev,
  * s_blocksize_bits, s_blocksize, s_maxbytes, s_type), 40 in 7.3 (its
- * s_super_dev after s_dev).  One read takes both.  Relocated offsets, so
- * the check folds away at load; where they lie further apart, a read each.
+ * s_super_dev after s_dev).  One read takes both; where they lie further
+ * apart, a read each.
  */
-#define SB_OFF(f)	__builtin_preserve_field_info(((struct super_block *)0)->f, \
-						      BPF_FIELD_BYTE_OFFSET)
+#define SB_OFF(f)	FIELD_OFF(struct super_block, f)
 #define SB_WIN		48
-#define SB_WIN_OK	(SB_OFF(s_type) > SB_OFF(s_dev) && SB_OFF(s_type) + 8 <= SB_OFF(s_dev) + SB_WIN && \
-			 (SB_OFF(s_type) - SB_OFF(s_dev)) % 8 == 0 &&			\
-			 bpf_core_field_size(((struct super_block *)0)->s_dev) == 4)
+#define SB_WIN_OK	(FIELD_IN_WIN(struct super_block, s_dev, s_dev, 4, SB_WIN) &&	\
+			 FIELD_IN_WIN(struct super_block, s_dev, s_type, 8, SB_WIN))
 
 /*
  * The superblock's dev and type name into s; whether the filters want it.
@@ -1126,8 +1138,7 @@ int BPF_KRETPROBE(alloc_inode_kprobe, struct inode *ret)
  * 6.1 to 7.3: an evict that needs both reads them at once.  As the
  * dentry's window (dwin_read()): relocated, a read each where they moved.
  */
-#define I_OFF(f)	__builtin_preserve_field_info(((struct inode *)0)->f, \
-						      BPF_FIELD_BYTE_OFFSET)
+#define I_OFF(f)	FIELD_OFF(struct inode, f)
 #define I_WIN		32
 
 struct iwin {
@@ -1137,9 +1148,8 @@ struct iwin {
 
 static __always_inline void iwin_read(struct iwin *w, struct inode *inode)
 {
-	w->ok = I_OFF(i_ino) > I_OFF(i_sb) && I_OFF(i_ino) + 8 <= I_OFF(i_sb) + I_WIN &&
-		(I_OFF(i_ino) - I_OFF(i_sb)) % 8 == 0 &&
-		bpf_core_field_size(((struct inode *)0)->i_ino) == 8 &&
+	w->ok = FIELD_IN_WIN(struct inode, i_sb, i_sb, 8, I_WIN) &&
+		FIELD_IN_WIN(struct inode, i_sb, i_ino, 8, I_WIN) &&
 		!bpf_probe_read_kernel(w->q, sizeof(w->q), (void *)inode + I_OFF(i_sb));
 }
 
@@ -1226,13 +1236,9 @@ static __always_inline void ev_inode(struct et_event *e, struct inode *inode)
  * offsets are relocated, so whether the window holds them is known at
  * load; where it does not, or the read fails, a read per field.
  */
-#define D_OFF(f)	__builtin_preserve_field_info(((struct dentry *)0)->f, \
-						      BPF_FIELD_BYTE_OFFSET)
+#define D_OFF(f)	FIELD_OFF(struct dentry, f)
 #define D_WIN		112
-#define D_IN_WIN(f, size)	(D_OFF(f) >= D_OFF(d_parent) &&			\
-				 D_OFF(f) + (size) <= D_OFF(d_parent) + D_WIN &&	\
-				 (D_OFF(f) - D_OFF(d_parent)) % (size) == 0 &&		\
-				 bpf_core_field_size(((struct dentry *)0)->f) == (size))
+#define D_IN_WIN(f, size)	FIELD_IN_WIN(struct dentry, d_parent, f, size, D_WIN)
 
 struct dwin {
 	bool ok;
