@@ -106,6 +106,18 @@ $(OUTPUT)/evtrace-static: $(OUTPUT)/main.o $(STATIC_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(STATIC_LIBS) -o $@
 
+# make bench-vm's live-discard: the ring read and dropped, not decoded
+# (src/source/ring.c): the probes' and the ring's cost without the consumer.
+$(OUTPUT)/source/ring-discard.o: src/source/ring.c $(OUTPUT)/evtrace.skel.h | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -DET_BENCH_DISCARD=1 -c $< -o $@
+
+$(OUTPUT)/evtrace-static-discard: $(OUTPUT)/main.o \
+		$(filter-out $(OUTPUT)/source/ring.o,$(STATIC_OBJS)) $(OUTPUT)/source/ring-discard.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(STATIC_LIBS) -o $@
+
 # ---- tests ----------------------------------------------------------------
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(OBJS) | $(OUTPUT)/tests
@@ -172,7 +184,7 @@ vm-matrix: $(OUTPUT)/evtrace-static $(OUTPUT)/ptyrun
 
 # evtrace's cost per event against bpftrace's, in one 6.12 VM boot (about
 # 10 minutes under emulation; figures, not part of check).
-bench-vm: $(OUTPUT)/evtrace-static $(OUTPUT)/clockns
+bench-vm: $(OUTPUT)/evtrace-static $(OUTPUT)/evtrace-static-discard $(OUTPUT)/clockns
 	$(Q)tests/vm/bench.sh
 
 # The README's test command: everything, ending in one summary line.

@@ -133,6 +133,41 @@ static void copy_str(char *dst, const char *src, size_t size)
 	memcpy(dst, src, strnlen(src, size - 1));
 }
 
+_Static_assert(ET_COMM_LEN == 16 && ET_FS_LEN == 16, "copy_str16() sizes");
+
+/*
+ * copy_str() of a 16-byte field (comm, fs): every event has two, and
+ * their strnlen() and memcpy() calls were a fifth of its decoding (a
+ * burst's ei events, callgrind; 6 % less with these).  In two words:
+ * (w - 0x01..) & ~w & 0x80.. flags a word's zero bytes, the first exactly
+ * (a borrow only flags bytes above a zero), and everything from the
+ * first NUL on is cleared; byte 15 is the NUL of a string that fills it.
+ */
+static inline __attribute__((always_inline)) void copy_str16(char *dst, const char *src)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t w[2];
+
+	memcpy(w, src, sizeof(w));
+	w[1] &= 0x00ffffffffffffffull;
+	for (int i = 0; i < 2; i++) {
+		uint64_t z = (w[i] - ones) & ~w[i] & highs;
+
+		if (z) {
+			/* z's lowest bit is the NUL's bit 7: keep the bytes below it */
+			w[i] &= (1ull << (__builtin_ctzll(z) - 7)) - 1;
+			if (!i)
+				w[1] = 0;
+			break;
+		}
+	}
+	memcpy(dst, w, sizeof(w));
+#else
+	copy_str(dst, src, 16);
+#endif
+}
+
 void decode_event(struct decoder *d, const struct et_event *e, size_t size,
 		  struct et_rec *r)
 {
@@ -153,13 +188,13 @@ void decode_event(struct decoder *d, const struct et_event *e, size_t size,
 	r->inode_ino = e->inode_ino;
 	r->pei_id = object_id(d, e->pei, e->pei_seq);
 	r->cgroup_id = e->cgroup;
-	copy_str(r->comm, e->comm, sizeof(r->comm));
-	copy_str(r->fs, e->fs, sizeof(r->fs));
+	copy_str16(r->comm, e->comm);
+	copy_str16(r->fs, e->fs);
 	/* the tail, as far as the record has one */
 	if (e->type == ET_INO_ALLOC && size >= ET_EVENT_STACK)
 		resolve_caller(d->ksyms, (const uint64_t *)e->stack, ET_STACK_DEPTH,
 			       r->caller, sizeof(r->caller));
-	else if (e->type != ET_INO_ALLOC && size >= ET_EVENT_NAME)
+	else if (e->type != ET_INO_ALLOC && size >= ET_EVENT_NAME && e->name[0])
 		copy_str(r->name, e->name, sizeof(r->name));
 }
 

@@ -33,11 +33,23 @@ static int deliver(struct ring_ctx *c, const struct et_rec *r)
 	return c->sink_ret;
 }
 
+/*
+ * make bench-vm's live-discard mode links a build of this file with
+ * ET_BENCH_DISCARD=1 (evtrace-static-discard, never installed): records
+ * are read off the ring and dropped, neither decoded nor modelled, so the
+ * same boot shows what the probes and the ring cost without the consumer.
+ */
+#ifndef ET_BENCH_DISCARD
+#define ET_BENCH_DISCARD 0
+#endif
+
 static int on_event(void *ctx, const struct et_event *e, size_t size)
 {
 	struct ring_ctx *c = ctx;
 	struct et_rec r;
 
+	if (ET_BENCH_DISCARD)
+		return 0;
 	decode_event(c->dec, e, size, &r);
 	return deliver(c, &r);
 }

@@ -356,6 +356,60 @@ static void test_decode_unterminated_strings(void **state)
 	assert_int_equal(strlen(r.caller), 0);
 }
 
+/*
+ * comm and fs, 16 bytes each, against what they mean: the bytes before the
+ * first NUL (15 at most), zero after.  Every NUL position, each with bytes
+ * that trip a word-at-a-time search (0x01, 0x80, 0xff, and a 0x01 or 0x80
+ * right after a NUL, where a borrow flags a byte that is not one), then
+ * random fields with NULs anywhere.
+ */
+static void check_str16(struct fixture *fx, struct et_event *e)
+{
+	char want_comm[16] = { 0 }, want_fs[16] = { 0 };
+	struct et_rec r;
+
+	memcpy(want_comm, e->comm, strnlen(e->comm, 15));
+	memcpy(want_fs, e->fs, strnlen(e->fs, 15));
+	memset(&r, 'x', sizeof(r));
+	decode_event(&fx->d, e, ET_EVENT_BASE, &r);
+	assert_memory_equal(r.comm, want_comm, 16);
+	assert_memory_equal(r.fs, want_fs, 16);
+}
+
+static void test_decode_str16(void **state)
+{
+	static const unsigned char fills[] = { 'a', 0x01, 0x80, 0xff, 0x7f, 0xfe };
+	struct fixture *fx = *state;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	struct et_event e;
+
+	make_event(&e, ET_INODE_ALLOC);
+	for (int nul = 0; nul <= 16; nul++) {
+		for (size_t f = 0; f < sizeof(fills); f++) {
+			for (size_t g = 0; g < sizeof(fills); g++) {
+				memset(e.comm, fills[f], 16);
+				memset(e.fs, fills[g], 16);
+				if (nul < 16) {
+					e.comm[nul] = e.fs[nul] = 0;
+					/* a borrow out of the NUL reaches the byte after it */
+					if (nul < 15)
+						e.fs[nul + 1] = 0x01;
+				}
+				check_str16(fx, &e);
+			}
+		}
+	}
+	for (int i = 0; i < 100000; i++) {
+		for (int k = 0; k < 16; k++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			/* a NUL one byte in eight, else anything */
+			e.comm[k] = (x >> 40) % 8 ? (char)(x >> 48) : 0;
+			e.fs[k] = (x >> 24) % 8 ? (char)(x >> 32) : 0;
+		}
+		check_str16(fx, &e);
+	}
+}
+
 static void test_decode_unknown_type(void **state)
 {
 	static const unsigned int types[] = { 0, ET_TYPE_MAX, ET_TYPE_MAX + 1, 0xffff };
@@ -613,6 +667,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decode_no_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_dev_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_unterminated_strings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decode_str16, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_unknown_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decode_caller, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_object_id, setup, teardown),

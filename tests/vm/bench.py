@@ -13,9 +13,10 @@ import re
 import sys
 
 WORKLOADS = ["burst", "files", "pipes", "seed"]
-EVTRACE = ["hist", "hist-dentry", "live", "hist-stream", "live-stream", "record", "events-json",
-           "record-64M"]
+EVTRACE = ["hist", "hist-dentry", "live", "live-discard", "hist-stream", "live-stream", "record",
+           "events-json", "record-64M"]
 RATIOS = [("hist", "bt-count"), ("hist-dentry", "bt-count"), ("live", "bt-count"),
+          ("live-discard", "bt-count"),
           ("hist-stream", "bt-count"), ("live-stream", "bt-count"),
           ("record", "bt-printf"), ("events-json", "bt-printf")]
 
@@ -211,6 +212,8 @@ def main(out):
     p("      maps), plus the perf buffers bpftrace maps (which no memlock counts); progs: the programs' memlock")
     p("rss: VmHWM of the tracer just before it stops (evtrace's counts the ring buffer pages it read through")
     p("     its mapping, which maps the ring twice); kmem, progs and rss: the largest over the workloads")
+    p("live-discard: live's probes and ring, its records read and dropped undecoded (evtrace-static-discard):")
+    p("      live's added time less this one's is its consumer's; its events count only the kernel's counts")
     p("bpftrace also counts its own process's calls (evtrace leaves out its own); it makes next to none")
     p("bt-printf's added time buys only the lines it did not lose; the runs of a workload differ by some")
     p("tens of ms under emulation, so a small or negative added time is noise (see none-end)")

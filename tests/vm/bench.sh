@@ -7,7 +7,8 @@
 # Figures, not pass/fail: not part of make check.
 #
 # usage: bench.sh
-# env:   EVTRACE_BIN (default .output/evtrace-static), CLOCKNS (default
+# env:   EVTRACE_BIN (default .output/evtrace-static), EVTRACE_DISCARD_BIN
+#        (default .output/evtrace-static-discard), CLOCKNS (default
 #        .output/clockns), BPFTRACE (default: bpftrace on PATH), VM_OUT
 #        (default tests/vm/out; the run goes to VM_OUT/bench), VM_TIMEOUT
 #        seconds (default 1200), VM_ACCEL (see boot.sh); for shorter trial
@@ -44,8 +45,12 @@ for v in BENCH_REPS BENCH_MODES BENCH_WORKLOADS BENCH_EVTRACE_ARGS BENCH_BPF_STA
 done
 
 # BENCH_BASE: another static evtrace (an older tree's), as /bin/evtrace-base
-# for the base-MODE modes: this tree against it in the same boot
-extra=$clk
+# for the base-MODE modes: this tree against it in the same boot.  And
+# this tree's build that reads the ring and drops it, as
+# /bin/evtrace-discard: the live-discard mode (Makefile).
+discard=${EVTRACE_DISCARD_BIN:-.output/evtrace-static-discard}
+cp "$discard" "$stage/evtrace-discard"
+extra="$clk $stage/evtrace-discard"
 if [ -n "${BENCH_BASE:-}" ]; then
 	cp "$BENCH_BASE" "$stage/evtrace-base"
 	extra="$extra $stage/evtrace-base"

@@ -18,7 +18,7 @@
 T=/sys/kernel/tracing
 BENCH_REPS=3
 BENCH_EVTRACE_ARGS=	# more options for the evtrace modes, e.g. --bufsize 32M
-BENCH_MODES="none bt-count bt-printf hist hist-dentry live hist-stream live-stream record events-json record-64M none-end"
+BENCH_MODES="none bt-count bt-printf hist hist-dentry live live-discard hist-stream live-stream record events-json record-64M none-end"
 BENCH_WORKLOADS="burst files pipes seed"
 BENCH_BPF_STATS=0
 [ -r /guest/bench.conf ] && . /guest/bench.conf
@@ -116,6 +116,9 @@ start() {
 	# dentry lifetimes: four more probes than the default --of ino
 	hist-dentry) $ev hist --of dentry-life $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
 	live) $ev live --no-tui $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	# the same probes and ring, its records read and dropped (evtrace-discard):
+	# live's added time less this one's is what its consumer costs
+	live-discard) evtrace-discard live --no-tui $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
 	# every event streamed, as before the kernel counted: what aggregation saves
 	hist-stream) $ev hist --stream $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
 	live-stream) $ev live --no-tui --stream $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
