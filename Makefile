@@ -132,8 +132,10 @@ unit: $(UNIT_BINS) evtrace
 # bug the assertions do not see still fails the run.  Then the threaded
 # ones under ThreadSanitizer.
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-# ThreadSanitizer for the code with threads: the recorder's writer, replay's reader.
-TSAN_BINS := .output-tsan/tests/test_recorder .output-tsan/tests/test_replay
+# ThreadSanitizer for the code with threads: the recorder's writer, replay's reader,
+# the ring's backlog.
+TSAN_BINS := .output-tsan/tests/test_recorder .output-tsan/tests/test_replay \
+	     .output-tsan/tests/test_backlog
 unit-san:
 	$(Q)$(MAKE) -s OUTPUT=.output-san EXTRA_CFLAGS="$(SAN_FLAGS)" \
 		EXTRA_LDFLAGS="$(SAN_FLAGS)" $(patsubst $(OUTPUT)/%,.output-san/%,$(UNIT_BINS))

@@ -63,7 +63,8 @@
 	{ .name = "bufsize", .arg = "BYTES", .type = OPT_T_SIZE,	\
 	  .dst = &(to)->ringbuf_bytes, .size = sizeof((to)->ringbuf_bytes), \
 	  .min = 64 << 10, .max = 1 << 30, .flags = OPT_F_POW2, .suffixes = "KM", \
-	  .help = "ring buffer size, a power of two (default 8M)" },	\
+	  .help = "ring buffer size, a power of two (default 8M); what\n" \
+		  "is read out of it waits in a backlog of up to 8 times it" }, \
 	OPT_COUNT(0, "max-objects", &(to)->max_objects, 1 << 24,	\
 		  "live objects the kernel numbers for their ids, 128 bytes\n" \
 		  "of kernel memory each (default 262144; 65536 when only\n" \

@@ -695,6 +695,11 @@ void tracer_calls(struct tracer *t, uint64_t *calls)
 		calls[p] = t->skel ? percpu_sum(t->skel->maps.calls, p) : 0;
 }
 
+uint64_t tracer_ring_bytes(const struct tracer *t)
+{
+	return t->skel ? bpf_map__max_entries(t->skel->maps.events) : 0;
+}
+
 int tracer_agg_fd(struct tracer *t)
 {
 	return t->skel && t->agg_types ? bpf_map__fd(t->skel->maps.aggs) : -1;

@@ -113,6 +113,8 @@ void tracer_detach(struct tracer *t);
 void tracer_new_lost(struct tracer *t, uint64_t *n, bool all);
 /* Calls of each probed function so far (enum et_probe), evtrace's own excluded. */
 void tracer_calls(struct tracer *t, uint64_t *calls);
+/* The ring buffer's size in bytes (--bufsize, as loaded). */
+uint64_t tracer_ring_bytes(const struct tracer *t);
 /* The kernel's aggregation (agg_opts): its map's fd, -1 when not aggregating. */
 int tracer_agg_fd(struct tracer *t);
 /* The aggregation's counters so far (evtrace.h, "agg_counts"), ETA_COUNTS of them. */
