@@ -5,14 +5,35 @@
  * no more than two memcpy()s.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "lib/common.h"
 #include "source/backlog.h"
 
 #define REC_SPAN(n)	(8 + (((size_t)(n) + 7) & ~(size_t)7))
+
+/*
+ * Chunks are mapped and unmapped, not malloc()ed, so one given back
+ * leaves the RSS at once: once a 1 MiB block was freed, glibc serves the
+ * next ones from its heap (its mmap threshold rises), and gives a heap
+ * back only from its top, where the model's allocations made during the
+ * same burst may sit above them.
+ */
+static struct chunk *chunk_new(void)
+{
+	void *p = mmap(NULL, sizeof(struct chunk), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void chunk_free(struct chunk *ch)
+{
+	if (ch)
+		munmap(ch, sizeof(*ch));
+}
 
 int backlog_init(struct backlog *b, size_t max_bytes)
 {
@@ -42,10 +63,10 @@ void backlog_free(struct backlog *b)
 {
 	for (struct chunk *ch = b->head, *next; ch; ch = next) {
 		next = ch->next;
-		free(ch);
+		chunk_free(ch);
 	}
-	free(b->fill);
-	free(b->spare);
+	chunk_free(b->fill);
+	chunk_free(b->spare);
 	b->head = b->tail = b->fill = b->spare = NULL;
 	pthread_cond_destroy(&b->more);
 	pthread_cond_destroy(&b->room);
@@ -82,7 +103,7 @@ static struct chunk *next_fill(struct backlog *b)
 	ch = b->spare;
 	b->spare = NULL;
 	if (!ch)
-		ch = malloc(sizeof(*ch));
+		ch = chunk_new();
 	if (ch) {
 		ch->len = 0;
 		b->chunks++;
@@ -168,7 +189,7 @@ void backlog_done(struct backlog *b, struct chunk *ch)
 	if (!b->spare)
 		b->spare = ch;
 	else
-		free(ch);
+		chunk_free(ch);
 	b->chunks--;
 	pthread_cond_signal(&b->room);
 	pthread_mutex_unlock(&b->mu);
