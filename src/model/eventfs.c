@@ -289,13 +289,17 @@ static void history_push(struct model *m, struct m_ei *e, const struct et_rec *r
 	if (m->o.no_history)
 		return;
 	/*
-	 * Eight times as long the first time: an event directory's ei that
-	 * a lookup reached takes twenty changes or so (a get and a put per
-	 * file), and each realloc() cost as much as the rest of its event.
+	 * Five times as long the first time, then all of it: an event
+	 * directory's ei that a lookup reached takes 17 changes on 6.12
+	 * (create, a get and a put for its dentry and each of its six files,
+	 * remove, release), and each realloc() cost as much as the rest of
+	 * its event.  Not eight times, as before: a burst keeps thousands of
+	 * these, and their 15 unused slots each were a fifth of the pages
+	 * the model faulted in for a burst's eis.
 	 */
 	if (e->n_history == e->history_cap && e->history_cap < m->o.ei_history) {
-		uint32_t cap = e->history_cap * 8 < m->o.ei_history ?
-			       e->history_cap * 8 : m->o.ei_history;
+		uint32_t cap = e->history_cap * 5 < m->o.ei_history &&
+			       e->history == e->history0 ? e->history_cap * 5 : m->o.ei_history;
 		struct ei_change *p = e->history == e->history0 ? NULL : e->history;
 
 		p = realloc(p, cap * sizeof(*e->history));

@@ -28,7 +28,8 @@ struct backlog {
 	pthread_cond_t room;		/* to the producer: a chunk given back */
 	struct chunk *head, *tail;	/* queued, oldest first */
 	struct chunk *fill;		/* the producer's, not queued yet: its thread's alone */
-	struct chunk *spare;		/* one given back, for the producer's next */
+	struct chunk *spares;		/* given back, kept for the producer's next */
+	unsigned int n_spares;
 	unsigned int chunks, max_chunks;	/* queued and fill; the bound */
 	bool stop;			/* asked of the producer: end after this round */
 	bool ended;			/* the producer is done */
@@ -55,8 +56,13 @@ void backlog_end(struct backlog *b, int err);
 
 /* The oldest queued chunk, waiting until deadline (CLOCK_MONOTONIC ns); NULL if none. */
 struct chunk *backlog_take(struct backlog *b, uint64_t deadline);
-/* A chunk read through, given back. */
+/* A chunk read through, given back: kept for the producer's next. */
 void backlog_done(struct backlog *b, struct chunk *ch);
+/*
+ * The chunks kept past the first unmapped: a quiet moment's (the caller
+ * says when).  Returns how many.
+ */
+unsigned int backlog_trim(struct backlog *b);
 /* Ask the producer to end after its round (backlog_stopping()). */
 void backlog_stop(struct backlog *b);
 /* True once the producer has ended and every chunk was taken; *err its error. */

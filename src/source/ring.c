@@ -11,9 +11,10 @@
  * it), and a full ring loses what comes next.  Copying a record out costs
  * a small fraction of decoding it, so the reader keeps the ring near
  * empty while it gets any CPU at all.  The backlog (source/backlog.h) is
- * pageable memory, taken while a burst outruns the consumer and freed as
- * it catches up, up to BACKLOG_RINGS times the ring; past that the reader
- * waits, and the ring fills and loses (counted) as it did without one.
+ * pageable memory, taken while a burst outruns the consumer and given
+ * back once the ring is quiet (QUIET_NS), up to BACKLOG_RINGS times the
+ * ring; past that the reader waits, and the ring fills and loses
+ * (counted) as it did without one.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -34,6 +35,12 @@
 #define AGG_READ_NS 1000000000ull
 
 #define BACKLOG_RINGS	8	/* the backlog's bound, in rings' sizes */
+/*
+ * The backlog's chunks a burst took are kept for the next (a chunk mapped
+ * afresh is 256 page faults) and given back once the ring was this long
+ * without a record.
+ */
+#define QUIET_NS	2000000000ull
 
 struct ring_ctx {
 	struct decoder *dec;	/* on the heap: its id cache is 768 KiB */
@@ -218,6 +225,8 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 	struct ring_ctx c = { .stats = stats, .o = o };
 	uint64_t end = o->duration > 0 ? mono_ns() + (uint64_t)(o->duration * 1e9) : 0;
 	uint64_t agg_read_ns = mono_ns(), round_end, lost[LOST_CAUSES];
+	uint64_t last_chunk_ns = mono_ns();
+	bool trimmed = false;
 	struct agg_reader ar;
 	struct reader rd = { .t = t };
 	struct chunk *ch;
@@ -260,6 +269,8 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 		if (ch) {
 			deliver_chunk(&c, ch);
 			backlog_done(&rd.b, ch);
+			last_chunk_ns = mono_ns();
+			trimmed = false;
 		}
 		/* the reader ends early only on an error, said once all it read is handed on */
 		if (backlog_drained(&rd.b, &err))
@@ -267,6 +278,10 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 		if (ch && mono_ns() < round_end)
 			continue;
 		round_end = mono_ns() + POLL_MS * 1000000ull;
+		if (!trimmed && mono_ns() - last_chunk_ns >= QUIET_NS) {
+			backlog_trim(&rd.b);
+			trimmed = true;
+		}
 		report_lost(t, &c, false);
 		/*
 		 * hist INTERVAL: an interval that ends at this round's tick

@@ -172,6 +172,58 @@ static void test_too_big_and_end(void **state)
 	backlog_free(&b);
 }
 
+/* Fills n chunks on this thread, each flushed: a chunk's worth of records each. */
+static void fill_chunks(struct backlog *b, int n, struct chunk **got)
+{
+	unsigned char rec[256];
+	uint32_t per = CHUNK_BYTES / (8 + 256);
+
+	for (int c = 0; c < n; c++) {
+		for (uint32_t i = 0; i < per; i++) {
+			rec_fill(rec, i);
+			assert_int_equal(backlog_append(b, rec, 256), 0);
+		}
+		backlog_flush(b);
+		got[c] = backlog_take(b, mono_ns());
+		assert_non_null(got[c]);
+	}
+}
+
+/*
+ * A burst's chunks are kept for the next burst, which maps none afresh,
+ * until a quiet moment's trim unmaps all but one.
+ */
+static void test_kept_then_trimmed(void **state)
+{
+	struct chunk *first[4], *again[4];
+	struct backlog b;
+
+	assert_int_equal(backlog_init(&b, 8 * CHUNK_BYTES), 0);
+	fill_chunks(&b, 4, first);
+	for (int c = 0; c < 4; c++)
+		backlog_done(&b, first[c]);
+	assert_int_equal(b.n_spares, 4);
+	fill_chunks(&b, 4, again);
+	for (int c = 0; c < 4; c++) {
+		bool kept = false;
+
+		for (int k = 0; k < 4; k++)
+			kept = kept || again[c] == first[k];
+		assert_true(kept);
+	}
+	assert_int_equal(b.n_spares, 0);
+	for (int c = 0; c < 4; c++)
+		backlog_done(&b, again[c]);
+	assert_int_equal(backlog_trim(&b), 3);
+	assert_int_equal(b.n_spares, 1);
+	assert_int_equal(backlog_trim(&b), 0);
+	/* the one kept still serves */
+	fill_chunks(&b, 1, again);
+	backlog_done(&b, again[0]);
+	backlog_end(&b, 0);
+	backlog_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_flushed_rounds),
 		cmocka_unit_test(test_bound_floor),
 		cmocka_unit_test(test_too_big_and_end),
+		cmocka_unit_test(test_kept_then_trimmed),
 	};
 
 	return cmocka_run_group_tests_name("backlog", tests, NULL, NULL);

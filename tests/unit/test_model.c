@@ -1160,6 +1160,51 @@ static void test_ei_history_ring(void **state)
 	assert_no_anomalies(fx);
 }
 
+/*
+ * The history after the create and n get/put pairs of test_ei_history_grows:
+ * the newest changes, at most 64, in order.
+ */
+static void assert_pairs(struct fx *fx, uint32_t n)
+{
+	struct ei_view v = ei(fx, EI_SCHED);
+	uint32_t total = 1 + 2 * n, kept = total < 64 ? total : 64;
+
+	assert_int_equal(v.n_history, kept);
+	assert_int_equal(v.history_dropped, total - kept);
+	for (uint32_t k = 0; k < kept; k++) {
+		uint32_t j = total - kept + k, i = (j - 1) / 2;	/* the change's place; its pair */
+
+		if (!j)
+			assert_int_equal(v.history[k].op, ET_EI_CREATE);
+		else if (j % 2)
+			assert_change(&v, k, ET_EI_GET, 2, D1 + i, T0 + MS(10 * i + 1), false);
+		else
+			assert_change(&v, k, ET_EI_PUT, 1, D1 + i, T0 + MS(10 * i + 2), false);
+	}
+}
+
+/*
+ * At the default length the history grows twice (in the entry, then five
+ * times that, then all of it) before it turns into a ring: every change
+ * kept in order through both moves, the oldest dropped after.
+ */
+static void test_ei_history_grows(void **state)
+{
+	struct fx *fx = *state;
+	const struct model_opts o = { .ei_history = 64 };
+
+	fx_open(fx, &o);
+	events_and_sched(fx, T0);
+	for (uint32_t i = 0; i < 35; i++) {
+		ev_ei(fx, ET_EI_GET, T0 + MS(10 * i + 1), EI_SCHED, D1 + i, 2, 0, "sched");
+		ev_ei(fx, ET_EI_PUT, T0 + MS(10 * i + 2), EI_SCHED, D1 + i, 2, 0, "sched");
+		/* in the entry; in the first array; in the whole one; a ring */
+		if (i == 0 || i == 5 || i == 15 || i == 34)
+			assert_pairs(fx, i + 1);
+	}
+	assert_no_anomalies(fx);
+}
+
 /* no_history: the same state and refcounts, no changes kept (hist, events) */
 static void test_ei_no_history(void **state)
 {
@@ -2458,6 +2503,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ei_not_released, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lost_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_history_ring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ei_history_grows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ei_no_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dup_ino_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dup_ino, setup, teardown),

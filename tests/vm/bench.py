@@ -108,6 +108,23 @@ def main(out):
         t = (f(os.path.join(m, w, "cpu_ticks")) or "").split()
         return (int(t[0]) + int(t[1])) * 10 if len(t) == 2 else None   # USER_HZ 100
 
+    def during(m, w):
+        """The tracer's CPU ms (user + system) and minor faults while the
+        workload ran: per thread, from once attached (proc0) to the stop
+        (proc1); a thread started after proc0 counts from 0."""
+        snap = []
+        for name in ("proc0", "proc1"):
+            rows = {}
+            for line in (f(os.path.join(m, w, name)) or "").splitlines():
+                x = line.split()
+                if len(x) == 6:
+                    rows[x[0]] = [int(v) for v in x[1:4]]
+            snap.append(rows)
+        if not snap[1]:
+            return None
+        d = [sum(snap[1][t][i] - snap[0].get(t, [0, 0, 0])[i] for t in snap[1]) for i in range(3)]
+        return (d[1] + d[2]) * 10, d[0]     # USER_HZ 100
+
     def kmem(m, w):
         k = (f(os.path.join(m, w, "kmem")) or "").split()
         return [int(x) for x in k] if len(k) == 6 else None
@@ -172,6 +189,13 @@ def main(out):
         p(f"{m:<26}" + "".join(f"{cpu_ms(m, w) if cpu_ms(m, w) is not None else '-':>8}"
                                for w in wls))
     p()
+    # the same while the workloads ran (not its start), and the pages it faulted in
+    if any(during(m, w) for m in traced for w in wls):
+        p(f"{'tracer CPU ms/faults, runs':<26}" + "".join(f"{w:>13}" for w in wls))
+        for m in traced:
+            cells = [during(m, w) for w in wls]
+            p(f"{m:<26}" + "".join(f"{c[0]:>6}/{c[1]:<6}" if c else f"{'-':>13}" for c in cells))
+        p()
     # with BENCH_BPF_STATS=1: the kernel's own timing of the tracer's programs
     def stats(m, w):
         rows = [l.split() for l in (f(os.path.join(m, w, "bpf_stats")) or "").splitlines()]
@@ -212,6 +236,8 @@ def main(out):
     p("      maps), plus the perf buffers bpftrace maps (which no memlock counts); progs: the programs' memlock")
     p("rss: VmHWM of the tracer just before it stops (evtrace's counts the ring buffer pages it read through")
     p("     its mapping, which maps the ring twice); kmem, progs and rss: the largest over the workloads")
+    p("tracer CPU ms/faults, runs: the tracer's user and system time (ticks of 10 ms) and its minor page")
+    p("      faults from its attach to its stop, thread by thread: what its consumer took while the runs ran")
     p("live-discard: live's probes and ring, its records read and dropped undecoded (evtrace-static-discard):")
     p("      live's added time less this one's is its consumer's; its events count only the kernel's counts")
     p("bpftrace also counts its own process's calls (evtrace leaves out its own); it makes next to none")

@@ -156,6 +156,21 @@ start() {
 		done ;;
 	esac
 	echo $((($(clockns) - t0) / 1000000)) >$d/attach_ms
+	procstat $tpid >$d/proc0
+}
+
+# procstat PID: per thread of the tracer, its minor faults, user and system
+# ticks and context switches (voluntary, not): taken once attached
+# (proc0) and at the stop (proc1), so the difference is what the tracer
+# itself spent while the workloads ran, thread by thread.
+procstat() {
+	for t in /proc/$1/task/*; do
+		# the fields after the name, which may hold spaces: state is f[1]
+		awk '{s = $0; sub(/.*\) /, "", s); split(s, f, " ")
+		      printf "%s %s %s %s", $1, f[8], f[12], f[13]}' $t/stat 2>/dev/null || continue
+		awk '/^voluntary_ctxt_switches:/ {v = $2} /^nonvoluntary_ctxt_switches:/ {n = $2}
+		     END {printf " %d %d\n", v, n}' $t/status 2>/dev/null
+	done
 }
 
 # kmem PID: memlock of its BPF maps and of its programs (each counted once,
@@ -194,6 +209,7 @@ stop() {
 	# the tracer's own CPU time, user and system, in clock ticks: what its
 	# consumer cost, apart from what its probes cost the traced tasks
 	awk '{print $14, $15}' /proc/$tpid/stat >$d/cpu_ticks
+	procstat $tpid >$d/proc1
 	kill -INT $tpid
 	wait $tpid
 	echo $? >$d/rc
