@@ -7,7 +7,7 @@
 
 static const char *const lost_causes[LOST_CAUSES] = {
 	[LOST_RING] = "ring", [LOST_RECURSION] = "recursion", [LOST_KPROBE] = "kprobe",
-	[LOST_TABLE] = "table",
+	[LOST_TABLE] = "table", [LOST_INTERRUPTED] = "interrupted",
 };
 
 const char *lost_cause_name(enum lost_cause c)

@@ -16,9 +16,12 @@ typedef int (*rec_sink_fn)(void *ctx, const struct et_rec *r);
  * the ring buffer was full; a program did not run because another BPF
  * program was running on that CPU (recursion); the kernel's kprobe or
  * kretprobe missed a call (a kretprobe's instances ran out); the kernel's
- * aggregation table was full (hist, the live view: a new group or bucket).
+ * aggregation table was full (hist, the live view: a new group or bucket);
+ * evtrace read them, then dropped them at a second interrupt (source/ring.h's
+ * STOP_NOW).
  */
-enum lost_cause { LOST_RING, LOST_RECURSION, LOST_KPROBE, LOST_TABLE, LOST_CAUSES };
+enum lost_cause { LOST_RING, LOST_RECURSION, LOST_KPROBE, LOST_TABLE, LOST_INTERRUPTED,
+		  LOST_CAUSES };
 
 const char *lost_cause_name(enum lost_cause c);
 /* A lost record's cause; a record without one (older files) is the ring's. */

@@ -15,14 +15,27 @@
 
 static volatile sig_atomic_t stop_flag;
 
+/*
+ * The first signal stops the run: what was already read is still handed
+ * on.  A second one (STOP_NOW) drops what is still waiting, counted as
+ * lost, as perf and trace-cmd let a second Ctrl-C cut a long flush short.
+ */
 static void on_signal(int sig)
 {
-	stop_flag = 1;
+	stop_flag = stop_flag ? STOP_NOW : 1;
 }
 
 static void install_stop_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	/*
+	 * SA_RESTART: a Ctrl-C while the event lines wait on a slow pipe
+	 * (| less) must not fail that write() with EINTR, which stdio takes
+	 * for an error: the run ended with status 1, a line cut in two and
+	 * the rest of its buffer gone.  The waits that must see the flag at
+	 * once (poll, select, nanosleep) return EINTR whatever the flag, and
+	 * the others wait with a timeout.
+	 */
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -34,7 +47,8 @@ static void install_stop_signals(void)
 
 void pipeline_stop(void)
 {
-	stop_flag = 1;
+	if (!stop_flag)
+		stop_flag = 1;
 }
 
 bool pipeline_stopping(void)

@@ -225,6 +225,17 @@ unsigned int backlog_trim(struct backlog *b)
 	return n;
 }
 
+unsigned int backlog_queued(struct backlog *b)
+{
+	unsigned int n = 0;
+
+	pthread_mutex_lock(&b->mu);
+	for (const struct chunk *ch = b->head; ch; ch = ch->next)
+		n++;
+	pthread_mutex_unlock(&b->mu);
+	return n;
+}
+
 void backlog_stop(struct backlog *b)
 {
 	pthread_mutex_lock(&b->mu);

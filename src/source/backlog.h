@@ -63,6 +63,8 @@ void backlog_done(struct backlog *b, struct chunk *ch);
  * says when).  Returns how many.
  */
 unsigned int backlog_trim(struct backlog *b);
+/* How many chunks are queued, not taken yet. */
+unsigned int backlog_queued(struct backlog *b);
 /* Ask the producer to end after its round (backlog_stopping()). */
 void backlog_stop(struct backlog *b);
 /* True once the producer has ended and every chunk was taken; *err its error. */

@@ -35,6 +35,8 @@
 #define AGG_READ_NS 1000000000ull
 
 #define BACKLOG_RINGS	8	/* the backlog's bound, in rings' sizes */
+/* a backlog this long at the stop (a second or more of decoding) is said */
+#define WAIT_SAID_CHUNKS	4
 /*
  * The backlog's chunks a burst took are kept for the next (a chunk mapped
  * afresh is 256 page faults) and given back once the ring was this long
@@ -47,7 +49,14 @@ struct ring_ctx {
 	struct et_stats *stats;
 	const struct ring_opts *o;
 	int sink_ret;
+	uint64_t dropped;	/* read, then let go at a second interrupt (STOP_NOW) */
 };
+
+/* A second interrupt: what was read and still waits is dropped, and counted. */
+static bool stop_now(const struct ring_ctx *c)
+{
+	return *c->o->stop >= STOP_NOW;
+}
 
 static int deliver(struct ring_ctx *c, const struct et_rec *r)
 {
@@ -73,6 +82,10 @@ static int on_event(void *ctx, const struct et_event *e, size_t size)
 
 	if (ET_BENCH_DISCARD)
 		return 0;
+	if (stop_now(c)) {
+		c->dropped++;
+		return 0;
+	}
 	decode_event(c->dec, e, size, &r);
 	return deliver(c, &r);
 }
@@ -147,15 +160,22 @@ static int reader_start(struct reader *rd, pthread_t *tid)
 
 /*
  * The reader ends after its round, and everything it read on the way is
- * handed on (or, once the sink said stop, let go): nothing it took off
- * the ring is dropped unseen, and it never waits on a consumer gone.
+ * handed on (or, once the sink said stop, let go; at a second interrupt,
+ * counted as lost): nothing it took off the ring is dropped unseen, and
+ * it never waits on a consumer gone.  A long wait is said, with the way
+ * to cut it short.
  */
 static void reader_stop(struct reader *rd, pthread_t tid, struct ring_ctx *c)
 {
 	struct chunk *ch;
+	unsigned int queued;
 	int err;
 
 	backlog_stop(&rd->b);
+	queued = backlog_queued(&rd->b);
+	if (queued >= WAIT_SAID_CHUNKS && !stop_now(c) && !c->sink_ret)
+		p_info("handing on %u MiB of events already read; interrupt again to drop them "
+		       "(counted as lost)", queued * (CHUNK_BYTES >> 20));
 	while (!backlog_drained(&rd->b, &err)) {
 		ch = backlog_take(&rd->b, mono_ns() + POLL_MS * 1000000ull);
 		if (ch) {
@@ -314,6 +334,11 @@ int ring_run(struct tracer *t, struct et_stats *stats, const struct ring_opts *o
 	t->on_event_ctx = &c;
 	if (!c.sink_ret)
 		ring_buffer__consume(t->rb);
+	if (c.dropped) {
+		uint64_t n[LOST_CAUSES] = { [LOST_INTERRUPTED] = c.dropped };
+
+		deliver_lost(&c, n);
+	}
 	report_lost(t, &c, true);
 	if (!c.sink_ret)
 		read_agg(t, &c, &ar);

@@ -11,9 +11,16 @@
 #include "event/stream.h"
 #include "source/probes.h"
 
+#define STOP_NOW	2
+
 struct ring_opts {
 	double duration;		/* seconds, 0 = until stopped */
-	volatile sig_atomic_t *stop;	/* set by a signal handler */
+	/*
+	 * Set by a signal handler: 1 stops the run, what was read still
+	 * handed on; STOP_NOW drops what still waits, counted as lost
+	 * (LOST_INTERRUPTED).
+	 */
+	volatile sig_atomic_t *stop;
 	rec_sink_fn sink;		/* non-zero return stops the run */
 	void *sink_ctx;
 	void (*tick)(void *ctx);	/* after each poll round, may be NULL */

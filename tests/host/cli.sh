@@ -843,7 +843,10 @@ if [ -x /usr/bin/time ]; then
 	"$tmp/mkstream" $fx 1000 1 2>/dev/null | /usr/bin/time -f %M $bin info - 2>"$tmp/m1" >/dev/null
 	"$tmp/mkstream" $fx 1000 60 2>/dev/null | /usr/bin/time -f %M $bin info - 2>"$tmp/m60" >"$tmp/s.out"
 	m1=$(tail -n 1 "$tmp/m1") m60=$(tail -n 1 "$tmp/m60")
-	grep -q '^events:     1118220 in ' "$tmp/s.out" && [ $((m60 - m1)) -lt 4096 ]
+	# on a loaded machine the recorder may drop some (its queue full), and says so
+	ev=$(sed -n 's/^events:     \([0-9]*\) in .*/\1/p' "$tmp/s.out")
+	dr=$(sed -n 's/^loss: .*, \([0-9]*\) dropped by the recorder$/\1/p' "$tmp/s.out")
+	[ $((${ev:-0} + ${dr:-0})) -eq 1118220 ] && [ $((m60 - m1)) -lt 4096 ]
 	claim "info - on a 20 MB stream: ${m60} KB resident, against ${m1} KB for 350 KB (never the whole stream)" $? "$tmp/s.out"
 else
 	echo "SKIPPED - /usr/bin/time is not installed: the stream's memory is not measured"; skip=$((skip + 1))
@@ -901,6 +904,29 @@ claim "record -o - with a terminal on stdout, and hist/info/export/replay - with
 $bin record --help | grep -q -- '-o, --output FILE .*- for standard output' &&
 	$bin hist --help | grep -q 'FILE - is standard input' && $bin info --help | grep -q 'FILE - is standard input'
 claim "--help: record's -o -, the readers' FILE -" $?
+
+# Ctrl-C while the event lines wait on a slow pipe (| less): the write
+# goes on, the run ends cleanly, and every line of the summary's count is
+# there whole.  It used to fail that write with EINTR: status 1, a line
+# cut in two, the rest of the buffer gone.
+python3 - "$bin" tests/fixtures/seed-6.12.evt >"$tmp/why" 2>&1 <<'PY'
+import json, signal, subprocess, sys, time
+p = subprocess.Popen([sys.argv[1], "events", "--json", sys.argv[2]],
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+time.sleep(0.5)          # a 3.9 MB stream: its writes wait on the full pipe by now
+assert p.poll() is None, "ended before the interrupt"
+p.send_signal(signal.SIGINT)
+out, err = p.communicate(timeout=60)
+lines = out.decode().splitlines()
+stats = [json.loads(l) for l in err.decode().splitlines() if l.startswith('{"stats"')]
+assert p.returncode == 0, (p.returncode, err.decode()[-300:])
+assert len(stats) == 1, err.decode()[-300:]
+for l in lines:
+    json.loads(l)
+n = stats[0]["summary"]["events"]
+assert 0 < n == len(lines), (n, len(lines))
+PY
+claim "Ctrl-C while the event lines wait on a slow pipe: status 0, every line of the summary's count whole" $? "$tmp/why"
 
 # Exit statuses in every command's --help
 for c in events hist record replay export info probes live serve; do

@@ -561,6 +561,12 @@ static void test_stats_lost_causes(void **state)
 	assert_int_equal(lost_cause_of(&r), LOST_RING);
 	strcpy(r.name, "recursion");
 	assert_int_equal(lost_cause_of(&r), LOST_RECURSION);
+	/* read, then dropped at a second Ctrl-C: a cause of its own */
+	decode_lost(&r, 4, 6, lost_cause_name(LOST_INTERRUPTED));
+	assert_int_equal(lost_cause_of(&r), LOST_INTERRUPTED);
+	stats_count(&s, &r);
+	stats_line(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "0 events (), 18 lost (ring 5, recursion 4, kprobe 3, interrupted 6)");
 }
 
 static void test_stats_every_type(void **state)

@@ -583,6 +583,33 @@ class Checker:
                 sum(int(p.split()[1]) for p in parts.group(2).split(", ")) == n,
                 "lossy: the summary line gives the parts of the loss", parts and parts.group(0))
 
+    def stopped(self, name, times):
+        """events --json stopped while its reader did not read (run.sh's stop_scenario)."""
+        self.ok(self.rc(name) == 0, f"{name}: exit 0 after {times} interrupt(s)",
+                (self.text(name + ".err") or "")[-300:])
+        evs = self.events(name)
+        lost = {}
+        for e in evs:
+            if e["type"] == "lost":
+                lost[e.get("cause")] = lost.get(e.get("cause"), 0) + e["count"]
+        n = sum(1 for e in evs if e["type"] != "lost")
+        j = self.err_json(name).get("summary", {})
+        by = j.get("lost_by", {})
+        self.ok(j.get("events") == n and j.get("lost") == sum(lost.values()) and
+                all(by.get(c, 0) == k for c, k in lost.items()),
+                f"{name}: every event the summary counts is a line, every loss a lost line",
+                f"summary {j.get('events')} events, {j.get('lost')} lost {by}; lines {n}, lost {lost}")
+        said = re.search(r"^evtrace: handing on (\d+) MiB of events already read; interrupt again "
+                         r"to drop them \(counted as lost\)$", self.text(name + ".err") or "", re.M)
+        if times == 1:
+            self.ok(not lost and n > 0 and said is not None and int(said.group(1)) >= 4,
+                    f"{name}: one interrupt hands on all it read ({n} events), and says how much",
+                    f"lost {lost}, said {said and said.group(0)}")
+        else:
+            self.ok(lost.get("interrupted", 0) > 0 and set(lost) == {"interrupted"},
+                    f"{name}: a second interrupt drops what waits, counted as lost (interrupted)",
+                    f"lost {lost}, {n} events")
+
     def eventfs_only(self):
         self.ok(self.rc("eventfs-only") == 0, "eventfs-only: exit 0")
         evs = self.events("eventfs-only")
@@ -858,6 +885,8 @@ def main():
         c.holders("cwd")
         c.holders("fd")
         c.lossy()
+        c.stopped("stop-once", 1)
+        c.stopped("stop-twice", 2)
         c.disk_full()
         c.eventfs_only()
         c.counts()

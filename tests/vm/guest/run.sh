@@ -303,6 +303,33 @@ record_scenarios() {
 	wait
 }
 
+# stop_scenario NAME TIMES: events --json into a pipe whose reader does not
+# read until told, so the records of eight instance loops wait in evtrace's
+# backlog; then TIMES interrupts, then the reader reads.  Once: everything
+# read is still handed on, and evtrace says how much waits.  Twice: what
+# still waits is dropped and counted as lost, cause interrupted.
+stop_scenario() {
+	name=$1 times=$2
+	rm -f /tmp/$name.go
+	sh -c 'evtrace events --json --fs tracefs & echo $! >/tmp/'$name'.pid; wait $!; echo $? >/out/'$name'.rc' \
+		2>/out/$name.err | (while [ ! -e /tmp/$name.go ]; do sleep 0.1; done; cat >/out/$name.out) &
+	i=0
+	while ! grep -q '^evtrace: attached' /out/$name.err 2>/dev/null; do
+		[ $i -ge 1200 ] && { cat /out/$name.err; return 1; }
+		sleep 0.1; i=$((i + 1))
+	done
+	INSTANCE_LOOPS=8 instance_loop
+	sleep 1
+	t=0
+	while [ $t -lt $times ]; do
+		kill -INT "$(cat /tmp/$name.pid)"
+		sleep 0.5
+		t=$((t + 1))
+	done
+	touch /tmp/$name.go
+	wait
+}
+
 run_all() {
 	uname -r >/out/kernel
 	echo $PIPES >/out/pipes_expected
@@ -423,6 +450,9 @@ run_all() {
 		trace lossy events --json --fs tracefs --bufsize 64K || return 1
 		instance_loop
 		stop lossy
+
+		stop_scenario stop-once 1 || return 1
+		stop_scenario stop-twice 2 || return 1
 
 		counts_scenario || return 1
 		agg_scenario || return 1
