@@ -35,7 +35,7 @@
 #define AGG_READ_NS 1000000000ull
 
 #define BACKLOG_RINGS	8	/* the backlog's bound, in rings' sizes */
-/* a backlog this long at the stop (a second or more of decoding) is said */
+/* a backlog this long at the stop (some 20,000 records) is said: handing it on takes a while */
 #define WAIT_SAID_CHUNKS	4
 /*
  * The backlog's chunks a burst took are kept for the next (a chunk mapped
