@@ -601,12 +601,14 @@ class Checker:
                 f"summary {j.get('events')} events, {j.get('lost')} lost {by}; lines {n}, lost {lost}")
         said = re.search(r"^evtrace: handing on (\d+) MiB of events already read; interrupt again "
                          r"to drop them \(counted as lost\)$", self.text(name + ".err") or "", re.M)
+        # the kernel may lose a few meanwhile, counted by their own causes (recursion)
         if times == 1:
-            self.ok(not lost and n > 0 and said is not None and int(said.group(1)) >= 4,
+            self.ok("interrupted" not in lost and n > 0 and said is not None and
+                    int(said.group(1)) >= 4,
                     f"{name}: one interrupt hands on all it read ({n} events), and says how much",
                     f"lost {lost}, said {said and said.group(0)}")
         else:
-            self.ok(lost.get("interrupted", 0) > 0 and set(lost) == {"interrupted"},
+            self.ok(lost.get("interrupted", 0) > 0,
                     f"{name}: a second interrupt drops what waits, counted as lost (interrupted)",
                     f"lost {lost}, {n} events")
 
