@@ -17,8 +17,8 @@ static volatile sig_atomic_t stop_flag;
 
 /*
  * The first signal stops the run: what was already read is still handed
- * on.  A second one (STOP_NOW) drops what is still waiting, counted as
- * lost, as perf and trace-cmd let a second Ctrl-C cut a long flush short.
+ * on, which after a burst can take a while.  A second one (STOP_NOW)
+ * drops what is still waiting, counted as lost.
  */
 static void on_signal(int sig)
 {

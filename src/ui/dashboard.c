@@ -1072,7 +1072,9 @@ static void key(struct dashboard *v, int ch)
 	}
 	switch (ch) {
 	case 'q':
-		*v->o.stop = 1;
+		/* as pipeline_stop(): after a second interrupt, q must not undo its drop */
+		if (!*v->o.stop)
+			*v->o.stop = 1;
 		break;
 	case 'p':
 		v->paused = !v->paused;
