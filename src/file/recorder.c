@@ -23,6 +23,7 @@
 #include "lib/outfile.h"
 
 #define QUEUE_LEN	16
+#define CHUNK_MIN_SPAN_NS 100000000ull	/* 100 ms: source/ring.c's POLL_MS */
 
 /*
  * Cgroups first seen during the run (format 1.3's CGROUPS sections).  The
@@ -68,6 +69,8 @@ struct recorder {
 	/* the caller's side */
 	struct tf_chunk *cur;
 	uint64_t cur_started;	/* CLOCK_MONOTONIC when cur got its first event */
+	uint64_t cur_first_ts;	/* that event's own time */
+	uint64_t split_ns;	/* a chunk's longest span of event time */
 
 	/* shared, under lock */
 	pthread_mutex_t lock;
@@ -506,6 +509,17 @@ static bool enqueue(struct recorder *rc, const struct item *it, bool wait)
  * chunk (the writer is behind), keep the full one: new events are dropped
  * and counted until the writer catches up.  wait: at close, block instead.
  */
+/* At least n free slots in the queue, now (it only empties meanwhile). */
+static bool queue_room(struct recorder *rc, size_t n)
+{
+	bool ok;
+
+	pthread_mutex_lock(&rc->lock);
+	ok = QUEUE_LEN - rc->q_n >= n;
+	pthread_mutex_unlock(&rc->lock);
+	return ok;
+}
+
 static bool push_chunk(struct recorder *rc, bool wait)
 {
 	struct item it = { .kind = IT_CHUNK, .chunk = rc->cur,
@@ -670,6 +684,8 @@ struct recorder *recorder_open(const struct recorder_opts *o, const struct tf_me
 	rc->stream = !strcmp(o->path, "-");
 	if (!rc->o.flush_ns)
 		rc->o.flush_ns = 1000000000ull;
+	/* no finer than a poll round, as the ticks: --flush 0.001 is not 1000 chunks a second */
+	rc->split_ns = rc->o.flush_ns > CHUNK_MIN_SPAN_NS ? rc->o.flush_ns : CHUNK_MIN_SPAN_NS;
 	if (!rc->o.zstd_level)
 		rc->o.zstd_level = 3;
 	if (rc->o.ring_ns && !rc->o.ring_bytes)
@@ -836,6 +852,14 @@ static int size_check(struct recorder *rc)
  */
 static bool deferred_flush(struct recorder *rc, bool wait)
 {
+	/*
+	 * Room for the open chunk and the item at once, or neither: a chunk
+	 * pushed into the last free slot left the item behind it to fail,
+	 * and with the writer freeing one slot at a time, to fail again at
+	 * every event (a mount change never written, seen at --flush 1 ns).
+	 */
+	if (!wait && !queue_room(rc, tf_chunk_events(rc->cur) ? 2 : 1))
+		return false;
 	if (rc->deferred_cg) {
 		struct item it = { .kind = IT_CGROUPS, .ts_ns = rc->deferred_cg_ts,
 				   .cg = rc->deferred_cg };
@@ -874,6 +898,7 @@ static bool deferred_flush(struct recorder *rc, bool wait)
 
 int recorder_add(struct recorder *rc, const struct et_rec *r)
 {
+	bool waiting = false;
 	int err;
 
 	if (r->type == ET_LOST)
@@ -882,13 +907,28 @@ int recorder_add(struct recorder *rc, const struct et_rec *r)
 		return 1;
 	if (r->cgroup_id && r->cgroup_id != rc->cg_last && rc->cg_ids)
 		cg_check(rc, r);
-	if (__builtin_expect(rc->mt_deferred || rc->dump_deferred || rc->deferred_cg, 0))
-		deferred_flush(rc, false);
-	if (!tf_chunk_events(rc->cur))
+	if (__builtin_expect(rc->mt_deferred || rc->dump_deferred || rc->deferred_cg, 0) &&
+	    !deferred_flush(rc, false))
+		waiting = true;
+	/*
+	 * A chunk spans at most --flush of the events' own time too, not only
+	 * of ours: a consumer that was not scheduled for a while reads a long
+	 * stretch at once, and one chunk holding all of it would make a
+	 * crash lose more and a --ring window hold more than they say.  What
+	 * still waits to be queued takes the next free slots, with this chunk.
+	 */
+	if (!tf_chunk_events(rc->cur)) {
 		rc->cur_started = mono_ns();
+		rc->cur_first_ts = r->ts_ns;
+	} else if (r->ts_ns > rc->cur_first_ts + rc->split_ns && !waiting &&
+		   push_chunk(rc, false)) {
+		rc->cur_started = mono_ns();
+		rc->cur_first_ts = r->ts_ns;
+	}
 	err = tf_chunk_add(rc->cur, r);
 	if (err == -E2BIG && push_chunk(rc, false)) {
 		rc->cur_started = mono_ns();
+		rc->cur_first_ts = r->ts_ns;
 		err = tf_chunk_add(rc->cur, r);
 	}
 	if (err)
@@ -900,8 +940,10 @@ int recorder_add(struct recorder *rc, const struct et_rec *r)
 
 void recorder_tick(struct recorder *rc)
 {
-	if (rc->mt_deferred || rc->dump_deferred || rc->deferred_cg)
-		deferred_flush(rc, false);
+	/* what waits to be queued goes with the open chunk (deferred_flush()) */
+	if ((rc->mt_deferred || rc->dump_deferred || rc->deferred_cg) &&
+	    !deferred_flush(rc, false))
+		return;
 	if (tf_chunk_events(rc->cur) && mono_ns() - rc->cur_started >= rc->o.flush_ns)
 		push_chunk(rc, false);
 }

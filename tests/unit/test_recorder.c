@@ -164,6 +164,46 @@ static void test_ring(void **state)
 	free(inos);
 }
 
+/*
+ * A consumer that was not scheduled for a while reads seconds of events at
+ * once, with no tick between them: the chunks still end at --flush of the
+ * events' own time, so --ring 1 --flush 0.5 keeps at most 1.5 s of them
+ * (one chunk held them all before, and the dump held all 5 s).
+ */
+static void test_ring_event_time(void **state)
+{
+	struct recorder_opts o = { .path = tmp_path(), .ring_ns = 1000000000ull,
+				   .flush_ns = 500000000ull };
+	struct tf_meta meta = { .evtrace_version = "test", .start_ns = 1 };
+	uint64_t *inos = calloc(10000, sizeof(*inos));
+	struct recorder_stats rs;
+	struct tf_status st;
+	struct recorder *rc;
+	struct et_rec r;
+	size_t n;
+
+	(void)state;
+	rc = recorder_open(&o, &meta);
+	assert_non_null(rc);
+	/* 5 s of events, 1 ms apart, all in one go */
+	for (uint64_t i = 0; i < 5000; i++) {
+		ev(&r, i, (i + 1) * 1000000ull);
+		assert_int_equal(recorder_add(rc, &r), 0);
+	}
+	assert_int_equal(recorder_close(rc, 6000000000ull, &rs), 0);
+	n = read_back(o.path, inos, 10000, &st, NULL);
+	assert_int_equal(inos[n - 1], 4999);
+	/* whole chunks of 0.5 s whose last event is within 1 s of the newest */
+	if (n < 1000 || n > 1502)
+		fail_msg("the ring kept %zu events (%.3f s), not 1 to 1.5 s", n, n / 1000.0);
+	for (size_t i = 1; i < n; i++)
+		assert_int_equal(inos[i], inos[i - 1] + 1);
+	assert_true(rs.ring_discarded >= 6);
+	assert_true(st.trailer_seen);
+	unlink(o.path);
+	free(inos);
+}
+
 /* --ring SEC alone is bounded in bytes too; --ring-size says otherwise. */
 static void test_ring_default_cap(void **state)
 {
@@ -224,6 +264,92 @@ static void *mounts_and_dump(void *arg)
 	recorder_dump(c->rc);
 	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+/*
+ * A writer that takes one item per token, and says when it waits for the
+ * next: the queue's fill is then known exactly.
+ */
+static unsigned int tokens, waits;
+
+static void step_writer(void)
+{
+	pthread_mutex_lock(&hold_lock);
+	waits++;
+	pthread_cond_broadcast(&hold_cond);
+	while (!tokens)
+		pthread_cond_wait(&hold_cond, &hold_lock);
+	tokens--;
+	pthread_mutex_unlock(&hold_lock);
+}
+
+/* One more item written; back once the writer waits at the next one. */
+static void step(void)
+{
+	unsigned int w;
+
+	pthread_mutex_lock(&hold_lock);
+	w = waits;
+	tokens++;
+	pthread_cond_broadcast(&hold_cond);
+	while (waits == w)
+		pthread_cond_wait(&hold_cond, &hold_lock);
+	pthread_mutex_unlock(&hold_lock);
+}
+
+/*
+ * A mount change while the writer frees one slot at a time: it went with
+ * the open chunk into the last free slot, failed for want of another, and
+ * so at every event after (it reached the file only at the close, after
+ * every event).  It now waits for room for both and lands a slot later.
+ */
+static void test_mounts_when_writer_behind(void **state)
+{
+	struct mount_ent ent = { .dev = ET_MKDEV(0u, 42u), .fstype = "ramfs", .path = "/mnt/slow" };
+	struct mount_table mt = { &ent, 1 };
+	struct recorder_opts o = { .path = tmp_path(), .flush_ns = 1 };
+	struct tf_meta meta = { .evtrace_version = "test", .start_ns = 1 };
+	struct recorder_stats rs;
+	struct tf_status st;
+	struct recorder *rc;
+	struct et_rec r;
+	uint64_t i, inos[128], before = 0;
+	size_t n;
+
+	(void)state;
+	tokens = waits = 0;
+	recorder_writer_hook = step_writer;
+	rc = recorder_open(&o, &meta);
+	assert_non_null(rc);
+	/* a chunk of one event per tick until the queue is full */
+	for (i = 0; i < 20; i++) {
+		ev(&r, i, 1000 + i);
+		recorder_add(rc, &r);
+		recorder_tick(rc);
+	}
+	recorder_mounts(rc, 1000 + i, &mt);
+	/* the writer frees a slot; an event and a tick; again */
+	for (int k = 0; k < 8; k++, i++) {
+		step();
+		ev(&r, i, 1000 + i);
+		recorder_add(rc, &r);
+		recorder_tick(rc);
+	}
+	pthread_mutex_lock(&hold_lock);
+	tokens = 1000;		/* the rest at once */
+	pthread_cond_broadcast(&hold_cond);
+	pthread_mutex_unlock(&hold_lock);
+	assert_int_equal(recorder_close(rc, 100000, &rs), 0);
+	recorder_writer_hook = NULL;
+	assert_int_equal(rs.dropped, 0);
+	n = read_back(o.path, inos, 128, &st, &before);
+	assert_int_equal(n, i);
+	assert_true(st.trailer_seen);
+	/* the second freed slot lets the open chunk and the table go, at event 22 */
+	if (before < 20 || before > 22)
+		fail_msg("the mount change reached the file before event %llu, not 20 to 22 "
+			 "(0: after the last one)", (unsigned long long)before);
+	unlink(o.path);
 }
 
 static void test_never_waits_for_writer(void **state)
@@ -704,8 +830,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_close),
 		cmocka_unit_test(test_ring),
+		cmocka_unit_test(test_ring_event_time),
 		cmocka_unit_test(test_ring_default_cap),
 		cmocka_unit_test(test_never_waits_for_writer),
+		cmocka_unit_test(test_mounts_when_writer_behind),
 		cmocka_unit_test(test_dump_to),
 		cmocka_unit_test(test_max_size),
 		cmocka_unit_test(test_max_size_too_small),

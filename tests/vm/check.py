@@ -429,7 +429,9 @@ class Checker:
         rc, ev, err = self.evtrace("events", "--json", os.path.join(self.out, "ring-usr1.evt"))
         evs = [json.loads(l) for l in ev.splitlines()]
         span = (evs[-1]["ts_ns"] - evs[0]["ts_ns"]) / 1e9 if evs else -1
-        self.ok(rc == 0 and evs and span <= 2.5,
+        # 1.5 s (run.sh), and 0.5 s for a record stamped on a vCPU the host
+        # then left unscheduled, which reaches the ring after later ones
+        self.ok(rc == 0 and evs and span <= 2.0,
                 f"--ring 1: SIGUSR1 wrote the last second or so ({len(evs)} events over {span:.2f}s)", err)
         rc, ev, err = self.evtrace("events", "--json", os.path.join(self.out, "ring.evt"))
         self.ok(rc == 0 and "no trailer" not in err, "--ring: written cleanly at exit", err)

@@ -254,9 +254,10 @@ record_scenarios() {
 	ls -l /out/crash.evt >/out/crash.ls
 
 	# flight recorder: only the last second, written on SIGUSR1 and at exit.
-	# The ring keeps whole chunks: with chunks of at most 0.5 s, what it
-	# holds spans 1.5 s and the poll rounds' lateness (2.55 s once on 7.3
-	# under emulation with the default 1 s chunks, against a 2.5 s bound)
+	# The ring keeps whole chunks, and a chunk ends at 0.5 s of the events'
+	# own time: what it holds spans at most 1.5 s, however late the
+	# consumer ran (chunks cut by our clock alone held 2.65 s once on 6.12,
+	# a consumer not scheduled for a while under a loaded host)
 	trace ring record -o /out/ring.evt --ring 1 --flush 0.5 --fs pipefs || return 1
 	sh -c 'i=0; while [ $i -lt 400 ]; do true | true; i=$((i + 1)); done'
 	kill -USR1 "$(cat /tmp/ring.pid)"
