@@ -83,7 +83,8 @@ int main(int argc, char **argv)
 			(unsigned long long)rs.events, (unsigned long long)rs.dropped);
 		return 1;
 	}
-	fprintf(stderr, "mkstream: %llu events, %llu bytes\n", (unsigned long long)rs.events,
-		(unsigned long long)rs.bytes);
+	fprintf(stderr, "mkstream: %llu events, %llu bytes, %llu chunks\n",
+		(unsigned long long)rs.events, (unsigned long long)rs.bytes,
+		(unsigned long long)rs.chunks);
 	return ret;
 }
