@@ -504,11 +504,6 @@ static bool enqueue(struct recorder *rc, const struct item *it, bool wait)
 	return ok;
 }
 
-/*
- * Hand the open chunk to the writer and take a free one.  With no free
- * chunk (the writer is behind), keep the full one: new events are dropped
- * and counted until the writer catches up.  wait: at close, block instead.
- */
 /* At least n free slots in the queue, now (it only empties meanwhile). */
 static bool queue_room(struct recorder *rc, size_t n)
 {
@@ -520,6 +515,11 @@ static bool queue_room(struct recorder *rc, size_t n)
 	return ok;
 }
 
+/*
+ * Hand the open chunk to the writer and take a free one.  With no free
+ * chunk (the writer is behind), keep the full one: new events are dropped
+ * and counted until the writer catches up.  wait: at close, block instead.
+ */
 static bool push_chunk(struct recorder *rc, bool wait)
 {
 	struct item it = { .kind = IT_CHUNK, .chunk = rc->cur,

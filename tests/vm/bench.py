@@ -135,6 +135,8 @@ def main(out):
     p(f"{kern}, QEMU TCG, {(f('ncpus') or '?').strip()} vCPUs; {(f('bpftrace-version') or '').strip()}, "
       f"{(f('evtrace-version') or '').strip()}")
     p(f"each workload: a warm-up, then {reps} timed runs, the fastest kept; a tracer of its own per workload")
+    if f("pinned"):
+        p("pinned (BENCH_PIN): the workloads on vCPU 0, each tracer's threads on vCPU 1")
     p("workloads: burst = instance mkdir, ls -R events/, rmdir, x2; files = 2000 created and removed in tmpfs;")
     p("           pipes = 1000 'true | true'; seed = instance loop x3 + kprobe event + drop_caches")
     if calls:

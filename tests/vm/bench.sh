@@ -15,6 +15,10 @@
 #        runs BENCH_REPS, BENCH_MODES, BENCH_WORKLOADS (see guest/bench.sh);
 #        BENCH_EVTRACE_ARGS, options added to the evtrace modes (--bufsize 32M);
 #        BENCH_BPF_STATS=1: the kernel times each BPF program (ns per run);
+#        BENCH_PIN=1: the workloads on vCPU 0, every tracer's threads on
+#        vCPU 1, so a tracer's own work never takes the workload's CPU and
+#        the runs vary less (bpftrace's counting added 246 and 244 ms to
+#        the burst in two such boots, 266 to 370 ms unpinned);
 #        BENCH_BASE=a static evtrace of another tree, for base-MODE modes
 #        (e.g. BENCH_MODES="none bt-count hist base-hist live base-live none-end");
 #        VM_ICOUNT=0: the guest's clock counts instructions (boot.sh), and
@@ -40,7 +44,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp tests/vm/guest/bench.sh "$stage/run.sh"
 cp tests/vm/guest/seed.sh "$stage/"
-for v in BENCH_REPS BENCH_MODES BENCH_WORKLOADS BENCH_EVTRACE_ARGS BENCH_BPF_STATS; do
+for v in BENCH_REPS BENCH_MODES BENCH_WORKLOADS BENCH_EVTRACE_ARGS BENCH_BPF_STATS BENCH_PIN; do
 	[ -z "${!v:-}" ] || printf '%s="%s"\n' "$v" "${!v}" >>"$stage/bench.conf"
 done
 

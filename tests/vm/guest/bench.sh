@@ -156,6 +156,8 @@ start() {
 		done ;;
 	esac
 	echo $((($(clockns) - t0) / 1000000)) >$d/attach_ms
+	# BENCH_PIN (bench.sh): the tracer's threads, all of them, on vCPU 1
+	[ -z "${BENCH_PIN:-}" ] || taskset -a -p 2 $tpid >/dev/null
 	procstat $tpid >$d/proc0
 }
 
@@ -268,6 +270,12 @@ run_mode() {
 
 uname -r >/out/kernel
 nproc >/out/ncpus
+# BENCH_PIN: this shell, so every workload it runs, on vCPU 0 (after nproc,
+# which counts the CPUs it may use)
+if [ -n "${BENCH_PIN:-}" ]; then
+	taskset -p 1 $$ >/dev/null
+	echo 1 >/out/pinned
+fi
 echo "$BENCH_REPS" >/out/reps
 bpftrace --version >/out/bpftrace-version 2>&1
 evtrace version >/out/evtrace-version 2>&1
