@@ -16,7 +16,8 @@
 #        BENCH_EVTRACE_ARGS, options added to the evtrace modes (--bufsize 32M);
 #        BENCH_BPF_STATS=1: the kernel times each BPF program (ns per run);
 #        BENCH_PIN=1: the workloads on vCPU 0, every tracer's threads on
-#        vCPU 1, so a tracer's own work never takes the workload's CPU and
+#        vCPU 1, so the guest never runs a tracer's work on the workload's
+#        vCPU (both still take turns on one host thread: boot.sh), and
 #        the runs vary less (bpftrace's counting added 246 and 244 ms to
 #        the burst in two such boots, 266 to 370 ms unpinned);
 #        BENCH_BASE=a static evtrace of another tree, for base-MODE modes

@@ -12,7 +12,10 @@
 # env:   VM_ACCEL, qemu's -accel (default tcg,thread=single); VM_ICOUNT=N,
 #        the guest's clock counts instructions (qemu -icount shift=N: a
 #        nanosecond is 2^N of them), so what the guest times is the same
-#        from run to run whatever the host's load (bench-vm's figures)
+#        from run to run whatever the host's load (bench-vm's figures);
+#        VM_MEM, the guest's memory (default 2G: the aggregation scenario
+#        runs ten tracers at once, and in 1G the kernel OOM-killed one
+#        while the verifier of the tenth took its memory, once on 7.3)
 set -euo pipefail
 
 if [ $# -lt 3 ] || [ $# -gt 5 ]; then
@@ -39,7 +42,7 @@ icount=
 
 t0=$(date +%s%N)
 qrc=0
-timeout -k 10 "$tmo" qemu-system-x86_64 -accel "$accel" $icount -cpu max -m 1G -smp 2 \
+timeout -k 10 "$tmo" qemu-system-x86_64 -accel "$accel" $icount -cpu max -m "${VM_MEM:-2G}" -smp 2 \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 quiet panic=-1 evtrace.run=$run" \
 	-nographic -no-reboot -nic none \
