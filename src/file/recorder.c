@@ -896,6 +896,13 @@ static bool deferred_flush(struct recorder *rc, bool wait)
  * size_check() here.
  */
 
+/* The open chunk starts at r: by our clock (--flush's tick) and by r's own. */
+static void chunk_begins(struct recorder *rc, const struct et_rec *r)
+{
+	rc->cur_started = mono_ns();
+	rc->cur_first_ts = r->ts_ns;
+}
+
 int recorder_add(struct recorder *rc, const struct et_rec *r)
 {
 	bool waiting = false;
@@ -917,18 +924,12 @@ int recorder_add(struct recorder *rc, const struct et_rec *r)
 	 * crash lose more and a --ring window hold more than they say.  What
 	 * still waits to be queued takes the next free slots, with this chunk.
 	 */
-	if (!tf_chunk_events(rc->cur)) {
-		rc->cur_started = mono_ns();
-		rc->cur_first_ts = r->ts_ns;
-	} else if (r->ts_ns > rc->cur_first_ts + rc->split_ns && !waiting &&
-		   push_chunk(rc, false)) {
-		rc->cur_started = mono_ns();
-		rc->cur_first_ts = r->ts_ns;
-	}
+	if (!tf_chunk_events(rc->cur) ||
+	    (r->ts_ns > rc->cur_first_ts + rc->split_ns && !waiting && push_chunk(rc, false)))
+		chunk_begins(rc, r);
 	err = tf_chunk_add(rc->cur, r);
 	if (err == -E2BIG && push_chunk(rc, false)) {
-		rc->cur_started = mono_ns();
-		rc->cur_first_ts = r->ts_ns;
+		chunk_begins(rc, r);
 		err = tf_chunk_add(rc->cur, r);
 	}
 	if (err)
