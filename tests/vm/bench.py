@@ -132,8 +132,13 @@ def main(out):
     calls = {w: loss("bt-count", w)[0] for w in wls} if "bt-count" in modes else {}
 
     kern = (f("kernel") or "?").strip()
-    p(f"{kern}, QEMU TCG, {(f('ncpus') or '?').strip()} vCPUs; {(f('bpftrace-version') or '').strip()}, "
+    accel = (f("accel") or "?").strip()
+    p(f"{kern}, QEMU {accel}, {(f('ncpus') or '?').strip()} vCPUs; {(f('bpftrace-version') or '').strip()}, "
       f"{(f('evtrace-version') or '').strip()}")
+    if "thread=single" in accel:
+        p("one host thread runs both vCPUs in turn: a tracer's CPU, on either, is time the workload waits")
+    elif "thread=multi" in accel:
+        p("a host thread per vCPU: a tracer's threads on the other vCPU run beside the workload")
     p(f"each workload: a warm-up, then {reps} timed runs, the fastest kept; a tracer of its own per workload")
     if f("pinned"):
         p("pinned (BENCH_PIN): the workloads on vCPU 0, each tracer's threads on vCPU 1")

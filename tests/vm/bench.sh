@@ -20,6 +20,14 @@
 #        vCPU (both still take turns on one host thread: boot.sh), and
 #        the runs vary less (bpftrace's counting added 246 and 244 ms to
 #        the burst in two such boots, 266 to 370 ms unpinned);
+#        VM_ACCEL=tcg,thread=multi (best with BENCH_PIN=1): each vCPU on a
+#        host thread of its own, so a tracer's consumer runs beside the
+#        workload as on a machine with a spare core, where by default its
+#        every cycle is one the workload waits for (bpftrace's counting
+#        has no consumer); noisier, as it wants the host's cores to itself
+#        (three boots put the live view at 0.83 to 1.33 of bpftrace's
+#        counting); boot.sh says why the VM tests keep one thread, and the
+#        table names the mode it ran in;
 #        BENCH_BASE=a static evtrace of another tree, for base-MODE modes
 #        (e.g. BENCH_MODES="none bt-count hist base-hist live base-live none-end");
 #        VM_ICOUNT=0: the guest's clock counts instructions (boot.sh), and
