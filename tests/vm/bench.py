@@ -136,7 +136,7 @@ def main(out):
     p(f"{kern}, QEMU {accel}, {(f('ncpus') or '?').strip()} vCPUs; {(f('bpftrace-version') or '').strip()}, "
       f"{(f('evtrace-version') or '').strip()}")
     if "thread=single" in accel:
-        p("one host thread runs both vCPUs in turn: a tracer's CPU, on either, is time the workload waits")
+        p("one host thread runs both vCPUs in turn: a tracer's CPU, on either, is partly time the workload waits")
     elif "thread=multi" in accel:
         p("a host thread per vCPU: a tracer's threads on the other vCPU run beside the workload")
     p(f"each workload: a warm-up, then {reps} timed runs, the fastest kept; a tracer of its own per workload")

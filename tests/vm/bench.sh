@@ -18,13 +18,13 @@
 #        BENCH_PIN=1: the workloads on vCPU 0, every tracer's threads on
 #        vCPU 1, so the guest never runs a tracer's work on the workload's
 #        vCPU (both still take turns on one host thread: boot.sh), and
-#        the runs vary less (bpftrace's counting added 246 and 244 ms to
-#        the burst in two such boots, 266 to 370 ms unpinned);
+#        the runs vary less (bpftrace's counting added 241 to 246 ms to
+#        the burst in four such boots, 266 to 370 ms unpinned);
 #        VM_ACCEL=tcg,thread=multi (best with BENCH_PIN=1): each vCPU on a
 #        host thread of its own, so a tracer's consumer runs beside the
-#        workload as on a machine with a spare core, where by default its
-#        every cycle is one the workload waits for (bpftrace's counting
-#        has no consumer); noisier, as it wants the host's cores to itself
+#        workload as on a machine with a spare core, where by default the
+#        one host thread both vCPUs share makes the workload wait through
+#        part of its cycles (bpftrace's counting has no consumer); noisier, as it wants the host's cores to itself
 #        (three boots put the live view at 0.83 to 1.33 of bpftrace's
 #        counting); boot.sh says why the VM tests keep one thread, and the
 #        table names the mode it ran in;
