@@ -56,8 +56,7 @@ static void fx_open(struct fx *fx, uint32_t top)
 
 	memset(fx, 0, sizeof(*fx));
 	assert_int_equal(mount_table_load(&fx->mt, path), 0);
-	unlink(path);
-	free(path);
+	tmpfile_remove(path);
 	fx->m = model_new(&o);
 	fx->mx = metrics_new(top);
 	assert_non_null(fx->m);
