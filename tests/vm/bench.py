@@ -13,10 +13,10 @@ import re
 import sys
 
 WORKLOADS = ["burst", "files", "pipes", "seed"]
-EVTRACE = ["hist", "hist-dentry", "live", "live-discard", "hist-stream", "live-stream", "record",
-           "events-json", "record-64M"]
+EVTRACE = ["hist", "hist-dentry", "live", "live-discard", "serve", "hist-stream", "live-stream",
+           "record", "events-json", "record-64M"]
 RATIOS = [("hist", "bt-count"), ("hist-dentry", "bt-count"), ("live", "bt-count"),
-          ("live-discard", "bt-count"),
+          ("live-discard", "bt-count"), ("serve", "bt-count"),
           ("hist-stream", "bt-count"), ("live-stream", "bt-count"),
           ("record", "bt-printf"), ("events-json", "bt-printf")]
 

@@ -18,7 +18,7 @@
 T=/sys/kernel/tracing
 BENCH_REPS=3
 BENCH_EVTRACE_ARGS=	# more options for the evtrace modes, e.g. --bufsize 32M
-BENCH_MODES="none bt-count bt-printf hist hist-dentry live live-discard hist-stream live-stream record events-json record-64M none-end"
+BENCH_MODES="none bt-count bt-printf hist hist-dentry live live-discard serve hist-stream live-stream record events-json record-64M none-end"
 BENCH_WORKLOADS="burst files pipes seed"
 BENCH_BPF_STATS=0
 [ -r /guest/bench.conf ] && . /guest/bench.conf
@@ -119,6 +119,11 @@ start() {
 	# the same probes and ring, its records read and dropped (evtrace-discard):
 	# live's added time less this one's is what its consumer costs
 	live-discard) evtrace-discard live --no-tui $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
+	# the fleet mode, as a node would run it: node_exporter's textfile
+	# collector's file rewritten every second
+	serve)
+		mkdir -p /tmp/serve.d
+		$ev serve --textfile /tmp/serve.d $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
 	# every event streamed, as before the kernel counted: what aggregation saves
 	hist-stream) $ev hist --stream $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
 	live-stream) $ev live --no-tui --stream $BENCH_EVTRACE_ARGS >$out 2>$d/err & ;;
@@ -225,7 +230,7 @@ stop() {
 	events-json) wc -l </tmp/x.jsonl >$d/lines ;;
 	record*) ls -l /tmp/x.evt | awk '{print $5}' >$d/file_bytes ;;
 	esac
-	rm -f $out /tmp/x.evt /tmp/x.jsonl
+	rm -rf $out /tmp/x.evt /tmp/x.jsonl /tmp/serve.d
 }
 
 # ---- the run ----------------------------------------------------------------
