@@ -247,6 +247,7 @@ def main(out):
     p("      faults from its attach to its stop, thread by thread: what its consumer took while the runs ran")
     p("live-discard: live's probes and ring, its records read and dropped undecoded (evtrace-static-discard):")
     p("      live's added time less this one's is its consumer's; its events count only the kernel's counts")
+    p("serve: the fleet mode as a node runs it, node_exporter's textfile rewritten every second")
     p("bpftrace also counts its own process's calls (evtrace leaves out its own); it makes next to none")
     p("bt-printf's added time buys only the lines it did not lose; the runs of a workload differ by some")
     p("tens of ms under emulation, so a small or negative added time is noise (see none-end)")
