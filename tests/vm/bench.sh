@@ -28,6 +28,9 @@
 #        (three boots put the live view at 0.83 to 1.33 of bpftrace's
 #        counting); boot.sh says why the VM tests keep one thread, and the
 #        table names the mode it ran in;
+#        BENCH_BOOTS=N: N boots, each its own table, then each ratio boot
+#        by boot with its median (a boot's speed can change under the
+#        host's load for minutes; bench.py warns when it saw it);
 #        BENCH_BASE=a static evtrace of another tree, for base-MODE modes
 #        (e.g. BENCH_MODES="none bt-count hist base-hist live base-live none-end");
 #        VM_ICOUNT=0: the guest's clock counts instructions (boot.sh), and
@@ -41,6 +44,11 @@ bin=${EVTRACE_BIN:-.output/evtrace-static}
 clk=${CLOCKNS:-.output/clockns}
 out=${VM_OUT:-tests/vm/out}/bench
 bt=${BPFTRACE:-$(command -v bpftrace || true)}
+boots=${BENCH_BOOTS:-1}
+if ! [[ $boots =~ ^[1-9][0-9]?$ ]]; then
+	echo "bench-vm: BENCH_BOOTS=$boots: give a number of boots from 1 to 99" >&2
+	exit 2
+fi
 if [ -z "$bt" ]; then
 	echo "bench-vm: no bpftrace (make deps installs Debian's)" >&2
 	exit 2
@@ -77,14 +85,38 @@ echo "bench-vm: image $(du -m "$img" | cut -f1) MB (bpftrace and its libraries) 
 
 dir=$(tests/vm/fetch-kernels.sh | awk '$1 == "6.12" {print $2}')
 [ -n "$dir" ] || { echo "bench-vm: no 6.12 kernel" >&2; exit 1; }
-echo "bench-vm: booting $(basename "$dir")"
-rc=0
-tests/vm/boot.sh "$dir/vmlinuz" "$img" "$out/vm" bench "${VM_TIMEOUT:-1200}" || rc=$?
+ratios=$(mktemp)
+trap 'rm -rf "$stage" "$ratios"' EXIT
+for k in $(seq 1 "$boots"); do
+	vm=$out/vm
+	[ "$k" -eq 1 ] || vm=$out/vm$k
+	echo "bench-vm: booting $(basename "$dir")${BENCH_BOOTS:+ (boot $k of $boots)}"
+	rc=0
+	tests/vm/boot.sh "$dir/vmlinuz" "$img" "$vm" bench "${VM_TIMEOUT:-1200}" || rc=$?
+	if [ $rc -ne 0 ]; then
+		rm -f "$img"
+		echo "bench-vm: guest run failed (rc=$rc); console: $vm/console.log" >&2
+		tail -n 30 "$vm/out/console-guest.log" 2>/dev/null >&2 || true
+		exit 1
+	fi
+	python3 tests/vm/bench.py "$vm/out" | tee -a "$ratios"
+done
 rm -f "$img"
-if [ $rc -ne 0 ]; then
-	echo "bench-vm: guest run failed (rc=$rc); console: $out/vm/console.log" >&2
-	tail -n 30 "$out/vm/out/console-guest.log" 2>/dev/null >&2 || true
-	exit 1
+# BENCH_BOOTS: each ratio boot by boot, and their median, since the host
+# changes a whole boot's speed (bench.py warns when it saw it happen)
+if [ "$boots" -gt 1 ]; then
+	echo "bench-vm: over $boots boots (a WARNING above marks a boot the host's speed changed in):"
+	awk '/^bench-vm: ratio [^ ]+ = / {
+		r[$3] = r[$3] (r[$3] == "" ? "" : ", ") $5; v[$3, ++n[$3]] = $5 + 0
+		if (!($3 in seen)) { seen[$3] = 1; order[++k] = $3 }
+	} END {
+		for (i = 1; i <= k; i++) {
+			m = order[i]; c = n[m]
+			for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++)
+				if (v[m, b] < v[m, a]) { t = v[m, a]; v[m, a] = v[m, b]; v[m, b] = t }
+			med = c % 2 ? v[m, (c + 1) / 2] : (v[m, c / 2] + v[m, c / 2 + 1]) / 2
+			printf "bench-vm: ratio %s: %s (median %.2f)\n", m, r[m], med
+		}
+	}' "$ratios"
 fi
-python3 tests/vm/bench.py "$out/vm/out"
 echo "bench-vm: done in $(($(date +%s) - t0)) s"
