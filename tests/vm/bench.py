@@ -163,7 +163,7 @@ def main(out):
     # timed across such a change is not held against the right baseline.
     for w in wls:
         blocks = [min(t) for (m, ww), t in times.items() if ww == w and m.startswith("none")]
-        if len(blocks) > 1 and max(blocks) > 1.15 * min(blocks):
+        if len(blocks) > 1 and max(blocks) > 1.10 * min(blocks):
             p(f"WARNING: the untraced {w} ran from {min(blocks) / 1e6:.0f} to {max(blocks) / 1e6:.0f} ms "
               "in this boot: the host changed the guest's speed, and a mode timed across the change is "
               "off by as much; repeat the boot")

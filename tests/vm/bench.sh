@@ -29,8 +29,9 @@
 #        counting); boot.sh says why the VM tests keep one thread, and the
 #        table names the mode it ran in;
 #        BENCH_BOOTS=N: N boots, each its own table, then each ratio boot
-#        by boot with its median (a boot's speed can change under the
-#        host's load for minutes; bench.py warns when it saw it);
+#        by boot with its median, and its median over the boots bench.py
+#        did not warn about (the host can change a boot's speed for
+#        minutes: in 5 of 12 boots on 2026-12-03);
 #        BENCH_BASE=a static evtrace of another tree, for base-MODE modes
 #        (e.g. BENCH_MODES="none bt-count hist base-hist live base-live none-end");
 #        VM_ICOUNT=0: the guest's clock counts instructions (boot.sh), and
@@ -99,24 +100,42 @@ for k in $(seq 1 "$boots"); do
 		tail -n 30 "$vm/out/console-guest.log" 2>/dev/null >&2 || true
 		exit 1
 	fi
+	echo "boot $k" >>"$ratios"
 	python3 tests/vm/bench.py "$vm/out" | tee -a "$ratios"
 done
 rm -f "$img"
-# BENCH_BOOTS: each ratio boot by boot, and their median, since the host
-# changes a whole boot's speed (bench.py warns when it saw it happen)
+# BENCH_BOOTS: each ratio boot by boot, starred where bench.py warned that
+# the host changed the guest's speed during the boot, and the medians
 if [ "$boots" -gt 1 ]; then
-	echo "bench-vm: over $boots boots (a WARNING above marks a boot the host's speed changed in):"
-	awk '/^bench-vm: ratio [^ ]+ = / {
-		r[$3] = r[$3] (r[$3] == "" ? "" : ", ") $5; v[$3, ++n[$3]] = $5 + 0
-		if (!($3 in seen)) { seen[$3] = 1; order[++k] = $3 }
-	} END {
+	echo "bench-vm: over $boots boots (* a boot bench.py warned about):"
+	awk '
+	function median(a, c,   i, j, t) {
+		for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++)
+			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return c % 2 ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
+	}
+	/^boot [0-9]+$/ { b = $2; next }
+	/^bench-vm: WARNING/ { warned[b] = 1; next }
+	/^bench-vm: ratio [^ ]+ = / {
+		m = $3
+		if (!(m in n)) order[++k] = m
+		v[m, ++n[m]] = $5 + 0; s[m, n[m]] = $5; vb[m, n[m]] = b
+	}
+	END {
 		for (i = 1; i <= k; i++) {
-			m = order[i]; c = n[m]
-			for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++)
-				if (v[m, b] < v[m, a]) { t = v[m, a]; v[m, a] = v[m, b]; v[m, b] = t }
-			med = c % 2 ? v[m, (c + 1) / 2] : (v[m, c / 2] + v[m, c / 2 + 1]) / 2
-			printf "bench-vm: ratio %s: %s (median %.2f)\n", m, r[m], med
+			m = order[i]; list = ""; c = 0
+			split("", all); split("", clean)
+			for (j = 1; j <= n[m]; j++) {
+				list = list (j > 1 ? ", " : "") s[m, j] (warned[vb[m, j]] ? "*" : "")
+				all[j] = v[m, j]
+				if (!warned[vb[m, j]]) clean[++c] = v[m, j]
+			}
+			printf "bench-vm: ratio %s: %s (median %.2f", m, list, median(all, n[m])
+			if (c < n[m])
+				printf c ? "; %.2f without the starred boots" : "; every boot starred", median(clean, c)
+			printf ")\n"
 		}
-	}' "$ratios"
+	}
+	' "$ratios"
 fi
 echo "bench-vm: done in $(($(date +%s) - t0)) s"
