@@ -31,7 +31,7 @@
 #        BENCH_BOOTS=N: N boots, each its own table, then each ratio boot
 #        by boot with its median, and its median over the boots bench.py
 #        did not warn about (the host can change a boot's speed for
-#        minutes: in 5 of 12 boots on 2026-12-03);
+#        minutes: the burst's, in 15 of 23 boots on 2026-12-03);
 #        BENCH_BASE=a static evtrace of another tree, for base-MODE modes
 #        (e.g. BENCH_MODES="none bt-count hist base-hist live base-live none-end");
 #        VM_ICOUNT=0: the guest's clock counts instructions (boot.sh), and
