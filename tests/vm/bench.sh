@@ -59,7 +59,8 @@ t0=$(date +%s)
 # The image's /guest/run.sh is the bench script (/init runs run.sh), with
 # the host's BENCH_* settings beside it.
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+ratios=$(mktemp)	# every boot's table, for BENCH_BOOTS' summary
+trap 'rm -rf "$stage" "$ratios"' EXIT
 cp tests/vm/guest/bench.sh "$stage/run.sh"
 cp tests/vm/guest/seed.sh "$stage/"
 for v in BENCH_REPS BENCH_MODES BENCH_WORKLOADS BENCH_EVTRACE_ARGS BENCH_BPF_STATS BENCH_PIN; do
@@ -86,8 +87,6 @@ echo "bench-vm: image $(du -m "$img" | cut -f1) MB (bpftrace and its libraries) 
 
 dir=$(tests/vm/fetch-kernels.sh | awk '$1 == "6.12" {print $2}')
 [ -n "$dir" ] || { echo "bench-vm: no 6.12 kernel" >&2; exit 1; }
-ratios=$(mktemp)
-trap 'rm -rf "$stage" "$ratios"' EXIT
 for k in $(seq 1 "$boots"); do
 	vm=$out/vm
 	[ "$k" -eq 1 ] || vm=$out/vm$k
